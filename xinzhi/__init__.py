@@ -1,0 +1,1 @@
+"""新质 Xinzhi — the industrial S&T innovation platform."""

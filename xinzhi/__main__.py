@@ -1,0 +1,3 @@
+from xinzhi.cli import main
+
+main()

@@ -1,0 +1,53 @@
+"""Users, their role and what they are bound to (a region or an enterprise)."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.db import models
+
+
+class Role(models.TextChoices):
+    PROVINCE_STAFF = "province_staff", "省级工作人员"
+    CITY_STAFF = "city_staff", "市级工作人员"
+    COUNTY_STAFF = "county_staff", "县级工作人员"
+    ENTERPRISE = "enterprise", "企业用户"
+    EXPERT = "expert", "专家"
+    LEADER = "leader", "领导（只读）"
+
+
+#: which division level each region-bound role must be bound to
+ROLE_LEVEL = {
+    Role.PROVINCE_STAFF: "province",
+    Role.CITY_STAFF: "city",
+    Role.COUNTY_STAFF: "county",
+}
+
+
+class User(AbstractUser):
+    role = models.CharField("角色", max_length=20, choices=Role.choices, default=Role.COUNTY_STAFF)
+    division = models.ForeignKey(
+        "regions.Division", to_field="code", db_column="division_code", null=True, blank=True,
+        on_delete=models.PROTECT, verbose_name="所属区划",
+    )
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise", null=True, blank=True, on_delete=models.PROTECT, verbose_name="所属企业",
+    )
+    full_name = models.CharField("姓名", max_length=50, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "用户"
+
+    def clean(self) -> None:
+        super().clean()
+        expected = ROLE_LEVEL.get(self.role)
+        if expected and (self.division is None or self.division.level != expected):
+            raise ValidationError({"division": f"{self.get_role_display()}须绑定{dict(province='省', city='市', county='县（市、区）')[expected]}级区划"})
+        if self.role == Role.LEADER and self.division is None:
+            raise ValidationError({"division": "领导用户须绑定区划"})
+        if self.role == Role.ENTERPRISE and self.enterprise is None:
+            raise ValidationError({"enterprise": "企业用户须绑定企业"})
+
+    @property
+    def is_staff_role(self) -> bool:
+        return self.role in (Role.PROVINCE_STAFF, Role.CITY_STAFF, Role.COUNTY_STAFF)

@@ -1,0 +1,55 @@
+"""Account operations: the demo logins."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from xinzhi.enterprises.models import Enterprise
+
+from .models import Role, User
+
+DEMO_PASSWORD = "xinzhi-demo-2025"
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    username: str
+    role: str
+    bound_to: str
+
+
+#: username, role, division code (None for enterprise/expert), display name
+DEMO_USERS = [
+    ("province", Role.PROVINCE_STAFF, "330000", "省经信厅 张工"),
+    ("hangzhou", Role.CITY_STAFF, "330100", "杭州市经信局 李工"),
+    ("xihu", Role.COUNTY_STAFF, "330106", "西湖区经信局 王工"),
+    ("leader", Role.LEADER, "330000", "省经信厅 领导"),
+    ("expert", Role.EXPERT, None, "评审专家 陈教授"),
+    ("enterprise", Role.ENTERPRISE, None, "企业填报员"),
+]
+
+
+@transaction.atomic
+def create_demo_users(password: str = DEMO_PASSWORD) -> list[DemoLogin]:
+    """Create (or reset) one login per role. The enterprise login is bound to the first enterprise
+    registered in 西湖区 (330106), or any enterprise if there is none there."""
+    enterprise = (
+        Enterprise.objects.filter(division_id="330106").order_by("id").first() or Enterprise.objects.order_by("id").first()
+    )
+    logins = []
+    for username, role, division_code, full_name in DEMO_USERS:
+        if role == Role.ENTERPRISE and enterprise is None:
+            continue
+        user, _ = User.objects.get_or_create(username=username)
+        user.role = role
+        user.division_id = division_code
+        user.enterprise = enterprise if role == Role.ENTERPRISE else None
+        user.full_name = full_name
+        user.is_staff = role == Role.PROVINCE_STAFF  # Django admin: province administrators only
+        user.set_password(password)
+        user.save()
+        bound = user.division.name if user.division_id else (enterprise.name if user.enterprise_id else "—")
+        logins.append(DemoLogin(username, str(Role(role).label), bound))
+    return logins

@@ -1,0 +1,101 @@
+"""The region/ownership scope: a county user cannot read another county's enterprise or facts."""
+
+import datetime
+
+import pytest
+from django.db.models import Sum
+
+from xinzhi.accounts.models import Role, User
+from xinzhi.core import uscc
+from xinzhi.core.scope import region_prefix
+from xinzhi.enterprises.models import Enterprise, MonthlyStat
+
+pytestmark = pytest.mark.django_db
+
+
+def make_enterprise(county: str, serial: str, name: str) -> Enterprise:
+    return Enterprise.objects.create(
+        uscc=uscc.make("91", county, f"MA{serial}"), name=name, division_id=county, industry_id="3973",
+        registered_on=datetime.date(2015, 1, 1),
+    )
+
+
+def file_stat(enterprise: Enterprise, revenue: int) -> MonthlyStat:
+    return MonthlyStat.objects.create(
+        enterprise=enterprise, division_id=enterprise.division_id, year=2025, month=3, output_value=revenue,
+        value_added=revenue // 4, revenue=revenue, rd_expense=revenue // 30, new_product_output=revenue // 2,
+        employees=100,
+    )
+
+
+@pytest.fixture
+def world():
+    xihu = make_enterprise("330106", "0000001", "西湖甲公司")  # 杭州市西湖区
+    binjiang = make_enterprise("330108", "0000002", "滨江乙公司")  # 杭州市滨江区
+    yinzhou = make_enterprise("330212", "0000003", "鄞州丙公司")  # 宁波市鄞州区
+    for e, rev in ((xihu, 1_000_000), (binjiang, 2_000_000), (yinzhou, 4_000_000)):
+        file_stat(e, rev)
+    users = {
+        "province": User.objects.create(username="p", role=Role.PROVINCE_STAFF, division_id="330000"),
+        "city": User.objects.create(username="c", role=Role.CITY_STAFF, division_id="330100"),
+        "county": User.objects.create(username="x", role=Role.COUNTY_STAFF, division_id="330106"),
+        "leader": User.objects.create(username="l", role=Role.LEADER, division_id="330000"),
+        "enterprise": User.objects.create(username="e", role=Role.ENTERPRISE, enterprise=binjiang),
+        "expert": User.objects.create(username="z", role=Role.EXPERT),
+    }
+    return {"xihu": xihu, "binjiang": binjiang, "yinzhou": yinzhou, **users}
+
+
+def names(qs):
+    return sorted(qs.values_list("name", flat=True))
+
+
+def test_region_prefix_follows_gbt2260():
+    assert region_prefix("330000") == "33"
+    assert region_prefix("330100") == "3301"
+    assert region_prefix("330106") == "330106"
+
+
+def test_each_role_sees_its_enterprises(world):
+    assert names(Enterprise.objects.restrict(world["province"])) == ["滨江乙公司", "西湖甲公司", "鄞州丙公司"]
+    assert names(Enterprise.objects.restrict(world["city"])) == ["滨江乙公司", "西湖甲公司"]
+    assert names(Enterprise.objects.restrict(world["county"])) == ["西湖甲公司"]
+    assert names(Enterprise.objects.restrict(world["enterprise"])) == ["滨江乙公司"]
+    assert names(Enterprise.objects.restrict(world["expert"])) == []
+
+
+def test_county_user_cannot_fetch_another_countys_enterprise_by_id(world):
+    visible = Enterprise.objects.restrict(world["county"])
+    assert not visible.filter(pk=world["binjiang"].pk).exists()
+    assert visible.filter(pk=world["xihu"].pk).exists()
+
+
+def test_aggregates_through_restrict_exclude_out_of_scope_rows(world):
+    total = lambda user: MonthlyStat.objects.restrict(user).aggregate(s=Sum("revenue"))["s"]  # noqa: E731
+    assert total(world["province"]) == 7_000_000
+    assert total(world["city"]) == 3_000_000
+    assert total(world["county"]) == 1_000_000
+    assert total(world["enterprise"]) == 2_000_000
+    assert total(world["expert"]) is None
+
+
+def test_leader_reads_but_cannot_change(world):
+    assert Enterprise.objects.restrict(world["leader"]).count() == 3
+    assert Enterprise.objects.restrict(world["leader"], "change").count() == 0
+    assert Enterprise.objects.restrict(world["county"], "change").count() == 1
+
+
+def test_anonymous_and_inactive_users_see_nothing(world):
+    from django.contrib.auth.models import AnonymousUser
+
+    assert Enterprise.objects.restrict(AnonymousUser()).count() == 0
+    world["province"].is_active = False
+    assert Enterprise.objects.restrict(world["province"]).count() == 0
+
+
+def test_user_binding_is_validated():
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError):
+        User(username="bad", role=Role.CITY_STAFF, division_id="330106").full_clean()
+    User(username="ok", role=Role.CITY_STAFF, division_id="330100").full_clean(exclude=["password"])

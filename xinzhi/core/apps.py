@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+
+
+class CoreConfig(AppConfig):
+    name = "xinzhi.core"
+    verbose_name = "基础"
+
+    def ready(self) -> None:
+        from .audit import register_audited_models
+
+        register_audited_models()

@@ -1,0 +1,42 @@
+"""Cross-cutting models: the import log."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+
+class ImportBatch(models.Model):
+    """One import of one file: who, when, which file (by hash), what it did.
+
+    Rows written by an import point back here, so every stored fact can be traced to the file it
+    came from. Updates of existing rows are also written to the audit log, row by row.
+    """
+
+    class Status(models.TextChoices):
+        PREVIEWED = "previewed", "已预览"
+        COMMITTED = "committed", "已导入"
+        REJECTED = "rejected", "有错误，未导入"
+
+    kind = models.CharField("类型", max_length=40)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    created_at = models.DateTimeField("时间", auto_now_add=True)
+    file_name = models.CharField("文件名", max_length=255)
+    file_sha256 = models.CharField("文件哈希", max_length=64, db_index=True)
+    status = models.CharField("状态", max_length=20, choices=Status.choices)
+    row_count = models.IntegerField("行数", default=0)
+    created_count = models.IntegerField("新增", default=0)
+    updated_count = models.IntegerField("更新", default=0)
+    unchanged_count = models.IntegerField("未变", default=0)
+    error_count = models.IntegerField("错误", default=0)
+    warning_count = models.IntegerField("警告", default=0)
+    units = models.JSONField("计量单位", default=dict, blank=True)
+    errors_sample = models.JSONField("错误示例", default=list, blank=True)
+    duration_ms = models.IntegerField("耗时(毫秒)", default=0)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = verbose_name_plural = "导入记录"
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.file_name} {self.created_at:%Y-%m-%d %H:%M}"
