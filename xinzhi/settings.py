@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "xinzhi.investment",
     "xinzhi.cultivation",
     "xinzhi.platforms",
+    "xinzhi.monitoring",
 ]
 
 MIDDLEWARE = [
