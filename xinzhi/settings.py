@@ -13,6 +13,7 @@ BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BASE_DIR.parent
 VAR_DIR = Path(os.environ.get("XINZHI_VAR_DIR", PROJECT_DIR / "var"))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
+(VAR_DIR / "static").mkdir(exist_ok=True)
 
 
 def _env_bool(name: str, default: bool) -> bool:
@@ -31,7 +32,7 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h.strip()]
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "xinzhi.core.admin_site.XinzhiAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -47,6 +48,7 @@ INSTALLED_APPS = [
     "xinzhi.cultivation",
     "xinzhi.platforms",
     "xinzhi.monitoring",
+    "xinzhi.web",
 ]
 
 MIDDLEWARE = [
@@ -127,3 +129,5 @@ AUDITLOG_INCLUDE_ALL_MODELS = False
 
 # Where data files live (reference data, parameters); overridable for tests.
 XINZHI_DATA_DIR = BASE_DIR / "data"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "home"

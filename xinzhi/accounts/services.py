@@ -47,7 +47,8 @@ def create_demo_users(password: str = DEMO_PASSWORD) -> list[DemoLogin]:
         user.division_id = division_code
         user.enterprise = enterprise if role == Role.ENTERPRISE else None
         user.full_name = full_name
-        user.is_staff = role == Role.PROVINCE_STAFF  # Django admin: province administrators only
+        # the province login is the demo province administrator (Django admin); nobody else gets in
+        user.is_staff = user.is_superuser = role == Role.PROVINCE_STAFF
         user.set_password(password)
         user.save()
         bound = user.division.name if user.division_id else (enterprise.name if user.enterprise_id else "—")

@@ -9,3 +9,4 @@ class CoreConfig(AppConfig):
         from .audit import register_audited_models
 
         register_audited_models()
+

@@ -63,6 +63,17 @@ def _class_codes() -> list[str]:
     return list(IndustryCode.objects.filter(level=IndustryCode.Level.CLASS).values_list("code", flat=True))
 
 
+def _sync_memberships(queryset, key_fields: tuple[str, str], wanted: dict, build) -> None:
+    """Make ``queryset`` hold exactly the keys of ``wanted``: delete what the file dropped, add what
+    it added, leave the rest alone (so a reload writes audit entries only for real changes)."""
+    existing = {tuple(row[:2]): row[2] for row in queryset.values_list(*key_fields, "pk")}
+    gone = [pk for key, pk in existing.items() if key not in wanted]
+    if gone:
+        for obj in queryset.filter(pk__in=gone):
+            obj.delete()
+    queryset.model.objects.bulk_create([build(key, extra) for key, extra in wanted.items() if key not in existing])
+
+
 @transaction.atomic
 def load_high_tech_scheme(
     scheme_code: str, name: str, rows: list[dict[str, str]], source: str, is_standin: bool, is_default: bool
@@ -83,16 +94,13 @@ def load_high_tech_scheme(
     prefix_to_category = {r["industry_code"]: r["category_code"] for r in rows}
     membership = classes_under(prefix_to_category, _class_codes())
     partial = {r["industry_code"]: r.get("partial") for r in rows}
-    HighTechIndustry.objects.filter(category__scheme=scheme).delete()
-    HighTechIndustry.objects.bulk_create(
-        [
-            HighTechIndustry(
-                category=categories[prefix_to_category[prefix]],
-                industry_id=code,
-                partial={"1": True, "0": False}.get((partial.get(prefix) or "").strip()),
-            )
-            for code, prefix in sorted(membership.items())
-        ]
+    wanted = {
+        (categories[prefix_to_category[prefix]].pk, code): {"1": True, "0": False}.get((partial.get(prefix) or "").strip())
+        for code, prefix in membership.items()
+    }
+    _sync_memberships(
+        HighTechIndustry.objects.filter(category__scheme=scheme), ("category_id", "industry_id"), wanted,
+        lambda key, extra: HighTechIndustry(category_id=key[0], industry_id=key[1], partial=extra),
     )
     return len(membership)
 
@@ -127,11 +135,14 @@ def load_clusters(path: Path | None = None) -> int:
                 "confirmed": r["confirmed"].strip().lower() == "true", "source": r["source"],
             },
         )
-        ClusterIndustry.objects.filter(cluster_id=r["code"]).delete()
-        ClusterIndustry.objects.bulk_create(
-            [ClusterIndustry(cluster_id=r["code"], industry_id=c) for c in r["industry_codes"].split()]
+        _sync_memberships(
+            ClusterIndustry.objects.filter(cluster_id=r["code"]), ("cluster_id", "industry_id"),
+            {(r["code"], c): None for c in r["industry_codes"].split()},
+            lambda key, extra: ClusterIndustry(cluster_id=key[0], industry_id=key[1]),
         )
-    Cluster.objects.exclude(code__in=[r["code"] for r in rows]).delete()
+    for obj in Cluster.objects.exclude(code__in=[r["code"] for r in rows]):
+        obj.industries.all().delete()
+        obj.delete()
     return len(rows)
 
 

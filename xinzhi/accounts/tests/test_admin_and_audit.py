@@ -1,0 +1,51 @@
+"""Django admin is for province administrators only; every change through it is audited."""
+
+import pytest
+from auditlog.models import LogEntry
+
+from xinzhi.accounts.models import Role, User
+from xinzhi.accounts.services import DEMO_PASSWORD, create_demo_users
+from xinzhi.core import uscc
+from xinzhi.enterprises.models import Enterprise
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def enterprise():
+    return Enterprise.objects.create(uscc=uscc.make("91", "330106", "MA0000001"), name="西湖甲公司",
+                                     division_id="330106", industry_id="3973")
+
+
+def test_admin_only_for_province_administrators(client, enterprise):
+    create_demo_users()
+    for username, allowed in (("province", True), ("hangzhou", False), ("xihu", False), ("leader", False),
+                              ("expert", False), ("enterprise", False)):
+        client.logout()
+        assert client.login(username=username, password=DEMO_PASSWORD)
+        response = client.get("/admin/enterprises/enterprise/")
+        assert (response.status_code == 200) is allowed, username
+
+
+def test_changes_are_audited_with_before_and_after(client, enterprise):
+    admin = User.objects.create_superuser("root", password="x-Long-Pass-1", role=Role.PROVINCE_STAFF, division_id="330000")
+    client.force_login(admin)
+    data = {
+        "uscc": enterprise.uscc, "name": "西湖甲科技公司", "division": "330106", "industry": "3973",
+        "ownership": "private", "years-TOTAL_FORMS": "0", "years-INITIAL_FORMS": "0",
+    }
+    response = client.post(f"/admin/enterprises/enterprise/{enterprise.pk}/change/", data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    entry = LogEntry.objects.get_for_object(enterprise).filter(action=LogEntry.Action.UPDATE).latest("timestamp")
+    assert entry.actor == admin
+    assert entry.changes_dict["name"] == ["西湖甲公司", "西湖甲科技公司"]
+
+
+def test_home_page_counts_only_what_the_user_may_see(client, enterprise):
+    Enterprise.objects.create(uscc=uscc.make("91", "330212", "MA0000002"), name="鄞州乙公司",
+                              division_id="330212", industry_id="3973")
+    create_demo_users()
+    client.login(username="xihu", password=DEMO_PASSWORD)
+    assert "可见企业：1 家" in client.get("/").content.decode()
+    client.login(username="province", password=DEMO_PASSWORD)
+    assert "可见企业：2 家" in client.get("/").content.decode()
