@@ -51,3 +51,22 @@ class User(AbstractUser):
     @property
     def is_staff_role(self) -> bool:
         return self.role in (Role.PROVINCE_STAFF, Role.CITY_STAFF, Role.COUNTY_STAFF)
+
+
+class ApiToken(models.Model):
+    """A personal API token. Only its SHA-256 is stored; the token is shown once, when issued."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField("用途", max_length=100)
+    prefix = models.CharField("前缀", max_length=8, db_index=True)
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField("签发时间", auto_now_add=True)
+    last_used_at = models.DateTimeField("最近使用", null=True, blank=True)
+    revoked_at = models.DateTimeField("吊销时间", null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = verbose_name_plural = "API令牌"
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.name})"

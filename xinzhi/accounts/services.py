@@ -54,3 +54,39 @@ def create_demo_users(password: str = DEMO_PASSWORD) -> list[DemoLogin]:
         bound = user.division.name if user.division_id else (enterprise.name if user.enterprise_id else "—")
         logins.append(DemoLogin(username, str(Role(role).label), bound))
     return logins
+
+
+def issue_token(user: User, name: str) -> str:
+    """Issue a personal API token; returns the token text, which is not stored and cannot be shown again."""
+    import hashlib
+    import secrets
+
+    from .models import ApiToken
+
+    token = "xz_" + secrets.token_urlsafe(30)
+    ApiToken.objects.create(user=user, name=name, prefix=token[:8], key_hash=hashlib.sha256(token.encode()).hexdigest())
+    return token
+
+
+def user_for_token(token: str) -> User | None:
+    """The active user a live token belongs to, or None; records the use."""
+    import hashlib
+
+    from django.utils import timezone
+
+    from .models import ApiToken
+
+    digest = hashlib.sha256(token.encode()).hexdigest()
+    row = ApiToken.objects.select_related("user").filter(key_hash=digest, revoked_at__isnull=True).first()
+    if row is None or not row.user.is_active:
+        return None
+    ApiToken.objects.filter(pk=row.pk).update(last_used_at=timezone.now())
+    return row.user
+
+
+def revoke_token(user: User, token_id: int) -> bool:
+    from django.utils import timezone
+
+    from .models import ApiToken
+
+    return bool(ApiToken.objects.filter(user=user, pk=token_id, revoked_at__isnull=True).update(revoked_at=timezone.now()))

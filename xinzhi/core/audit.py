@@ -31,6 +31,7 @@ AUDITED_MODELS = [
     ("cultivation", "Certification", {}),
     ("platforms", "RDInstitution", {}),
     ("accounts", "User", {"exclude_fields": ["password", "last_login"]}),
+    ("accounts", "ApiToken", {"exclude_fields": ["key_hash", "last_used_at"]}),
 ]
 
 

@@ -1,0 +1,66 @@
+"""The JSON API under ``/api/v1/`` (django-ninja). OpenAPI at ``/api/v1/openapi.json``, docs at ``/api/v1/docs``.
+
+Authentication: the browser session (with CSRF) or a personal token (``Authorization: Bearer xz_…``).
+Every endpoint reads through ``Model.objects.restrict(request.auth)``, the same scope as the pages.
+Errors always have the body ``{"detail": "<Chinese message>", "errors": [...]}``.
+"""
+
+from __future__ import annotations
+
+from django.http import Http404
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, ValidationError
+from ninja.security import HttpBearer, SessionAuth
+
+from xinzhi.accounts.services import user_for_token
+
+
+class TokenAuth(HttpBearer):
+    def authenticate(self, request, token: str):
+        user = user_for_token(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+class SessionUser(SessionAuth):
+    """Session authentication that hands the user on as ``request.auth``."""
+
+    def authenticate(self, request, key):
+        user = super().authenticate(request, key)
+        return user if user and user.is_active else None
+
+
+api = NinjaAPI(
+    title="新质 Xinzhi API", version="1", urls_namespace="api-v1", auth=[TokenAuth(), SessionUser()],
+    description="工业科技创新平台数据接口。所有数据按用户角色与区划范围过滤。",
+)
+
+
+@api.exception_handler(ValidationError)
+def _validation_error(request, exc: ValidationError):
+    errors = [
+        {"field": ".".join(str(p) for p in e.get("loc", [])[1:]), "reason": e.get("msg", "")} for e in exc.errors
+    ]
+    return api.create_response(request, {"detail": "请求参数有误", "errors": errors}, status=422)
+
+
+@api.exception_handler(Http404)
+def _not_found(request, exc):
+    return api.create_response(request, {"detail": "未找到，或不在您的查看范围内", "errors": []}, status=404)
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthenticated(request, exc):
+    return api.create_response(request, {"detail": "未登录或令牌无效", "errors": []}, status=401)
+
+
+def _mount_routers() -> None:
+    from xinzhi.enterprises.api import router as enterprises_router
+    from xinzhi.regions.api import router as regions_router
+
+    api.add_router("/regions", regions_router)
+    api.add_router("/enterprises", enterprises_router)
+
+
+_mount_routers()

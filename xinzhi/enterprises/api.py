@@ -1,0 +1,66 @@
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import Q
+from django.shortcuts import get_object_or_404
+from ninja import Field, Router, Schema
+from ninja.pagination import PageNumberPagination, paginate
+
+from xinzhi.core.scope import region_prefix
+
+from .models import Enterprise, MonthlyStat
+
+router = Router(tags=["企业库"])
+
+
+class EnterpriseOut(Schema):
+    id: int
+    uscc: str
+    name: str
+    division_code: str = Field(..., alias="division_id")
+    industry_code: str = Field(..., alias="industry_id")
+    registered_on: datetime.date | None
+    ownership: str
+    is_listed: bool
+
+
+class MonthlyStatOut(Schema):
+    year: int
+    month: int
+    output_value: int
+    value_added: int
+    revenue: int
+    rd_expense: int
+    new_product_output: int
+    employees: int
+    is_revision: bool
+
+
+@router.get("/", response=list[EnterpriseOut], summary="企业检索（按名称、代码、区划、行业）")
+@paginate(PageNumberPagination, page_size=50)
+def list_enterprises(
+    request, q: str | None = None, division: str | None = None, industry: str | None = None,
+):
+    qs = Enterprise.objects.restrict(request.auth).order_by("id")
+    if q:
+        qs = qs.filter(Q(name__contains=q) | Q(uscc__startswith=q.strip().upper()))
+    if division:
+        qs = qs.filter(division__code__startswith=region_prefix(division))
+    if industry:
+        qs = qs.filter(industry__code__startswith=industry)
+    return qs
+
+
+@router.get("/{enterprise_id}", response=EnterpriseOut, summary="企业详情")
+def get_enterprise(request, enterprise_id: int):
+    return get_object_or_404(Enterprise.objects.restrict(request.auth), pk=enterprise_id)
+
+
+@router.get("/{enterprise_id}/monthly-stats", response=list[MonthlyStatOut], summary="企业月度统计（1—N月累计，单位：元）")
+def enterprise_monthly_stats(request, enterprise_id: int, year: int | None = None):
+    enterprise = get_object_or_404(Enterprise.objects.restrict(request.auth), pk=enterprise_id)
+    qs = MonthlyStat.objects.restrict(request.auth).filter(enterprise=enterprise).order_by("year", "month")
+    if year:
+        qs = qs.filter(year=year)
+    return list(qs)
