@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "xinzhi.investment",
     "xinzhi.cultivation",
     "xinzhi.platforms",
+    "xinzhi.policy",
     "xinzhi.monitoring",
     "xinzhi.web",
 ]
