@@ -45,6 +45,7 @@ def test_home_page_counts_only_what_the_user_may_see(client, enterprise):
     Enterprise.objects.create(uscc=uscc.make("91", "330212", "MA0000002"), name="鄞州乙公司",
                               division_id="330212", industry_id="3973")
     create_demo_users()
+    assert client.get("/").status_code == 302  # anonymous: to the login page
     client.login(username="xihu", password=DEMO_PASSWORD)
     assert "可见企业：1 家" in client.get("/").content.decode()
     client.login(username="province", password=DEMO_PASSWORD)

@@ -1,0 +1,110 @@
+"""Register pages: search the enterprise register, and an enterprise's profile (企业画像)."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.shortcuts import get_object_or_404, redirect, render
+
+from xinzhi.core.scope import region_prefix
+from xinzhi.cultivation.models import Certification, Program
+from xinzhi.investment.models import InvestmentProject
+from xinzhi.platforms.models import RDInstitution
+from xinzhi.regions.models import Division
+
+from .models import Enterprise, EnterpriseYear, MonthlyStat
+
+REGISTER_ROLES = {"province_staff", "city_staff", "county_staff", "leader"}
+WAN = Decimal(10_000)
+
+
+def _require_register_role(user) -> None:
+    if not (user.is_superuser or user.role in REGISTER_ROLES):
+        raise PermissionDenied("无权查看企业库")
+
+
+def _region_choices(user) -> list[Division]:
+    """Cities and counties inside the user's scope, for the filter."""
+    divisions = Division.objects.exclude(level="province").order_by("code")
+    if not user.is_superuser and user.division_id:
+        divisions = divisions.filter(code__startswith=region_prefix(user.division_id))
+    return list(divisions)
+
+
+def filter_register(user, params) -> tuple[object, dict]:
+    """The register queryset for the filter parameters (all through ``restrict``)."""
+    qs = Enterprise.objects.restrict(user).select_related("division", "industry")
+    applied = {k: (params.get(k) or "").strip() for k in ("q", "division", "industry", "program", "rev_min", "rev_max")}
+    if applied["q"]:
+        qs = qs.filter(Q(name__contains=applied["q"]) | Q(uscc__startswith=applied["q"].upper()))
+    if applied["division"]:
+        qs = qs.filter(division__code__startswith=region_prefix(applied["division"]))
+    if applied["industry"]:
+        qs = qs.filter(industry__code__startswith=applied["industry"].upper())
+    if applied["program"] in Program.values:
+        qs = qs.filter(certifications__program=applied["program"]).distinct()
+    if applied["rev_min"] or applied["rev_max"]:
+        latest = MonthlyStat.objects.order_by("-year", "-month").values("year", "month").first()
+        if latest:
+            stats = MonthlyStat.objects.filter(year=latest["year"], month=latest["month"])
+            try:
+                if applied["rev_min"]:
+                    stats = stats.filter(revenue__gte=int(Decimal(applied["rev_min"]) * WAN))
+                if applied["rev_max"]:
+                    stats = stats.filter(revenue__lte=int(Decimal(applied["rev_max"]) * WAN))
+            except ArithmeticError:
+                applied["error"] = "营业收入范围须为数字（万元）"
+            else:
+                qs = qs.filter(pk__in=stats.values("enterprise_id"))
+    return qs.order_by("division_id", "name"), applied
+
+
+@login_required
+def enterprise_list(request):
+    user = request.user
+    if user.role == "enterprise" and user.enterprise_id:
+        return redirect("enterprises:detail", user.enterprise_id)
+    _require_register_role(user)
+    qs, applied = filter_register(user, request.GET)
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "enterprises/list.html", {
+        "page": page, "applied": applied, "regions": _region_choices(user), "programs": Program.choices,
+        "query": query.urlencode(),
+    })
+
+
+def _yuan_to_wan(value: int | None) -> str:
+    return "—" if value is None else f"{Decimal(value) / WAN:,.1f}"
+
+
+@login_required
+def enterprise_detail(request, pk: int):
+    user = request.user
+    enterprise = get_object_or_404(Enterprise.objects.restrict(user).select_related("division__parent", "industry"), pk=pk)
+    stats = list(MonthlyStat.objects.restrict(user).filter(enterprise=enterprise).order_by("-year", "-month")[:24])
+    rows = [
+        {"period": f"{s.year}-{s.month:02d}", "is_revision": s.is_revision, "employees": s.employees,
+         **{f: _yuan_to_wan(getattr(s, f)) for f in MonthlyStat.AMOUNT_FIELDS},
+         "rd_ratio": f"{100 * s.rd_expense / s.revenue:.2f}%" if s.revenue else "—"}
+        for s in stats
+    ]
+    series: dict[int, list] = {}
+    for s in sorted(stats, key=lambda s: (s.year, s.month)):
+        series.setdefault(s.year, [None] * 12)[s.month - 1] = round(s.revenue / 10_000, 1)
+    context = {
+        "enterprise": enterprise,
+        "years": EnterpriseYear.objects.restrict(user).filter(enterprise=enterprise).order_by("-year"),
+        "rows": rows,
+        "chart": json.dumps({str(y): v for y, v in series.items()}),
+        "certifications": Certification.objects.restrict(user).filter(enterprise=enterprise).order_by("-year"),
+        "institutions": RDInstitution.objects.restrict(user).filter(enterprise=enterprise).order_by("-recognised_year"),
+        "projects": InvestmentProject.objects.restrict(user).filter(enterprise=enterprise).order_by("code"),
+    }
+    return render(request, "enterprises/detail.html", context)
