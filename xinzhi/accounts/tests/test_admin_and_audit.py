@@ -11,6 +11,12 @@ from xinzhi.enterprises.models import Enterprise
 pytestmark = pytest.mark.django_db
 
 
+def log_in(client, username, password=DEMO_PASSWORD):
+    """Log in through the real login page (and so through the login throttle)."""
+    response = client.post("/accounts/login/", {"username": username, "password": password})
+    return response.status_code == 302
+
+
 @pytest.fixture
 def enterprise():
     return Enterprise.objects.create(uscc=uscc.make("91", "330106", "MA0000001"), name="西湖甲公司",
@@ -22,7 +28,7 @@ def test_admin_only_for_province_administrators(client, enterprise):
     for username, allowed in (("province", True), ("hangzhou", False), ("xihu", False), ("leader", False),
                               ("expert", False), ("enterprise", False)):
         client.logout()
-        assert client.login(username=username, password=DEMO_PASSWORD)
+        assert log_in(client, username)
         response = client.get("/admin/enterprises/enterprise/")
         assert (response.status_code == 200) is allowed, username
 
@@ -46,7 +52,35 @@ def test_home_page_counts_only_what_the_user_may_see(client, enterprise):
                               division_id="330212", industry_id="3973")
     create_demo_users()
     assert client.get("/").status_code == 302  # anonymous: to the login page
-    client.login(username="xihu", password=DEMO_PASSWORD)
+    assert log_in(client, "xihu")
     assert "可见企业：1 家" in client.get("/").content.decode()
-    client.login(username="province", password=DEMO_PASSWORD)
+    assert log_in(client, "province")
     assert "可见企业：2 家" in client.get("/").content.decode()
+
+
+def test_repeated_failed_logins_lock_the_account_out(client, settings):
+    create_demo_users()
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        assert not log_in(client, "xihu", "wrong-password")
+    response = client.post("/accounts/login/", {"username": "xihu", "password": DEMO_PASSWORD})
+    assert response.status_code == 429
+    assert "登录已暂时锁定" in response.content.decode()
+    assert log_in(client, "hangzhou")  # another account is not affected
+
+
+def test_wrong_password_shows_chinese_error(client):
+    create_demo_users()
+    response = client.post("/accounts/login/", {"username": "xihu", "password": "nope"})
+    assert response.status_code == 200 and "用户名或密码错误" in response.content.decode()
+
+
+def test_password_change(client):
+    create_demo_users()
+    assert log_in(client, "xihu")
+    response = client.post("/accounts/password/", {
+        "old_password": DEMO_PASSWORD, "new_password1": "Qiantang-2025-river", "new_password2": "Qiantang-2025-river",
+    })
+    assert response.status_code == 302
+    client.logout()
+    assert not log_in(client, "xihu")
+    assert log_in(client, "xihu", "Qiantang-2025-river")
