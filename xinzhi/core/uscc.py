@@ -51,8 +51,9 @@ def make(registration_dept: str, division_code: str, organisation_code_body: str
     """Build a valid code from its parts (used by the demo generator and tests).
 
     ``registration_dept`` is two characters (e.g. ``91`` = 工商, enterprise), ``division_code`` six
-    digits, ``organisation_code_body`` nine characters: the organisation code with its own check
-    character, which is computed here (GB 11714) so the result passes both checks.
+    digits, ``organisation_code_body`` the organisation code: ONLY ITS FIRST EIGHT CHARACTERS are used
+    (a ninth, if given, is replaced by the GB 11714 check character computed here), so the result
+    passes both checks. Two bodies that differ only in the ninth character give the same code.
     """
     body8 = organisation_code_body[:8]
     org = body8 + _organisation_check(body8)
