@@ -30,6 +30,7 @@ AUDITED_MODELS = [
     ("investment", "RegionInvestment", {}),
     ("cultivation", "Certification", {}),
     ("platforms", "RDInstitution", {}),
+    ("monitoring", "Target", {}),
     ("accounts", "User", {"exclude_fields": ["password", "last_login"]}),
     ("accounts", "ApiToken", {"exclude_fields": ["key_hash", "last_used_at"]}),
 ]

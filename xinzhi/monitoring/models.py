@@ -1,0 +1,85 @@
+"""Indicator snapshots: the computed value, target, rating and rank of every indicator × region × month.
+
+Pages, the map, reports and the API read these rows instead of recomputing; ``services.refresh``
+rewrites a month's rows whenever its facts change (an import commit, ``xinzhi monitor --recompute``).
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+from xinzhi.core.scope import ScopedManager
+
+
+class IndicatorValue(models.Model):
+    indicator = models.CharField("指标", max_length=60)
+    region = models.CharField("区域", max_length=40, help_text="区划代码，或集群/产业类别代码")
+    region_level = models.CharField("层级", max_length=10)
+    scope_code = models.CharField(
+        "范围区划", max_length=6, help_text="用于权限过滤：区划行为其代码；集群与产业类别为全省汇总，记省代码",
+    )
+    year = models.PositiveSmallIntegerField("年")
+    month = models.PositiveSmallIntegerField("月")
+    kind = models.CharField(max_length=12)
+    unit = models.CharField("单位", max_length=12)
+    value = models.FloatField("本期累计", null=True)
+    last_year_value = models.FloatField("上年同期", null=True)
+    yoy = models.FloatField("同比", null=True)
+    yoy_unit = models.CharField(max_length=6, blank=True)
+    target = models.FloatField("目标", null=True)
+    comparator = models.CharField(max_length=12, blank=True)
+    gap = models.FloatField("差距", null=True)
+    progress = models.FloatField("完成进度", null=True)
+    time_elapsed = models.FloatField("序时进度", null=True)
+    projected = models.FloatField("预计全年", null=True)
+    rank = models.IntegerField("排名", null=True)
+    peer_count = models.IntegerField("参比数", null=True)
+    peer_mean = models.FloatField("参比均值", null=True)
+    available = models.BooleanField("有数据", default=False)
+    rating = models.CharField("红黄蓝", max_length=8, blank=True)
+    rating_reason = models.TextField("评价说明", blank=True)
+    level_group = models.CharField("横向比较", max_length=12, blank=True)
+    ruleset_version = models.CharField("规则版本", max_length=20, blank=True)
+    computed_at = models.DateTimeField("计算时间", auto_now=True)
+
+    scope_region_field = "scope_code"
+    scope_enterprise_field = None
+    objects = ScopedManager()
+
+    class Meta:
+        unique_together = [("indicator", "region", "region_level", "year", "month")]
+        indexes = [models.Index(fields=["year", "month", "indicator"]), models.Index(fields=["year", "month", "scope_code"])]
+        verbose_name = verbose_name_plural = "指标监测值"
+
+
+class Target(models.Model):
+    """A region's target for an indicator and year (目标分解): province → cities → counties.
+
+    The province's own targets come from the indicator catalogue (the work plan, cited there); the
+    allocation writes one row per city and county (``method = default``), which staff then edit
+    (``method = manual``): province staff their cities', city staff their counties'. Every change is
+    in the audit log, so the history of a target is kept.
+    """
+
+    class Method(models.TextChoices):
+        DEFAULT = "default", "按基期自动分解"
+        MANUAL = "manual", "人工调整"
+
+    indicator = models.CharField("指标", max_length=60)
+    division = models.ForeignKey("regions.Division", to_field="code", db_column="division_code", on_delete=models.PROTECT)
+    year = models.PositiveSmallIntegerField("年度")
+    value = models.FloatField("目标值")
+    method = models.CharField("方式", max_length=10, choices=Method.choices, default=Method.DEFAULT)
+    note = models.CharField("说明", max_length=200, blank=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    scope_region_field = "division__code"
+    scope_enterprise_field = None
+    objects = ScopedManager()
+
+    class Meta:
+        unique_together = [("indicator", "division", "year")]
+        verbose_name = verbose_name_plural = "目标分解"
+
+    def __str__(self) -> str:
+        return f"{self.indicator} {self.division_id} {self.year}: {self.value}"

@@ -1,0 +1,147 @@
+"""Monitoring operations that touch the database: compute and store a month, allocate and edit targets."""
+
+from __future__ import annotations
+
+import polars as pl
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from xinzhi.core.bulk import insert_frame
+from xinzhi.regions.models import Division
+
+from .allocation import allocate_count, allocate_level
+from .catalogue import load_catalogue
+from .engine import compute_period
+from .models import IndicatorValue, Target
+from .ratings import rate
+from .sources import load_facts
+
+SNAPSHOT_COLUMNS = [
+    "indicator", "region", "region_level", "scope_code", "year", "month", "kind", "unit", "value", "last_year_value",
+    "yoy", "yoy_unit", "target", "comparator", "gap", "progress", "time_elapsed", "projected", "rank", "peer_count",
+    "peer_mean", "available", "rating", "rating_reason", "level_group", "ruleset_version", "computed_at",
+]
+
+
+def targets_for(year: int) -> dict[str, dict[str, float]]:
+    out: dict[str, dict[str, float]] = {}
+    for indicator, division, value in Target.objects.filter(year=year).values_list("indicator", "division_id", "value"):
+        out.setdefault(indicator, {})[division] = value
+    return out
+
+
+def compute(year: int, month: int) -> pl.DataFrame:
+    """Compute and rate every indicator × region for a month, from the facts in the database."""
+    frame = compute_period(load_facts(year, month), year, month, targets=targets_for(year))
+    return rate(frame)
+
+
+def _snapshot_frame(rated: pl.DataFrame) -> pl.DataFrame:
+    from django.utils import timezone
+
+    region_levels = ("province", "city", "county")
+    return rated.with_columns(
+        scope_code=pl.when(pl.col("region_level").is_in(region_levels)).then(pl.col("region")).otherwise(pl.lit("330000")),
+        rating=pl.col("rating").fill_null(""),
+        rating_reason=pl.col("rating_reason").fill_null(""),
+        level_group=pl.col("level_group").fill_null(""),
+        ruleset_version=pl.col("rules_version").fill_null(""),
+        comparator=pl.col("comparator").fill_null(""),
+        yoy_unit=pl.col("yoy_unit").fill_null(""),
+        available=pl.col("available").fill_null(False),
+        computed_at=pl.lit(timezone.now().isoformat()),
+    ).select(SNAPSHOT_COLUMNS)
+
+
+@transaction.atomic
+def refresh(year: int, month: int) -> int:
+    """Recompute a month and replace its stored snapshot rows. Returns the number of rows stored."""
+    rated = compute(year, month)
+    snapshot = _snapshot_frame(rated)
+    IndicatorValue.objects.filter(year=year, month=month).delete()
+    return insert_frame(IndicatorValue._meta.db_table, snapshot)
+
+
+def latest_period() -> tuple[int, int] | None:
+    from xinzhi.enterprises.models import MonthlyStat
+
+    row = MonthlyStat.objects.order_by("-year", "-month").values_list("year", "month").first()
+    return tuple(row) if row else None
+
+
+# ------------------------------------------------------------------------------------------------
+# Targets
+# ------------------------------------------------------------------------------------------------
+
+def _base_values(indicator: str, base_year: int) -> dict[str, float | None]:
+    rows = IndicatorValue.objects.filter(indicator=indicator, year=base_year, month=12).values_list("region", "value")
+    return dict(rows)
+
+
+@transaction.atomic
+def allocate_default_targets(year: int) -> int:
+    """Allocate the catalogue's province targets for ``year`` to cities, and cities' to counties.
+
+    Reads the base year (``year − 1``, December snapshot; computed if missing). Rows staff have set
+    by hand (``method = manual``) are never overwritten. Returns the number of rows written.
+    """
+    base_year = year - 1
+    if not IndicatorValue.objects.filter(year=base_year, month=12).exists():
+        refresh(base_year, 12)
+    cities = list(Division.objects.filter(level="city").values_list("code", flat=True))
+    counties = list(Division.objects.filter(level="county").values_list("code", "parent_id"))
+    manual = set(Target.objects.filter(year=year, method=Target.Method.MANUAL).values_list("indicator", "division_id"))
+    written = 0
+    for ind in load_catalogue():
+        target = ind.target or {}
+        if target.get("year") != year or target.get("comparator") == "faster_than" or target.get("value") is None:
+            continue
+        base = _base_values(ind.id, base_year)
+        province_target = float(target["value"])
+        if ind.kind == "count":
+            city_targets = allocate_count(int(province_target), {c: base.get(c) or 0 for c in cities}, floor_share=0.2)
+        else:
+            city_targets = allocate_level(province_target, base.get("330000"), {c: base.get(c) for c in cities})
+        county_targets: dict[str, float] = {}
+        for city in cities:
+            members = {code: base.get(code) for code, parent in counties if parent == city}
+            if ind.kind == "count":
+                county_targets.update(
+                    allocate_count(int(city_targets[city]), {k: v or 0 for k, v in members.items()}, floor_share=0.2)
+                )
+            else:
+                county_targets.update(allocate_level(city_targets[city], base.get(city), members))
+        for code, value in {**city_targets, **county_targets}.items():
+            if (ind.id, code) in manual:
+                continue
+            Target.objects.update_or_create(
+                indicator=ind.id, division_id=code, year=year,
+                defaults={"value": round(float(value), 4), "method": Target.Method.DEFAULT},
+            )
+            written += 1
+    return written
+
+
+def can_edit_target(user, division: Division) -> bool:
+    """Province staff edit their cities' targets; city staff their counties'. Nobody else."""
+    if user.is_superuser:
+        return True
+    if user.role == "province_staff" and division.level == "city":
+        return True
+    return user.role == "city_staff" and division.level == "county" and division.parent_id == user.division_id
+
+
+def set_target(user, indicator: str, division_code: str, year: int, value: float, note: str = "") -> Target:
+    """Edit a region's target (audited through the model's save)."""
+    division = Division.objects.get(code=division_code)
+    if not can_edit_target(user, division):
+        raise PermissionDenied("无权修改该地区的目标")
+    if indicator not in {ind.id for ind in load_catalogue()}:
+        raise ValidationError({"indicator": f"未知指标“{indicator}”"})
+    if value is None or value < 0:
+        raise ValidationError({"value": "目标值须为非负数"})
+    target, _ = Target.objects.update_or_create(
+        indicator=indicator, division=division, year=year,
+        defaults={"value": value, "method": Target.Method.MANUAL, "note": note},
+    )
+    return target

@@ -1,0 +1,55 @@
+"""Facts for the engine, read from the database as columnar frames (one SQL query per fact table).
+
+Only the months the engine needs are read: the period itself, the same month last year and last
+December (for the projection), so a month on the full demo reads ≈ 170,000 filing rows, not 1.4 M.
+"""
+
+from __future__ import annotations
+
+from xinzhi.core.bulk import read_frame
+from xinzhi.enterprises.models import Enterprise, EnterpriseYear, MonthlyStat
+from xinzhi.industries.services import cluster_class_frame, high_tech_class_frame
+from xinzhi.investment.models import InvestmentProject, ProjectProgress, RegionInvestment
+from xinzhi.platforms.models import RDInstitution
+from xinzhi.cultivation.models import Certification
+from xinzhi.regions.models import Division
+
+from .engine import Facts
+
+
+def _months_clause(year: int, month: int) -> tuple[str, list[int]]:
+    return "((year = %s AND month = %s) OR (year = %s AND month IN (%s, 12)))", [year, month, year - 1, month]
+
+
+def load_facts(year: int, month: int) -> Facts:
+    when, params = _months_clause(year, month)
+    ms, ent, ey = MonthlyStat._meta.db_table, Enterprise._meta.db_table, EnterpriseYear._meta.db_table
+    pp, proj, ri = ProjectProgress._meta.db_table, InvestmentProject._meta.db_table, RegionInvestment._meta.db_table
+    return Facts(
+        monthly_stats=read_frame(
+            f"SELECT enterprise_id, division_code, year, month, output_value, value_added, revenue, rd_expense, "
+            f"new_product_output, employees FROM {ms} WHERE {when}", params,
+        ),
+        enterprise_years=read_frame(
+            f"SELECT enterprise_id, year, above_scale FROM {ey} WHERE year IN (%s, %s)", [year, year - 1]
+        ),
+        enterprises=read_frame(f"SELECT id AS enterprise_id, division_code, industry_code FROM {ent}"),
+        high_tech=high_tech_class_frame().select("industry_code", "category_code"),
+        clusters=cluster_class_frame(),
+        project_progress=read_frame(
+            f"SELECT p.project_id, j.division_code, j.is_high_tech, p.year, p.month, p.ytd_completed "
+            f"FROM {pp} p JOIN {proj} j ON j.id = p.project_id WHERE {when.replace('year', 'p.year').replace('month', 'p.month')}",
+            params,
+        ),
+        region_investment=read_frame(
+            f"SELECT division_code, year, month, ytd_fixed_asset_investment FROM {ri} WHERE {when}", params
+        ),
+        certifications=read_frame(
+            f"SELECT enterprise_id, program, year FROM {Certification._meta.db_table} WHERE year <= %s", [year]
+        ),
+        rd_institutions=read_frame(
+            f"SELECT enterprise_id, level, recognised_year, status FROM {RDInstitution._meta.db_table} "
+            f"WHERE recognised_year <= %s", [year],
+        ),
+        divisions=read_frame(f"SELECT code AS division_code FROM {Division._meta.db_table} WHERE level = 'county'"),
+    )

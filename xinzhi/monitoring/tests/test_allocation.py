@@ -1,0 +1,37 @@
+"""Target allocation on hand-made numbers."""
+
+import pytest
+
+from xinzhi.monitoring.allocation import allocate_count, allocate_level
+
+
+def test_counts_are_proportional_whole_and_sum_back():
+    parts = allocate_count(5000, {"330100": 1200, "330200": 900, "330300": 400, "331100": 0}, floor_share=0.0)
+    assert sum(parts.values()) == 5000
+    # 5000 × 1200/2500 = 2400 exactly; 5000 × 900/2500 = 1800; 5000 × 400/2500 = 800
+    assert parts == {"330100": 2400, "330200": 1800, "330300": 800, "331100": 0}
+
+
+def test_largest_remainder_rounding():
+    # quotas 10/3 = 3.33 each: one region gets the extra unit, and it is stable (code order on ties)
+    assert allocate_count(10, {"a": 1, "b": 1, "c": 1}) == {"a": 4, "b": 3, "c": 3}
+    parts = allocate_count(7, {"a": 5, "b": 3, "c": 2})  # quotas 3.5, 2.1, 1.4 → 3,2,1 + remainder 1 to "a"
+    assert parts == {"a": 4, "b": 2, "c": 1}
+
+
+def test_floor_share_gives_regions_without_a_base_a_target():
+    parts = allocate_count(100, {"a": 90, "b": 10, "c": 0}, floor_share=0.1)
+    assert parts["c"] > 0 and sum(parts.values()) == 100
+
+
+def test_negative_total_rejected():
+    with pytest.raises(ValueError):
+        allocate_count(-1, {"a": 1})
+
+
+def test_level_targets_keep_each_regions_position():
+    # province base 3.10 → target 3.15: every city is asked for the same +0.05 pp step
+    targets = allocate_level(3.15, 3.10, {"330100": 4.00, "330200": 2.50, "339900": None})
+    assert targets["330100"] == pytest.approx(4.05)
+    assert targets["330200"] == pytest.approx(2.55)
+    assert targets["339900"] == 3.15
