@@ -51,6 +51,9 @@ class IndicatorValue(models.Model):
         indexes = [models.Index(fields=["year", "month", "indicator"]), models.Index(fields=["year", "month", "scope_code"])]
         verbose_name = verbose_name_plural = "指标监测值"
 
+    def __str__(self) -> str:
+        return f"{self.indicator} {self.region} {self.year}-{self.month:02d}"
+
 
 class Target(models.Model):
     """A region's target for an indicator and year (目标分解): province → cities → counties.

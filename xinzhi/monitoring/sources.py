@@ -7,22 +7,30 @@ December (for the projection), so a month on the full demo reads ≈ 170,000 fil
 from __future__ import annotations
 
 from xinzhi.core.bulk import read_frame
+from xinzhi.cultivation.models import Certification
 from xinzhi.enterprises.models import Enterprise, EnterpriseYear, MonthlyStat
 from xinzhi.industries.services import cluster_class_frame, high_tech_class_frame
 from xinzhi.investment.models import InvestmentProject, ProjectProgress, RegionInvestment
 from xinzhi.platforms.models import RDInstitution
-from xinzhi.cultivation.models import Certification
 from xinzhi.regions.models import Division
 
 from .engine import Facts
 
 
-def _months_clause(year: int, month: int) -> tuple[str, list[int]]:
-    return "((year = %s AND month = %s) OR (year = %s AND month IN (%s, 12)))", [year, month, year - 1, month]
+def _months_clause(year: int, month: int, years_back: int = 1) -> tuple[str, list[int]]:
+    """This month, the same month of earlier years (``years_back``) and last December."""
+    clause = "((year = %s AND month = %s) OR (year = %s AND month = 12)"
+    params = [year, month, year - 1]
+    for back in range(1, years_back + 1):
+        clause += " OR (year = %s AND month = %s)"
+        params += [year - back, month]
+    return clause + ")", params
 
 
 def load_facts(year: int, month: int) -> Facts:
     when, params = _months_clause(year, month)
+    # growth indicators compare last year's growth too, so investment reads two years back
+    inv_when, inv_params = _months_clause(year, month, years_back=2)
     ms, ent, ey = MonthlyStat._meta.db_table, Enterprise._meta.db_table, EnterpriseYear._meta.db_table
     pp, proj, ri = ProjectProgress._meta.db_table, InvestmentProject._meta.db_table, RegionInvestment._meta.db_table
     return Facts(
@@ -38,11 +46,11 @@ def load_facts(year: int, month: int) -> Facts:
         clusters=cluster_class_frame(),
         project_progress=read_frame(
             f"SELECT p.project_id, j.division_code, j.is_high_tech, p.year, p.month, p.ytd_completed "
-            f"FROM {pp} p JOIN {proj} j ON j.id = p.project_id WHERE {when.replace('year', 'p.year').replace('month', 'p.month')}",
-            params,
+            f"FROM {pp} p JOIN {proj} j ON j.id = p.project_id WHERE {inv_when.replace('year', 'p.year').replace('month', 'p.month')}",
+            inv_params,
         ),
         region_investment=read_frame(
-            f"SELECT division_code, year, month, ytd_fixed_asset_investment FROM {ri} WHERE {when}", params
+            f"SELECT division_code, year, month, ytd_fixed_asset_investment FROM {ri} WHERE {inv_when}", inv_params
         ),
         certifications=read_frame(
             f"SELECT enterprise_id, program, year FROM {Certification._meta.db_table} WHERE year <= %s", [year]
