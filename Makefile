@@ -6,7 +6,9 @@ STAMP  := $(VENV)/.installed-stamp
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test bench lint venv demo-full clean
+CHROMIUM ?= /usr/bin/chromium
+
+.PHONY: run test bench lint venv browser clean
 
 venv: $(STAMP)
 
@@ -21,13 +23,20 @@ $(STAMP): pyproject.toml requirements.lock
 run: venv
 	$(BIN)/xinzhi serve --addr $(HOST):$(PORT)
 
-## make test: the whole suite (SQLite by default; set DATABASE_URL for PostgreSQL)
-test: venv
+## make test: the whole suite (SQLite by default; set DATABASE_URL for PostgreSQL), browser tests included
+test: venv browser
 	$(BIN)/python -m pytest
 
 ## make bench: benchmarks, figures printed with ratios against a reference measured in the same run
 bench: venv
 	$(BIN)/python bench/run.py
+
+## browser: Debian's Chromium (and CJK fonts) for the browser tests; Playwright drives it, no browser download
+browser:
+	@test -x $(CHROMIUM) || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
+	  else echo "The browser tests need Chromium: sudo apt-get install chromium fonts-noto-cjk (or set CHROMIUM=/path)" >&2; exit 1; fi; }
 
 lint: venv
 	$(BIN)/ruff check xinzhi bench

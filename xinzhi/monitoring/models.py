@@ -39,6 +39,11 @@ class IndicatorValue(models.Model):
     rating = models.CharField("红黄蓝", max_length=8, blank=True)
     rating_reason = models.TextField("评价说明", blank=True)
     level_group = models.CharField("横向比较", max_length=12, blank=True)
+    level_reason = models.TextField("横向比较说明", blank=True)
+    value_text = models.CharField("本期（显示）", max_length=40, blank=True)
+    yoy_text = models.CharField("同比（显示）", max_length=40, blank=True)
+    projected_text = models.CharField("预计全年（显示）", max_length=40, blank=True)
+    display_unit = models.CharField("显示单位", max_length=12, blank=True)
     ruleset_version = models.CharField("规则版本", max_length=20, blank=True)
     computed_at = models.DateTimeField("计算时间", auto_now=True)
 
@@ -86,3 +91,32 @@ class Target(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator} {self.division_id} {self.year}: {self.value}"
+
+
+class EarlyWarning(models.Model):
+    """An indicator × region projected to miss its year-end target, or turned from blue to yellow/red."""
+
+    indicator = models.CharField("指标", max_length=60)
+    region = models.CharField("区域", max_length=40)
+    region_level = models.CharField("层级", max_length=10)
+    scope_code = models.CharField("范围区划", max_length=6)
+    year = models.PositiveSmallIntegerField("年")
+    month = models.PositiveSmallIntegerField("月")
+    rating = models.CharField("红黄蓝", max_length=8, blank=True)
+    previous_rating = models.CharField("上月评级", max_length=8, blank=True)
+    projected_miss = models.BooleanField("预计未达标", default=False)
+    rating_drop = models.BooleanField("评级下降", default=False)
+    message = models.TextField("预警说明")
+    created_at = models.DateTimeField("生成时间", auto_now_add=True)
+
+    scope_region_field = "scope_code"
+    scope_enterprise_field = None
+    objects = ScopedManager()
+
+    class Meta:
+        ordering = ["-year", "-month", "id"]
+        indexes = [models.Index(fields=["year", "month"])]
+        verbose_name = verbose_name_plural = "监测预警"
+
+    def __str__(self) -> str:
+        return self.message

@@ -12,15 +12,27 @@ from xinzhi.regions.models import Division
 from .allocation import allocate_count, allocate_level
 from .catalogue import load_catalogue
 from .engine import compute_period
-from .models import IndicatorValue, Target
+from .models import EarlyWarning, IndicatorValue, Target
 from .ratings import rate
 from .sources import load_facts
+from .warnings import early_warnings
 
 SNAPSHOT_COLUMNS = [
     "indicator", "region", "region_level", "scope_code", "year", "month", "kind", "unit", "value", "last_year_value",
     "yoy", "yoy_unit", "target", "comparator", "gap", "progress", "time_elapsed", "projected", "rank", "peer_count",
     "peer_mean", "available", "rating", "rating_reason", "level_group", "ruleset_version", "computed_at",
+    "level_reason", "value_text", "yoy_text", "projected_text", "display_unit",
 ]
+WARNING_COLUMNS = [
+    "indicator", "region", "region_level", "scope_code", "year", "month", "rating", "previous_rating",
+    "projected_miss", "rating_drop", "message", "created_at",
+]
+REGION_LEVELS = ("province", "city", "county")
+
+
+def _scope_code() -> pl.Expr:
+    """Regions are scoped by their own code; cluster and category totals are province-wide."""
+    return pl.when(pl.col("region_level").is_in(REGION_LEVELS)).then(pl.col("region")).otherwise(pl.lit("330000"))
 
 
 def targets_for(year: int) -> dict[str, dict[str, float]]:
@@ -39,9 +51,10 @@ def compute(year: int, month: int) -> pl.DataFrame:
 def _snapshot_frame(rated: pl.DataFrame) -> pl.DataFrame:
     from django.utils import timezone
 
-    region_levels = ("province", "city", "county")
+    texts = ("level_reason", "value_text", "yoy_text", "projected_text", "display_unit")
     return rated.with_columns(
-        scope_code=pl.when(pl.col("region_level").is_in(region_levels)).then(pl.col("region")).otherwise(pl.lit("330000")),
+        *(pl.col(c).fill_null("") for c in texts),
+        scope_code=_scope_code(),
         rating=pl.col("rating").fill_null(""),
         rating_reason=pl.col("rating_reason").fill_null(""),
         level_group=pl.col("level_group").fill_null(""),
@@ -53,13 +66,51 @@ def _snapshot_frame(rated: pl.DataFrame) -> pl.DataFrame:
     ).select(SNAPSHOT_COLUMNS)
 
 
+def _previous_ratings(year: int, month: int) -> pl.DataFrame | None:
+    """Last month's stored ratings (within the same year: ratings are against the year's target)."""
+    if month == 1:
+        return None
+    rows = list(
+        IndicatorValue.objects.filter(year=year, month=month - 1).values_list("indicator", "region_level", "region", "rating")
+    )
+    if not rows:
+        return None
+    return pl.DataFrame(rows, schema=["indicator", "region_level", "region", "rating"], orient="row", infer_schema_length=None)
+
+
+def _warning_frame(rated: pl.DataFrame, previous: pl.DataFrame | None) -> pl.DataFrame:
+    from django.utils import timezone
+
+    warnings = early_warnings(rated, previous)
+    return warnings.with_columns(
+        scope_code=_scope_code(),
+        year=pl.col("period").str.slice(0, 4).cast(pl.Int64),
+        month=pl.col("period").str.slice(5, 2).cast(pl.Int64),
+        rating=pl.col("rating").fill_null(""),
+        previous_rating=pl.col("previous_rating").fill_null(""),
+        created_at=pl.lit(timezone.now().isoformat()),
+    ).select(WARNING_COLUMNS)
+
+
 @transaction.atomic
 def refresh(year: int, month: int) -> int:
-    """Recompute a month and replace its stored snapshot rows. Returns the number of rows stored."""
+    """Recompute a month; replace its stored snapshot rows and its warnings. Returns the rows stored."""
     rated = compute(year, month)
-    snapshot = _snapshot_frame(rated)
     IndicatorValue.objects.filter(year=year, month=month).delete()
-    return insert_frame(IndicatorValue._meta.db_table, snapshot)
+    EarlyWarning.objects.filter(year=year, month=month).delete()
+    stored = insert_frame(IndicatorValue._meta.db_table, _snapshot_frame(rated))
+    insert_frame(EarlyWarning._meta.db_table, _warning_frame(rated, _previous_ratings(year, month)))
+    return stored
+
+
+def refresh_year(year: int, last_month: int = 12) -> int:
+    """Every month of a year in order (each month's warnings compare with the month before)."""
+    return sum(refresh(year, m) for m in range(1, last_month + 1))
+
+
+def ensure_period(year: int, month: int) -> None:
+    if not IndicatorValue.objects.filter(year=year, month=month).exists():
+        refresh(year, month)
 
 
 def latest_period() -> tuple[int, int] | None:

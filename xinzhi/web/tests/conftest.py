@@ -85,5 +85,6 @@ def log_in(page, base: str, username: str, password: str = "xinzhi-demo-2025") -
     page.goto(base + "/accounts/login/")
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", password)
-    page.click("button[type=submit]")
+    with page.expect_navigation():
+        page.click("button[type=submit]")
     page.wait_for_load_state("networkidle")

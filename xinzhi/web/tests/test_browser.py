@@ -34,12 +34,12 @@ def test_register_search_and_profile_chart(page, live_site):
     assert rows.count() > 0
     # every listed enterprise is in Hangzhou (its county names are Hangzhou's)
     page.select_option("select[name=division]", "330106")
-    page.click("button.primary")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.click("button.primary")
     assert all(cell == "西湖区" for cell in page.locator("table.data tbody tr td:nth-child(3)").all_inner_texts())
     screenshot(page, "register-xihu")
-    page.locator("table.data tbody tr td a").first.click()
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.locator("table.data tbody tr td a").first.click()
     page.wait_for_selector("#revenue-chart canvas")
     assert page.locator("#revenue-chart canvas").count() >= 1
     screenshot(page, "enterprise-profile")

@@ -1,0 +1,55 @@
+"""Read-side helpers for the monitoring pages and API: what a user may see of the snapshots."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from xinzhi.regions.models import Division
+
+from .catalogue import load_catalogue
+from .models import EarlyWarning, IndicatorValue
+
+#: the seed's five province targets, in the order of the work plan's table
+KEY_INDICATORS = ["ht_va_share", "ht_investment_growth", "ht_investment_share", "rd_intensity", "new_product_rate"]
+#: the counting targets of the seed (task 4, 5, 12, 14)
+COUNT_INDICATORS = [
+    "new_hte", "new_tech_sme", "new_advanced_service", "new_national_tech_centre", "new_provincial_tech_centre",
+    "new_provincial_key_institute", "new_provincial_institute", "new_product_approvals", "excellent_new_products",
+    "advanced_achievements", "st_projects_enterprise_involved", "st_projects_enterprise_led",
+]
+RATING_ZH = {"blue": "蓝", "yellow": "黄", "red": "红", "grey": "灰", "": "—"}
+
+
+def home_division(user) -> Division:
+    """The region a user's cockpit is about (superusers and unbound staff: the province)."""
+    if getattr(user, "division_id", None):
+        return Division.objects.get(code=user.division_id)
+    return Division.objects.get(level="province")
+
+
+def latest_snapshot_period() -> tuple[int, int] | None:
+    row = IndicatorValue.objects.order_by("-year", "-month").values_list("year", "month").first()
+    return tuple(row) if row else None
+
+
+def available_periods() -> list[tuple[int, int]]:
+    return list(IndicatorValue.objects.order_by("-year", "-month").values_list("year", "month").distinct())
+
+
+def values(user, year: int, month: int) -> QuerySet[IndicatorValue]:
+    return IndicatorValue.objects.restrict(user).filter(year=year, month=month)
+
+
+def children_of(division: Division) -> list[Division]:
+    if division.level == "county":
+        return [division]
+    return list(Division.objects.filter(parent=division).order_by("code"))
+
+
+def indicator_names() -> dict[str, dict]:
+    return {ind.id: {"id": ind.id, "name": ind.name_zh, "short": ind.short_zh, "unit": ind.display_unit or ind.unit,
+                     "available": ind.available, "kind": ind.kind, "target": ind.target or {}} for ind in load_catalogue()}
+
+
+def warnings_for(user, year: int, month: int, limit: int = 20) -> list[EarlyWarning]:
+    return list(EarlyWarning.objects.restrict(user).filter(year=year, month=month).order_by("id")[:limit])

@@ -1,0 +1,132 @@
+"""Cockpit, map data, indicator page and drill-down on the small demo dataset: right numbers, right scope."""
+
+import io
+
+import openpyxl
+import pytest
+from django.core.management import call_command
+
+from xinzhi.accounts.models import User
+from xinzhi.accounts.services import create_demo_users
+from xinzhi.enterprises.models import MonthlyStat
+from xinzhi.monitoring import services
+from xinzhi.monitoring.models import EarlyWarning, IndicatorValue
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def demo():
+    call_command("demo", scale="small", seed=7, verbosity=0, stdout=io.StringIO())
+    create_demo_users()
+    services.refresh(2025, 5)
+    services.refresh(2025, 6)
+    return {u.username: u for u in User.objects.all()}
+
+
+def test_snapshot_matches_an_independent_sql_sum(demo):
+    """The province R&D intensity stored for 2025-06 equals ΣR&D / Σrevenue of above-scale filings."""
+    from django.db.models import Sum
+
+    stats = MonthlyStat.objects.filter(
+        year=2025, month=6, enterprise__years__year=2025, enterprise__years__above_scale=True
+    ).aggregate(rd=Sum("rd_expense"), rev=Sum("revenue"))
+    stored = IndicatorValue.objects.get(indicator="rd_intensity", region="330000", year=2025, month=6)
+    assert stored.value == pytest.approx(100 * stats["rd"] / stats["rev"], rel=1e-9)
+    assert stored.rating in ("blue", "yellow", "red")
+    assert stored.rating_reason.startswith("1—6月")
+
+
+def test_refresh_replaces_rows_and_stores_warnings(demo):
+    before = IndicatorValue.objects.filter(year=2025, month=6).count()
+    services.refresh(2025, 6)
+    assert IndicatorValue.objects.filter(year=2025, month=6).count() == before
+    assert EarlyWarning.objects.filter(year=2025, month=6).exists()
+
+
+def test_cockpit_per_role(client, demo):
+    client.force_login(demo["province"])
+    page = client.get("/monitoring/?period=2025-06")
+    assert page.status_code == 200
+    assert [r["division"].name for r in page.context["child_rows"]][:2] == ["杭州市", "宁波市"]
+    assert len(page.context["child_rows"]) == 11
+    client.force_login(demo["hangzhou"])
+    page = client.get("/monitoring/?period=2025-06")
+    codes = [r["division"].code for r in page.context["child_rows"]]
+    assert codes and all(c.startswith("3301") for c in codes)
+    # a city user's cockpit cards are the city's own values, never the province's
+    card = page.context["key_cards"][3]
+    assert card["v"].region == "330100"
+    client.force_login(demo["xihu"])
+    page = client.get("/monitoring/?period=2025-06")
+    assert page.context["child_rows"] == [] and page.context["key_cards"][0]["v"].region == "330106"
+    for role in ("expert", "enterprise"):
+        client.force_login(demo[role])
+        assert client.get("/monitoring/").status_code == 403
+
+
+def test_map_data_is_scoped(client, demo):
+    client.force_login(demo["province"])
+    cities = client.get("/monitoring/map/data/?indicator=rd_intensity&period=2025-06").json()
+    assert cities["level"] == "city" and len(cities["regions"]) == 11
+    counties = client.get("/monitoring/map/data/?indicator=rd_intensity&period=2025-06&parent=330100").json()
+    assert counties["level"] == "county" and all(r["code"].startswith("3301") for r in counties["regions"])
+    client.force_login(demo["hangzhou"])
+    own_city = client.get("/monitoring/map/data/?indicator=rd_intensity&period=2025-06").json()["regions"]
+    assert [r["code"] for r in own_city] == ["330100"]  # its own city only, not the other ten
+    ningbo = client.get("/monitoring/map/data/?indicator=rd_intensity&period=2025-06&parent=330200").json()
+    assert ningbo["regions"] == []  # another city's counties are out of scope
+    assert client.get("/monitoring/geo/county.json").status_code == 200
+
+
+def test_indicator_page_and_excel_export(client, demo):
+    client.force_login(demo["province"])
+    page = client.get("/monitoring/indicators/rd_intensity/?period=2025-06")
+    assert page.status_code == 200 and len(page.context["peers"]) == 11
+    ranks = [p["v"].rank for p in page.context["peers"]]
+    assert ranks == sorted(ranks)
+    xlsx = client.get("/monitoring/indicators/rd_intensity/?period=2025-06&format=xlsx")
+    sheet = openpyxl.load_workbook(io.BytesIO(xlsx.content)).active
+    assert sheet.max_row == 12 and sheet.cell(1, 1).value == "区域"
+
+
+def test_drilldown_lists_only_in_scope_enterprises(client, demo):
+    client.force_login(demo["xihu"])
+    page = client.get("/monitoring/indicators/rd_intensity/enterprises/?period=2025-06&region=330100")
+    assert page.status_code == 200
+    assert {r["stat"].division_id for r in page.context["rows"]} <= {"330106"}
+    client.force_login(demo["province"])
+    page = client.get("/monitoring/indicators/rd_intensity/enterprises/?period=2025-06&region=330106")
+    values = [r["stat"].rd_expense for r in page.context["rows"]]
+    assert values == sorted(values, reverse=True) and values
+
+
+def test_targets_allocate_and_sum_back(demo):
+    from xinzhi.monitoring.models import Target
+
+    services.refresh(2024, 12)
+    services.allocate_default_targets(2025)
+    cities = Target.objects.filter(indicator="new_hte", year=2025, division__level="city")
+    assert sum(cities.values_list("value", flat=True)) == 5000
+    hangzhou = Target.objects.get(indicator="new_hte", year=2025, division_id="330100").value
+    counties = Target.objects.filter(indicator="new_hte", year=2025, division__parent_id="330100")
+    assert sum(counties.values_list("value", flat=True)) == hangzhou
+    rd_city = Target.objects.get(indicator="rd_intensity", year=2025, division_id="330100").value
+    base = IndicatorValue.objects.get(indicator="rd_intensity", year=2024, month=12, region="330100").value
+    base_p = IndicatorValue.objects.get(indicator="rd_intensity", year=2024, month=12, region="330000").value
+    assert rd_city == pytest.approx(base + (3.15 - base_p), abs=1e-4)
+
+
+def test_target_edit_permissions(demo):
+    from django.core.exceptions import PermissionDenied
+
+    assert services.set_target(demo["province"], "new_hte", "330100", 2025, 1300).method == "manual"
+    assert services.set_target(demo["hangzhou"], "new_hte", "330106", 2025, 120).value == 120
+    with pytest.raises(PermissionDenied):
+        services.set_target(demo["hangzhou"], "new_hte", "330212", 2025, 10)  # a Ningbo county
+    with pytest.raises(PermissionDenied):
+        services.set_target(demo["xihu"], "new_hte", "330106", 2025, 10)
+    services.allocate_default_targets(2025)  # never overwrites a manual target
+    from xinzhi.monitoring.models import Target
+
+    assert Target.objects.get(indicator="new_hte", year=2025, division_id="330100").value == 1300

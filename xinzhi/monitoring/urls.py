@@ -1,0 +1,13 @@
+from django.urls import path
+
+from . import views
+
+app_name = "monitoring"
+urlpatterns = [
+    path("", views.cockpit, name="cockpit"),
+    path("map/", views.thematic_map, name="map"),
+    path("map/data/", views.map_data, name="map_data"),
+    path("geo/<str:level>.json", views.geojson, name="geojson"),
+    path("indicators/<str:indicator>/", views.indicator_detail, name="indicator"),
+    path("indicators/<str:indicator>/enterprises/", views.drilldown, name="drilldown"),
+]

@@ -1,0 +1,227 @@
+"""Monitoring pages: the cockpit (驾驶舱), the thematic map (专题数字地图) and an indicator's page."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import xlsxwriter
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import cache_control
+
+from xinzhi.core.periods import Period, PeriodError
+from xinzhi.core.scope import region_prefix
+from xinzhi.regions.models import Division
+
+from . import selectors
+from .models import IndicatorValue
+
+MONITORING_ROLES = {"province_staff", "city_staff", "county_staff", "leader"}
+
+
+def _require_monitoring_role(user) -> None:
+    if not (user.is_superuser or user.role in MONITORING_ROLES):
+        raise PermissionDenied("无权查看监测数据")
+
+
+def _period_from(request) -> tuple[int, int] | None:
+    text = request.GET.get("period")
+    if text:
+        try:
+            p = Period.parse(text)
+        except PeriodError as exc:
+            raise Http404(str(exc)) from exc
+        return p.year, p.month
+    return selectors.latest_snapshot_period()
+
+
+@login_required
+def cockpit(request):
+    user = request.user
+    _require_monitoring_role(user)
+    period = _period_from(request)
+    division = selectors.home_division(user)
+    context = {"division": division, "period": period, "periods": selectors.available_periods()}
+    if period is None:
+        return render(request, "monitoring/cockpit.html", context)
+    year, month = period
+    names = selectors.indicator_names()
+    rows = {(v.indicator, v.region): v for v in selectors.values(user, year, month)}
+    children = [d for d in selectors.children_of(division) if d.code != division.code]
+    series = _series(user, division.code, year, selectors.KEY_INDICATORS)
+    context.update(
+        period_label=f"{year}年1—{month}月" if month > 1 else f"{year}年1月",
+        key_cards=[_card(rows.get((i, division.code)), names[i], series.get(i)) for i in selectors.KEY_INDICATORS],
+        count_cards=[_card(rows.get((i, division.code)), names[i], None) for i in selectors.COUNT_INDICATORS],
+        child_rows=[{"division": d, "cells": [rows.get((i, d.code)) for i in selectors.KEY_INDICATORS]} for d in children],
+        key_names=[names[i]["short"] for i in selectors.KEY_INDICATORS],
+        warnings=selectors.warnings_for(user, year, month),
+        series_json=json.dumps(series),
+    )
+    return render(request, "monitoring/cockpit.html", context)
+
+
+def _card(value: IndicatorValue | None, meta: dict, series: list | None) -> dict:
+    return {"meta": meta, "v": value, "series": series}
+
+
+def _series(user, region: str, year: int, indicators: list[str]) -> dict[str, list]:
+    """This year's monthly YTD values per indicator for the sparklines (months not computed are null)."""
+    out = {i: [None] * 12 for i in indicators}
+    qs = IndicatorValue.objects.restrict(user).filter(year=year, region=region, indicator__in=indicators)
+    for indicator, month, value in qs.values_list("indicator", "month", "value"):
+        out[indicator][month - 1] = None if value is None else round(value, 4)
+    return out
+
+
+@login_required
+def thematic_map(request):
+    _require_monitoring_role(request.user)
+    division = selectors.home_division(request.user)
+    names = selectors.indicator_names()
+    return render(request, "monitoring/map.html", {
+        "division": division,
+        "indicators": [(k, v["name"]) for k, v in names.items() if v["available"]],
+        "periods": [f"{y:04d}-{m:02d}" for y, m in selectors.available_periods()],
+    })
+
+
+@login_required
+def map_data(request):
+    """Values of one indicator for the cities (or one city's counties), within the user's scope."""
+    user = request.user
+    _require_monitoring_role(user)
+    period = _period_from(request)
+    indicator = request.GET.get("indicator", "ht_va_share")
+    parent = request.GET.get("parent", "330000")
+    if period is None:
+        return JsonResponse({"period": None, "regions": []})
+    year, month = period
+    level = "city" if region_prefix(parent) == parent[:2] else "county"
+    qs = selectors.values(user, year, month).filter(indicator=indicator, region_level=level)
+    if level == "county":
+        qs = qs.filter(region__startswith=region_prefix(parent))
+    names = dict(Division.objects.values_list("code", "name"))
+    regions = [
+        {
+            "code": v.region, "name": names.get(v.region, v.region), "value": v.value, "value_text": v.value_text,
+            "unit": v.display_unit or v.unit, "yoy_text": v.yoy_text, "yoy_unit": v.yoy_unit, "target": v.target,
+            "rank": v.rank, "peer_count": v.peer_count, "rating": v.rating or "", "reason": v.rating_reason,
+            "level_group": v.level_group,
+        }
+        for v in qs.order_by("region")
+    ]
+    return JsonResponse({"period": f"{year:04d}-{month:02d}", "indicator": indicator, "level": level, "regions": regions})
+
+
+@login_required
+@cache_control(max_age=86400, private=True)
+def geojson(request, level: str):
+    """Boundaries served by the app itself (no internet on a government intranet)."""
+    if level not in ("city", "county"):
+        raise Http404()
+    path = Path(settings.XINZHI_DATA_DIR) / "geo" / f"zhejiang_{level}.geojson"
+    return FileResponse(open(path, "rb"), content_type="application/geo+json")
+
+
+@login_required
+def indicator_detail(request, indicator: str):
+    user = request.user
+    _require_monitoring_role(user)
+    names = selectors.indicator_names()
+    if indicator not in names:
+        raise Http404("未知指标")
+    period = _period_from(request)
+    division = selectors.home_division(user)
+    region = request.GET.get("region") or division.code
+    context = {"indicator": indicator, "meta": names[indicator], "division": division, "period": period}
+    if period is None:
+        return render(request, "monitoring/indicator.html", context)
+    year, month = period
+    current = _series(user, region, year, [indicator])[indicator]
+    last = _series(user, region, year - 1, [indicator])[indicator]
+    region_obj = Division.objects.filter(code=region).first()
+    level = region_obj.level if region_obj else "province"
+    peer_level = {"province": "city", "city": "county", "county": "county"}[level]
+    peers = selectors.values(user, year, month).filter(indicator=indicator, region_level=peer_level)
+    if level == "city":
+        peers = peers.filter(region__startswith=region_prefix(region))
+    names_by_code = dict(Division.objects.values_list("code", "name"))
+    own = selectors.values(user, year, month).filter(indicator=indicator, region=region).first()
+    if own is None and region != division.code:
+        raise Http404("不在您的查看范围内")
+    context.update(
+        region=region, region_name=names_by_code.get(region, region), own=own,
+        chart=json.dumps({"this": current, "last": last, "year": year}),
+        peers=[{"v": v, "name": names_by_code.get(v.region, v.region)} for v in peers.order_by("rank", "region")],
+        period_text=f"{year:04d}-{month:02d}",
+    )
+    if request.GET.get("format") == "xlsx":
+        return _indicator_xlsx(context)
+    return render(request, "monitoring/indicator.html", context)
+
+
+def _indicator_xlsx(context: dict) -> HttpResponse:
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    sheet = book.add_worksheet("排名")
+    head = book.add_format({"bold": True, "bg_color": "#F1F5F9", "border": 1})
+    headers = ["区域", "代码", f"本期({context['meta']['unit']})", "同比", "目标", "红黄蓝", "排名", "说明"]
+    sheet.write_row(0, 0, headers, head)
+    for r, row in enumerate(context["peers"], start=1):
+        v = row["v"]
+        sheet.write_row(r, 0, [row["name"], v.region, v.value, v.yoy, v.target,
+                               selectors.RATING_ZH.get(v.rating or "", ""), v.rank, v.rating_reason])
+    sheet.set_column(0, 0, 12)
+    sheet.set_column(7, 7, 60)
+    sheet.freeze_panes(1, 0)
+    book.close()
+    response = HttpResponse(buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="{context["indicator"]}-{context["period_text"]}.xlsx"'
+    return response
+
+
+@login_required
+def drilldown(request, indicator: str):
+    """The enterprises behind a region's value (monthly-statistics indicators), staff only, in scope."""
+    from xinzhi.enterprises.models import MonthlyStat
+
+    from .catalogue import load_catalogue
+
+    user = request.user
+    _require_monitoring_role(user)
+    ind = next((i for i in load_catalogue() if i.id == indicator), None)
+    if ind is None:
+        raise Http404("未知指标")
+    period = _period_from(request)
+    region = request.GET.get("region") or selectors.home_division(user).code
+    fields = [side["field"] for side in (ind.numerator, ind.denominator) if side and side.get("field")]
+    if period is None or ind.source != "monthly_stats" or not fields:
+        return render(request, "monitoring/drilldown.html", {"meta": selectors.indicator_names()[indicator], "rows": None})
+    year, month = period
+    qs = (
+        MonthlyStat.objects.restrict(user)
+        .filter(year=year, month=month, division__code__startswith=region_prefix(region))
+        .select_related("enterprise__industry")
+        .order_by(f"-{fields[0]}")
+    )
+    from django.core.paginator import Paginator
+
+    page = Paginator(qs, 100).get_page(request.GET.get("page"))
+    labels = {f: MonthlyStat._meta.get_field(f).verbose_name.replace("(元)", "") for f in fields}
+    names = dict(Division.objects.values_list("code", "name"))
+    rows = [
+        {"stat": s, "division": names.get(s.division_id, s.division_id),
+         "values": [f"{getattr(s, f) / 10000:,.1f}" for f in fields]}
+        for s in page.object_list
+    ]
+    return render(request, "monitoring/drilldown.html", {
+        "meta": selectors.indicator_names()[indicator], "indicator": indicator, "rows": rows, "page": page,
+        "labels": [labels[f] for f in fields], "region_name": names.get(region, region), "region": region,
+        "period_text": f"{year:04d}-{month:02d}",
+    })
