@@ -57,10 +57,13 @@ def _unauthenticated(request, exc):
 
 def _mount_routers() -> None:
     from xinzhi.enterprises.api import router as enterprises_router
+    from xinzhi.monitoring.api import router as monitoring_router
     from xinzhi.regions.api import router as regions_router
 
     api.add_router("/regions", regions_router)
     api.add_router("/enterprises", enterprises_router)
+    api.add_router("/monitoring", monitoring_router)
+    api.add_router("/platforms", "xinzhi.platforms.api.router")
 
 
 _mount_routers()

@@ -108,6 +108,24 @@ def refresh_year(year: int, last_month: int = 12) -> int:
     return sum(refresh(year, m) for m in range(1, last_month + 1))
 
 
+def months_with_filings(year: int) -> list[int]:
+    from xinzhi.enterprises.models import MonthlyStat
+
+    return sorted(MonthlyStat.objects.filter(year=year).values_list("month", flat=True).distinct())
+
+
+def prepare(years: list[int]) -> int:
+    """Snapshots for every month with filings of ``years`` (in order), allocating each year's default
+    targets from the year before as soon as that year's December is computed. Used after a bulk load."""
+    stored = 0
+    for year in sorted(years):
+        if Target.objects.filter(year=year).count() == 0 and IndicatorValue.objects.filter(year=year - 1, month=12).exists():
+            allocate_default_targets(year)
+        for month in months_with_filings(year):
+            stored += refresh(year, month)
+    return stored
+
+
 def ensure_period(year: int, month: int) -> None:
     if not IndicatorValue.objects.filter(year=year, month=month).exists():
         refresh(year, month)

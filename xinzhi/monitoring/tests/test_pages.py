@@ -130,3 +130,17 @@ def test_target_edit_permissions(demo):
     from xinzhi.monitoring.models import Target
 
     assert Target.objects.get(indicator="new_hte", year=2025, division_id="330100").value == 1300
+
+
+def test_api_values_and_warnings_are_scoped(client, demo):
+    client.force_login(demo["hangzhou"])
+    body = client.get("/api/v1/monitoring/values?period=2025-06&indicator=rd_intensity").json()
+    regions = {row["region"] for row in body["items"]}
+    assert regions and all(r.startswith("3301") for r in regions)
+    row = next(r for r in body["items"] if r["region"] == "330100")
+    assert row["period"] == "2025-06" and row["value"] > 0 and row["level_group"]
+    warnings = client.get("/api/v1/monitoring/warnings?period=2025-06").json()
+    assert all(w["region"].startswith("3301") for w in warnings["items"])
+    assert client.get("/api/v1/monitoring/values?period=2025-13").status_code == 404
+    client.force_login(demo["province"])
+    assert client.get("/api/v1/monitoring/values?period=2025-06&region=330000").json()["count"] > 20

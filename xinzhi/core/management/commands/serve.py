@@ -31,6 +31,10 @@ class Command(BaseCommand):
         if not no_demo and not Enterprise.objects.exists():
             self.stdout.write(f"首次运行：生成 {demo_scale} 规模演示数据……")
             call_command("demo", scale=demo_scale, stdout=self.stdout)
+            from xinzhi.monitoring.services import prepare
+
+            self.stdout.write("计算监测指标与红黄蓝评价（2024—2025年各月）……")
+            prepare([2024, 2025])
         logins = create_demo_users()
         self.stdout.write(self.style.SUCCESS(f"\n新质已就绪： http://{addr}/"))
         self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：")

@@ -1,0 +1,98 @@
+from __future__ import annotations
+
+from django.http import Http404
+from ninja import Router, Schema
+from ninja.pagination import PageNumberPagination, paginate
+
+from xinzhi.core.periods import Period, PeriodError
+
+from . import selectors
+from .models import EarlyWarning, IndicatorValue
+
+router = Router(tags=["高新技术产业监测"])
+
+
+class IndicatorValueOut(Schema):
+    indicator: str
+    region: str
+    region_level: str
+    period: str
+    value: float | None
+    unit: str
+    last_year_value: float | None
+    yoy: float | None
+    yoy_unit: str
+    target: float | None
+    comparator: str
+    gap: float | None
+    progress: float | None
+    projected: float | None
+    rank: int | None
+    peer_count: int | None
+    rating: str | None
+    reason: str
+    level_group: str
+    ruleset_version: str
+
+    @staticmethod
+    def resolve_period(obj: IndicatorValue) -> str:
+        return f"{obj.year:04d}-{obj.month:02d}"
+
+    @staticmethod
+    def resolve_rating(obj: IndicatorValue) -> str | None:
+        return obj.rating or None
+
+    @staticmethod
+    def resolve_reason(obj: IndicatorValue) -> str:
+        return obj.rating_reason
+
+
+class WarningOut(Schema):
+    indicator: str
+    region: str
+    region_level: str
+    period: str
+    rating: str
+    previous_rating: str
+    projected_miss: bool
+    rating_drop: bool
+    message: str
+
+    @staticmethod
+    def resolve_period(obj: EarlyWarning) -> str:
+        return f"{obj.year:04d}-{obj.month:02d}"
+
+
+def _period(text: str | None) -> tuple[int, int]:
+    if text:
+        try:
+            p = Period.parse(text)
+        except PeriodError as exc:
+            raise Http404(str(exc)) from exc
+        return p.year, p.month
+    latest = selectors.latest_snapshot_period()
+    if latest is None:
+        raise Http404("尚无监测结果")
+    return latest
+
+
+@router.get("/values", response=list[IndicatorValueOut], summary="指标监测值（含红黄蓝评价与说明）")
+@paginate(PageNumberPagination, page_size=200)
+def list_values(request, period: str | None = None, indicator: str | None = None, region: str | None = None,
+                region_level: str | None = None):
+    year, month = _period(period)
+    qs = IndicatorValue.objects.restrict(request.auth).filter(year=year, month=month)
+    if indicator:
+        qs = qs.filter(indicator=indicator)
+    if region:
+        qs = qs.filter(region=region)
+    if region_level:
+        qs = qs.filter(region_level=region_level)
+    return qs.order_by("indicator", "region_level", "region")
+
+
+@router.get("/warnings", response=list[WarningOut], summary="预警清单（预计未达标、评级由蓝转黄/红）")
+@paginate(PageNumberPagination, page_size=100)
+def list_warnings(request, period: str | None = None):
+    year, month = _period(period)
+    return EarlyWarning.objects.restrict(request.auth).filter(year=year, month=month).order_by("id")
