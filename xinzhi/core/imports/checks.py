@@ -1,0 +1,164 @@
+"""Validation rules shared by import kinds, as Polars expressions and joins over whole frames."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import polars as pl
+
+from xinzhi.core import uscc as uscc_module
+from xinzhi.core.bulk import read_frame
+from xinzhi.core.scope import region_prefix
+
+from .parsing import ROW, empty_issues, issues_where
+from .spec import ImportKind
+
+# GB 32100-2015 check character, the same computation as python-stdnum's ``cn.uscc`` (which
+# ``xinzhi.core.uscc`` wraps), written as column expressions so 60,000 codes take milliseconds.
+_USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+_USCC_INDEX = {c: i for i, c in enumerate(uscc_module.ALPHABET)}
+
+
+def uscc_issues(frame: pl.DataFrame, column: str, header: str) -> pl.DataFrame:
+    """Length, characters and check character of every code in ``column`` (nulls are skipped)."""
+    code = pl.col(column)
+    chars = [code.str.slice(i, 1).replace_strict(_USCC_INDEX, default=None, return_dtype=pl.Int64) for i in range(18)]
+    total = pl.sum_horizontal([c * w for c, w in zip(chars, _USCC_WEIGHTS, strict=False)])
+    expected = (31 - total % 31) % 31
+    bad_length = code.str.len_chars() != 18
+    bad_chars = ~code.str.slice(0, 8).str.contains(r"^\d{8}$") | pl.any_horizontal([c.is_null() for c in chars[8:]])
+    bad_check = chars[17] != expected
+    return pl.concat(
+        [
+            issues_where(frame, bad_length, header, "统一社会信用代码应为18位"),
+            issues_where(frame, ~bad_length & bad_chars, header, "统一社会信用代码含非法字符"),
+            issues_where(frame, ~bad_length & ~bad_chars & bad_check, header, "统一社会信用代码校验位错误"),
+        ]
+    )
+
+
+def region_prefix_expr(code: pl.Expr) -> pl.Expr:
+    """``xinzhi.core.scope.region_prefix`` as an expression: 330000 → 33, 330100 → 3301."""
+    return (
+        pl.when(code.str.ends_with("0000")).then(code.str.slice(0, 2))
+        .when(code.str.ends_with("00")).then(code.str.slice(0, 4))
+        .otherwise(code)
+    )
+
+
+def uscc_region_warnings(frame: pl.DataFrame, uscc_col: str, county_col: str, header: str) -> pl.DataFrame:
+    """Characters 3–8 name the registering authority's division; warn when the county is outside it."""
+    part = pl.col(uscc_col).str.slice(2, 6)
+    mismatch = part.str.contains(r"^\d{6}$") & ~pl.col(county_col).str.starts_with(region_prefix_expr(part))
+    reason = pl.format("统一社会信用代码第3–8位登记机关区划“{}”与所在县（市、区）“{}”不一致", part, pl.col(county_col))
+    return issues_where(frame, mismatch, header, reason, "warning")
+
+
+def divisions_frame() -> pl.DataFrame:
+    return read_frame("SELECT code AS ref_code, name AS ref_name, level AS ref_level FROM regions_division")
+
+
+def industries_frame() -> pl.DataFrame:
+    return read_frame("SELECT code AS ref_code, name AS ref_name, level AS ref_level FROM industries_industrycode")
+
+
+def _reference_issues(frame: pl.DataFrame, column: str, header: str, ref: pl.DataFrame, level: str,
+                      unknown: str, wrong_level: str) -> pl.DataFrame:
+    ref = ref.with_columns(pl.col("ref_code").cast(pl.String), pl.col("ref_level").cast(pl.String))
+    joined = frame.select(ROW, column).join(ref, left_on=column, right_on="ref_code", how="left")
+    value = pl.col(column)
+    return pl.concat([
+        issues_where(joined, value.is_not_null() & pl.col("ref_level").is_null(), header,
+                     pl.format(unknown, value)),
+        issues_where(joined, pl.col("ref_level").is_not_null() & (pl.col("ref_level") != level), header,
+                     pl.format(wrong_level, value, pl.col("ref_name"))),
+    ])
+
+
+def division_issues(frame: pl.DataFrame, column: str, header: str) -> pl.DataFrame:
+    """Unknown division code, or a city/province code where a county is needed."""
+    return _reference_issues(frame, column, header, divisions_frame(), "county",
+                             "区划代码“{}”不存在", "区划代码“{}”（{}）不是县（市、区）级区划")
+
+
+def industry_issues(frame: pl.DataFrame, column: str, header: str) -> pl.DataFrame:
+    """Unknown industry code, or a section/division/group where a 4-digit class is needed."""
+    return _reference_issues(frame, column, header, industries_frame(), "class",
+                             "行业代码“{}”不在国民经济行业分类（GB/T 4754-2017）中", "行业代码“{}”（{}）不是4位行业小类")
+
+
+def duplicate_issues(frame: pl.DataFrame, key: Sequence[str], header: str, key_label: str) -> pl.DataFrame:
+    """Every row repeating the key of an earlier row, naming that row."""
+    if not key or frame.height == 0:
+        return empty_issues()
+    keyed = frame.filter(pl.all_horizontal([pl.col(k).is_not_null() for k in key]))
+    keyed = keyed.with_columns(pl.col(ROW).min().over(list(key)).alias("_first"))
+    return issues_where(keyed, pl.col(ROW) != pl.col("_first"), header,
+                        pl.format("与第{}行重复（同一" + key_label + "只能出现一次）", pl.col("_first")))
+
+
+def cumulative_decrease_issues(
+    incoming: pl.DataFrame,
+    stored: pl.DataFrame,
+    group: Sequence[str],
+    values: Sequence[str],
+    headers: dict[str, str],
+    revision: str = "is_revision",
+) -> pl.DataFrame:
+    """Year-to-date values must not fall from one month to the next within ``group`` + year.
+
+    ``incoming`` (file rows: ``_row``, group, ``year``, ``month``, values, revision flag) is merged
+    with ``stored`` (database rows of the same series); a file row replaces the stored row of the
+    same month. Each file row is compared with the nearest earlier month of the merged series; a
+    decrease is an error unless the row is flagged as a revision.
+    """
+    keys = [*group, "year", "month"]
+    cols = [*keys, *values]
+    file_part = incoming.select([*cols, ROW, revision]).with_columns(pl.col(revision).fill_null(False))
+    db_part = stored.select(cols).join(file_part.select(keys), on=keys, how="anti")
+    db_part = db_part.with_columns(pl.lit(None, dtype=pl.Int64).alias(ROW), pl.lit(True).alias(revision))
+    series = pl.concat([file_part, db_part.select(file_part.columns)], how="vertical_relaxed").sort(keys)
+    within = [*group, "year"]
+    # window values first: ``issues_where`` filters before it evaluates the reason
+    series = series.with_columns(
+        pl.col("month").shift(1).over(within).alias("_prev_month"),
+        *[pl.col(v).shift(1).over(within).alias(f"_prev_{v}") for v in values],
+    )
+    out = []
+    for value in values:
+        prev = pl.col(f"_prev_{value}")
+        decrease = pl.col(ROW).is_not_null() & ~pl.col(revision) & (pl.col(value) < prev)
+        reason = pl.format(
+            "累计值低于上月：本期{}元，{}月累计{}元；如为修订请在“是否修订”填“是”",
+            pl.col(value), pl.col("_prev_month"), prev,
+        )
+        out.append(issues_where(series, decrease, headers[value], reason))
+    return pl.concat(out) if out else empty_issues()
+
+
+REGION_ROLES = ("province_staff", "city_staff", "county_staff")
+
+
+def scope_issues(kind: ImportKind, frame: pl.DataFrame, user) -> pl.DataFrame:
+    """Rows the importing ``user`` may not change, following ``xinzhi.core.scope`` (action "change").
+
+    Superusers change everything; province/city/county staff the counties under their division;
+    an enterprise user only its own enterprise's rows (for kinds that have one); leaders, experts
+    and anyone else nothing.
+    """
+    if getattr(user, "is_superuser", False):
+        return empty_issues()
+    role = getattr(user, "role", None)
+    division = getattr(user, "division_id", None)
+    column = kind.scope_column
+    if role in REGION_ROLES and division and column and column in frame.columns:
+        prefix = region_prefix(division)
+        outside = pl.col(column).is_not_null() & ~pl.col(column).str.starts_with(prefix)
+        return issues_where(frame, outside, kind.scope_header or kind.header_of(column),
+                            pl.format("“{}”不在您的管辖范围内，无权导入", pl.col(column)))
+    enterprise_column = kind.scope_enterprise_column
+    if role == "enterprise" and enterprise_column and enterprise_column in frame.columns:
+        own = getattr(user, "enterprise_id", None)
+        outside = pl.col(enterprise_column).is_not_null() & (pl.col(enterprise_column) != own)
+        return issues_where(frame, outside, "统一社会信用代码", "只能导入本企业的数据")
+    return issues_where(frame, pl.lit(True), "导入权限", "您的账号无权导入此类数据")

@@ -1,0 +1,220 @@
+"""Import kinds of the investment app: high-tech projects with their YTD progress (``investment``) and
+county totals of fixed-asset investment (``region-investment``)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import polars as pl
+
+from xinzhi.core.bulk import read_frame
+from xinzhi.core.imports import Column, ColumnType, ImportKind, register
+from xinzhi.core.imports.checks import cumulative_decrease_issues, duplicate_issues
+from xinzhi.core.imports.diff import (
+    KindDiff,
+    cast_columns,
+    diff_table,
+    insert_rows,
+    read_monthly,
+    row_status,
+    update_rows,
+)
+from xinzhi.core.imports.parsing import ROW, issues_where
+from xinzhi.core.periods import Period
+
+from .models import InvestmentProject, ProjectProgress, RegionInvestment, Stage
+
+PERIOD = Column("period", "期别", ColumnType.PERIOD, help_zh="YYYY-MM", example="2025-06")
+DIVISION = Column("division_code", "县代码", ColumnType.DIVISION, aliases=("县（市、区）代码",),
+                  help_zh="6位县级行政区划代码", example="330106")
+REVISION = Column("is_revision", "是否修订", ColumnType.BOOL, required=False, default=False,
+                  help_zh="累计值低于上月时须填“是”", example="否")
+
+
+class InvestmentKind(ImportKind):
+    """High-tech investment projects and their year-to-date completed investment (1–N月累计完成投资)."""
+
+    name = "investment"
+    label_zh = "高新技术产业投资项目及月度完成投资"
+    file_key = ("code", "year", "month")
+    periodic = True
+    instructions_zh = ("每行一个项目一个期别；项目信息按项目代码新增或更新。期别与累计完成投资须同时填写，"
+                       "均留空时只登记项目。")
+    PROJECT_VALUES = ("name", "division_code", "industry_code", "is_high_tech", "planned_total", "stage",
+                      "start_year")
+    columns = (
+        Column("code", "项目代码", max_length=40, help_zh="投资项目在线审批监管平台代码", example="2501-330106-04-01-123456"),
+        Column("name", "项目名称", max_length=200, example="某某集成电路封装测试项目"),
+        DIVISION,
+        Column("industry_code", "行业代码", ColumnType.INDUSTRY, help_zh="GB/T 4754-2017 4位小类", example="3973"),
+        Column("is_high_tech", "是否高新技术产业", ColumnType.BOOL, required=False, default=True, example="是"),
+        Column("planned_total", "计划总投资", ColumnType.MONEY, default_unit="万元", example="52000"),
+        Column("stage", "阶段", ColumnType.CHOICE, required=False, choices=dict(Stage.choices),
+               default=Stage.RESERVE.value, help_zh="空白按“谋划储备”", example="在建"),
+        Column("start_year", "开工年份", ColumnType.YEAR, required=False, example="2025"),
+        replace(PERIOD, required=False),
+        Column("ytd_completed", "累计完成投资", ColumnType.MONEY, required=False, default_unit="万元",
+               help_zh="1—N月累计", example="8600"),
+        REVISION,
+    )
+
+    def check(self, frame: pl.DataFrame) -> tuple[pl.DataFrame, list[pl.DataFrame]]:
+        if "year" not in frame.columns:  # a project list without 期别
+            frame = frame.with_columns(pl.lit(None, dtype=pl.Int64).alias("year"),
+                                       pl.lit(None, dtype=pl.Int64).alias("month"))
+        issues = [duplicate_issues(frame.filter(pl.col("year").is_null()), ["code"], "项目代码", "项目代码")]
+        has_amount = "ytd_completed" in frame.columns
+        amount = pl.col("ytd_completed") if has_amount else pl.lit(None)
+        issues.append(issues_where(frame, pl.col("year").is_null() & amount.is_not_null(), "期别",
+                                   "填写了累计完成投资须同时填写期别"))
+        issues.append(issues_where(frame, pl.col("year").is_not_null() & amount.is_null(), "累计完成投资",
+                                   "填写了期别须同时填写累计完成投资"))
+        values = [c for c in self.PROJECT_VALUES if c in frame.columns]
+        inconsistent = pl.any_horizontal([pl.col(v).n_unique().over("code") > 1 for v in values])
+        issues.append(issues_where(frame.with_columns(inconsistent.alias("_bad")), pl.col("_bad"), "项目代码",
+                                   "同一项目代码各行的项目信息不一致"))
+        if has_amount:
+            rows = frame.filter(pl.col("year").is_not_null() & pl.col("code").is_not_null())
+            if "is_revision" not in rows.columns:
+                rows = rows.with_columns(pl.lit(False).alias("is_revision"))
+            stored = _stored_progress(rows, previous_month=True)
+            issues.append(cumulative_decrease_issues(rows, stored, ["code"], ["ytd_completed"],
+                                                     {"ytd_completed": "累计完成投资"}))
+        return frame, issues
+
+    def diff(self, frame: pl.DataFrame) -> KindDiff:
+        stored = cast_columns(read_frame(
+            "SELECT id, code, name, division_code, industry_code, is_high_tech, planned_total, stage, start_year "
+            "FROM investment_investmentproject"), {"id": pl.Int64, "is_high_tech": pl.Boolean,
+                                                   "planned_total": pl.Int64, "start_year": pl.Int64})
+        values = [c for c in self.PROJECT_VALUES if c in frame.columns]
+        projects = diff_table(InvestmentProject, frame.unique("code", keep="first", maintain_order=True), stored,
+                              ["code"], values)
+        progress_in = frame.filter(pl.col("year").is_not_null()).with_columns(
+            pl.format("{} {}-{}", pl.col("code"), pl.col("year"), pl.col("month").cast(pl.String).str.zfill(2))
+            .alias("_repr"))
+        if "ytd_completed" not in progress_in.columns:
+            progress_in = progress_in.head(0).with_columns(pl.lit(None, dtype=pl.Int64).alias("ytd_completed"))
+        p_values = [c for c in ("ytd_completed", "is_revision") if c in progress_in.columns]
+        progress = diff_table(ProjectProgress, progress_in, _stored_progress(progress_in, previous_month=False),
+                              ["code", "year", "month"], p_values, carry=["_repr"])
+        return KindDiff({"project": projects, "progress": progress}, _status(frame, projects, progress),
+                        extra={"ids": stored.select("id", "code")})
+
+    def write(self, diff: KindDiff, batch, actor) -> None:
+        projects, progress = diff.tables["project"], diff.tables["progress"]
+        note = {"import_batch": batch.pk}
+        insert_rows(InvestmentProject, projects.new, batch.pk)
+        update_rows(InvestmentProject, projects, batch.pk, actor, repr_column="name", batch_note=note)
+        ids = pl.concat([
+            diff.extra["ids"],
+            read_frame("SELECT id, code FROM investment_investmentproject WHERE import_batch_id = %s", [batch.pk]),
+        ], how="vertical_relaxed").with_columns(pl.col("id").cast(pl.Int64)).unique("code")
+        insert_rows(ProjectProgress, progress.new.join(ids.rename({"id": "project_id"}), on="code"), batch.pk)
+        update_rows(ProjectProgress, progress, batch.pk, actor, repr_column="_repr", batch_note=note)
+
+    def export_frame(self, period: Period | None) -> pl.DataFrame:
+        if period is None:
+            raise ValueError("导出投资项目须指定期别 --period YYYY-MM")
+        frame = read_frame(
+            "SELECT p.code, p.name, p.division_code, p.industry_code, p.is_high_tech, p.planned_total, p.stage, "
+            "p.start_year, g.year, g.month, g.ytd_completed, g.is_revision FROM investment_projectprogress g "
+            "JOIN investment_investmentproject p ON p.id = g.project_id WHERE g.year = %s AND g.month = %s "
+            "ORDER BY p.code",
+            [period.year, period.month],
+        )
+        return cast_columns(frame, {"is_high_tech": pl.Boolean, "is_revision": pl.Boolean, "planned_total": pl.Int64,
+                                    "ytd_completed": pl.Int64, "start_year": pl.Int64, "year": pl.Int64,
+                                    "month": pl.Int64})
+
+
+def _status(frame: pl.DataFrame, projects, progress) -> pl.DataFrame:
+    """A row is new when its month (or, without a period, its project) is new; changed when its
+    month or its project changed."""
+    new_codes = projects.new.select("code")
+    changed_codes = projects.changed.select("code")
+    rows = frame.select(ROW, "code", "year")
+    month_new = progress.new.select(ROW)
+    month_changed = progress.changed.select(ROW)
+    return rows.with_columns(
+        pl.when(pl.col(ROW).is_in(month_new[ROW].implode()) | (pl.col("year").is_null() & pl.col("code").is_in(new_codes["code"].implode())))
+        .then(pl.lit("new"))
+        .when(pl.col(ROW).is_in(month_changed[ROW].implode()) | pl.col("code").is_in(changed_codes["code"].implode()))
+        .then(pl.lit("changed"))
+        .otherwise(pl.lit("unchanged"))
+        .alias("status")
+    ).select(ROW, "status")
+
+
+def _stored_progress(frame: pl.DataFrame, previous_month: bool) -> pl.DataFrame:
+    return read_monthly(
+        frame, previous_month,
+        "SELECT g.id, p.code, g.year, g.month, g.ytd_completed, g.is_revision FROM investment_projectprogress g "
+        "JOIN investment_investmentproject p ON p.id = g.project_id WHERE g.year = %s AND g.month BETWEEN %s AND %s",
+        {"id": pl.Int64, "code": pl.String, "year": pl.Int64, "month": pl.Int64, "ytd_completed": pl.Int64,
+         "is_revision": pl.Boolean},
+    )
+
+
+class RegionInvestmentKind(ImportKind):
+    """A county's total fixed-asset investment, year to date (the denominator of the high-tech share)."""
+
+    name = "region-investment"
+    label_zh = "县（市、区）固定资产投资（1—N月累计）"
+    file_key = ("division_code", "year", "month")
+    periodic = True
+    instructions_zh = "每行一个县（市、区）一个期别的全社会固定资产投资1—N月累计值。"
+    columns = (
+        DIVISION,
+        PERIOD,
+        Column("ytd_fixed_asset_investment", "固定资产投资累计", ColumnType.MONEY, default_unit="万元",
+               help_zh="1—N月累计", example="3560000"),
+        REVISION,
+    )
+
+    def check(self, frame: pl.DataFrame) -> tuple[pl.DataFrame, list[pl.DataFrame]]:
+        rows = frame.filter(pl.col("year").is_not_null() & pl.col("division_code").is_not_null())
+        if "is_revision" not in rows.columns:
+            rows = rows.with_columns(pl.lit(False).alias("is_revision"))
+        stored = self._stored(rows, previous_month=True)
+        value = "ytd_fixed_asset_investment"
+        return frame, [cumulative_decrease_issues(rows, stored, ["division_code"], [value],
+                                                  {value: "固定资产投资累计"})]
+
+    def _stored(self, frame: pl.DataFrame, previous_month: bool) -> pl.DataFrame:
+        return read_monthly(
+            frame, previous_month,
+            "SELECT id, division_code, year, month, ytd_fixed_asset_investment, is_revision "
+            "FROM investment_regioninvestment WHERE year = %s AND month BETWEEN %s AND %s",
+            {"id": pl.Int64, "division_code": pl.String, "year": pl.Int64, "month": pl.Int64,
+             "ytd_fixed_asset_investment": pl.Int64, "is_revision": pl.Boolean},
+        )
+
+    def diff(self, frame: pl.DataFrame) -> KindDiff:
+        values = [c for c in ("ytd_fixed_asset_investment", "is_revision") if c in frame.columns]
+        frame = frame.with_columns(
+            pl.format("{} {}-{}", pl.col("division_code"), pl.col("year"), pl.col("month").cast(pl.String).str.zfill(2))
+            .alias("_repr"))
+        table = diff_table(RegionInvestment, frame, self._stored(frame, previous_month=False),
+                           ["division_code", "year", "month"], values, carry=["_repr"])
+        return KindDiff({"region": table}, row_status(table))
+
+    def write(self, diff: KindDiff, batch, actor) -> None:
+        table = diff.tables["region"]
+        insert_rows(RegionInvestment, table.new, batch.pk)
+        update_rows(RegionInvestment, table, batch.pk, actor, repr_column="_repr", batch_note={"import_batch": batch.pk})
+
+    def export_frame(self, period: Period | None) -> pl.DataFrame:
+        if period is None:
+            raise ValueError("导出固定资产投资须指定期别 --period YYYY-MM")
+        frame = read_frame(
+            "SELECT division_code, year, month, ytd_fixed_asset_investment, is_revision "
+            "FROM investment_regioninvestment WHERE year = %s AND month = %s ORDER BY division_code",
+            [period.year, period.month],
+        )
+        return cast_columns(frame, {"year": pl.Int64, "month": pl.Int64, "ytd_fixed_asset_investment": pl.Int64,
+                                    "is_revision": pl.Boolean})
+
+
+register(InvestmentKind())
+register(RegionInvestmentKind())
