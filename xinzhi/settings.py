@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "xinzhi.investment",
     "xinzhi.cultivation",
     "xinzhi.platforms",
+    "xinzhi.evaluation",
     "xinzhi.policy",
     "xinzhi.monitoring",
     "xinzhi.web",

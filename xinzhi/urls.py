@@ -13,6 +13,7 @@ urlpatterns = [
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("monitoring/", include("xinzhi.monitoring.urls")),
     path("enterprises/", include("xinzhi.enterprises.urls")),
+    path("imports/", include("xinzhi.core.urls")),
     path("platforms/", include("xinzhi.platforms.urls")),
     path("evaluation/", include("xinzhi.evaluation.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

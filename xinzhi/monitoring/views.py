@@ -225,3 +225,33 @@ def drilldown(request, indicator: str):
         "labels": [labels[f] for f in fields], "region_name": names.get(region, region), "region": region,
         "period_text": f"{year:04d}-{month:02d}",
     })
+
+
+@login_required
+def reports(request):
+    """Generate and download the data briefing or the operation report for a month (user's region)."""
+    from xinzhi.reports import CONTENT_TYPES, render_bytes
+
+    from . import reporting, services
+
+    user = request.user
+    _require_monitoring_role(user)
+    division = selectors.home_division(user)
+    periods = [f"{y:04d}-{m:02d}" for y, m in selectors.available_periods()]
+    if "kind" not in request.GET:
+        return render(request, "monitoring/reports.html", {"division": division, "periods": periods})
+    kind, fmt = request.GET.get("kind"), request.GET.get("format", "docx")
+    if kind not in ("briefing", "operation") or fmt not in ("docx", "pdf", "xlsx"):
+        raise Http404("未知报告类型或格式")
+    period = _period_from(request)
+    if period is None:
+        raise Http404("尚无监测结果")
+    services.ensure_period(*period)
+    document = reporting.build(kind, division, *period)
+    label = {"briefing": "数据简报", "operation": "运行报告"}[kind]
+    response = HttpResponse(render_bytes(document, fmt), content_type=CONTENT_TYPES[fmt])
+    from urllib.parse import quote
+
+    filename = f"{division.name}{period[0]}年1-{period[1]}月高新技术产业{label}.{fmt}"
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response

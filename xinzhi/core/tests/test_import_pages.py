@@ -1,0 +1,75 @@
+"""Imports in the browser (server side): template, upload, preview with Chinese errors, confirm, cancel."""
+
+import io
+
+import openpyxl
+import pytest
+
+from xinzhi.accounts.models import Role, User
+from xinzhi.core.models import ImportBatch
+from xinzhi.core.tests.helpers import make_enterprise, write_xlsx
+from xinzhi.enterprises.models import MonthlyStat
+from xinzhi.enterprises.tests.test_monthly_import import HEADER, row
+from xinzhi.monitoring.models import IndicatorValue
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def staff():
+    return User.objects.create(username="x", role=Role.COUNTY_STAFF, division_id="330106")
+
+
+def upload(client, path, kind="monthly-stats"):
+    with open(path, "rb") as fh:
+        return client.post("/imports/preview/", {"kind": kind, "file": fh})
+
+
+def test_template_download_has_the_import_headers(client, staff):
+    client.force_login(staff)
+    response = client.get("/imports/template/monthly-stats/")
+    book = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    headers = [c.value for c in book.worksheets[0][1]]
+    assert headers[0] == "统一社会信用代码" and "期别" in headers and any(str(h).startswith("营业收入") for h in headers)
+
+
+def test_bad_row_shows_chinese_error_and_writes_nothing(client, staff, tmp_path):
+    enterprises = [make_enterprise("330106", i) for i in range(1, 4)]
+    rows = [row(e.uscc) for e in enterprises]
+    rows[1][0] = rows[1][0][:-1] + ("0" if rows[1][0][-1] != "0" else "1")  # break the check character
+    client.force_login(staff)
+    page = upload(client, write_xlsx(tmp_path / "bad.xlsx", HEADER, rows))
+    body = page.content.decode()
+    assert "统一社会信用代码校验位错误" in body and "确认导入" not in body
+    assert page.context["counts"]["errors"] == 1 and page.context["issues"][0]["row"] == 3
+    token = page.context["token"]
+    client.post("/imports/cancel/", {"token": token})
+    assert MonthlyStat.objects.count() == 0
+    assert ImportBatch.objects.filter(status="previewed").count() == 1
+
+
+def test_clean_file_commits_after_confirmation_and_refreshes_monitoring(client, staff, tmp_path):
+    enterprises = [make_enterprise("330106", i) for i in range(1, 4)]
+    client.force_login(staff)
+    page = upload(client, write_xlsx(tmp_path / "ok.xlsx", HEADER, [row(e.uscc) for e in enterprises]))
+    assert page.context["counts"]["new"] == 3 and MonthlyStat.objects.count() == 0  # preview writes nothing
+    response = client.post("/imports/commit/", {"token": page.context["token"]}, follow=True)
+    assert "新增3行" in response.content.decode()
+    assert MonthlyStat.objects.filter(year=2025, month=3).count() == 3
+    assert IndicatorValue.objects.filter(year=2025, month=3, region="330106").exists()
+    # the same confirmation cannot be replayed
+    assert client.post("/imports/commit/", {"token": page.context["token"]}).status_code == 404
+
+
+def test_out_of_scope_rows_are_rejected_for_a_county_user(client, staff, tmp_path):
+    other = make_enterprise("330212", 9)  # Ningbo
+    client.force_login(staff)
+    page = upload(client, write_xlsx(tmp_path / "other.xlsx", HEADER, [row(other.uscc)]))
+    assert page.context["counts"]["errors"] == 1
+
+
+def test_only_staff_may_import(client):
+    for role, division in (("leader", "330000"), ("expert", None)):
+        user = User.objects.create(username=role, role=role, division_id=division)
+        client.force_login(user)
+        assert client.get("/imports/").status_code == 403

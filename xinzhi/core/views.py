@@ -1,0 +1,145 @@
+"""Imports in the browser: template → upload → preview with row-level errors → confirm or cancel; history.
+
+The upload is kept in ``MEDIA_ROOT/imports/`` between preview and confirmation; the confirmation
+re-validates the same bytes (``commit_import``), so what is written is exactly what was previewed,
+or nothing.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from .imports.engine import commit_import, preview_import
+from .imports.exports import write_template
+from .imports.registry import get_kind, kind_names
+from .models import ImportBatch
+
+IMPORT_ROLES = {"province_staff", "city_staff", "county_staff"}
+ALLOWED_SUFFIXES = {".xlsx", ".csv", ".parquet"}
+MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+PENDING = "pending_import"
+
+
+def _require_import_role(user) -> None:
+    if not (user.is_superuser or user.role in IMPORT_ROLES):
+        raise PermissionDenied("无权导入数据")
+
+
+def _upload_dir() -> Path:
+    path = Path(settings.MEDIA_ROOT) / "imports"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _history(user):
+    qs = ImportBatch.objects.select_related("user")
+    if not (user.is_superuser or user.role == "province_staff"):
+        qs = qs.filter(user=user)
+    return qs[:30]
+
+
+@login_required
+def import_home(request):
+    _require_import_role(request.user)
+    kinds = [(name, get_kind(name).label_zh) for name in kind_names()]
+    return render(request, "core/imports.html", {"kinds": kinds, "history": _history(request.user)})
+
+
+@login_required
+@require_POST
+def import_preview(request):
+    user = request.user
+    _require_import_role(user)
+    kind, upload = request.POST.get("kind", ""), request.FILES.get("file")
+    if kind not in kind_names():
+        messages.error(request, "请选择导入类型")
+        return redirect("core:imports")
+    if upload is None or Path(upload.name).suffix.lower() not in ALLOWED_SUFFIXES:
+        messages.error(request, "请上传 .xlsx、.csv 或 .parquet 文件")
+        return redirect("core:imports")
+    if upload.size > MAX_UPLOAD_BYTES:
+        messages.error(request, "文件超过50MB，请分批导入")
+        return redirect("core:imports")
+    token = uuid.uuid4().hex
+    stored = _upload_dir() / f"{token}{Path(upload.name).suffix.lower()}"
+    with open(stored, "wb") as fh:
+        for chunk in upload.chunks():
+            fh.write(chunk)
+    outcome = preview_import(kind, stored.read_bytes(), user=user, file_name=upload.name)
+    request.session[PENDING] = {"token": token, "path": str(stored), "kind": kind, "name": upload.name,
+                                "batch": outcome.batch.pk}
+    issues = [dict(zip(("row", "field", "reason", "severity"), r, strict=True))
+              for r in outcome.result.issues.head(500).iter_rows()]
+    return render(request, "core/import_preview.html", {
+        "outcome": outcome, "counts": outcome.result.counts, "issues": issues,
+        "more_issues": max(outcome.result.issues.height - len(issues), 0), "token": token,
+        "kind_label": get_kind(kind).label_zh,
+    })
+
+
+def _take_pending(request) -> dict:
+    pending = request.session.get(PENDING)
+    if not pending or pending.get("token") != request.POST.get("token"):
+        raise Http404("没有待确认的导入，或已处理")
+    del request.session[PENDING]
+    return pending
+
+
+@login_required
+@require_POST
+def import_commit(request):
+    user = request.user
+    _require_import_role(user)
+    pending = _take_pending(request)
+    path = Path(pending["path"])
+    try:
+        outcome = commit_import(pending["kind"], path.read_bytes(), user=user, file_name=pending["name"])
+    finally:
+        path.unlink(missing_ok=True)
+    if outcome.committed:
+        c = outcome.result.counts
+        messages.success(request, f"已导入“{pending['name']}”：新增{c['new']}行，更新{c['changed']}行，未变{c['unchanged']}行。")
+        _refresh_monitoring(outcome)
+    else:
+        messages.error(request, f"“{pending['name']}”有{outcome.result.error_count}处错误，未导入任何数据。")
+    return redirect("core:imports")
+
+
+def _refresh_monitoring(outcome) -> None:
+    """Recompute the monitoring snapshots of the months the import touched."""
+    from xinzhi.monitoring.services import refresh
+
+    frame = outcome.result.frame
+    if {"year", "month"} <= set(frame.columns):
+        for year, month in frame.select("year", "month").drop_nulls().unique().sort(["year", "month"]).iter_rows():
+            refresh(int(year), int(month))
+
+
+@login_required
+@require_POST
+def import_cancel(request):
+    _require_import_role(request.user)
+    pending = _take_pending(request)
+    Path(pending["path"]).unlink(missing_ok=True)
+    messages.success(request, f"已取消导入“{pending['name']}”，未写入任何数据。")
+    return redirect("core:imports")
+
+
+@login_required
+def import_template(request, kind: str):
+    _require_import_role(request.user)
+    if kind not in kind_names():
+        raise Http404("未知导入类型")
+    tmp = Path(tempfile.mkdtemp()) / f"{kind}-template.xlsx"
+    write_template(kind, "xlsx", tmp)
+    return FileResponse(open(tmp, "rb"), as_attachment=True, filename=f"{get_kind(kind).label_zh}导入模板.xlsx")

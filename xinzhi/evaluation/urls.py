@@ -1,0 +1,13 @@
+from django.urls import path
+
+from . import views
+
+app_name = "evaluation"
+urlpatterns = [
+    path("", views.rounds, name="rounds"),
+    path("rounds/<int:pk>/", views.round_detail, name="round"),
+    path("rounds/<int:pk>/apply/", views.apply, name="apply"),
+    path("submissions/<int:pk>/", views.submission_detail, name="submission"),
+    path("my/", views.my_assignments, name="my_assignments"),
+    path("my/<int:pk>/", views.review, name="review"),
+]

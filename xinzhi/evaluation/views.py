@@ -1,0 +1,204 @@
+"""Evaluation pages: rounds (staff), a submission (staff / its enterprise), the expert's assignments and
+scoring form, and an enterprise's application. Views are thin: every step is a :mod:`.services` call.
+
+Visibility: staff read submissions through ``restrict``; an enterprise reads its own (without reviewer
+names or scores per reviewer); an expert reads only assignments given to them — any other id is 404.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+
+from xinzhi.enterprises.models import Enterprise
+from xinzhi.platforms.models import AnnualData, InstitutionLevel, Notice
+
+from . import scoring, services
+from .models import ExpertProfile, Purpose, RegionRule, Round, Submission
+from .permissions import has_permission, require
+
+DECLARED_FIELDS = ("rd_staff", "equipment_value", "rd_floor_area", "invention_patents", "conversions")
+
+
+@login_required
+def rounds(request):
+    user = request.user
+    if user.role == "expert":
+        return redirect("evaluation:my_assignments")
+    if user.role == "enterprise":
+        return render(request, "evaluation/enterprise_home.html", {
+            "calls": Round.objects.filter(purpose=Purpose.RECOGNITION, status=Round.Status.OPEN,
+                                          deadline__gte=timezone.localdate()),
+            "submissions": Submission.objects.restrict(user).select_related("round"),
+            "notices": Notice.objects.restrict(user)[:50],
+        })
+    require("view_round", user)
+    if request.method == "POST":
+        require("run_round", user)
+        try:
+            r = services.create_round(
+                name=request.POST["name"], purpose=request.POST["purpose"], year=int(request.POST["year"]),
+                scheme_code=request.POST["scheme_code"], deadline=datetime.date.fromisoformat(request.POST["deadline"]),
+                target_level=request.POST.get("target_level", ""), actor=user,
+                region_rule=request.POST.get("region_rule", RegionRule.COUNTY),
+                trim_extremes=bool(request.POST.get("trim_extremes")),
+                reviewers_per_submission=int(request.POST.get("reviewers_per_submission") or 5),
+            )
+        except (KeyError, ValueError, scoring.SchemeError, services.WorkflowError) as exc:
+            messages.error(request, f"未能创建批次：{exc}")
+        else:
+            messages.success(request, f"已创建批次“{r.name}”")
+            return redirect("evaluation:round", r.pk)
+    return render(request, "evaluation/rounds.html", {
+        "rounds": Round.objects.restrict(user), "schemes": scoring.all_schemes(), "purposes": Purpose.choices,
+        "levels": InstitutionLevel.choices, "region_rules": RegionRule.choices,
+        "can_run": has_permission("run_round", user)[0],
+    })
+
+
+@login_required
+def round_detail(request, pk: int):
+    user = request.user
+    require("view_round", user)
+    round_ = get_object_or_404(Round.objects.restrict(user), pk=pk)
+    if request.method == "POST":
+        require("run_round", user)
+        action = request.POST.get("action")
+        try:
+            if action == "enrol":
+                messages.success(request, f"已纳入 {services.enrol_institutions(round_, user)} 个评价对象")
+            elif action == "batch_assign":
+                result = services.batch_assign(round_, user)
+                messages.success(request, f"已批量分配 {result['assigned']} 人次（已自动回避利益冲突）")
+                for s in result["short"]:
+                    messages.error(request, f"{s['submission']}：符合回避规则的专家不足，还差 {s['missing']} 人")
+            elif action == "aggregate":
+                messages.success(request, f"已汇总 {services.aggregate_round(round_)} 个项目的得分")
+            elif action == "status":
+                round_.status = request.POST["status"]
+                round_.save(update_fields=["status"])
+        except services.WorkflowError as exc:
+            messages.error(request, str(exc))
+        return redirect("evaluation:round", round_.pk)
+    subs = Submission.objects.restrict(user).filter(round=round_).select_related("division", "enterprise")
+    return render(request, "evaluation/round_detail.html", {
+        "round": round_, "scheme": services.scheme_of(round_), "submissions": subs,
+        "progress": services.round_progress(round_), "can_run": has_permission("run_round", user)[0],
+        "statuses": Round.Status.choices,
+    })
+
+
+def _visible_submission(user, pk: int) -> Submission:
+    """Staff and enterprises through ``restrict``; experts never here (they use their assignment page)."""
+    if user.role == "expert":
+        raise Http404
+    return get_object_or_404(Submission.objects.restrict(user).select_related("round", "enterprise", "division"), pk=pk)
+
+
+@login_required
+def submission_detail(request, pk: int):
+    user = request.user
+    submission = _visible_submission(user, pk)
+    is_enterprise = user.role == "enterprise"
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "defer":
+                ok, reason = has_permission("apply", user, submission.enterprise)
+                if not (ok or has_permission("run_round", user)[0]):
+                    raise PermissionDenied(reason)
+                services.defer(submission, request.POST.get("reason", ""), user)
+                messages.success(request, "已暂缓评价")
+            else:
+                require("run_round", user)
+                if action == "assign":
+                    expert = get_object_or_404(ExpertProfile, pk=request.POST.get("expert"))
+                    services.assign(submission, expert, user)
+                    messages.success(request, f"已分配专家 {expert}")
+                elif action == "score":
+                    services.score_submission(submission)
+                    messages.success(request, "已汇总得分")
+                elif action == "determine":
+                    outcome = services.determine(submission, user, request.POST.get("reasons", ""),
+                                                 request.POST.get("decision") or None)
+                    messages.success(request, f"已作出决定：{outcome}")
+        except services.WorkflowError as exc:
+            messages.error(request, str(exc))
+        return redirect("evaluation:submission", submission.pk)
+    scheme = services.scheme_of(submission.round)
+    context = {"s": submission, "scheme": scheme, "is_enterprise": is_enterprise,
+               "can_run": has_permission("run_round", user)[0]}
+    if not is_enterprise:
+        context["assignments"] = submission.assignments.select_related("expert__user")
+        context["criteria_means"] = services.expert_part_summary(submission)
+        if context["can_run"]:
+            context["experts"] = services.eligible_experts(submission)
+    return render(request, "evaluation/submission_detail.html", context)
+
+
+@login_required
+def my_assignments(request):
+    user = request.user
+    if user.role != "expert":
+        raise PermissionDenied("仅评审专家可查看")
+    return render(request, "evaluation/my_assignments.html", {
+        "assignments": services.expert_assignments(user).select_related("submission__round", "submission__division"),
+    })
+
+
+@login_required
+def review(request, pk: int):
+    """The expert's scoring form. Only the expert's own assignment: anything else is 404."""
+    user = request.user
+    assignment = get_object_or_404(
+        services.expert_assignments(user).select_related("submission__round", "submission__enterprise"), pk=pk,
+    )
+    submission = assignment.submission
+    scheme = services.scheme_of(submission.round)
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "recuse":
+                services.declare_conflict(assignment, request.POST.get("relation", ""))
+                messages.success(request, "已申报利益冲突并回避")
+                return redirect("evaluation:my_assignments")
+            scores = {c.code: request.POST.get(f"score_{c.code}") for c in scheme.criteria}
+            services.submit_review(assignment, scores, request.POST.get("comment", ""), bool(request.POST.get("no_conflict")))
+            messages.success(request, "评分已提交")
+            return redirect("evaluation:my_assignments")
+        except services.WorkflowError as exc:
+            messages.error(request, str(exc))
+    data = services.submission_data(submission)
+    results, subtotal = scoring.score_quantitative(scheme, data)
+    return render(request, "evaluation/review.html", {
+        "a": assignment, "s": submission, "scheme": scheme, "results": results, "subtotal": subtotal,
+    })
+
+
+@login_required
+def apply(request, pk: int):
+    """A recognition application: the enterprise for itself, or city/county staff for one of theirs."""
+    user = request.user
+    round_ = get_object_or_404(Round.objects.restrict(user), pk=pk, purpose=Purpose.RECOGNITION)
+    if user.role == "enterprise":
+        enterprise = get_object_or_404(Enterprise, pk=user.enterprise_id)
+    else:
+        enterprise = get_object_or_404(Enterprise.objects.restrict(user), pk=request.GET.get("enterprise") or request.POST.get("enterprise") or 0)
+    require("apply", user, enterprise)
+    labels = {f: AnnualData._meta.get_field(f).verbose_name for f in DECLARED_FIELDS}
+    if request.method == "POST":
+        declared = {f: request.POST.get(f) for f in DECLARED_FIELDS if request.POST.get(f)}
+        try:
+            declared = {k: int(v) for k, v in declared.items()}
+            sub = services.apply_for_recognition(round_, enterprise, declared, user, request.POST.get("title", ""))
+        except ValueError as exc:
+            messages.error(request, f"申报未成功：{exc}")
+        else:
+            messages.success(request, "已提交申报，条件核验结果如下")
+            return redirect("evaluation:submission", sub.pk)
+    return render(request, "evaluation/apply.html", {"round": round_, "enterprise": enterprise, "labels": labels})

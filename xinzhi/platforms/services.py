@@ -1,0 +1,290 @@
+"""Register operations: status changes (动态管理), annual data, notices, recognition, coverage and counts.
+
+Status transitions follow policy_criteria.md §7.2 (tech centres: 警告; 不合格 → 撤销; 暂缓评价 on
+application) and §9 (innovation centres: 不合格 → one-year rectification, then adjustment). Downgrade steps
+are :data:`models.DOWNGRADE_TO` (UNVERIFIED ladder).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models.functions import Substr
+
+from xinzhi.enterprises.models import EnterpriseYear, MonthlyStat
+
+from . import criteria as criteria_module
+from .models import (
+    DOWNGRADE_TO,
+    AnnualData,
+    InstitutionLevel,
+    InstitutionStatus,
+    Notice,
+    NoticeKind,
+    Platform,
+    RDInstitution,
+    StatusChange,
+)
+
+S = InstitutionStatus
+
+#: allowed status transitions (revoked is final: a revoked unit re-enters only by a new recognition)
+TRANSITIONS: dict[str, set[str]] = {
+    S.CREATING: {S.RECOGNISED, S.WARNED, S.REVOKED},
+    S.RECOGNISED: {S.WARNED, S.DOWNGRADED, S.REVOKED},
+    S.WARNED: {S.RECOGNISED, S.DOWNGRADED, S.REVOKED, S.WARNED},
+    S.DOWNGRADED: {S.RECOGNISED, S.WARNED, S.REVOKED},
+    S.REVOKED: set(),
+}
+
+
+class TransitionError(ValueError):
+    """A status change the rules do not allow (the message says why, in Chinese)."""
+
+
+Subject = RDInstitution | Platform
+
+
+def _subject_fields(subject: Subject) -> dict[str, Any]:
+    if isinstance(subject, RDInstitution):
+        return {"institution": subject, "division_id": subject.enterprise.division_id, "enterprise_id": subject.enterprise_id}
+    return {"platform": subject, "division_id": subject.division_id, "enterprise_id": subject.lead_enterprise_id}
+
+
+def subject_filter(subject: Subject) -> Q:
+    return Q(institution=subject) if isinstance(subject, RDInstitution) else Q(platform=subject)
+
+
+@transaction.atomic
+def change_status(
+    subject: Subject, to_status: str, reason: str, actor=None, on: datetime.date | None = None, submission=None,
+    to_level: str | None = None,
+) -> StatusChange:
+    """Move an institution to ``to_status`` (and optionally a new level), recording the step."""
+    if not reason.strip():
+        raise TransitionError("状态变更须说明理由")
+    if to_status not in TRANSITIONS.get(subject.status, set()):
+        raise TransitionError(
+            f"不能从“{S(subject.status).label}”变更为“{S(to_status).label}”"
+            + ("（已撤销的机构须重新认定）" if subject.status == S.REVOKED else "")
+        )
+    from_level = getattr(subject, "level", "")
+    change = StatusChange.objects.create(
+        **_subject_fields(subject), from_status=subject.status, to_status=to_status, from_level=from_level,
+        to_level=to_level or "", changed_on=on or datetime.date.today(), reason=reason, actor=actor,
+        submission=submission,
+    )
+    subject.status = to_status
+    update = ["status"]
+    if to_level:
+        subject.level = to_level
+        update.append("level")
+    subject.save(update_fields=update)
+    return change
+
+
+def issue_notice(
+    kind: str, title: str, body: str, *, subject: Subject | None = None, enterprise=None, actor=None, submission=None,
+    on: datetime.date | None = None,
+) -> Notice:
+    """A notice to the enterprise (with or without an institution, e.g. a rejected application)."""
+    if subject is not None:
+        where = _subject_fields(subject)
+    else:
+        where = {"division_id": enterprise.division_id, "enterprise_id": enterprise.pk}
+    return Notice.objects.create(
+        **where, kind=kind, title=title, body=body, issued_on=on or datetime.date.today(), issued_by=actor,
+        submission=submission,
+    )
+
+
+def record_annual_data(subject: Subject, year: int, values: Mapping[str, Any]) -> AnnualData:
+    """Create or update the institution's record for ``year`` (unknown keys are refused)."""
+    unknown = set(values) - set(AnnualData.DATA_FIELDS)
+    if unknown:
+        raise ValueError(f"未知的年度数据字段：{sorted(unknown)}")
+    fields = _subject_fields(subject)
+    key = {k: v for k, v in fields.items() if k in ("institution", "platform")}
+    row, _ = AnnualData.objects.update_or_create(
+        **key, year=year, defaults={"division_id": fields["division_id"], "enterprise_id": fields["enterprise_id"], **values},
+    )
+    return row
+
+
+@transaction.atomic
+def recognise(
+    enterprise, level: str, name: str, year: int, actor=None, submission=None, reason: str = "", field: str = "",
+    cluster=None,
+) -> RDInstitution:
+    """Create the recognised R&D institution (or restore an existing one of the same level)."""
+    institution = RDInstitution.objects.create(
+        enterprise=enterprise, name=name, level=level, recognised_year=year, status=S.CREATING, field=field,
+        cluster=cluster, next_evaluation_year=year + 1,
+    )
+    change_status(institution, S.RECOGNISED, reason or f"经评审认定为{InstitutionLevel(level).label}", actor,
+                  submission=submission)
+    issue_notice(NoticeKind.RECOGNITION, f"关于认定{name}为{InstitutionLevel(level).label}的通知",
+                 reason or "经企业申报、专家评审和省级审定，予以认定。", subject=institution, actor=actor,
+                 submission=submission)
+    return institution
+
+
+ACTION_NOTICE = {
+    "warn": (NoticeKind.WARNING, "予以警告，下一年度复评"),
+    "downgrade": (NoticeKind.DOWNGRADE, "予以降级"),
+    "revoke": (NoticeKind.REVOCATION, "撤销资格"),
+    "rectify": (NoticeKind.WARNING, "限期一年整改，下一年度复核"),
+}
+
+
+@transaction.atomic
+def apply_result(subject: Subject, action: str, grade: str, year: int, reasons: str, actor=None, submission=None) -> str:
+    """Drive status from an evaluation result (动态管理). Returns what happened, in Chinese.
+
+    ``confirm`` keeps (or restores) 已认定; ``warn`` and ``rectify`` → 预警 and re-evaluation next year;
+    ``downgrade`` → one level down (降级; 撤销 when there is no lower level); ``revoke`` → 撤销.
+    """
+    subject.next_evaluation_year = year + 1
+    subject.save(update_fields=["next_evaluation_year"])
+    text = f"{year}年度评价结果：{grade}。{reasons}".strip()
+    if action == "confirm":
+        if subject.status in (S.WARNED, S.DOWNGRADED, S.CREATING):
+            change_status(subject, S.RECOGNISED, text, actor, submission=submission)
+        issue_notice(NoticeKind.GRADE, f"{subject.name}{year}年度评价结果", text, subject=subject, actor=actor,
+                     submission=submission)
+        return f"评为{grade}，保持认定"
+    kind, verb = ACTION_NOTICE[action]
+    if action in ("warn", "rectify"):
+        change_status(subject, S.WARNED, f"{text}；{verb}", actor, submission=submission)
+    elif action == "downgrade":
+        lower = DOWNGRADE_TO.get(getattr(subject, "level", None))
+        if lower is None:
+            action, (kind, verb) = "revoke", ACTION_NOTICE["revoke"]
+            change_status(subject, S.REVOKED, f"{text}；无更低级别，撤销资格", actor, submission=submission)
+        else:
+            change_status(subject, S.DOWNGRADED, f"{text}；降为{InstitutionLevel(lower).label}", actor,
+                          submission=submission, to_level=lower)
+            verb = f"降为{InstitutionLevel(lower).label}"
+    else:
+        change_status(subject, S.REVOKED, f"{text}；{verb}", actor, submission=submission)
+        subject.next_evaluation_year = None
+        subject.save(update_fields=["next_evaluation_year"])
+    issue_notice(kind, f"{subject.name}{year}年度评价结果及处理", f"{text}；{verb}。", subject=subject, actor=actor,
+                 submission=submission)
+    return f"评为{grade}，{verb}"
+
+
+# --- recognition facts ---------------------------------------------------------------------------
+
+
+def enterprise_facts(enterprise, year: int, declared: Mapping[str, Any] | None = None) -> tuple[dict, dict]:
+    """The facts the recognition criteria read, and where each came from.
+
+    Revenue and R&D expense are the statistical filing of ``year`` (the latest month's 1–N月累计, i.e.
+    the annual figure when December was filed); staff, equipment, floor area and patents are what the
+    enterprise declared; held levels come from the register.
+    """
+    facts: dict[str, Any] = {}
+    sources: dict[str, str] = {}
+    stat = (MonthlyStat.objects.filter(enterprise=enterprise, year=year).order_by("-month")
+            .values("month", "revenue", "rd_expense").first())
+    if stat:
+        facts.update(revenue=stat["revenue"], rd_expense=stat["rd_expense"])
+        if stat["revenue"]:
+            facts["rd_intensity"] = Decimal(stat["rd_expense"]) * 100 / Decimal(stat["revenue"])
+        for k in ("revenue", "rd_expense", "rd_intensity"):
+            sources[k] = f"{year}年1—{stat['month']}月统计报表"
+    for key, value in (declared or {}).items():
+        if value in (None, ""):
+            continue
+        if key in ("revenue", "rd_expense") and key in facts:
+            continue  # statistics win over declarations
+        facts[key] = Decimal(str(value))
+        sources[key] = "企业申报"
+    held = RDInstitution.objects.filter(enterprise=enterprise).exclude(status=S.REVOKED)
+    facts["holds_level"] = sorted(set(held.values_list("level", flat=True)))
+    sources["holds_level"] = "研发机构库"
+    first = held.filter(level=InstitutionLevel.PROVINCIAL_TECH_CENTRE).order_by("recognised_year").first()
+    facts["years_as_provincial_tech_centre"] = (year - first.recognised_year) if first else 0
+    sources["years_as_provincial_tech_centre"] = "研发机构库"
+    return facts, sources
+
+
+def check_recognition(enterprise, level: str, year: int, declared: Mapping[str, Any] | None = None) -> list[dict]:
+    facts, sources = enterprise_facts(enterprise, year, declared)
+    return criteria_module.check(level, facts, sources)
+
+
+# --- coverage and counts (seed task 5) -----------------------------------------------------------
+
+
+def _active_institution(year: int):
+    return RDInstitution.objects.filter(
+        enterprise_id=OuterRef("enterprise_id"), recognised_year__lte=year,
+    ).exclude(status=S.REVOKED)
+
+
+def coverage(user, year: int, by: str = "city", month: int | None = None) -> list[dict[str, Any]]:
+    """R&D-institution and R&D-activity coverage of above-scale industrial enterprises (SQL aggregates).
+
+    ``by``: ``city`` (4-digit code prefix), ``county`` (6) or ``industry`` (2-digit industry division).
+    Denominator: ``EnterpriseYear(year, above_scale=True)`` through ``restrict(user)``; institution: any
+    non-revoked R&D institution recognised by ``year``; R&D activity: R&D expense > 0 in the latest month
+    filed for ``year`` (or ``month``).
+    """
+    if month is None:
+        month = (MonthlyStat.objects.filter(year=year).order_by("-month").values_list("month", flat=True).first()) or 12
+    key = {
+        "city": Substr("enterprise__division__code", 1, 4),
+        "county": Substr("enterprise__division__code", 1, 6),
+        "industry": Substr("enterprise__industry__code", 1, 2),
+    }[by]
+    rows = (
+        EnterpriseYear.objects.restrict(user).filter(year=year, above_scale=True)
+        .annotate(
+            has_inst=Exists(_active_institution(year)),
+            has_rd=Exists(MonthlyStat.objects.filter(enterprise_id=OuterRef("enterprise_id"), year=year, month=month,
+                                                     rd_expense__gt=0)),
+        )
+        .annotate(key=key).values("key")
+        .annotate(total=Count("id"), with_institution=Count("id", filter=Q(has_inst=True)),
+                  with_rd=Count("id", filter=Q(has_rd=True)))
+        .order_by("key")
+    )
+    out = []
+    for r in rows:
+        total = r["total"]
+        out.append({
+            **r,
+            "institution_coverage": round(100 * r["with_institution"] / total, 2) if total else None,
+            "rd_coverage": round(100 * r["with_rd"] / total, 2) if total else None,
+        })
+    return out
+
+
+def counts_vs_targets(user, year: int | None = None) -> dict[str, Any]:
+    """Institution counts by level (stock at ``year`` end and new in ``year``) against the seed targets."""
+    targets = criteria_module.load_targets()
+    year = year or int(targets["year"])
+    rows = (
+        RDInstitution.objects.restrict(user).filter(recognised_year__lte=year).exclude(status=S.REVOKED)
+        .values("level")
+        .annotate(stock=Count("id"), new=Count("id", filter=Q(recognised_year=year)))
+    )
+    by_level = {r["level"]: r for r in rows}
+    basis = targets.get("basis", "stock")
+    levels = []
+    for level in InstitutionLevel:
+        target = targets["levels"].get(level.value)
+        r = by_level.get(level.value, {"stock": 0, "new": 0})
+        actual = r["new"] if basis == "new" else r["stock"]
+        levels.append({
+            "level": level.value, "label": level.label, "stock": r["stock"], "new": r["new"], "target": target,
+            "progress": round(100 * actual / target, 1) if target else None,
+        })
+    return {"year": year, "basis": basis, "reference": targets.get("reference", ""), "levels": levels}

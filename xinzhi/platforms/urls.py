@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+app_name = "platforms"
+urlpatterns = [
+    path("", views.register, name="register"),
+    path("institutions/<int:pk>/", views.institution_detail, name="institution"),
+    path("platforms/<int:pk>/", views.platform_detail, name="platform"),
+    path("coverage/", views.coverage, name="coverage"),
+]

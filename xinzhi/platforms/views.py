@@ -1,0 +1,109 @@
+"""Register pages: R&D institutions and innovation platforms, detail with status history and annual data,
+coverage and counts vs targets. Every read goes through ``restrict``; out-of-scope ids are 404."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+
+from xinzhi.evaluation.models import Submission
+from xinzhi.industries.models import Cluster
+
+from . import services
+from .models import (
+    AnnualData,
+    InstitutionLevel,
+    InstitutionStatus,
+    Notice,
+    Platform,
+    PlatformKind,
+    PlatformMember,
+    RDInstitution,
+    StatusChange,
+)
+
+READ_ROLES = {"province_staff", "city_staff", "county_staff", "leader", "enterprise"}
+
+
+def _require(user) -> None:
+    if not (user.is_superuser or user.role in READ_ROLES):
+        raise PermissionDenied("无权查看研发机构库")
+
+
+@login_required
+def register(request):
+    user = request.user
+    _require(user)
+    params = {k: (request.GET.get(k) or "").strip() for k in ("q", "level", "status", "cluster", "kind", "tab")}
+    if params["tab"] == "platforms":
+        qs = Platform.objects.restrict(user).select_related("division", "cluster", "lead_enterprise")
+        if params["kind"]:
+            qs = qs.filter(kind=params["kind"])
+        order = ("kind", "name")
+    else:
+        qs = RDInstitution.objects.restrict(user).select_related("enterprise__division", "cluster")
+        if params["level"]:
+            qs = qs.filter(level=params["level"])
+        order = ("level", "-recognised_year", "name")
+    if params["q"]:
+        qs = qs.filter(Q(name__contains=params["q"]))
+    if params["status"]:
+        qs = qs.filter(status=params["status"])
+    if params["cluster"]:
+        qs = qs.filter(cluster_id=params["cluster"])
+    page = Paginator(qs.order_by(*order), 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "platforms/register.html", {
+        "page": page, "applied": params, "levels": InstitutionLevel.choices, "statuses": InstitutionStatus.choices,
+        "kinds": PlatformKind.choices, "clusters": Cluster.objects.order_by("kind", "code"), "query": query.urlencode(),
+        "counts": services.counts_vs_targets(user) if user.role != "enterprise" else None,
+    })
+
+
+def _subject_context(user, subject, q: Q) -> dict:
+    return {
+        "history": StatusChange.objects.restrict(user).filter(q).select_related("actor"),
+        "annual": AnnualData.objects.restrict(user).filter(q).order_by("-year"),
+        "notices": Notice.objects.restrict(user).filter(q),
+        "submissions": Submission.objects.restrict(user).filter(q).select_related("round").order_by("-round__year"),
+        "data_fields": [(f, AnnualData._meta.get_field(f).verbose_name) for f in AnnualData.DATA_FIELDS],
+    }
+
+
+@login_required
+def institution_detail(request, pk: int):
+    user = request.user
+    _require(user)
+    inst = get_object_or_404(RDInstitution.objects.restrict(user).select_related("enterprise__division", "cluster"), pk=pk)
+    return render(request, "platforms/institution_detail.html", {"subject": inst, **_subject_context(user, inst, Q(institution=inst))})
+
+
+@login_required
+def platform_detail(request, pk: int):
+    user = request.user
+    _require(user)
+    plat = get_object_or_404(Platform.objects.restrict(user).select_related("division", "cluster", "lead_enterprise"), pk=pk)
+    members = PlatformMember.objects.filter(platform=plat).select_related("enterprise__division").order_by("chain_position", "enterprise__name")
+    return render(request, "platforms/platform_detail.html", {
+        "subject": plat, "members": members, **_subject_context(user, plat, Q(platform=plat)),
+    })
+
+
+@login_required
+def coverage(request):
+    user = request.user
+    if not (user.is_superuser or user.role in READ_ROLES - {"enterprise"}):
+        raise PermissionDenied("无权查看覆盖率")
+    try:
+        year = int(request.GET.get("year") or timezone.localdate().year - 1)
+    except ValueError:
+        year = timezone.localdate().year - 1
+    by = request.GET.get("by") if request.GET.get("by") in ("city", "county", "industry") else "city"
+    return render(request, "platforms/coverage.html", {
+        "rows": services.coverage(user, year, by), "year": year, "by": by, "counts": services.counts_vs_targets(user),
+    })
