@@ -16,6 +16,16 @@ class Role(models.TextChoices):
     LEADER = "leader", "领导（只读）"
 
 
+class Department(models.TextChoices):
+    """Which department a staff user works for. Most are economy & IT; the advanced-manufacturing list
+    is confirmed jointly with the science, finance and tax departments at the same level (seed task 6)."""
+
+    ECONOMY_IT = "economy_it", "经信部门"
+    SCIENCE = "science", "科技部门"
+    FINANCE = "finance", "财政部门"
+    TAX = "tax", "税务部门"
+
+
 #: which division level each region-bound role must be bound to
 ROLE_LEVEL = {
     Role.PROVINCE_STAFF: "province",
@@ -34,6 +44,7 @@ class User(AbstractUser):
         "enterprises.Enterprise", null=True, blank=True, on_delete=models.PROTECT, verbose_name="所属企业",
     )
     full_name = models.CharField("姓名", max_length=50, blank=True)
+    department = models.CharField("部门", max_length=12, choices=Department.choices, default=Department.ECONOMY_IT)
 
     class Meta:
         verbose_name = verbose_name_plural = "用户"

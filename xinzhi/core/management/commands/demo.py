@@ -2,10 +2,25 @@
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
+
+from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError
 
 from xinzhi.accounts.services import DEMO_PASSWORD, create_demo_users
 from xinzhi.demo.loader import DemoDataExists, load_demo
+
+
+def demo_extensions() -> list:
+    """Apps add their own demo data in a ``demo_data`` module with ``load(scale, seed, log)`` and
+    ``clear()`` (called, in reverse order, before ``--force`` deletes the register)."""
+    modules = []
+    for config in apps.get_app_configs():
+        name = f"{config.name}.demo_data"
+        if config.name.startswith("xinzhi.") and importlib.util.find_spec(name) is not None:
+            modules.append(importlib.import_module(name))
+    return modules
 
 
 class Command(BaseCommand):
@@ -20,11 +35,18 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         verbose = options["verbosity"] > 0
         say = self.stdout.write if verbose else None
+        extensions = demo_extensions()
+        if options["force"]:
+            for extension in reversed(extensions):
+                extension.clear()
         try:
             result = load_demo(scale=options["scale"], seed=options["seed"], force=options["force"], log=say)
         except DemoDataExists as exc:
             raise CommandError(str(exc)) from exc
         logins = create_demo_users()
+        for extension in extensions:
+            for name, count in extension.load(scale=options["scale"], seed=options["seed"], log=say).items():
+                result.counts[name] = count
         if not verbose:
             return
         self.stdout.write(
