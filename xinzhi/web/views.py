@@ -6,10 +6,15 @@ from xinzhi.enterprises.models import Enterprise, MonthlyStat
 
 @login_required
 def home(request):
-    """Where each role lands: enterprises on their own profile, everybody else on the overview."""
+    """Where each role lands: staff and leaders on the cockpit, enterprises on their own profile, experts on
+    their assignments; ``?overview`` shows the plain overview."""
     user = request.user
     if user.role == "enterprise" and user.enterprise_id:
         return redirect("enterprises:detail", user.enterprise_id)
+    if user.role == "expert":
+        return redirect("evaluation:my_assignments")
+    if user.role in ("province_staff", "city_staff", "county_staff", "leader") and request.GET.get("overview") is None:
+        return redirect("monitoring:cockpit")
     latest = MonthlyStat.objects.restrict(user).order_by("-year", "-month").values("year", "month").first()
     context = {
         "enterprise_count": Enterprise.objects.restrict(user).count(),

@@ -53,9 +53,10 @@ def test_home_page_counts_only_what_the_user_may_see(client, enterprise):
     create_demo_users()
     assert client.get("/").status_code == 302  # anonymous: to the login page
     assert log_in(client, "xihu")
-    assert "可见企业：1 家" in client.get("/").content.decode()
+    assert client.get("/").url == "/monitoring/"  # staff land on the cockpit
+    assert "可见企业：1 家" in client.get("/?overview").content.decode()
     assert log_in(client, "province")
-    assert "可见企业：2 家" in client.get("/").content.decode()
+    assert "可见企业：2 家" in client.get("/?overview").content.decode()
 
 
 def test_repeated_failed_logins_lock_the_account_out(client, settings):

@@ -14,8 +14,11 @@ def test_each_role_logs_in_and_lands_on_its_page(page, live_site, username):
     header = page.inner_text("header.top")
     if username == "enterprise":
         assert "/enterprises/" in page.url and page.inner_text("h1")  # its own profile
+    elif username == "expert":
+        assert "/evaluation/my/" in page.url
     else:
-        assert "可见企业" in page.inner_text("main")
+        assert "/monitoring/" in page.url and "驾驶舱" in page.inner_text("h1")
+        assert page.locator(".kpi .rating").count() >= 1  # the cockpit shows ratings
     assert "退出" in header
     screenshot(page, f"landing-{username}")
 
@@ -55,3 +58,73 @@ def test_county_user_cannot_open_another_countys_profile_by_url(page, live_site)
     log_in(page, live_site, "xihu")
     response = page.goto(live_site + href)
     assert response.status == 404
+
+
+def test_map_renders_and_drills_into_a_city(page, live_site):
+    log_in(page, live_site, "province")
+    page.goto(live_site + "/monitoring/map/")
+    page.wait_for_selector("#map canvas")
+    page.wait_for_function("document.getElementById('map').dataset.rendered === '11'")
+    assert page.locator("#map-table tbody tr").count() == 11
+    screenshot(page, "map-province")
+    # click a city (through the chart API: canvas clicks need coordinates) and see its counties
+    page.evaluate("window.xinzhiMap.open('330100')")
+    page.wait_for_function("document.getElementById('map').dataset.level === 'county'")
+    names = page.locator("#map-table tbody tr td:first-child").all_inner_texts()
+    assert "西湖区" in names and "鄞州区" not in names
+    screenshot(page, "map-hangzhou")
+
+
+def test_cockpit_to_indicator_to_enterprise_drilldown(page, live_site):
+    log_in(page, live_site, "hangzhou")
+    page.goto(live_site + "/monitoring/")
+    screenshot(page, "cockpit-hangzhou")
+    with page.expect_navigation():
+        page.locator("a.kpi").nth(3).click()  # R&D intensity
+    assert "研发费用" in page.inner_text("h1")
+    with page.expect_navigation():
+        page.locator("text=构成企业").first.click()
+    with page.expect_navigation():
+        page.locator("table.data tbody tr td a").first.click()
+    assert "统一社会信用代码" in page.inner_text("main")
+    screenshot(page, "drilldown-profile")
+
+
+def test_import_with_a_bad_row_shows_chinese_error_and_writes_nothing(page, live_site, tmp_path):
+    import xlsxwriter
+
+    path = tmp_path / "bad.xlsx"
+    with xlsxwriter.Workbook(str(path)) as book:
+        sheet = book.add_worksheet()
+        sheet.write_row(0, 0, ["统一社会信用代码", "期别", "工业总产值(千元)", "工业增加值(千元)", "营业收入(千元)",
+                               "研发费用(千元)", "新产品产值(千元)", "从业人员期末人数", "是否修订"])
+        sheet.write_row(1, 0, ["91330106MA0000000X", "2025-13", 100, 20, 100, 3, 40, 10, "否"])
+    log_in(page, live_site, "xihu")
+    page.goto(live_site + "/imports/")
+    page.select_option("select[name=kind]", "monthly-stats")
+    page.set_input_files("input[type=file]", str(path))
+    with page.expect_navigation():
+        page.click("button.primary")
+    text = page.inner_text("main")
+    assert "文件有错误，不能导入" in text and "校验位" in text
+    assert page.locator("text=确认导入").count() == 0
+    screenshot(page, "import-preview-error")
+    with page.expect_navigation():
+        page.click("text=取消")
+    assert "未写入任何数据" in page.inner_text("main")
+
+
+def test_report_downloads(page, live_site):
+    log_in(page, live_site, "province")
+    page.goto(live_site + "/monitoring/reports/")
+    page.select_option("select[name=kind]", "briefing")
+    page.select_option("select[name=format]", "docx")
+    with page.expect_download() as info:
+        page.click("button.primary")
+    download = info.value
+    assert download.suggested_filename.endswith(".docx")
+    path = download.path()
+    from docx import Document
+
+    assert "高新技术产业运行数据简报" in "".join(p.text for p in Document(str(path)).paragraphs)
+    screenshot(page, "reports")
