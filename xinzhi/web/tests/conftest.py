@@ -86,5 +86,5 @@ def log_in(page, base: str, username: str, password: str = "xinzhi-demo-2025") -
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", password)
     with page.expect_navigation():
-        page.click("button[type=submit]")
+        page.click("main button[type=submit]")  # not the logout button in the header
     page.wait_for_load_state("networkidle")
