@@ -38,17 +38,25 @@ def _attrs(catalogue: Catalogue) -> pl.DataFrame:
     return cat.join(refs, on="target_indicator", how="left").drop("target_indicator")
 
 
-def _meets(value: pl.Expr, target: pl.Expr, about_band: float) -> pl.Expr:
-    """Does ``value`` meet ``target`` under the row's comparator and direction?"""
+def _meets(value: pl.Expr, target: pl.Expr, about_band: float, about_overshoot_meets: bool = False) -> pl.Expr:
+    """Does ``value`` meet ``target`` under the row's comparator and direction?
+
+    With ``about_overshoot_meets`` an "about T" (左右) target is also met by a value beyond the band in
+    the indicator's good direction (e.g. 18.6% against "16%左右" for a higher-is-better share).
+    """
     higher = pl.col("direction") != "lower"
     cmp = pl.col("comparator")
     strictly = pl.when(higher).then(value > target + EPS).otherwise(value < target - EPS)
     at_least = pl.when(higher).then(value >= target - EPS).otherwise(value <= target + EPS)
+    in_band = (value - target).abs() <= about_band + EPS
+    if about_overshoot_meets:
+        beyond = pl.when(higher).then(value >= target - about_band - EPS).otherwise(value <= target + about_band + EPS)
+        in_band = in_band | beyond
     return (
         pl.when(cmp.is_in([">", "faster_than"]))
         .then(strictly)
         .when(cmp == "about")
-        .then((value - target).abs() <= about_band + EPS)
+        .then(in_band)
         .otherwise(at_least)
     )
 
@@ -59,6 +67,7 @@ def _trajectory(rules: dict[str, Any]) -> tuple[pl.Expr, pl.Expr]:
     about = float(level_rules["about_band_pp"])
     share = float(level_rules["yellow_gap_share_of_target"])
     use_projection = bool(level_rules.get("yellow_if_projection_meets", True))
+    overshoot = bool(level_rules.get("about_overshoot_meets", False))
 
     has_target = pl.col("target").is_not_null()
     no_data = pl.col("value").is_null()
@@ -68,7 +77,7 @@ def _trajectory(rules: dict[str, Any]) -> tuple[pl.Expr, pl.Expr]:
         pl.when(schedule >= 0).then(pl.lit("blue")).when(schedule >= -band - EPS).then(pl.lit("yellow")).otherwise(pl.lit("red"))
     )
     v, t = pl.col("_v"), pl.col("_t")
-    meets = _meets(v, t, about)
+    meets = _meets(v, t, about, overshoot)
     projected_meets = pl.col("projected_meets").fill_null(False) if use_projection else pl.lit(False)
     near = (v - t).abs() <= share * t.abs() + EPS
     level_colour = (
@@ -96,6 +105,9 @@ def _level_reason(label: str) -> pl.Expr:
         pl.format("{}，{}目标{}个百分点", head, word, gap_text)
     )
     about = pl.format("{}，与目标{}%左右相差{}个百分点", head, pl.col("_target_text"), gap_text)
+    about = pl.when(pl.col("rating") == "blue").then(
+        pl.format("{}，达到目标{}%左右（{}{}个百分点）", head, pl.col("_target_text"), word, gap_text)
+    ).otherwise(about)
     faster = pl.when(word == "等于").then(pl.format("{}，与{}持平", head, pl.col("ref_short_zh"))).otherwise(
         pl.format(
             "{}，{}{}{}个百分点",

@@ -48,7 +48,9 @@ def children_of(division: Division) -> list[Division]:
 
 def indicator_names() -> dict[str, dict]:
     return {ind.id: {"id": ind.id, "name": ind.name_zh, "short": ind.short_zh, "unit": ind.display_unit or ind.unit,
-                     "available": ind.available, "kind": ind.kind, "target": ind.target or {}} for ind in load_catalogue()}
+                     "available": ind.available, "kind": ind.kind, "target": ind.target or {},
+                     "precision": ind.display_precision if ind.display_precision is not None else ind.precision}
+            for ind in load_catalogue()}
 
 
 def warnings_for(user, year: int, month: int, limit: int = 20) -> list[EarlyWarning]:

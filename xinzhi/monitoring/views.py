@@ -51,6 +51,7 @@ def cockpit(request):
         return render(request, "monitoring/cockpit.html", context)
     year, month = period
     names = selectors.indicator_names()
+    region_names = dict(Division.objects.values_list("code", "name"))
     rows = {(v.indicator, v.region): v for v in selectors.values(user, year, month)}
     children = [d for d in selectors.children_of(division) if d.code != division.code]
     series = _series(user, division.code, year, selectors.KEY_INDICATORS)
@@ -60,7 +61,7 @@ def cockpit(request):
         count_cards=[_card(rows.get((i, division.code)), names[i], None) for i in selectors.COUNT_INDICATORS],
         child_rows=[{"division": d, "cells": [rows.get((i, d.code)) for i in selectors.KEY_INDICATORS]} for d in children],
         key_names=[names[i]["short"] for i in selectors.KEY_INDICATORS],
-        warnings=selectors.warnings_for(user, year, month),
+        warnings=[{"w": w, "name": region_names.get(w.region, w.region)} for w in selectors.warnings_for(user, year, month)],
         series_json=json.dumps(series),
     )
     return render(request, "monitoring/cockpit.html", context)
@@ -107,8 +108,9 @@ def map_data(request):
     if level == "county":
         qs = qs.filter(region__startswith=region_prefix(parent))
     names = dict(Division.objects.values_list("code", "name"))
+    precision = selectors.indicator_names().get(indicator, {}).get("precision", 2)
     regions = [
-        {
+        {"target_text": None if v.target is None else f"{v.target:.{precision}f}",
             "code": v.region, "name": names.get(v.region, v.region), "value": v.value, "value_text": v.value_text,
             "unit": v.display_unit or v.unit, "yoy_text": v.yoy_text, "yoy_unit": v.yoy_unit, "target": v.target,
             "rank": v.rank, "peer_count": v.peer_count, "rating": v.rating or "", "reason": v.rating_reason,

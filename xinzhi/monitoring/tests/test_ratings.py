@@ -93,12 +93,20 @@ def test_about_target_band():
     # "16% 左右" is met within ±0.5 points, both sides inclusive
     assert colours(row("ht_investment_share", 16.5, 16.0)) == ["blue"]
     assert colours(row("ht_investment_share", 15.5, 16.0)) == ["blue"]
-    # 16.6 is outside the band; the gap 0.6 is within 5% of 16 (0.8) → yellow; 15.1 (gap 0.9) → red
-    assert colours(row("ht_investment_share", 16.6, 16.0)) == ["yellow"]
+    # overshooting a higher-is-better "about" target meets it (rule about_overshoot_meets, default on)
+    assert colours(row("ht_investment_share", 18.6, 16.0)) == ["blue"]
+    assert rated(row("ht_investment_share", 18.6, 16.0))["rating_reason"].item() == (
+        "1—6月高新技术产业投资占比18.6%，达到目标16%左右（高于2.6个百分点）"
+    )
+    # below the band: the gap 0.9 is not within 5% of 16 (0.8) → red; a projection inside the band → yellow
     assert colours(row("ht_investment_share", 15.1, 16.0)) == ["red"]
+    assert colours(row("ht_investment_share", 15.4, 16.0)) == ["yellow"]  # gap 0.6 within 5% of 16
     assert colours(row("ht_investment_share", 15.1, 16.0, projected=15.6)) == ["yellow"]
     assert rated(row("ht_investment_share", 16.3, 16.0))["rating_reason"].item() == (
-        "1—6月高新技术产业投资占比16.3%，与目标16%左右相差0.3个百分点"
+        "1—6月高新技术产业投资占比16.3%，达到目标16%左右（高于0.3个百分点）"
+    )
+    assert rated(row("ht_investment_share", 15.4, 16.0))["rating_reason"].item() == (
+        "1—6月高新技术产业投资占比15.4%，与目标16%左右相差0.6个百分点"
     )
 
 

@@ -39,7 +39,7 @@
           tooltip: { trigger: "item", formatter: function (p) {
             var r = p.data && p.data.info; if (!r || r.value == null) return p.name + "<br>暂无数据";
             return "<b>" + p.name + "</b><br>本期：" + r.value_text + r.unit + "<br>同比：" + (r.yoy_text || "—") + (r.yoy_unit || "") +
-              "<br>目标：" + (r.target == null ? "—" : r.target) + "<br>排名：" + (r.rank || "—") + "/" + (r.peer_count || "—") +
+              "<br>目标：" + (r.target_text == null ? "—" : r.target_text + r.unit) + "<br>排名：" + (r.rank || "—") + "/" + (r.peer_count || "—") +
               "<br>评级：" + RATING_ZH[r.rating || ""] + (r.reason ? "<br><span style='white-space:normal'>" + r.reason + "</span>" : "");
           } },
           visualMap: byRating || !values.length ? undefined : { min: Math.min.apply(null, values), max: Math.max.apply(null, values),
@@ -53,7 +53,7 @@
         data.regions.slice().sort(function (a, b) { return (a.rank || 999) - (b.rank || 999); }).forEach(function (r) {
           var tr = document.createElement("tr");
           [r.name, (r.value_text || "—") + (r.value == null ? "" : r.unit), (r.yoy_text || "—") + (r.yoy_text ? r.yoy_unit : ""),
-           r.target == null ? "—" : String(r.target), r.rank ? r.rank + "/" + r.peer_count : "—"].forEach(function (t, i) {
+           r.target_text == null ? "—" : r.target_text + r.unit, r.rank ? r.rank + "/" + r.peer_count : "—"].forEach(function (t, i) {
             var td = document.createElement("td"); td.textContent = t; if (i > 0) td.className = "num"; tr.appendChild(td);
           });
           var td = document.createElement("td"), span = document.createElement("span");
