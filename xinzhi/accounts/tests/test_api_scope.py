@@ -76,3 +76,24 @@ def test_bad_parameter_gives_422_with_field(client, data):
 def test_openapi_schema_is_served(client, data):
     schema = client.get("/api/v1/openapi.json").json()
     assert "/api/v1/enterprises/" in schema["paths"]
+
+
+def test_tokens_issued_and_revoked_in_the_ui(client, data):
+    client.force_login(data["county"])
+    page = client.post("/accounts/tokens/issue/", {"name": "同步"}, follow=True)
+    token = page.context["new_token"]
+    assert token.startswith("xz_") and token in page.content.decode()
+    assert client.get("/accounts/tokens/").context["new_token"] is None  # shown once
+    client.logout()
+    assert client.get("/api/v1/enterprises/", **bearer(token)).status_code == 200
+    client.force_login(data["county"])
+    row = ApiToken.objects.get(user=data["county"])
+    client.post(f"/accounts/tokens/{row.pk}/revoke/")
+    client.logout()
+    assert client.get("/api/v1/enterprises/", **bearer(token)).status_code == 401
+    # another user cannot revoke it
+    other = issue_token(data["province"], "p")
+    client.force_login(data["county"])
+    client.post(f"/accounts/tokens/{ApiToken.objects.get(user=data['province']).pk}/revoke/")
+    client.logout()
+    assert client.get("/api/v1/enterprises/", **bearer(other)).status_code == 200

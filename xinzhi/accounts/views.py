@@ -1,0 +1,36 @@
+"""Personal API tokens: issue (shown once), list, revoke."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from .models import ApiToken
+from .services import issue_token, revoke_token
+
+
+@login_required
+def tokens(request):
+    new_token = request.session.pop("new_api_token", None)
+    return render(request, "accounts/tokens.html", {
+        "tokens": ApiToken.objects.filter(user=request.user), "new_token": new_token,
+    })
+
+
+@login_required
+@require_POST
+def token_issue(request):
+    name = (request.POST.get("name") or "").strip()[:100]
+    if not name:
+        messages.error(request, "请填写令牌用途")
+        return redirect("accounts:tokens")
+    request.session["new_api_token"] = issue_token(request.user, name)
+    return redirect("accounts:tokens")
+
+
+@login_required
+@require_POST
+def token_revoke(request, pk: int):
+    if revoke_token(request.user, pk):
+        messages.success(request, "令牌已吊销")
+    return redirect("accounts:tokens")
