@@ -153,7 +153,7 @@ def main() -> None:
             print(f"  reference (hand-written Polars query, 5 ratios × province/city/county from Parquet): {ref_time:.3f}s")
             print(f"  ratio engine / reference: {engine_time / ref_time:.2f}×  (goal ≤ 2×)")
             check = frame.filter((pl.col("indicator") == "rd_intensity") & (pl.col("region") == "330000"))["value"][0]
-            mine = ref.filter((pl.col("level") == "province"))["rd_intensity"][0]
+            mine = ref.filter(pl.col("level") == "province")["rd_intensity"][0]
             print(f"  cross-check province R&D intensity: engine {check:.4f}% vs reference {mine:.4f}%")
 
     # the operation report, end to end on the small demo (scratch database)

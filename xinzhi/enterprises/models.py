@@ -62,6 +62,9 @@ class EnterpriseYear(models.Model):
         unique_together = [("enterprise", "year")]
         verbose_name = verbose_name_plural = "企业年度状态"
 
+    def __str__(self) -> str:
+        return f"{self.enterprise_id} {self.year} {'规上' if self.above_scale else '规下'}"
+
 
 class MonthlyStat(models.Model):
     """An above-scale industrial enterprise's monthly filing, as reported: year-to-date (1–N月累计).

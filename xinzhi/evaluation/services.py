@@ -66,27 +66,35 @@ def create_round(
                                 created_by=actor, **options)
 
 
-def enrol_institutions(round_: Round, actor=None) -> int:
+def enrol_institutions(
+    round_: Round, actor=None, institution_ids: Iterable[int] | None = None, platform_ids: Iterable[int] | None = None,
+) -> int:
     """Put every institution the round's scheme applies to (not revoked, recognised before the round's
-    year, not already enrolled) into an evaluation round — one bulk insert."""
+    year, not already enrolled) into an evaluation round — one bulk insert.
+
+    ``institution_ids`` / ``platform_ids`` limit the round to a batch (e.g. those due this year); the
+    same eligibility rules apply to them. Passing only one of them enrols none of the other register."""
     if round_.purpose == Purpose.RECOGNITION:
         raise WorkflowError("认定批次由企业申报，不能批量纳入")
     scheme = scheme_of(round_)
     enrolled_inst = set(round_.submissions.exclude(institution=None).values_list("institution_id", flat=True))
     enrolled_plat = set(round_.submissions.exclude(platform=None).values_list("platform_id", flat=True))
+    institutions = (RDInstitution.objects.filter(level__in=scheme.applies_to, recognised_year__lt=round_.year + 1)
+                    .exclude(status=InstitutionStatus.REVOKED).exclude(id__in=enrolled_inst))
+    platforms = (Platform.objects.filter(kind__in=scheme.applies_to).exclude(status=InstitutionStatus.REVOKED)
+                 .exclude(lead_enterprise=None).exclude(id__in=enrolled_plat))
+    if institution_ids is not None or platform_ids is not None:
+        institutions = institutions.filter(id__in=list(institution_ids or []))
+        platforms = platforms.filter(id__in=list(platform_ids or []))
     rows = [
         Submission(round=round_, enterprise_id=r["enterprise_id"], division_id=r["enterprise__division_id"],
                    institution_id=r["id"], title=r["name"], submitted_by=actor)
-        for r in RDInstitution.objects.filter(level__in=scheme.applies_to, recognised_year__lt=round_.year + 1)
-        .exclude(status=InstitutionStatus.REVOKED).exclude(id__in=enrolled_inst)
-        .values("id", "name", "enterprise_id", "enterprise__division_id")
+        for r in institutions.order_by("id").values("id", "name", "enterprise_id", "enterprise__division_id")
     ]
     rows += [
         Submission(round=round_, enterprise_id=r["lead_enterprise_id"], division_id=r["division_id"],
                    platform_id=r["id"], title=r["name"], submitted_by=actor)
-        for r in Platform.objects.filter(kind__in=scheme.applies_to).exclude(status=InstitutionStatus.REVOKED)
-        .exclude(lead_enterprise=None).exclude(id__in=enrolled_plat)
-        .values("id", "name", "lead_enterprise_id", "division_id")
+        for r in platforms.order_by("id").values("id", "name", "lead_enterprise_id", "division_id")
     ]
     Submission.objects.bulk_create(rows, batch_size=1000)
     return len(rows)

@@ -82,6 +82,9 @@ class HighTechIndustry(models.Model):
         unique_together = [("category", "industry")]
         verbose_name = verbose_name_plural = "高新技术产业行业"
 
+    def __str__(self) -> str:
+        return f"{self.category_id}:{self.industry_id}"
+
 
 class Cluster(models.Model):
     """415X advanced manufacturing cluster (浙政发〔2023〕4号): 4 groups, 15 specialty, X rising-star."""
@@ -121,3 +124,6 @@ class ClusterIndustry(models.Model):
     class Meta:
         unique_together = [("cluster", "industry")]
         verbose_name = verbose_name_plural = "集群行业映射"
+
+    def __str__(self) -> str:
+        return f"{self.cluster_id}:{self.industry_id}"

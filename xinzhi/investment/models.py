@@ -56,6 +56,9 @@ class ProjectProgress(models.Model):
         unique_together = [("project", "year", "month")]
         verbose_name = verbose_name_plural = "项目月度完成投资"
 
+    def __str__(self) -> str:
+        return f"{self.project_id} {self.year}-{self.month:02d}"
+
 
 class RegionInvestment(models.Model):
     """A county's total fixed-asset investment, year to date (全社会固定资产投资 1–N月累计)."""
@@ -74,3 +77,6 @@ class RegionInvestment(models.Model):
     class Meta:
         unique_together = [("division", "year", "month")]
         verbose_name = verbose_name_plural = "地区固定资产投资"
+
+    def __str__(self) -> str:
+        return f"{self.division_id} {self.year}-{self.month:02d}"

@@ -13,7 +13,19 @@ import datetime as dt
 import polars as pl
 
 from xinzhi.regions.models import Division
-from xinzhi.reports import Cell, Chart, Column, Document, Heading, KeyFigure, KeyFigures, Note, Paragraph, Series, Table
+from xinzhi.reports import (
+    Cell,
+    Chart,
+    Column,
+    Document,
+    Heading,
+    KeyFigure,
+    KeyFigures,
+    Note,
+    Paragraph,
+    Series,
+    Table,
+)
 
 from . import selectors
 from .display import period_label

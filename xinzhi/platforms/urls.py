@@ -8,4 +8,7 @@ urlpatterns = [
     path("institutions/<int:pk>/", views.institution_detail, name="institution"),
     path("platforms/<int:pk>/", views.platform_detail, name="platform"),
     path("coverage/", views.coverage, name="coverage"),
+    path("network/", views.network_page, name="network"),
+    path("network.json", views.network_json, name="network_json"),
+    path("map-points.json", views.map_points, name="map_points"),
 ]

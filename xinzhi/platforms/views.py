@@ -7,12 +7,16 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
+from xinzhi.core.scope import region_prefix
 from xinzhi.evaluation.models import Submission
 from xinzhi.industries.models import Cluster
+from xinzhi.regions.models import Division
 
+from . import network as network_module
 from . import services
 from .models import (
     AnnualData,
@@ -27,6 +31,8 @@ from .models import (
 )
 
 READ_ROLES = {"province_staff", "city_staff", "county_staff", "leader", "enterprise"}
+#: the network view and the map layers are for government users (staff and leaders)
+NETWORK_ROLES = READ_ROLES - {"enterprise"}
 
 
 def _require(user) -> None:
@@ -107,3 +113,62 @@ def coverage(request):
     return render(request, "platforms/coverage.html", {
         "rows": services.coverage(user, year, by), "year": year, "by": by, "counts": services.counts_vs_targets(user),
     })
+
+
+def _require_network(user) -> None:
+    if not (user.is_superuser or user.role in NETWORK_ROLES):
+        raise PermissionDenied("无权查看平台网络")
+
+
+def _network_filters(request) -> tuple[str | None, str | None]:
+    """The cluster and region filters, ignoring unknown codes (the scope still applies to a known one)."""
+    cluster = (request.GET.get("cluster") or "").strip() or None
+    if cluster and not Cluster.objects.filter(code=cluster).exists():
+        cluster = None
+    region = (request.GET.get("region") or "").strip() or None
+    if region and not Division.objects.filter(code=region).exists():
+        region = None
+    return cluster, region
+
+
+def _region_choices(user) -> list[tuple[str, str]]:
+    """Cities and counties inside the user's scope, for the region filter."""
+    prefix = "33" if user.is_superuser or not user.division_id else region_prefix(user.division_id)
+    rows = (Division.objects.filter(code__startswith=prefix).exclude(level="province")
+            .order_by("code").values_list("code", "name", "level"))
+    return [(code, name if level == "city" else f"\u3000{name}") for code, name, level in rows]
+
+
+@login_required
+def network_page(request):
+    """The platform network (issue §7): members, chains and regions as an ECharts graph."""
+    user = request.user
+    _require_network(user)
+    cluster, region = _network_filters(request)
+    data = network_module.network(user, cluster, region)
+    return render(request, "platforms/network.html", {
+        "graph": data, "clusters": Cluster.objects.order_by("kind", "code"), "regions": _region_choices(user),
+        "applied": {"cluster": cluster or "", "region": region or ""},
+        "kinds": PlatformKind.choices,
+    })
+
+
+@login_required
+def network_json(request):
+    """The same graph as JSON (``?cluster=&region=``)."""
+    user = request.user
+    _require_network(user)
+    cluster, region = _network_filters(request)
+    return JsonResponse(network_module.network(user, cluster, region))
+
+
+@login_required
+def map_points(request):
+    """Point layers for the thematic map: ``?layer=institutions|platforms|projects[&cluster=code]``."""
+    user = request.user
+    _require_network(user)
+    layer = request.GET.get("layer") or "institutions"
+    if layer not in network_module.LAYERS:
+        return JsonResponse({"error": f"layer 须为 {' / '.join(network_module.LAYERS)}"}, status=400)
+    cluster, _ = _network_filters(request)
+    return JsonResponse(network_module.map_points(user, layer, cluster), json_dumps_params={"ensure_ascii": False})

@@ -7,8 +7,8 @@ from django.core.management import call_command
 from docx import Document as DocxDocument
 from pypdf import PdfReader
 
-from xinzhi.accounts.services import create_demo_users
 from xinzhi.accounts.models import User
+from xinzhi.accounts.services import create_demo_users
 from xinzhi.monitoring import reporting, services
 from xinzhi.monitoring.models import IndicatorValue
 from xinzhi.regions.models import Division

@@ -1,0 +1,201 @@
+"""Columnar screening of the register for every programme the lists use (pure: no Django).
+
+* HTE and tech-SME: :func:`xinzhi.policy.bulk.screen_frame` (the same rules and parameters as the
+  scalar engine; not rewritten here);
+* advanced-manufacturing enterprise list (VAT 5% additional deduction, 财政部 税务总局公告2023年第43号):
+  the eligibility conditions of :mod:`xinzhi.policy.rules.vat_additional_deduction` as expressions —
+  valid HTE during the year, industry section C, manufacturing sales strictly above 50% of sales,
+  general VAT taxpayer, no other VAT additional-deduction policy chosen (a test checks the scalar
+  rule agrees row by row).
+
+:func:`long_results` turns the wide frame into one row per enterprise and programme with the gap
+sentence, the gap amount and whether the enterprise is *near-eligible* (cultivation pool: it fails
+only conditions it can close — R&D spend, S&T staff, the score, the manufacturing share).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+import polars as pl
+
+from xinzhi.policy.bulk import col, lit, screen_frame
+from xinzhi.policy.params import ParameterTree, ParameterView, load_parameters
+
+VAT = "vat_additional_deduction."
+PROGRAMS = ("hte", "tech_sme", "advanced_manufacturing")
+
+HTE_CONDITIONS = {
+    "hte_registration": "注册成立满1年", "hte_ip": "知识产权", "hte_field_ok": "技术领域",
+    "hte_st_staff": "科技人员占比", "hte_rd_ratio": "研发费用占比", "hte_rd_domestic": "境内研发占比",
+    "hte_high_tech_revenue": "高新技术产品收入占比", "hte_innovation_score": "创新能力评价",
+    "hte_no_incidents": "无重大事故",
+}
+#: conditions an enterprise can close by spending, hiring or improving (cultivation pool)
+HTE_CLOSABLE = ("hte_rd_ratio", "hte_st_staff", "hte_innovation_score")
+AM_CONDITIONS = {"am_hte": "高新技术企业资格", "am_section": "制造业（门类C）", "am_share": "制造业销售额占比",
+                 "am_general": "增值税一般纳税人", "am_no_other": "未选择其他加计抵减政策"}
+AM_CLOSABLE = ("am_share",)
+
+
+def am_exprs(v: ParameterView, year: int) -> dict[str, pl.Expr]:
+    """Advanced-manufacturing list criteria (43号 and the list notice) and the accrual estimate in fen."""
+    in_force = v.in_force(VAT + "rate")
+    share = v.fraction(VAT + "manufacturing_sales_min_share")
+    p, q = share.numerator, share.denominator
+    expiry = pl.col("hte_issue").dt.offset_by(f"{v('hte.validity_years')}y").dt.offset_by("-1d")
+    hte_during = (pl.col("hte_issue").is_not_null() & (pl.col("hte_issue") <= pl.lit(date(year, 12, 31)))
+                  & (expiry >= pl.lit(date(year, 1, 1)))).fill_null(False)
+    sales, mfg = col("sales"), col("mfg_sales")
+    share_ok = (sales > lit(0)) & (mfg * lit(q) > sales * lit(p))
+    need = pl.max_horizontal(lit(0), (lit(p) * sales - lit(q) * mfg) // lit(q - p) + lit(1))
+    conds = {
+        "am_hte": hte_during,
+        "am_section": pl.col("industry_section") == v(VAT + "manufacturing_industry_section"),
+        "am_share": share_ok,
+        "am_general": pl.col("vat_general"),
+        "am_no_other": ~pl.col("other_vat_chosen"),
+    }
+    eligible = pl.all_horizontal(list(conds.values())) & pl.lit(in_force)
+    rate = v.fraction(VAT + "rate") if in_force else Fraction(0)
+    accrual = (col("input_vat") * lit(rate.numerator)) // lit(rate.denominator)
+    return {**conds, "am_eligible": eligible, "am_share_gap_fen": pl.when(share_ok).then(lit(0)).otherwise(need),
+            "am_benefit_fen": pl.when(eligible).then(accrual).otherwise(lit(0))}
+
+
+def hte_benefit(v: ParameterView) -> pl.Expr:
+    """HTE income-tax saving estimate in fen: (standard − HTE rate) × positive taxable income (before losses)."""
+    diff = Fraction(v("income_tax.standard_rate")) - Fraction(v("income_tax.hte_rate"))
+    base = pl.max_horizontal(lit(0), col("taxable_income").fill_null(lit(0)))
+    return (base * lit(diff.numerator)) // lit(diff.denominator)
+
+
+def screen_all(frame: pl.DataFrame, year: int, tree: ParameterTree | None = None) -> pl.DataFrame:
+    """HTE, tech-SME and advanced-manufacturing columns for every row, parameters in force on 31 Dec ``year``."""
+    tree = tree or load_parameters()
+    on = date(year, 12, 31)
+    screened = screen_frame(frame, on, tree)
+    view = tree.at(on)
+    extra = am_exprs(view, year)
+    out = screened.with_columns(**extra, hte_benefit_fen=hte_benefit(view))
+    ints = [c for c, dt in out.schema.items() if dt == pl.Int128]
+    return out.with_columns([pl.col(c).cast(pl.Int64) for c in ints])
+
+
+def _wan(fen: pl.Expr) -> pl.Expr:
+    """Fen → 万元 text rounded up to 0.01万 (as the scalar gap sentences do)."""
+    hundredths = (fen + 9_999) // 10_000  # 0.01万元 = 100 yuan = 10,000 fen
+    whole = (hundredths // 100).cast(pl.String)
+    frac = (hundredths % 100).cast(pl.String).str.zfill(2).str.strip_chars_end("0")
+    return pl.when(frac == "").then(whole).otherwise(whole + "." + frac) + "万元"
+
+
+def _failed(conds: Mapping[str, str]) -> pl.Expr:
+    parts = [pl.when(pl.col(c) == False).then(pl.lit(label)) for c, label in conds.items()]  # noqa: E712
+    return pl.concat_str(parts, separator="、", ignore_nulls=True)
+
+
+def _only_closable(conds: Mapping[str, str], closable: tuple[str, ...]) -> pl.Expr:
+    hard = [c for c in conds if c not in closable]
+    return pl.all_horizontal([pl.col(c).fill_null(True) for c in hard])
+
+
+def long_results(screened: pl.DataFrame, st_share: Fraction | None = None) -> pl.DataFrame:
+    """One row per enterprise and programme: eligible, score, failed conditions, gap text/amounts, near."""
+    pct = f"{float(st_share) * 100:g}%" if st_share is not None else "比例要求"
+    keep = [c for c in ("enterprise_id", "division_code") if c in screened.columns]
+    hte_gap = pl.concat_str([
+        pl.when(pl.col("hte_rd_gap_fen") > 0).then(pl.lit("研发费用还差") + _wan(pl.col("hte_rd_gap_fen")) + "可达到比例要求"),
+        pl.when(pl.col("hte_st_staff") == False).then(  # noqa: E712
+            pl.format("科技人员还差{}人可达到" + pct, pl.col("hte_st_staff_gap"))),
+        pl.when((pl.col("hte_innovation_score") == False) & (pl.col("hte_score_gap") > 0)).then(  # noqa: E712
+            pl.format("创新能力评价还差{}分可达到71分", pl.col("hte_score_gap"))),
+    ], separator="；", ignore_nulls=True)
+    hte = screened.select(
+        *keep, program=pl.lit("hte"), eligible=pl.col("hte_eligible"), score=pl.col("hte_score"),
+        failed=_failed(HTE_CONDITIONS), gap_text=hte_gap,
+        gap_amount=pl.when(pl.col("hte_rd_gap_fen") > 0).then((pl.col("hte_rd_gap_fen") + 99) // 100),
+        gap_staff=pl.when(pl.col("hte_st_staff") == False).then(pl.col("hte_st_staff_gap")),  # noqa: E712
+        gap_points=pl.when(pl.col("hte_innovation_score") == False).then(pl.col("hte_score_gap")),  # noqa: E712
+        near=(pl.col("hte_eligible") == False) & _only_closable(HTE_CONDITIONS, HTE_CLOSABLE),  # noqa: E712
+        benefit=pl.when(pl.col("hte_eligible").fill_null(False)).then(pl.col("hte_benefit_fen") // 100),
+    )
+    sme_score_gap = pl.col("tech_sme_score_gap")
+    passed_needs = pl.col("tech_sme_basic") & ~pl.col("tech_sme_direct") & ~pl.col("tech_sme_eligible")
+    sme = screened.select(
+        *keep, program=pl.lit("tech_sme"), eligible=pl.col("tech_sme_eligible"), score=pl.col("tech_sme_score"),
+        failed=pl.when(~pl.col("tech_sme_basic")).then(pl.lit("基本条件（规模、合规等）"))
+        .when(~pl.col("tech_sme_eligible")).then(pl.lit("综合评价")).otherwise(pl.lit("")),
+        gap_text=pl.when(passed_needs).then(pl.concat_str([
+            pl.when(sme_score_gap > 0).then(pl.format("综合评价得分还差{}分可达到60分", sme_score_gap)),
+            pl.when(pl.col("tech_sme_hires_to_nonzero") > 0).then(
+                pl.format("科技人员指标为0分，还需新增{}名科技人员", pl.col("tech_sme_hires_to_nonzero"))),
+        ], separator="；", ignore_nulls=True)).otherwise(pl.lit("")),
+        gap_amount=pl.lit(None, dtype=pl.Int64),
+        gap_staff=pl.when(passed_needs & (pl.col("tech_sme_hires_to_nonzero") > 0)).then(pl.col("tech_sme_hires_to_nonzero")),
+        gap_points=pl.when(passed_needs).then(sme_score_gap),
+        near=passed_needs,
+        benefit=pl.lit(None, dtype=pl.Int64),
+    )
+    am = screened.select(
+        *keep, program=pl.lit("advanced_manufacturing"), eligible=pl.col("am_eligible"),
+        score=pl.lit(None, dtype=pl.Int64), failed=_failed(AM_CONDITIONS),
+        gap_text=pl.concat_str([
+            pl.when(~pl.col("am_hte")).then(pl.lit("须先取得高新技术企业资格")),
+            pl.when(pl.col("am_share_gap_fen") > 0).then(
+                pl.lit("制造业销售额还差") + _wan(pl.col("am_share_gap_fen")) + "可超过50%"),
+        ], separator="；", ignore_nulls=True),
+        gap_amount=pl.when(pl.col("am_share_gap_fen") > 0).then((pl.col("am_share_gap_fen") + 99) // 100),
+        gap_staff=pl.lit(None, dtype=pl.Int64), gap_points=pl.lit(None, dtype=pl.Int64),
+        near=~pl.col("am_eligible") & _only_closable(AM_CONDITIONS, AM_CLOSABLE),
+        benefit=pl.when(pl.col("am_eligible")).then(pl.col("am_benefit_fen") // 100),
+    )
+    out = pl.concat([hte, sme, am], how="vertical_relaxed")
+    return out.with_columns(pl.col("gap_text").fill_null(""), pl.col("failed").fill_null(""),
+                            pl.col("near").fill_null(False))
+
+
+def compare(before: pl.DataFrame, after: pl.DataFrame, group: str = "city_code") -> pl.DataFrame:
+    """Per region and programme: eligible before/after, newly eligible, no longer eligible, fiscal cost change.
+
+    Both frames come from :func:`screen_all` on the same rows (with ``group`` and the benefit columns).
+    """
+    parts = []
+    for program, flag, benefit in (("hte", "hte_eligible", "hte_benefit_fen"),
+                                   ("tech_sme", "tech_sme_eligible", None),
+                                   ("advanced_manufacturing", "am_eligible", "am_benefit_fen")):
+        b = before[flag].fill_null(False)
+        a = after[flag].fill_null(False)
+        cost_b = (before[benefit] if benefit else pl.Series([0] * before.height)).fill_null(0)
+        cost_a = (after[benefit] if benefit else pl.Series([0] * after.height)).fill_null(0)
+        frame = pl.DataFrame({
+            group: before[group], "b": b, "a": a,
+            "cost_b": pl.Series(cost_b).cast(pl.Int64) * b.cast(pl.Int64),
+            "cost_a": pl.Series(cost_a).cast(pl.Int64) * a.cast(pl.Int64),
+        })
+        parts.append(frame.group_by(group).agg(
+            program=pl.lit(program),
+            eligible_before=pl.col("b").sum(), eligible_after=pl.col("a").sum(),
+            newly_eligible=(pl.col("a") & ~pl.col("b")).sum(), no_longer_eligible=(pl.col("b") & ~pl.col("a")).sum(),
+            cost_before=pl.col("cost_b").sum() // 100, cost_after=pl.col("cost_a").sum() // 100,
+        ))
+    out = pl.concat(parts).with_columns(cost_change=pl.col("cost_after") - pl.col("cost_before"))
+    return out.sort(["program", group])
+
+
+def numeric_parameters(tree: ParameterTree, on: date) -> list[dict[str, Any]]:
+    """Scalar thresholds and rates in force on ``on`` that a what-if may change (name, value, description)."""
+    out = []
+    view = tree.at(on)
+    for param in tree:
+        if not param.in_force(on):
+            continue
+        value = view(param.name)
+        if isinstance(value, bool) or not isinstance(value, int | Decimal):
+            continue
+        out.append({"name": param.name, "value": str(value), "description": param.description, "unit": param.unit})
+    return out

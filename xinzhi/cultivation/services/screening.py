@@ -1,0 +1,184 @@
+"""Screening: one enterprise (scalar engine, ``xinzhi.policy.screen``) and the whole register
+(columnar, ``xinzhi.cultivation.programs`` over ``xinzhi.policy.bulk``), the 应享尽享 list, the
+cultivation pool and the counts by region.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import date
+from typing import Any
+
+import polars as pl
+from django.db import connection, transaction
+
+from xinzhi.core.audit import log_bulk_changes
+from xinzhi.core.bulk import insert_frame, read_frame
+from xinzhi.core.scope import region_prefix
+from xinzhi.policy.params import ParameterTree, load_parameters
+from xinzhi.policy.screen import screen
+
+from ..flat import frame_from_json
+from ..models import AnnualPackage, ScreeningResult, ScreeningRun
+from ..programs import long_results, screen_all
+from .packages import validate
+
+REGION_ROLES = ("province_staff", "city_staff", "county_staff", "leader")
+RESULT_COLUMNS = ("run_id", "enterprise_id", "division_code", "year", "program", "eligible", "score", "failed",
+                  "gap_text", "gap_amount", "gap_staff", "gap_points", "near", "holds", "benefit")
+
+
+# --------------------------------------------------------------------------- one enterprise
+
+
+def enterprise_answers(enterprise, year: int | None = None) -> dict[str, Any] | None:
+    """``screen()`` of the enterprise's current valid package (latest year if ``year`` is None)."""
+    qs = AnnualPackage.objects.filter(enterprise=enterprise, is_current=True, status="valid")
+    if year:
+        qs = qs.filter(year=year)
+    package = qs.order_by("-year").first()
+    if package is None:
+        return None
+    parsed, errors = validate(package.data)
+    if parsed is None:  # parameters or rules changed since it was stored
+        return {"errors": errors, "package": package}
+    return {"result": screen(parsed, package.year), "package": package}
+
+
+# --------------------------------------------------------------------------- the register
+
+
+def _data_sql() -> str:
+    return "p.data::text" if connection.vendor == "postgresql" else "p.data"
+
+
+def current_frame(year: int, prefix: str = "") -> pl.DataFrame:
+    """Flat frame (``enterprise_id``, ``division_code`` + the screening columns) of the year's current
+    valid packages, optionally limited to counties starting with ``prefix``."""
+    sql = (f"SELECT p.enterprise_id, p.division_code, {_data_sql()} AS data FROM cultivation_annualpackage p "
+           "WHERE p.year = %s AND p.is_current = %s AND p.status = 'valid'")
+    params: list[Any] = [year, True]
+    if prefix:
+        sql += " AND p.division_code LIKE %s"
+        params.append(prefix + "%")
+    raw = read_frame(sql + " ORDER BY p.enterprise_id", params)
+    if raw.height == 0:
+        return pl.DataFrame()
+    ids = raw.select(pl.col("enterprise_id").cast(pl.Int64), pl.col("division_code").cast(pl.String))
+    frame = frame_from_json(raw["data"].cast(pl.String), ids)
+    return frame.with_columns(city_code=pl.col("division_code").str.slice(0, 4) + "00")
+
+
+def holdings_frame(year: int) -> pl.DataFrame:
+    """(enterprise_id, program) pairs already certified / listed for ``year`` (``holds`` = True)."""
+    start, end = date(year, 1, 1).isoformat(), date(year, 12, 31).isoformat()
+    frame = read_frame(
+        "SELECT enterprise_id, 'hte' AS program FROM cultivation_certification "
+        "WHERE program = 'hte' AND issued_on <= %s AND (expires_on IS NULL OR expires_on >= %s) "
+        "UNION SELECT enterprise_id, 'tech_sme' FROM cultivation_certification WHERE program = 'tech_sme' AND year = %s "
+        "UNION SELECT enterprise_id, 'advanced_manufacturing' FROM cultivation_listentry "
+        "WHERE year = %s AND status = 'published'",
+        [end, start, year, year],
+    )
+    if frame.height == 0:
+        return pl.DataFrame(schema={"enterprise_id": pl.Int64, "program": pl.String, "holds": pl.Boolean})
+    return frame.select(pl.col("enterprise_id").cast(pl.Int64), pl.col("program").cast(pl.String),
+                        holds=pl.lit(True))
+
+
+def results_for(frame: pl.DataFrame, year: int, tree: ParameterTree | None = None) -> pl.DataFrame:
+    """Long results (one row per enterprise and programme) of a flat frame, with ``holds``."""
+    tree = tree or load_parameters()
+    screened = screen_all(frame, year, tree)
+    share = tree.at(date(year, 12, 31)).fraction("hte.st_staff_min_share")
+    long = long_results(screened, share)
+    return long.join(holdings_frame(year), on=["enterprise_id", "program"], how="left").with_columns(
+        pl.col("holds").fill_null(False), year=pl.lit(year))
+
+
+@transaction.atomic
+def run_screening(year: int, user=None, frame: pl.DataFrame | None = None) -> ScreeningRun:
+    """Screen every current valid package of ``year`` and replace the year's stored results.
+
+    Columnar end to end: JSON → flat frame → expressions → ``insert_frame``. The run is audited
+    (django-auditlog on ``ScreeningRun``); the removed results of earlier runs are noted on it.
+    """
+    started = time.perf_counter()
+    frame = current_frame(year) if frame is None else frame
+    old = list(ScreeningRun.objects.filter(year=year).values_list("pk", flat=True))
+    if old:
+        ScreeningResult.objects.filter(run_id__in=old).delete()
+        ScreeningRun.objects.filter(pk__in=old).delete()
+    run = ScreeningRun.objects.create(year=year, assessed_on=date(year, 12, 31),
+                                      created_by=user if getattr(user, "pk", None) else None)
+    if frame.height:
+        long = results_for(frame, year).with_columns(
+            run_id=pl.lit(run.pk, dtype=pl.Int64),
+            failed=pl.col("failed").str.slice(0, 200), gap_text=pl.col("gap_text").str.slice(0, 400))
+        insert_frame(ScreeningResult._meta.db_table, long.select(RESULT_COLUMNS))
+        run.result_count = long.height
+    run.enterprise_count = frame.height
+    run.duration_ms = int((time.perf_counter() - started) * 1000)
+    run.save(update_fields=["enterprise_count", "result_count", "duration_ms"])
+    if old:
+        log_bulk_changes(ScreeningRun, [(run.pk, str(run), {"replaced_runs": [",".join(map(str, old)), str(run.pk)]})],
+                         actor=user if getattr(user, "pk", None) else None)
+    return run
+
+
+def latest_run(year: int | None = None) -> ScreeningRun | None:
+    qs = ScreeningRun.objects.all()
+    if year:
+        qs = qs.filter(year=year)
+    return qs.order_by("-id").first()
+
+
+def results(user, run: ScreeningRun, program: str, division: str = ""):
+    """The run's results for ``program`` the user may see (``restrict``), optionally within a region."""
+    qs = ScreeningResult.objects.restrict(user).filter(run=run, program=program).select_related(
+        "enterprise", "division")
+    if division:
+        qs = qs.filter(division__code__startswith=region_prefix(division))
+    return qs
+
+
+def unclaimed(user, run: ScreeningRun, program: str, division: str = ""):
+    """应享尽享: eligible but not certified / not listed."""
+    return results(user, run, program, division).filter(eligible=True, holds=False).order_by("division_id", "enterprise_id")
+
+
+def pool(user, run: ScreeningRun, program: str, division: str = ""):
+    """Cultivation pool: near-eligible, smallest gap first (yuan, then staff, then points)."""
+    from django.db.models import F
+
+    return results(user, run, program, division).filter(near=True, holds=False).order_by(
+        F("gap_amount").asc(nulls_first=True), F("gap_staff").asc(nulls_first=True),
+        F("gap_points").asc(nulls_first=True), "enterprise_id")
+
+
+def counts_by_region(year: int, user=None, level: str = "county") -> pl.DataFrame:
+    """Per county (or city) and programme: screened, eligible, unclaimed (应享未享), near-eligible.
+
+    Scoped: a user only gets the counties under their division. Used by the cockpit/map (JSON endpoint).
+    """
+    run = latest_run(year)
+    schema = {"division_code": pl.String, "program": pl.String, "screened": pl.Int64, "eligible": pl.Int64,
+              "unclaimed": pl.Int64, "near": pl.Int64}
+    if run is None:
+        return pl.DataFrame(schema=schema)
+    prefix = ""
+    if user is not None and not user.is_superuser:
+        if user.role not in REGION_ROLES or not user.division_id:
+            return pl.DataFrame(schema=schema)
+        prefix = region_prefix(user.division_id)
+    key = "r.division_code" if level == "county" else ("SUBSTR(r.division_code, 1, 4) || '00'")
+    sql = (f"SELECT {key} AS division_code, r.program, COUNT(*) AS screened, "
+           "SUM(CASE WHEN r.eligible THEN 1 ELSE 0 END) AS eligible, "
+           "SUM(CASE WHEN r.eligible AND NOT r.holds THEN 1 ELSE 0 END) AS unclaimed, "
+           "SUM(CASE WHEN r.near AND NOT r.holds THEN 1 ELSE 0 END) AS near "
+           "FROM cultivation_screeningresult r WHERE r.run_id = %s AND r.division_code LIKE %s "
+           f"GROUP BY {key}, r.program ORDER BY 1, 2")
+    frame = read_frame(sql, [run.pk, prefix + "%"])
+    if frame.height == 0:
+        return pl.DataFrame(schema=schema)
+    return frame.select([pl.col(c).cast(t) for c, t in schema.items()])

@@ -1,0 +1,230 @@
+"""Cultivation: packages (versions, form, import), screening API, bulk lists and scope, the
+advanced-manufacturing list workflow, seeded sampling, what-if, and the columnar flattening."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from decimal import Decimal
+
+import numpy as np
+import polars as pl
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from xinzhi.accounts.models import Department, Role, User
+from xinzhi.core import uscc
+from xinzhi.core.imports import commit_import
+from xinzhi.cultivation.flat import FLAT_COLUMNS, frame_from_json
+from xinzhi.cultivation.generate import generate_packages
+from xinzhi.cultivation.models import AnnualPackage, Certification, ListEntry, SamplingItem
+from xinzhi.cultivation.services import am_list, packages, sampling, screening, whatif
+from xinzhi.enterprises.models import Enterprise
+from xinzhi.policy.bulk import frame_from_packages
+from xinzhi.policy.package import parse_package
+from xinzhi.policy.params import load_parameters
+from xinzhi.policy.tests.generate import packages as random_packages
+
+EXAMPLE = json.loads(open("xinzhi/policy/examples/package.json", encoding="utf-8").read(), parse_float=Decimal)
+
+
+def test_columnar_flatten_matches_bulk_flatten():
+    ds = random_packages(150)
+    expected = frame_from_packages([parse_package(d) for d in ds])
+    got = frame_from_json([json.dumps(d, default=str) for d in ds])
+    for c in FLAT_COLUMNS:
+        a, b = expected[c], got[c]
+        same = (a.cast(b.dtype) == b) | (a.is_null() & b.is_null())
+        assert same.fill_null(False).all(), c
+
+
+def _firms(n: int, counties: list[str], seed: int = 3) -> pl.DataFrame:
+    rng = np.random.default_rng(seed)
+    rev = np.exp(rng.normal(np.log(8e7), 1, n)).astype(np.int64)
+    return pl.DataFrame({
+        "enterprise_id": np.arange(1, n + 1), "uscc": [uscc.make("91", counties[i % len(counties)], f"{i:08d}0") for i in range(n)],
+        "name": [f"企业{i}" for i in range(n)], "industry_code": rng.choice(["3562", "3973", "2521"], n),
+        "registered_on": [date(2008, 3, 1)] * n, "year": [2025] * n, "revenue": rev,
+        "rd_expense": (rev * rng.uniform(0.01, 0.07, n)).astype(np.int64), "employees": rev // 1_300_000 + 8,
+        "high_tech": rng.random(n) < 0.5, "hte_issue": [date(2023, 12, 8) if x < 0.5 else None for x in rng.random(n)],
+        "prev_revenue": (rev / 1.1).astype(np.int64), "prev_rd_expense": [None] * n,
+    }, schema_overrides={"prev_rd_expense": pl.Int64})
+
+
+def test_generated_packages_valid_and_deterministic():
+    firms = _firms(60, ["330106"])
+    a, b = generate_packages(firms, 5), generate_packages(firms, 5)
+    assert a.equals(b)
+    assert not a.equals(generate_packages(firms, 6))
+    for text in a["data"].to_list():
+        parse_package(json.loads(text, parse_float=Decimal))  # raises if invalid
+
+
+@pytest.fixture
+def world(db):
+    counties = ["330106", "330212"]  # 西湖区 (杭州), 鄞州区 (宁波)
+    firms = _firms(80, counties)
+    ents = [Enterprise.objects.create(uscc=r["uscc"], name=r["name"], division_id=counties[i % 2],
+                                      industry_id=r["industry_code"], registered_on=r["registered_on"])
+            for i, r in enumerate(firms.iter_rows(named=True))]
+    firms = firms.with_columns(enterprise_id=pl.Series([e.pk for e in ents]))
+    for row in generate_packages(firms, 9).iter_rows(named=True):
+        e = next(x for x in ents if x.pk == row["enterprise_id"])
+        AnnualPackage.objects.create(enterprise=e, division_id=e.division_id, year=2025, data=json.loads(row["data"]),
+                                     status="valid", source="demo")
+    for e, issue in zip(ents, firms["hte_issue"].to_list(), strict=True):
+        if issue is not None and e.pk % 3:
+            Certification.objects.create(enterprise=e, program="hte", year=2023, issued_on=issue,
+                                         expires_on=date(2026, 12, 7))
+
+    def user(name, role, division=None, department=Department.ECONOMY_IT, enterprise=None):
+        return User.objects.create(username=name, role=role, division_id=division, department=department,
+                                   enterprise=enterprise)
+    users = {
+        "province": user("p", Role.PROVINCE_STAFF, "330000"),
+        "xihu": user("xh", Role.COUNTY_STAFF, "330106"),
+        "ningbo": user("nb", Role.CITY_STAFF, "330200"),
+        "science": user("sci", Role.COUNTY_STAFF, "330106", Department.SCIENCE),
+        "finance": user("fin", Role.COUNTY_STAFF, "330106", Department.FINANCE),
+        "tax": user("tax", Role.COUNTY_STAFF, "330106", Department.TAX),
+        "ningbo_tax": user("nbtax", Role.CITY_STAFF, "330200", Department.TAX),
+        "owner": user("own", Role.ENTERPRISE, enterprise=ents[0]),
+        "expert": user("ex", Role.EXPERT),
+    }
+    run = screening.run_screening(2025, users["province"])
+    return {"ents": ents, "run": run, **users}
+
+
+def test_package_versions_and_chinese_errors(world):
+    e = world["ents"][0]
+    bad = dict(EXAMPLE)
+    bad["staff"] = {"total": 10, "st_staff": 20}
+    saved = packages.save_package(e, 2024, bad, world["owner"])
+    assert saved.status == "invalid" and any("超过职工总数" in x["reason"] for x in saved.errors)
+    good = packages.save_package(e, 2024, dict(EXAMPLE), world["owner"])
+    assert (good.version, good.status, good.data["uscc"]) == (2, "valid", e.uscc)
+    assert AnnualPackage.objects.filter(enterprise=e, year=2024).count() == 2
+    assert AnnualPackage.objects.filter(enterprise=e, year=2024, is_current=True).get() == good
+    from auditlog.models import LogEntry
+    assert LogEntry.objects.get_for_object(good).exists()
+
+
+def test_package_form_scope(client, world):
+    mine, other = world["ents"][0], world["ents"][1]
+    client.force_login(world["owner"])
+    page = client.get(f"/cultivation/package/{mine.pk}/2025/")
+    assert page.status_code == 200 and "销售收入" in page.content.decode()
+    assert client.get(f"/cultivation/package/{other.pk}/2025/").status_code == 404
+    post = {k: (str(v) if v is not None else "") for k, v in page.context["values"].items() if v not in (None, False)}
+    post = {k: ("on" if v is True or v == "True" else v) for k, v in post.items()}
+    response = client.post(f"/cultivation/package/{mine.pk}/2025/", post)
+    assert response.status_code == 302
+    assert AnnualPackage.objects.get(enterprise=mine, year=2025, is_current=True).version == 2
+    detail = client.get(f"/enterprises/{mine.pk}/").content.decode()
+    assert "您可享受的政策" in detail and "高新技术企业认定" in detail
+
+
+def test_screen_api(client, world):
+    assert client.post("/api/v1/policy/screen", EXAMPLE, content_type="application/json").status_code == 401
+    client.force_login(world["owner"])
+    body = json.dumps(EXAMPLE, default=str)
+    ok = client.post("/api/v1/policy/screen", body, content_type="application/json")
+    assert ok.status_code == 200 and ok.json()["programs"]["hte"]["conditions"]
+    bad = client.post("/api/v1/policy/screen", json.dumps({"year": 2024}), content_type="application/json")
+    assert bad.status_code == 422 and any(e["reason"] == "缺少必填字段" for e in bad.json()["errors"])
+    other = dict(EXAMPLE, uscc=world["ents"][1].uscc)
+    assert client.post("/api/v1/policy/screen", json.dumps(other, default=str),
+                       content_type="application/json").status_code == 403
+
+
+def test_lists_scoped_and_counts(client, world):
+    run = world["run"]
+    assert run.enterprise_count == 80
+    ningbo = screening.results(world["ningbo"], run, "hte")
+    assert ningbo.exists() and not ningbo.exclude(division__code__startswith="3302").exists()
+    pool = list(screening.pool(world["province"], run, "hte"))
+    amounts = [r.gap_amount for r in pool if r.gap_amount is not None]
+    assert amounts == sorted(amounts)
+    counts = screening.counts_by_region(2025, world["ningbo"])
+    assert set(counts["division_code"]) == {"330212"}
+    client.force_login(world["ningbo"])
+    assert client.get("/cultivation/unclaimed/?year=2025&program=tech_sme&format=xlsx").status_code == 200
+    assert client.get("/api/v1/cultivation/counts?year=2025").json()["rows"]
+    client.force_login(world["owner"])
+    assert client.get("/cultivation/pool/?year=2025").status_code == 403
+
+
+def test_advanced_manufacturing_list_workflow(world):
+    run, xihu = world["run"], world["xihu"]
+    cands = list(am_list.candidates(xihu, 2025).values_list("enterprise_id", flat=True)[:2])
+    assert cands, "screening should find advanced-manufacturing candidates"
+    with pytest.raises((PermissionDenied, ValidationError)):
+        am_list.candidates(world["science"], 2025)
+    entries = am_list.propose(xihu, cands, 2025, "测试")
+    # a tax reviewer at another level sees nothing and may not decide
+    assert not am_list.pending_reviews(world["ningbo_tax"], 2025).exists()
+    with pytest.raises((PermissionDenied, ValidationError)):
+        am_list.decide(world["ningbo_tax"], entries[0], "confirm")
+    # the province sees only confirmed/published entries (its step)
+    assert not am_list.visible(world["province"], 2025).exists()
+    for u in ("science", "finance", "tax"):
+        am_list.decide(world[u], entries[0], "confirm")
+    with pytest.raises((PermissionDenied, ValidationError)):
+        am_list.decide(world["tax"], entries[1], "reject", "")  # a reason is required
+    am_list.decide(world["tax"], entries[1], "reject", "制造业销售额占比不足")
+    statuses = dict(ListEntry.objects.values_list("pk", "status"))
+    assert statuses[entries[0].pk] == "confirmed" and statuses[entries[1].pk] == "rejected"
+    with pytest.raises((PermissionDenied, ValidationError)):
+        am_list.publish(xihu, 2025)
+    assert am_list.publish(world["province"], 2025) == 1
+    assert list(am_list.visible(world["province"], 2025).values_list("status", flat=True)) == ["published"]
+    assert not am_list.pending_reviews(world["science"], 2025).exists()
+    assert run.pk
+
+
+def test_sampling_reproducible(world):
+    first = sampling.create_draw(world["province"], 2025, 10, seed=42)
+    listed = list(first.items.order_by("rank").values_list("enterprise_id", "program"))
+    assert len(listed) == 10 and first.seed == 42
+    assert sampling.redraw(first) == listed
+    again = sampling.create_draw(world["province"], 2025, 10, seed=42)
+    assert list(again.items.order_by("rank").values_list("enterprise_id", "program")) == listed
+    other = sampling.create_draw(world["province"], 2025, 10, seed=43)
+    assert list(other.items.order_by("rank").values_list("enterprise_id", "program")) != listed
+    item = first.items.filter(division_id="330212").first()
+    with pytest.raises((PermissionDenied, ValidationError)):
+        sampling.record_outcome(world["xihu"], item, "confirmed")
+    sampling.record_outcome(world["ningbo"], item, "discrepancy", "研发费用归集不实")
+    assert SamplingItem.objects.get(pk=item.pk).outcome == "discrepancy"
+    with pytest.raises((PermissionDenied, ValidationError)):
+        sampling.create_draw(world["xihu"], 2025, 5)  # county staff do not draw
+
+
+def test_what_if_leaves_live_parameters(world):
+    before = load_parameters().at(date(2025, 12, 31))("hte.st_staff_min_share")
+    result = whatif.run(world["province"], 2025, {"hte.st_staff_min_share": "0.30"})
+    hte = next(t for t in result["totals"] if t["program"] == "hte")
+    assert hte["no_longer_eligible"] >= 0 and hte["eligible_after"] <= hte["eligible_before"]
+    assert load_parameters().at(date(2025, 12, 31))("hte.st_staff_min_share") == before
+    with pytest.raises((PermissionDenied, ValidationError)):
+        whatif.run(world["xihu"], 2025, {"hte.st_staff_min_share": "0.3"})
+
+
+def test_import_annual_packages(world):
+    e = world["ents"][0]
+    header = ("统一社会信用代码,数据年度,总收入(万元),销售收入(万元),高新技术产品（服务）收入(万元),研发-人员人工费用(万元),"
+              "研发-直接投入费用(万元),研发-折旧费用(万元),研发-无形资产摊销(万元),研发-设计与试验费用(万元),职工总数,科技人员数,"
+              "年末净资产(万元),年末资产总额(万元)\n")
+    good = f"{e.uscc},2024,12150,12000,8000,260,120,40,10,30,260,30,8600,18000\n"
+    bad = f"{e.uscc},2023,12150,12000,13000,260,120,40,10,30,260,300,8600,18000\n"
+    outcome = commit_import("annual-packages", (header + good + bad).encode(), user=world["xihu"], file_name="p.csv")
+    assert not outcome.committed
+    reasons = " ".join(i.reason_zh for i in outcome.result.errors)
+    assert "超过职工总数" in reasons and "超过总收入" in reasons
+    outcome = commit_import("annual-packages", (header + good).encode(), user=world["xihu"], file_name="p.csv")
+    assert outcome.committed
+    stored = AnnualPackage.objects.get(enterprise=e, year=2024, is_current=True)
+    assert stored.data["revenue"]["sales_revenue"] == "120000000" and stored.source == "import"
+    other = world["ents"][1]  # 宁波: outside 西湖区
+    row = f"{other.uscc},2024,12150,12000,8000,260,120,40,10,30,260,30,8600,18000\n"
+    assert not commit_import("annual-packages", (header + row).encode(), user=world["xihu"], file_name="p.csv").committed

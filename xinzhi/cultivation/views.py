@@ -1,0 +1,240 @@
+"""Cultivation pages (thin: the work is in ``services``). Every read goes through ``restrict``;
+out-of-scope ids are 404, wrong roles 403."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+
+import xlsxwriter
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from xinzhi.enterprises.models import Enterprise
+
+from .models import ListEntry, Outcome, SamplingDraw, SamplingItem, ScreenProgram
+from .services import am_list, packages, sampling, screening, whatif
+
+STAFF = {"province_staff", "city_staff", "county_staff", "leader"}
+
+
+def _staff(user) -> None:
+    if not (user.is_superuser or user.role in STAFF):
+        raise PermissionDenied("无权查看")
+
+
+def _year(request, default: int | None = None) -> int:
+    try:
+        return int(request.GET.get("year") or request.POST.get("year") or default or date.today().year - 1)
+    except ValueError:
+        return default or date.today().year - 1
+
+
+# --------------------------------------------------------------------------- package form
+
+
+@login_required
+def package_edit(request, enterprise_id: int, year: int):
+    """The sectioned package form; enterprise users for themselves, staff for enterprises in their region."""
+    enterprise = get_object_or_404(Enterprise.objects.restrict(request.user), pk=enterprise_id)
+    can_change = Enterprise.objects.restrict(request.user, "change").filter(pk=enterprise.pk).exists()
+    errors: list[dict] = []
+    if request.method == "POST":
+        if not can_change:
+            raise PermissionDenied("无权修改该企业的数据包")
+        data = packages.data_from_form(request.POST, year)
+        saved = packages.save_package(enterprise, year, data, request.user)
+        errors = saved.errors
+        if not errors:
+            messages.success(request, f"{year}年度数据包已保存（第{saved.version}版），校验通过")
+            return redirect("cultivation:package", enterprise.pk, year)
+        messages.error(request, f"已保存为第{saved.version}版，但有{len(errors)}处校验问题，请修改")
+        data = saved.data
+    else:
+        data = packages.prefill(enterprise, year)
+    versions = enterprise.annual_packages.filter(year=year).order_by("-version")[:20]
+    by_field = {e["field"]: e["reason"] for e in errors}
+    sections = [(key, title, [(f, by_field.get(f.path)) for f in fields])
+                for key, title, fields in packages.form_sections()]
+    return render(request, "cultivation/package_form.html", {
+        "enterprise": enterprise, "year": year, "sections": sections, "values": packages.form_values(data),
+        "errors": errors, "versions": versions, "can_change": can_change,
+    })
+
+
+# --------------------------------------------------------------------------- lists
+
+
+def _list_context(request, kind: str):
+    _staff(request.user)
+    year = _year(request)
+    program = request.GET.get("program") or "hte"
+    if program not in ScreenProgram.values:
+        program = "hte"
+    division = (request.GET.get("division") or "").strip()
+    run = screening.latest_run(year)
+    if run is None:
+        qs = None
+    elif kind == "unclaimed":
+        qs = screening.unclaimed(request.user, run, program, division)
+    else:
+        qs = screening.pool(request.user, run, program, division)
+    return {"year": year, "program": program, "division": division, "run": run, "qs": qs, "kind": kind,
+            "programs": ScreenProgram.choices}
+
+
+def _xlsx(rows: list[list], headers: list[str], name: str) -> HttpResponse:
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    sheet = book.add_worksheet("名单")
+    bold = book.add_format({"bold": True})
+    sheet.write_row(0, 0, headers, bold)
+    for i, row in enumerate(rows, start=1):
+        sheet.write_row(i, 0, row)
+    book.close()
+    response = HttpResponse(buffer.getvalue(),
+                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+    return response
+
+
+@login_required
+def result_list(request, kind: str):
+    """应享尽享 (``unclaimed``) and the cultivation pool (``pool``), filterable, exportable."""
+    context = _list_context(request, kind)
+    qs = context["qs"]
+    if request.GET.get("format") == "xlsx" and qs is not None:
+        headers = ["统一社会信用代码", "企业名称", "县（市、区）", "项目", "符合条件", "得分", "未满足条件", "差距",
+                   "差距金额(元)", "差距人数", "差距分数", "预计优惠(元)"]
+        rows = [[r.enterprise.uscc, r.enterprise.name, r.division.name, r.get_program_display(),
+                 {True: "是", False: "否", None: "待定"}[r.eligible], r.score, r.failed, r.gap_text, r.gap_amount,
+                 r.gap_staff, r.gap_points, r.benefit] for r in qs[:100_000]]
+        return _xlsx(rows, headers, f"{'应享尽享' if kind == 'unclaimed' else '培育库'}-{context['program']}-{context['year']}")
+    context["page"] = Paginator(qs, 50).get_page(request.GET.get("page")) if qs is not None else None
+    query = request.GET.copy()
+    query.pop("page", None)
+    context["query"] = query.urlencode()
+    return render(request, "cultivation/results.html", context)
+
+
+@login_required
+def region_counts(request):
+    """Counts by county (or city with ``level=city``) — JSON for the cockpit and map."""
+    _staff(request.user)
+    year = _year(request)
+    frame = screening.counts_by_region(year, request.user, request.GET.get("level", "county"))
+    return JsonResponse({"year": year, "rows": frame.to_dicts()})
+
+
+@login_required
+@require_POST
+def run_screening(request):
+    if not (request.user.is_superuser or request.user.role == "province_staff"):
+        raise PermissionDenied("只有省级工作人员可以运行全库筛查")
+    year = _year(request)
+    run = screening.run_screening(year, request.user)
+    messages.success(request, f"{year}年度全库筛查完成：{run.enterprise_count}家企业，用时{run.duration_ms}毫秒")
+    return redirect(f"/cultivation/unclaimed/?year={year}")
+
+
+# --------------------------------------------------------------------------- advanced-manufacturing list
+
+
+@login_required
+def am_list_page(request):
+    user = request.user
+    year = _year(request)
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "propose":
+                ids = [int(i) for i in request.POST.getlist("enterprise")]
+                am_list.propose(user, ids, year, request.POST.get("reason", ""))
+                messages.success(request, f"已推荐{len(ids)}家企业，等待同级科技、财政、税务部门确认")
+            elif action in ("confirm", "reject"):
+                entry = get_object_or_404(am_list.pending_reviews(user, year), pk=request.POST.get("entry"))
+                am_list.decide(user, entry, action, request.POST.get("reason", ""))
+                messages.success(request, "已记录意见")
+            elif action == "publish":
+                messages.success(request, f"已公布{am_list.publish(user, year)}家企业")
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+        return redirect(f"{request.path}?year={year}")
+    context = {"year": year, "entries": am_list.visible(user, year)[:500],
+               "can_propose": am_list.can_propose(user), "can_review": am_list.can_review(user),
+               "can_publish": am_list.can_publish(user)}
+    if context["can_propose"]:
+        context["candidates"] = am_list.candidates(user, year)[:200]
+    if context["can_review"]:
+        context["pending"] = am_list.pending_reviews(user, year)
+    if not (user.is_superuser or user.role in STAFF or user.role == "enterprise"):
+        raise PermissionDenied("无权查看")
+    return render(request, "cultivation/am_list.html", context)
+
+
+# --------------------------------------------------------------------------- sampling
+
+
+@login_required
+def sampling_page(request):
+    user = request.user
+    _staff(user)
+    if request.method == "POST":
+        try:
+            seed = request.POST.get("seed") or None
+            draw = sampling.create_draw(user, _year(request), int(request.POST.get("size") or 20),
+                                        int(seed) if seed else None)
+        except (ValidationError, ValueError) as exc:
+            messages.error(request, "；".join(getattr(exc, "messages", [str(exc)])))
+            return redirect("cultivation:sampling")
+        return redirect("cultivation:draw", draw.pk)
+    draws = SamplingDraw.objects.restrict(user).select_related("division")[:50]
+    return render(request, "cultivation/sampling.html", {"draws": draws, "year": _year(request),
+                                                          "can_draw": user.is_superuser or user.role in sampling.DRAW_ROLES})
+
+
+@login_required
+def draw_detail(request, pk: int):
+    user = request.user
+    _staff(user)
+    draw = get_object_or_404(SamplingDraw.objects.restrict(user), pk=pk)
+    if request.method == "POST":
+        item = get_object_or_404(SamplingItem.objects.restrict(user), pk=request.POST.get("item"), draw=draw)
+        try:
+            sampling.record_outcome(user, item, request.POST.get("outcome", ""), request.POST.get("note", ""))
+            messages.success(request, "核查结果已记录")
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+        return redirect("cultivation:draw", draw.pk)
+    items = SamplingItem.objects.restrict(user).filter(draw=draw).select_related("enterprise", "division")
+    return render(request, "cultivation/draw.html", {"draw": draw, "items": items, "outcomes": Outcome.choices})
+
+
+# --------------------------------------------------------------------------- what-if
+
+
+@login_required
+def what_if_page(request):
+    user = request.user
+    if not (user.is_superuser or user.role == "province_staff"):
+        raise PermissionDenied("政策模拟仅供省级工作人员使用")
+    year = _year(request)
+    params = whatif.parameters(year)
+    result, error = None, None
+    name, value = request.GET.get("param", ""), request.GET.get("value", "")
+    if name and value:
+        try:
+            result = whatif.run(user, year, {name: value})
+        except ValidationError as exc:
+            error = "；".join(exc.messages)
+    return render(request, "cultivation/what_if.html", {"year": year, "params": params, "result": result,
+                                                         "error": error, "param": name, "value": value})
+
+
+def entry_for(user, pk: int) -> ListEntry:
+    return get_object_or_404(am_list.visible(user), pk=pk)
