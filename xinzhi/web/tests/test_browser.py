@@ -72,6 +72,8 @@ def test_map_renders_and_drills_into_a_city(page, live_site):
     page.wait_for_function("document.getElementById('map').dataset.level === 'county'")
     names = page.locator("#map-table tbody tr td:first-child").all_inner_texts()
     assert "西湖区" in names and "鄞州区" not in names
+    page.select_option("select[name=layer]", "institutions")
+    page.wait_for_function("Number(document.getElementById('map').dataset.pointCount) > 0")
     screenshot(page, "map-hangzhou")
 
 

@@ -17,12 +17,18 @@
       .then(function (r) { return r.json(); }).then(function (g) { geo[level] = g; return g; });
   }
   function value(name) { return controls.elements[name].value; }
+  var RATING_ORDER = ["blue", "yellow", "red", "grey", ""];
+  function points() {
+    var layer = value("layer");
+    if (!layer) return Promise.resolve(null);
+    return fetch(el.dataset.points + "?layer=" + layer, { credentials: "same-origin" }).then(function (r) { return r.json(); });
+  }
   function draw() {
     var level = parent === "330000" ? "city" : "county";
     var params = new URLSearchParams({ indicator: value("indicator"), period: value("period"), parent: parent });
-    Promise.all([loadGeo(level), fetch(el.dataset.values + "?" + params, { credentials: "same-origin" }).then(function (r) { return r.json(); })])
+    Promise.all([loadGeo(level), fetch(el.dataset.values + "?" + params, { credentials: "same-origin" }).then(function (r) { return r.json(); }), points()])
       .then(function (res) {
-        var g = res[0], data = res[1], mapName = "zj-" + parent;
+        var g = res[0], data = res[1], pts = res[2], mapName = "zj-" + parent;
         var features = level === "city" ? g.features : g.features.filter(function (f) { return f.properties.parent === parent; });
         echarts.registerMap(mapName, { type: "FeatureCollection", features: features });
         var byName = {};
@@ -30,22 +36,41 @@
         var byRating = value("colour") === "rating";
         var seriesData = features.map(function (f) {
           var r = byName[f.properties.name] || { name: f.properties.name, value: null, rating: "" };
-          var item = { name: f.properties.name, value: r.value, info: r, code: f.properties.adcode };
-          if (byRating) item.itemStyle = { areaColor: COLOURS[r.rating || ""] };
-          return item;
+          var v = byRating ? RATING_ORDER.indexOf(r.rating || "") : r.value;
+          return { name: f.properties.name, value: v, info: r, code: f.properties.adcode };
         });
         var values = data.regions.map(function (r) { return r.value; }).filter(function (v) { return v != null; });
+        var visualMap = byRating
+          ? { type: "piecewise", seriesIndex: 0, left: "left", bottom: 10, pieces: [
+              { value: 0, label: "蓝：达到或快于序时", color: COLOURS.blue }, { value: 1, label: "黄：提醒", color: COLOURS.yellow },
+              { value: 2, label: "红：警示", color: COLOURS.red }, { value: 3, label: "灰：无数据", color: COLOURS.grey },
+              { value: 4, label: "未评级", color: COLOURS[""] }] }
+          : { type: "continuous", seriesIndex: 0, min: values.length ? Math.min.apply(null, values) : 0,
+              max: values.length ? Math.max.apply(null, values) : 1, left: "left", bottom: 10, text: ["高", "低"],
+              calculable: true, inRange: { color: ["#e0f2fe", "#1d4ed8"] } };
+        var visible = pts ? pts.points.filter(function (p) { return level === "city" || p.code.slice(0, 4) === parent.slice(0, 4); }) : [];
+        var maxTotal = Math.max.apply(null, [1].concat(visible.map(function (p) { return p.total; })));
         chart.setOption({
           tooltip: { trigger: "item", formatter: function (p) {
+            if (p.seriesType === "scatter") {
+              var c = p.data.counts, lines = (pts.categories || []).filter(function (k) { return c[k.key]; })
+                .map(function (k) { return k.label + "：" + c[k.key]; });
+              return "<b>" + p.name + "</b> " + pts.title + " 共" + p.data.total + "<br>" + lines.join("<br>");
+            }
             var r = p.data && p.data.info; if (!r || r.value == null) return p.name + "<br>暂无数据";
             return "<b>" + p.name + "</b><br>本期：" + r.value_text + r.unit + "<br>同比：" + (r.yoy_text || "—") + (r.yoy_unit || "") +
               "<br>目标：" + (r.target_text == null ? "—" : r.target_text + r.unit) + "<br>排名：" + (r.rank || "—") + "/" + (r.peer_count || "—") +
               "<br>评级：" + RATING_ZH[r.rating || ""] + (r.reason ? "<br><span style='white-space:normal'>" + r.reason + "</span>" : "");
           } },
-          visualMap: byRating || !values.length ? undefined : { min: Math.min.apply(null, values), max: Math.max.apply(null, values),
-            left: "left", bottom: 10, text: ["高", "低"], calculable: true, inRange: { color: ["#e0f2fe", "#1d4ed8"] } },
-          series: [{ type: "map", map: mapName, roam: true, label: { show: true, fontSize: 11 }, data: seriesData,
-                     emphasis: { label: { show: true } } }]
+          visualMap: visualMap,
+          geo: { map: mapName, roam: true, label: { show: true, fontSize: 11 }, emphasis: { label: { show: true } } },
+          series: [
+            { type: "map", geoIndex: 0, data: seriesData },
+            { type: "scatter", coordinateSystem: "geo", data: visible.map(function (p) {
+                return { name: p.name, value: p.value, counts: p.counts, total: p.total, code: p.code }; }),
+              symbolSize: function (v) { return 6 + 22 * Math.sqrt(v[2] / maxTotal); },
+              itemStyle: { color: "#0f766e", borderColor: "#fff", borderWidth: 1, opacity: 0.85 } }
+          ]
         }, true);
         back.hidden = parent === "330000" || scopeLevel !== "province";
         var tbody = document.querySelector("#map-table tbody");
@@ -61,10 +86,14 @@
           td.appendChild(span); tr.appendChild(td); tbody.appendChild(tr);
         });
         el.dataset.level = level; el.dataset.parent = parent; el.dataset.rendered = String(data.regions.length);
+        el.dataset.pointCount = String(visible.length);
       });
   }
   chart.on("click", function (p) {
-    if (parent === "330000" && p.data && p.data.code) { parent = p.data.code; draw(); }
+    if (parent !== "330000" || p.seriesType === "scatter") return;
+    var code = (p.data && p.data.code) || (geo.city && geo.city.features.filter(function (f) { return f.properties.name === p.name; })
+      .map(function (f) { return f.properties.adcode; })[0]);
+    if (code) { parent = code; draw(); }
   });
   back.addEventListener("click", function () { parent = "330000"; draw(); });
   controls.addEventListener("change", draw);
