@@ -53,7 +53,11 @@ class IndicatorValue(models.Model):
 
     class Meta:
         unique_together = [("indicator", "region", "region_level", "year", "month")]
-        indexes = [models.Index(fields=["year", "month", "indicator"]), models.Index(fields=["year", "month", "scope_code"])]
+        indexes = [
+            models.Index(fields=["year", "month", "indicator"]),
+            models.Index(fields=["year", "month", "scope_code"]),
+            models.Index(fields=["indicator", "region", "year"]),
+        ]
         verbose_name = verbose_name_plural = "指标监测值"
 
     def __str__(self) -> str:

@@ -33,7 +33,9 @@ def latest_snapshot_period() -> tuple[int, int] | None:
 
 
 def available_periods() -> list[tuple[int, int]]:
-    return list(IndicatorValue.objects.order_by("-year", "-month").values_list("year", "month").distinct())
+    """Months with snapshots (read from the province row of one indicator: one row per month)."""
+    qs = IndicatorValue.objects.filter(indicator="rd_intensity", region_level="province")
+    return list(qs.order_by("-year", "-month").values_list("year", "month"))
 
 
 def values(user, year: int, month: int) -> QuerySet[IndicatorValue]:

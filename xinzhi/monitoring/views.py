@@ -12,6 +12,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 
 from xinzhi.core.periods import Period, PeriodError
@@ -26,7 +28,7 @@ MONITORING_ROLES = {"province_staff", "city_staff", "county_staff", "leader"}
 
 def _require_monitoring_role(user) -> None:
     if not (user.is_superuser or user.role in MONITORING_ROLES):
-        raise PermissionDenied("无权查看监测数据")
+        raise PermissionDenied(_("无权查看监测数据"))
 
 
 def _period_from(request) -> tuple[int, int] | None:
@@ -42,20 +44,45 @@ def _period_from(request) -> tuple[int, int] | None:
 
 @login_required
 def cockpit(request):
+    """The cockpit. Its body depends only on the region, the month and the stored snapshots, so it is
+    rendered once per (region, month, snapshot version) and cached; the version is the time the
+    month was last computed, so a recomputation is visible at once."""
+    from django.core.cache import cache
+    from django.db.models import Max
+    from django.template.loader import render_to_string
+    from django.utils.safestring import mark_safe
+
     user = request.user
     _require_monitoring_role(user)
     period = _period_from(request)
     division = selectors.home_division(user)
     context = {"division": division, "period": period, "periods": selectors.available_periods()}
-    if period is None:
-        return render(request, "monitoring/cockpit.html", context)
-    year, month = period
+    version = None
+    if period is not None:
+        version = IndicatorValue.objects.filter(year=period[0], month=period[1]).aggregate(v=Max("computed_at"))["v"]
+    stamp = f"{period[0]}-{period[1]}:{version.timestamp():.6f}" if version else "none"
+    key = f"cockpit:{division.code}:{get_language()}:{stamp}"  # the body is translated: one copy per language
+    body = cache.get(key)
+    if body is None:
+        if period is not None:
+            context.update(_cockpit_context(user, division, *period))
+        body = render_to_string("monitoring/_cockpit_body.html", context, request=request)
+        cache.set(key, body, 3600)
+    context["body"] = mark_safe(body)  # noqa: S308 — our own template's output
+    return render(request, "monitoring/cockpit.html", context)
+
+
+def _cockpit_context(user, division: Division, year: int, month: int) -> dict:
     names = selectors.indicator_names()
     region_names = dict(Division.objects.values_list("code", "name"))
-    rows = {(v.indicator, v.region): v for v in selectors.values(user, year, month)}
     children = [d for d in selectors.children_of(division) if d.code != division.code]
+    wanted = selectors.values(user, year, month).filter(
+        indicator__in=selectors.KEY_INDICATORS + selectors.COUNT_INDICATORS,
+        region__in=[division.code, *(d.code for d in children)],
+    )
+    rows = {(v.indicator, v.region): v for v in wanted}
     series = _series(user, division.code, year, selectors.KEY_INDICATORS)
-    context.update(
+    return dict(
         period_label=f"{year}年1—{month}月" if month > 1 else f"{year}年1月",
         key_cards=[_card(rows.get((i, division.code)), names[i], series.get(i)) for i in selectors.KEY_INDICATORS],
         count_cards=[_card(rows.get((i, division.code)), names[i], None) for i in selectors.COUNT_INDICATORS],
@@ -64,7 +91,6 @@ def cockpit(request):
         warnings=[{"w": w, "name": region_names.get(w.region, w.region)} for w in selectors.warnings_for(user, year, month)],
         series_json=json.dumps(series),
     )
-    return render(request, "monitoring/cockpit.html", context)
 
 
 def _card(value: IndicatorValue | None, meta: dict, series: list | None) -> dict:
