@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from .models import ApiToken
@@ -22,7 +23,7 @@ def tokens(request):
 def token_issue(request):
     name = (request.POST.get("name") or "").strip()[:100]
     if not name:
-        messages.error(request, "请填写令牌用途")
+        messages.error(request, _("请填写令牌用途"))
         return redirect("accounts:tokens")
     request.session["new_api_token"] = issue_token(request.user, name)
     return redirect("accounts:tokens")
@@ -32,5 +33,5 @@ def token_issue(request):
 @require_POST
 def token_revoke(request, pk: int):
     if revoke_token(request.user, pk):
-        messages.success(request, "令牌已吊销")
+        messages.success(request, _("令牌已吊销"))
     return redirect("accounts:tokens")

@@ -17,6 +17,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from .imports.engine import commit_import, preview_import
@@ -32,7 +33,7 @@ PENDING = "pending_import"
 
 def _require_import_role(user) -> None:
     if not (user.is_superuser or user.role in IMPORT_ROLES):
-        raise PermissionDenied("无权导入数据")
+        raise PermissionDenied(_("无权导入数据"))
 
 
 def _upload_dir() -> Path:
@@ -62,13 +63,13 @@ def import_preview(request):
     _require_import_role(user)
     kind, upload = request.POST.get("kind", ""), request.FILES.get("file")
     if kind not in kind_names():
-        messages.error(request, "请选择导入类型")
+        messages.error(request, _("请选择导入类型"))
         return redirect("core:imports")
     if upload is None or Path(upload.name).suffix.lower() not in ALLOWED_SUFFIXES:
-        messages.error(request, "请上传 .xlsx、.csv 或 .parquet 文件")
+        messages.error(request, _("请上传 .xlsx、.csv 或 .parquet 文件"))
         return redirect("core:imports")
     if upload.size > MAX_UPLOAD_BYTES:
-        messages.error(request, "文件超过50MB，请分批导入")
+        messages.error(request, _("文件超过50MB，请分批导入"))
         return redirect("core:imports")
     token = uuid.uuid4().hex
     stored = _upload_dir() / f"{token}{Path(upload.name).suffix.lower()}"
@@ -108,10 +109,12 @@ def import_commit(request):
         path.unlink(missing_ok=True)
     if outcome.committed:
         c = outcome.result.counts
-        messages.success(request, f"已导入“{pending['name']}”：新增{c['new']}行，更新{c['changed']}行，未变{c['unchanged']}行。")
+        messages.success(request, _("已导入“%(name)s”：新增%(new)s行，更新%(changed)s行，未变%(unchanged)s行。") % {
+            "name": pending["name"], "new": c["new"], "changed": c["changed"], "unchanged": c["unchanged"]})
         _refresh_monitoring(outcome)
     else:
-        messages.error(request, f"“{pending['name']}”有{outcome.result.error_count}处错误，未导入任何数据。")
+        messages.error(request, _("“%(name)s”有%(errors)s处错误，未导入任何数据。") % {
+            "name": pending["name"], "errors": outcome.result.error_count})
     return redirect("core:imports")
 
 
@@ -131,7 +134,7 @@ def import_cancel(request):
     _require_import_role(request.user)
     pending = _take_pending(request)
     Path(pending["path"]).unlink(missing_ok=True)
-    messages.success(request, f"已取消导入“{pending['name']}”，未写入任何数据。")
+    messages.success(request, _("已取消导入“%(name)s”，未写入任何数据。") % {"name": pending["name"]})
     return redirect("core:imports")
 
 

@@ -5,8 +5,9 @@ import datetime
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
+from xinzhi.core.pagination import Pagination
 from xinzhi.core.scope import region_prefix
 
 from .models import Enterprise, MonthlyStat
@@ -38,7 +39,7 @@ class MonthlyStatOut(Schema):
 
 
 @router.get("/", response=list[EnterpriseOut], summary="企业检索（按名称、代码、区划、行业）")
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pagination, page_size=50)
 def list_enterprises(
     request, q: str | None = None, division: str | None = None, industry: str | None = None,
 ):

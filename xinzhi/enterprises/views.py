@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 
 from xinzhi.core.scope import region_prefix
 from xinzhi.cultivation.models import Certification, Program
@@ -25,7 +26,7 @@ WAN = Decimal(10_000)
 
 def _require_register_role(user) -> None:
     if not (user.is_superuser or user.role in REGISTER_ROLES):
-        raise PermissionDenied("无权查看企业库")
+        raise PermissionDenied(_("无权查看企业库"))
 
 
 def _region_choices(user) -> list[Division]:
@@ -58,7 +59,7 @@ def filter_register(user, params) -> tuple[object, dict]:
                 if applied["rev_max"]:
                     stats = stats.filter(revenue__lte=int(Decimal(applied["rev_max"]) * WAN))
             except ArithmeticError:
-                applied["error"] = "营业收入范围须为数字（万元）"
+                applied["error"] = _("营业收入范围须为数字（万元）")
             else:
                 qs = qs.filter(pk__in=stats.values("enterprise_id"))
     return qs.order_by("division_id", "name"), applied

@@ -2,8 +2,9 @@ from __future__ import annotations
 
 from django.http import Http404
 from ninja import Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
+from xinzhi.core.pagination import Pagination
 from xinzhi.core.periods import Period, PeriodError
 
 from . import selectors
@@ -77,7 +78,7 @@ def _period(text: str | None) -> tuple[int, int]:
 
 
 @router.get("/values", response=list[IndicatorValueOut], summary="指标监测值（含红黄蓝评价与说明）")
-@paginate(PageNumberPagination, page_size=200)
+@paginate(Pagination, page_size=200)
 def list_values(request, period: str | None = None, indicator: str | None = None, region: str | None = None,
                 region_level: str | None = None):
     year, month = _period(period)
@@ -92,7 +93,7 @@ def list_values(request, period: str | None = None, indicator: str | None = None
 
 
 @router.get("/warnings", response=list[WarningOut], summary="预警清单（预计未达标、评级由蓝转黄/红）")
-@paginate(PageNumberPagination, page_size=100)
+@paginate(Pagination, page_size=100)
 def list_warnings(request, period: str | None = None):
     year, month = _period(period)
     return EarlyWarning.objects.restrict(request.auth).filter(year=year, month=month).order_by("id")

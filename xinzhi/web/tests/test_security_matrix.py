@@ -8,12 +8,16 @@ import io
 
 import pytest
 from django.core.management import call_command
+from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from xinzhi.accounts.models import User
 from xinzhi.accounts.services import create_demo_users
+from xinzhi.core.management.commands.demo import demo_extensions
+from xinzhi.demo.loader import delete_business_data
 from xinzhi.enterprises.models import Enterprise
 from xinzhi.monitoring import services
+from xinzhi.monitoring.models import EarlyWarning, IndicatorValue
 
 pytestmark = pytest.mark.django_db
 ROLES = ["province", "hangzhou", "xihu", "leader", "expert", "enterprise"]
@@ -39,8 +43,14 @@ def demo(django_db_setup, django_db_blocker):
         create_demo_users()
         services.refresh(2025, 6)
     yield
-    with django_db_blocker.unblock():
-        call_command("demo", scale="small", seed=3, force=True, verbosity=0, stdout=io.StringIO())
+    with django_db_blocker.unblock():  # leave no demo data behind: later modules load their own
+        for extension in reversed(demo_extensions()):
+            extension.clear()
+        with transaction.atomic():
+            delete_business_data()
+        IndicatorValue.objects.all().delete()
+        EarlyWarning.objects.all().delete()
+        User.objects.filter(username__in=ROLES).delete()
 
 
 @pytest.mark.parametrize("path", sorted(EXPECTED))
