@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "auditlog",
     "axes",
+    "ninja",  # serves the API docs page's Swagger UI from its own static files, not a CDN
     "xinzhi.core",
     "xinzhi.accounts",
     "xinzhi.regions",

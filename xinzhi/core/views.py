@@ -120,12 +120,9 @@ def import_commit(request):
 
 def _refresh_monitoring(outcome) -> None:
     """Recompute the monitoring snapshots of the months the import touched."""
-    from xinzhi.monitoring.services import refresh
+    from xinzhi.monitoring.services import refresh_after_import
 
-    frame = outcome.result.frame
-    if {"year", "month"} <= set(frame.columns):
-        for year, month in frame.select("year", "month").drop_nulls().unique().sort(["year", "month"]).iter_rows():
-            refresh(int(year), int(month))
+    refresh_after_import(outcome.result.frame)
 
 
 @login_required

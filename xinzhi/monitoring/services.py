@@ -126,6 +126,20 @@ def prepare(years: list[int]) -> int:
     return stored
 
 
+def refresh_after_import(frame: pl.DataFrame) -> list[tuple[int, int]]:
+    """Recompute the months an import touched (its ``year``/``month`` columns, if it has them) and
+    every later month of the same years, whose year-on-year and warnings read them. Returns them."""
+    if not {"year", "month"} <= set(frame.columns) or frame.height == 0:
+        return []
+    touched = frame.select(pl.col("year").cast(pl.Int64), pl.col("month").cast(pl.Int64)).drop_nulls().unique()
+    months: list[tuple[int, int]] = []
+    for year, first in touched.group_by("year").agg(pl.col("month").min()).sort("year").iter_rows():
+        months += [(year, m) for m in months_with_filings(year) if m >= first]
+    for year, month in sorted(set(months)):
+        refresh(year, month)
+    return sorted(set(months))
+
+
 def ensure_period(year: int, month: int) -> None:
     if not IndicatorValue.objects.filter(year=year, month=month).exists():
         refresh(year, month)

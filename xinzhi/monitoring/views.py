@@ -283,3 +283,67 @@ def reports(request):
     filename = f"{division.name}{period[0]}年1-{period[1]}月高新技术产业{label}.{fmt}"
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
     return response
+
+
+@login_required
+def targets(request):
+    """Target allocation (目标分解): province staff edit their cities' targets, city staff their
+    counties'; everybody else in monitoring reads. Saving recomputes the year's latest month."""
+    from django.contrib import messages
+    from django.core.exceptions import ValidationError
+    from django.shortcuts import redirect
+
+    from . import services
+    from .catalogue import load_catalogue
+    from .models import Target
+
+    user = request.user
+    _require_monitoring_role(user)
+    year = int(request.GET.get("year") or request.POST.get("year") or (selectors.latest_snapshot_period() or (2025, 1))[0])
+    division = selectors.home_division(user)
+    children = [d for d in selectors.children_of(division) if d.code != division.code]
+    indicators = [i for i in load_catalogue()
+                  if (i.target or {}).get("year") == year and i.target.get("comparator") != "faster_than" and i.available]
+    if request.method == "POST":
+        if request.POST.get("allocate") and (user.is_superuser or user.role == "province_staff"):
+            written = services.allocate_default_targets(year)
+            messages.success(request, _("已按基期自动分解目标 %(n)s 项（人工调整过的目标未改动）。") % {"n": written})
+        else:
+            changed = 0
+            for ind in indicators:
+                for d in children:
+                    raw = (request.POST.get(f"{ind.id}:{d.code}") or "").strip()
+                    if raw == "" or not services.can_edit_target(user, d):
+                        continue
+                    current = Target.objects.filter(indicator=ind.id, division=d, year=year).values_list("value", flat=True).first()
+                    try:
+                        value = float(raw)
+                    except ValueError:
+                        messages.error(request, _("%(region)s %(name)s：目标值“%(raw)s”不是数字") % {"region": d.name, "name": ind.short_zh, "raw": raw})
+                        continue
+                    if current is not None and abs(current - value) < 1e-9:
+                        continue
+                    try:
+                        services.set_target(user, ind.id, d.code, year, value)
+                        changed += 1
+                    except (ValidationError, PermissionDenied) as exc:
+                        messages.error(request, f"{d.name} {ind.short_zh}：{exc}")
+            if changed:
+                latest = IndicatorValue.objects.filter(year=year).order_by("-month").values_list("month", flat=True).first()
+                if latest:
+                    services.refresh(year, latest)
+                messages.success(request, _("已保存 %(n)s 项目标调整，并重新计算了%(year)s年最新月份的评价。") % {"n": changed, "year": year})
+        return redirect(f"{request.path}?year={year}")
+    stored = {(t.indicator, t.division_id): t for t in Target.objects.restrict(user).filter(year=year)}
+    rows = [{"division": d, "editable": services.can_edit_target(user, d),
+             "cells": [{"key": f"{i.id}:{d.code}", "t": stored.get((i.id, d.code))} for i in indicators]} for d in children]
+    totals = []
+    for i in indicators:
+        own = stored.get((i.id, division.code))
+        parent_value = float(i.target["value"]) if division.level == "province" else (own.value if own else None)
+        child_sum = sum(c["t"].value for r in rows for c in r["cells"] if c["key"].startswith(i.id + ":") and c["t"])
+        totals.append({"parent": parent_value, "sum": child_sum if i.kind == "count" else None})
+    return render(request, "monitoring/targets.html", {
+        "year": year, "division": division, "indicators": indicators, "rows": rows, "totals": totals,
+        "can_allocate": user.is_superuser or user.role == "province_staff",
+    })

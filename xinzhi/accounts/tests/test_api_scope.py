@@ -97,3 +97,9 @@ def test_tokens_issued_and_revoked_in_the_ui(client, data):
     client.post(f"/accounts/tokens/{ApiToken.objects.get(user=data['province']).pk}/revoke/")
     client.logout()
     assert client.get("/api/v1/enterprises/", **bearer(other)).status_code == 200
+
+
+def test_api_docs_page_loads_no_cdn(client, data):
+    client.force_login(data["province"])
+    body = client.get("/api/v1/docs").content.decode()
+    assert "swagger-ui-bundle.js" in body and "cdn.jsdelivr" not in body and "//cdn" not in body

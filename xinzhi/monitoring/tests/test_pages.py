@@ -144,3 +144,28 @@ def test_api_values_and_warnings_are_scoped(client, demo):
     assert client.get("/api/v1/monitoring/values?period=2025-13").status_code == 404
     client.force_login(demo["province"])
     assert client.get("/api/v1/monitoring/values?period=2025-06&region=330000").json()["count"] > 20
+
+
+def test_targets_page_edit_rights_and_sums(client, demo):
+    from xinzhi.monitoring.models import Target
+
+    services.refresh(2024, 12)
+    services.allocate_default_targets(2025)
+    client.force_login(demo["province"])
+    page = client.get("/monitoring/targets/?year=2025")
+    assert page.status_code == 200 and len(page.context["rows"]) == 11 and page.context["rows"][0]["editable"]
+    hte = next(i for i, ind in enumerate(page.context["indicators"]) if ind.id == "new_hte")
+    assert page.context["totals"][hte] == {"parent": 5000.0, "sum": 5000.0}
+    response = client.post("/monitoring/targets/", {"year": "2025", "new_hte:330100": "1400", "rd_intensity:330100": "abc"},
+                           follow=True)
+    body = response.content.decode()
+    assert "不是数字" in body and "已保存 1 项" in body
+    assert Target.objects.get(indicator="new_hte", division_id="330100", year=2025).method == "manual"
+    # a city user edits its counties, and cannot touch another city's
+    client.force_login(demo["hangzhou"])
+    page = client.get("/monitoring/targets/?year=2025")
+    assert all(r["division"].code.startswith("3301") and r["editable"] for r in page.context["rows"])
+    client.post("/monitoring/targets/", {"year": "2025", "new_hte:330212": "99"})
+    assert Target.objects.get(indicator="new_hte", division_id="330212", year=2025).value != 99
+    client.force_login(demo["xihu"])
+    assert client.get("/monitoring/targets/?year=2025").context["rows"] == []

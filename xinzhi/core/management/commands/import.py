@@ -33,6 +33,12 @@ class Command(BaseCommand):
         self.stdout.write(format_outcome(outcome, max_issues=options["max_issues"]))
         if not outcome.ok:
             raise CommandError(f"文件有 {outcome.result.error_count} 处错误，未导入", returncode=1)
+        if outcome.committed:
+            from xinzhi.monitoring.services import refresh_after_import
+
+            months = refresh_after_import(outcome.result.frame)
+            if months:
+                self.stdout.write("已重新计算监测指标：" + "、".join(f"{y}-{m:02d}" for y, m in months))
 
 
 def _user(username: str | None):
