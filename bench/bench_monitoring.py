@@ -106,6 +106,57 @@ def hand_written_reference(parquet_dir: Path) -> tuple[float, pl.DataFrame]:
     return time.perf_counter() - started, out
 
 
+def like_for_like_reference(parquet_dir: Path) -> tuple[float, pl.DataFrame]:
+    """The same values the engine gives for three ratios at province / city / county level: this
+    year's YTD ratio, the comparable-basis last-year ratio (this year's above-scale set, their own
+    filings a year earlier) and the change in percentage points — one lazy Polars query."""
+    started = time.perf_counter()
+    ms = pl.scan_parquet(parquet_dir / "monthly.parquet")
+    years = pl.scan_parquet(parquet_dir / "years.parquet")
+    ent = pl.scan_parquet(parquet_dir / "enterprises.parquet").select("enterprise_id", "industry_code")
+    ht = pl.scan_parquet(parquet_dir / "high_tech.parquet").select("industry_code", pl.lit(True).alias("ht"))
+    above = years.filter((pl.col("year") == YEAR) & pl.col("above_scale")).select("enterprise_id")
+    fields = ["value_added", "rd_expense", "revenue", "new_product_output", "output_value"]
+    cur = ms.filter((pl.col("year") == YEAR) & (pl.col("month") == MONTH)).join(above, on="enterprise_id", how="semi")
+    last = (ms.filter((pl.col("year") == YEAR - 1) & (pl.col("month") == MONTH)).join(above, on="enterprise_id", how="semi")
+            .select("enterprise_id", *[pl.col(f).alias(f + "_ly") for f in fields]))
+    base = (cur.join(last, on="enterprise_id", how="left").join(ent, on="enterprise_id").join(ht, on="industry_code", how="left")
+            .with_columns(ht=pl.col("ht").fill_null(False)))
+    sums = [pl.sum(f) for f in fields] + [pl.sum(f + "_ly") for f in fields] + [
+        pl.col("value_added").filter(pl.col("ht")).sum().alias("ht_va"),
+        pl.col("value_added_ly").filter(pl.col("ht")).sum().alias("ht_va_ly")]
+    parts = []
+    for level, key in (("province", pl.lit("330000")), ("city", pl.col("division_code").str.slice(0, 4) + "00"),
+                       ("county", pl.col("division_code"))):
+        parts.append(base.with_columns(region=key).group_by("region").agg(sums).with_columns(level=pl.lit(level)))
+    out = pl.concat(parts).with_columns(
+        ht_va_share=100 * pl.col("ht_va") / pl.col("value_added"),
+        ht_va_share_ly=100 * pl.col("ht_va_ly") / pl.col("value_added_ly"),
+        rd_intensity=100 * pl.col("rd_expense") / pl.col("revenue"),
+        rd_intensity_ly=100 * pl.col("rd_expense_ly") / pl.col("revenue_ly"),
+        new_product_rate=100 * pl.col("new_product_output") / pl.col("output_value"),
+        new_product_rate_ly=100 * pl.col("new_product_output_ly") / pl.col("output_value_ly"),
+    ).with_columns(
+        ht_va_share_yoy=pl.col("ht_va_share") - pl.col("ht_va_share_ly"),
+        rd_intensity_yoy=pl.col("rd_intensity") - pl.col("rd_intensity_ly"),
+        new_product_rate_yoy=pl.col("new_product_rate") - pl.col("new_product_rate_ly"),
+    ).collect()
+    return time.perf_counter() - started, out
+
+
+def three_ratio_catalogue():
+    """The catalogue cut down to the reference's three ratios at province / city / county level."""
+    import tomllib
+
+    from xinzhi.monitoring.catalogue import DATA_DIR, parse_catalogue
+
+    with open(DATA_DIR / "indicators.toml", "rb") as fh:
+        data = tomllib.load(fh)
+    keep = ("ht_va_share", "rd_intensity", "new_product_rate")
+    data["indicators"] = {k: {**v, "levels": ["province", "city", "county"]} for k, v in data["indicators"].items() if k in keep}
+    return parse_catalogue(data)
+
+
 def timed(func, repeat: int = 3) -> tuple[float, object]:
     best, result = float("inf"), None
     for _ in range(repeat):
@@ -140,6 +191,17 @@ def main() -> None:
         facts.enterprises.write_parquet(tmp / "enterprises.parquet")
         high_tech.write_parquet(tmp / "high_tech.parquet")
         ref_time, ref = min((hand_written_reference(tmp) for _ in range(3)), key=lambda r: r[0])
+        lfl_time, lfl = min((like_for_like_reference(tmp) for _ in range(3)), key=lambda r: r[0])
+    subset = three_ratio_catalogue()
+    sub_time, sub = timed(lambda: compute_period(facts, YEAR, MONTH, catalogue=subset))
+    print("like for like: 3 ratios × province/city/county, with comparable-basis last year and YoY:")
+    print(f"  engine (catalogue cut to those 3 indicators): {sub_time:.3f}s for {sub.height} rows")
+    print(f"  hand-written Polars query from Parquet:       {lfl_time:.3f}s for {lfl.height} rows")
+    print(f"  ratio engine / reference: {sub_time / lfl_time:.2f}×  (goal ≤ 2×)")
+    eng = sub.filter((pl.col("indicator") == "rd_intensity") & (pl.col("region") == "330100")).to_dicts()[0]
+    hand = lfl.filter(pl.col("region") == "330100").to_dicts()[0]
+    print(f"  cross-check Hangzhou R&D intensity: engine {eng['value']:.4f}% (YoY {eng['yoy']:+.4f} pp) vs "
+          f"reference {hand['rd_intensity']:.4f}% (YoY {hand['rd_intensity_yoy']:+.4f} pp)")
 
     for label, f in (("full demo (1×)", facts), ("8× demo (national scale)", replicate(facts, 8))):
         engine_time, frame = timed(lambda f=f: compute_period(f, YEAR, MONTH))
@@ -150,8 +212,8 @@ def main() -> None:
         print(f"  ratings (rate):        {rate_time:.3f}s")
         print(f"  engine + ratings:      {engine_time + rate_time:.3f}s")
         if f is facts:
-            print(f"  reference (hand-written Polars query, 5 ratios × province/city/county from Parquet): {ref_time:.3f}s")
-            print(f"  ratio engine / reference: {engine_time / ref_time:.2f}×  (goal ≤ 2×)")
+            print(f"  a narrower reference (3 ratios, this year only, no YoY) takes {ref_time:.3f}s: "
+                  f"the full catalogue is {engine_time / ref_time:.1f}× that")
             check = frame.filter((pl.col("indicator") == "rd_intensity") & (pl.col("region") == "330000"))["value"][0]
             mine = ref.filter(pl.col("level") == "province")["rd_intensity"][0]
             print(f"  cross-check province R&D intensity: engine {check:.4f}% vs reference {mine:.4f}%")
