@@ -107,3 +107,34 @@ def test_county_user_gets_404_for_another_countys_objects(client, demo):
     client.force_login(User.objects.get(username="xihu"))
     assert client.get(f"/enterprises/{foreign.pk}/").status_code == 404
     assert client.get(f"/api/v1/enterprises/{foreign.pk}").status_code == 404
+
+
+QUERY_COUNT_PAGES = [
+    "/monitoring/?period=2025-06", "/monitoring/map/data/?indicator=rd_intensity&period=2025-06",
+    "/monitoring/map/data/?indicator=rd_intensity&period=2025-06&parent=330100",
+    "/monitoring/indicators/rd_intensity/?period=2025-06",
+    "/monitoring/indicators/rd_intensity/enterprises/?period=2025-06&region=330100",
+    "/monitoring/reports/", "/monitoring/targets/?year=2025", "/imports/", "/enterprises/", "/enterprises/?program=hte",
+    "/platforms/", "/platforms/coverage/", "/evaluation/", "/cultivation/unclaimed/", "/cultivation/pool/",
+    "/cultivation/am-list/", "/cultivation/sampling/",
+    "/api/v1/enterprises/", "/api/v1/monitoring/values?period=2025-06", "/api/v1/monitoring/warnings?period=2025-06",
+    "/api/v1/platforms/institutions", "/api/v1/regions/",
+]
+
+
+@pytest.mark.parametrize("role", ["province", "xihu"])
+def test_pages_keep_their_query_count(client, demo, role):
+    """NetBox-style baselines (web/tests/query_counts.json): a page that needs more queries than its
+    baseline fails (an N+1 crept in). ``UPDATE_QUERY_COUNTS=1`` rewrites the file after an intended change."""
+    from pathlib import Path
+
+    from django.core.cache import cache
+
+    from xinzhi.core.testing import QueryCountBaseline
+
+    baseline = QueryCountBaseline(Path(__file__).with_name("query_counts.json"))
+    client.force_login(User.objects.get(username=role))
+    for path in QUERY_COUNT_PAGES:
+        cache.clear()  # measure the uncached cockpit
+        response = baseline.check(f"{role} {path}", lambda path=path: client.get(path))
+        assert response.status_code in (200, 302), f"{role} {path}: {response.status_code}"
