@@ -35,3 +35,17 @@ def policy_answers(context, enterprise) -> dict[str, Any]:
         programs = list(answers["result"]["programs"].values())
     return {"enterprise": enterprise, "answers": answers, "programs": programs, "allowed": allowed,
             "can_fill": can_fill, "year": answers["package"].year if answers else None}
+
+
+@register.filter
+def readable(value: Any) -> str:
+    """A rule's value or threshold as a person reads it: dicts as ``键：值``, booleans as 是/否."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, dict):
+        return "；".join(f"{k}：{readable(v)}" for k, v in value.items())
+    if isinstance(value, list | tuple | set):
+        return "、".join(readable(v) for v in value) if value else "无"
+    return str(value)
