@@ -135,16 +135,22 @@ def _expand(panel: pl.DataFrame, facts: Facts, value_cols: list[str]) -> pl.Data
     return pl.concat(parts, how="vertical_relaxed")
 
 
-def _nullable_sum(col: str) -> pl.Expr:
-    """Sum that stays null when every input is null (no data is not zero)."""
-    return pl.when(pl.col(col).is_not_null().any()).then(pl.col(col).sum()).otherwise(None).alias(col)
-
-
 def _group(panel: pl.DataFrame, facts: Facts, value_cols: list[str]) -> pl.DataFrame:
+    """Sums per region and group, in two stages: first per county × industry class (which collapses
+    the enterprise rows to a few thousand), then that small frame is expanded to every level."""
     if not value_cols:
         return pl.DataFrame(schema={"region_level": pl.String, "region": pl.String})
-    expanded = _expand(panel, facts, value_cols)
-    return expanded.group_by(["region_level", "region"]).agg([_nullable_sum(c) for c in value_cols])
+    keys = ["division_code", *(["industry_code"] if "industry_code" in panel.columns else [])]
+    counts = [f"{c}__n" for c in value_cols]
+    # a sum and a count of non-null inputs per column; a sum over no data is null, not zero
+    cells = panel.group_by(keys).agg(
+        [pl.col(c).sum() for c in value_cols] + [pl.col(c).count().alias(n) for c, n in zip(value_cols, counts, strict=True)]
+    )
+    expanded = _expand(cells, facts, value_cols + counts)
+    grouped = expanded.group_by(["region_level", "region"]).agg([pl.col(c).sum() for c in value_cols + counts])
+    return grouped.with_columns(
+        [pl.when(pl.col(n) > 0).then(pl.col(c)).otherwise(None).alias(c) for c, n in zip(value_cols, counts, strict=True)]
+    ).drop(counts)
 
 
 def _component_col(ind: Indicator, side: str, version: str) -> str:
