@@ -63,6 +63,17 @@ class Round(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def target_level_label(self) -> str:
+        return _level_label(self.target_level)
+
+
+def _level_label(level: str) -> str:
+    """The Chinese name of an institution level code (the code itself when unknown)."""
+    from xinzhi.platforms.models import InstitutionLevel
+
+    return InstitutionLevel(level).label if level in InstitutionLevel.values else level
+
 
 class Submission(models.Model):
     """One application (recognition) or one institution under evaluation in a round (申报/参评对象)."""
@@ -127,6 +138,10 @@ class Submission(models.Model):
     @property
     def subject(self):
         return self.institution if self.institution_id else self.platform
+
+    @property
+    def applied_level_label(self) -> str:
+        return _level_label(self.applied_level)
 
 
 class ExpertProfile(models.Model):

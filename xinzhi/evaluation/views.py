@@ -17,6 +17,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from xinzhi.enterprises.models import Enterprise
+from xinzhi.platforms import services as platform_services
 from xinzhi.platforms.models import AnnualData, InstitutionLevel, Notice
 
 from . import scoring, services
@@ -32,10 +33,12 @@ def rounds(request):
     if user.role == "expert":
         return redirect("evaluation:my_assignments")
     if user.role == "enterprise":
+        submissions = Submission.objects.restrict(user).select_related("round")
         return render(request, "evaluation/enterprise_home.html", {
             "calls": Round.objects.filter(purpose=Purpose.RECOGNITION, status=Round.Status.OPEN,
                                           deadline__gte=timezone.localdate()),
-            "submissions": Submission.objects.restrict(user).select_related("round"),
+            "applied": set(submissions.exclude(status=Submission.Status.WITHDRAWN).values_list("round_id", flat=True)),
+            "submissions": submissions,
             "notices": Notice.objects.restrict(user)[:50],
         })
     require("view_round", user)
@@ -81,6 +84,8 @@ def round_detail(request, pk: int):
             elif action == "aggregate":
                 messages.success(request, f"已汇总 {services.aggregate_round(round_)} 个项目的得分")
             elif action == "status":
+                if request.POST.get("status") not in Round.Status.values:
+                    raise services.WorkflowError("未知的批次状态")
                 round_.status = request.POST["status"]
                 round_.save(update_fields=["status"])
         except services.WorkflowError as exc:
@@ -92,6 +97,30 @@ def round_detail(request, pk: int):
         "progress": services.round_progress(round_), "can_run": has_permission("run_round", user)[0],
         "statuses": Round.Status.choices,
     })
+
+
+@login_required
+def enrol(request):
+    """Enrol one institution or platform in an evaluation round, from its page in the register (province
+    staff). The round's page enrols every eligible one; this takes just the one chosen."""
+    user = request.user
+    require("run_round", user)
+    if request.method != "POST":
+        return redirect("evaluation:rounds")
+    round_ = get_object_or_404(Round.objects.restrict(user), pk=request.POST.get("round") or 0)
+    chosen = {k: [int(v) for v in request.POST.getlist(k) if v.isdigit()] for k in ("institution", "platform")}
+    try:
+        if not any(chosen.values()):
+            raise services.WorkflowError("请选择要纳入的评价对象")
+        n = services.enrol_institutions(round_, user, institution_ids=chosen["institution"], platform_ids=chosen["platform"])
+    except services.WorkflowError as exc:
+        messages.error(request, str(exc))
+    else:
+        if n:
+            messages.success(request, f"已纳入 {n} 个评价对象")
+        else:
+            messages.error(request, "未纳入：该对象不适用本批次的评价方案、已撤销或已在本批次中")
+    return redirect("evaluation:round", round_.pk)
 
 
 def _visible_submission(user, pk: int) -> Submission:
@@ -201,4 +230,7 @@ def apply(request, pk: int):
         else:
             messages.success(request, "已提交申报，条件核验结果如下")
             return redirect("evaluation:submission", sub.pk)
-    return render(request, "evaluation/apply.html", {"round": round_, "enterprise": enterprise, "labels": labels})
+    # each criterion of the level, with what the statistics already show (declared figures come with the form)
+    preview = platform_services.check_recognition(enterprise, round_.target_level, round_.year, {})
+    return render(request, "evaluation/apply.html", {"round": round_, "enterprise": enterprise, "labels": labels,
+                                                     "preview": preview})

@@ -3,16 +3,19 @@ coverage and counts vs targets. Every read goes through ``restrict``; out-of-sco
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import JsonResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from xinzhi.core.scope import region_prefix
-from xinzhi.evaluation.models import Submission
+from xinzhi.evaluation import scoring
+from xinzhi.evaluation.models import Purpose, Round, Submission
+from xinzhi.evaluation.permissions import has_permission
 from xinzhi.industries.models import Cluster
 from xinzhi.regions.models import Division
 
@@ -81,12 +84,64 @@ def _subject_context(user, subject, q: Q) -> dict:
     }
 
 
+def _open_evaluation_rounds(user, subject) -> list[Round]:
+    """Evaluation rounds (not recognition, not closed) whose scheme applies to ``subject`` and that do not
+    hold it yet — offered to province staff on the subject's page to enrol just this one."""
+    if not has_permission("run_round", user)[0]:
+        return []
+    kind = getattr(subject, "level", None) or getattr(subject, "kind", "")
+    q = Q(institution=subject) if isinstance(subject, RDInstitution) else Q(platform=subject)
+    rounds = (Round.objects.exclude(purpose=Purpose.RECOGNITION).exclude(status=Round.Status.CLOSED)
+              .exclude(submissions__in=Submission.objects.filter(q)).order_by("-year", "-deadline"))
+    out = []
+    for r in rounds:
+        try:
+            if kind in scoring.get_scheme(r.scheme_code).applies_to:
+                out.append(r)
+        except scoring.SchemeError:
+            continue
+    return out
+
+
+def _report_annual_data(request, subject) -> None:
+    """The enterprise (or staff in scope) reports a year's data for its institution (年度数据填报)."""
+    try:
+        year = int(request.POST.get("year") or "")
+        values = {}
+        for f in AnnualData.DATA_FIELDS:
+            raw = (request.POST.get(f) or "").strip().replace(",", "")
+            if raw:
+                values[f] = int(raw)
+                if values[f] < 0:
+                    raise ValueError(f"{AnnualData._meta.get_field(f).verbose_name}不能为负数")
+        if not 2000 <= year <= timezone.localdate().year:
+            raise ValueError("年度须在2000年至今年之间")
+        if not values:
+            raise ValueError("请至少填写一项数据")
+    except ValueError as exc:
+        messages.error(request, f"未保存：{exc}")
+        return
+    services.record_annual_data(subject, year, values)
+    messages.success(request, f"已保存{year}年度数据（{len(values)}项）")
+
+
 @login_required
 def institution_detail(request, pk: int):
     user = request.user
     _require(user)
     inst = get_object_or_404(RDInstitution.objects.restrict(user).select_related("enterprise__division", "cluster"), pk=pk)
-    return render(request, "platforms/institution_detail.html", {"subject": inst, **_subject_context(user, inst, Q(institution=inst))})
+    can_report = (inst.status != InstitutionStatus.REVOKED
+                  and RDInstitution.objects.restrict(user, "change").filter(pk=inst.pk).exists())
+    if request.method == "POST":
+        if request.POST.get("action") != "annual_data" or not can_report:
+            raise PermissionDenied("无权填报该机构的年度数据")
+        _report_annual_data(request, inst)
+        return redirect("platforms:institution", inst.pk)
+    return render(request, "platforms/institution_detail.html", {
+        "subject": inst, **_subject_context(user, inst, Q(institution=inst)),
+        "can_report": can_report, "report_year": timezone.localdate().year - 1,
+        "open_rounds": _open_evaluation_rounds(user, inst), "subject_key": "institution",
+    })
 
 
 @login_required
@@ -94,9 +149,18 @@ def platform_detail(request, pk: int):
     user = request.user
     _require(user)
     plat = get_object_or_404(Platform.objects.restrict(user).select_related("division", "cluster", "lead_enterprise"), pk=pk)
+    can_report = (plat.status != InstitutionStatus.REVOKED
+                  and Platform.objects.restrict(user, "change").filter(pk=plat.pk).exists())
+    if request.method == "POST":
+        if request.POST.get("action") != "annual_data" or not can_report:
+            raise PermissionDenied("无权填报该平台的年度数据")
+        _report_annual_data(request, plat)
+        return redirect("platforms:platform", plat.pk)
     members = PlatformMember.objects.filter(platform=plat).select_related("enterprise__division").order_by("chain_position", "enterprise__name")
     return render(request, "platforms/platform_detail.html", {
         "subject": plat, "members": members, **_subject_context(user, plat, Q(platform=plat)),
+        "can_report": can_report, "report_year": timezone.localdate().year - 1,
+        "open_rounds": _open_evaluation_rounds(user, plat), "subject_key": "platform",
     })
 
 
