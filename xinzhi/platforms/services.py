@@ -151,7 +151,8 @@ def apply_result(subject: Subject, action: str, grade: str, year: int, reasons: 
     """
     subject.next_evaluation_year = year + 1
     subject.save(update_fields=["next_evaluation_year"])
-    text = f"{year}年度评价结果：{grade}。{reasons}".strip()
+    reasons = (reasons or "").strip().rstrip("。；;")
+    text = f"{year}年度评价结果：{grade}" + (f"。{reasons}" if reasons else "")
     if action == "confirm":
         if subject.status in (S.WARNED, S.DOWNGRADED, S.CREATING):
             change_status(subject, S.RECOGNISED, text, actor, submission=submission)
