@@ -5,8 +5,9 @@ the register holds ~62,000 packages a year, so here the JSON text of every store
 in one ``str.json_decode`` with a fixed schema and each flat column is one expression. A test checks
 that both paths give the same frame (``tests/test_flat.py``).
 
-Besides the columns ``bulk.screen_frame`` reads, the frame carries what the advanced-manufacturing
-list criteria and the fiscal cost need (``EXTRA_COLUMNS``).
+Besides the columns ``bulk.screen_frame`` reads, the frame carries the tax-incentive columns of
+``bulk.tax_columns`` (``EXTRA_COLUMNS``: advanced-manufacturing list / VAT, R&D super deduction, income
+tax with the losses and status years as lists, and the ``tax.claims_*`` flags).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from datetime import date
 
 import polars as pl
 
-from xinzhi.policy.bulk import EXPERT_KEYS, SCHEMA
+from xinzhi.policy.bulk import EXPERT_KEYS, SCHEMA, TAX_COLUMNS
 from xinzhi.policy.package import _industries, industry_section
 from xinzhi.policy.rules.hte import HTE_INCIDENTS
 
@@ -38,16 +39,21 @@ PACKAGE_DTYPE = pl.Struct({
     "conversions": pl.List(INT),
     "incidents": pl.List(pl.Struct({"type": S, "date": S})),
     "tax": pl.Struct({"collection_method": S, "vat_general_taxpayer": B, "creditable_input_vat": S,
-                      "other_vat_deduction_chosen": B, "taxable_income_before_losses": S}),
+                      "input_vat_transferred_out": S, "export_input_vat": S, "unsplittable_input_vat": S,
+                      "vat_payable_before_deduction": S, "vat_credit_brought_forward": S,
+                      "other_vat_deduction_chosen": B, "taxable_income_before_losses": S,
+                      "losses": pl.List(pl.Struct({"year": INT, "amount": S})),
+                      "ic_enterprise": B, "industrial_mother_machine_enterprise": B,
+                      "claims_rd_super_deduction": B, "claims_vat_additional_deduction": B, "claims_hte_rate": B}),
     "holdings": pl.Struct({"hte_certificate_issue_date": S, "hte_field": S, "provincial_rd_institution": B,
                            "led_standard_years": pl.List(INT), "participated_standard": B,
-                           "national_award_years": pl.List(INT)}),
+                           "national_award_years": pl.List(INT), "qualified_years": pl.List(INT)}),
     "compliance": pl.Struct({"registered_in_mainland": B, "restricted_category": B}),
     "expert_scores": pl.Struct({k: INT for k in EXPERT_KEYS}),
 })
 
-#: columns beyond ``bulk.flatten``'s: advanced-manufacturing list criteria and fiscal cost inputs
-EXTRA_COLUMNS = ("mfg_sales", "vat_general", "other_vat_chosen", "input_vat", "taxable_income")
+#: the tax-incentive columns (``bulk.tax_columns``): advanced-manufacturing list, VAT, R&D deduction, income tax
+EXTRA_COLUMNS = TAX_COLUMNS
 
 
 def money_fen(expr: pl.Expr) -> pl.Expr:
@@ -138,6 +144,16 @@ def frame_from_json(data: pl.Series | list[str], ids: pl.DataFrame | None = None
         mfg_sales=money0("revenue.manufacturing_sales"), vat_general=flag("tax.vat_general_taxpayer", False),
         other_vat_chosen=flag("tax.other_vat_deduction_chosen", False), input_vat=money0("tax.creditable_input_vat"),
         taxable_income=money_fen(_f("tax.taxable_income_before_losses")),
+        rd_capitalised=rd("capitalised"), rd_cap_amort=rd("capitalised_amortisation"),
+        rd_special=flag("tax.ic_enterprise", False) | flag("tax.industrial_mother_machine_enterprise", False),
+        export_sales=money0("revenue.export_sales"), input_vat_out=money0("tax.input_vat_transferred_out"),
+        export_input_vat=money0("tax.export_input_vat"), unsplittable_input_vat=money0("tax.unsplittable_input_vat"),
+        vat_payable=money_fen(_f("tax.vat_payable_before_deduction")), vat_bf=money0("tax.vat_credit_brought_forward"),
+        loss_years=_f("tax.losses").fill_null([]).list.eval(pl.element().struct.field("year")),
+        loss_amounts=_f("tax.losses").fill_null([]).list.eval(money_fen(pl.element().struct.field("amount"))),
+        qualified_years=_f("holdings.qualified_years").fill_null([]),
+        claims_rd=_f("tax.claims_rd_super_deduction"), claims_vat=_f("tax.claims_vat_additional_deduction"),
+        claims_hte_rate=_f("tax.claims_hte_rate"),
     )
     # list reductions that compare with the row's own year or assessment date: explode, aggregate back
     out = out.with_row_index("_i")

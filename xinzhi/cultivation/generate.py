@@ -107,6 +107,9 @@ def generate_packages(firms: pl.DataFrame, seed: int) -> pl.DataFrame:
     incident_day = rng.integers(0, 330, n)
     field_idx = rng.integers(0, len(FIELDS), n)
     flags = rng.random((n, 7)) < np.clip(0.35 + 0.15 * quality, 0.05, 0.95)[:, None]
+    # claim flags of the tax incentives (drawn last: the draws above are unchanged); most claim, some do not say
+    claims = rng.random((n, 3))
+    claim_rd, claim_vat, claim_rate = ([None if x > 0.9 else bool(x < 0.8) for x in claims[:, j]] for j in range(3))
 
     cols = pl.DataFrame({
         "enterprise_id": firms["enterprise_id"], "year": firms["year"].cast(pl.Int64),
@@ -128,6 +131,8 @@ def generate_packages(firms: pl.DataFrame, seed: int) -> pl.DataFrame:
         "incident_day": incident_day,
         "vat_general": vat_general, "audit": audit,
         "input_vat": _money(input_vat), "taxable": _signed(taxable),
+        "claim_rd": pl.Series(claim_rd, dtype=pl.Boolean), "claim_vat": pl.Series(claim_vat, dtype=pl.Boolean),
+        "claim_rate": pl.Series(claim_rate, dtype=pl.Boolean),
         "hte_issue": firms["hte_issue"].cast(pl.String), "hte_field": np.array(FIELDS)[field_idx],
         "participated": rng.random(n) < 0.2,
         **{f"e_{k}": expert(m) for k, m in (("ip_advancement", 8), ("ip_core_support", 8), ("ip_quantity", 8),
@@ -179,7 +184,8 @@ def _package_struct() -> pl.Expr:
         incidents=incidents,
         tax=pl.struct(collection_method=pl.when(c("audit")).then(pl.lit("audit")).otherwise(pl.lit("deemed")),
                       vat_general_taxpayer=c("vat_general"), creditable_input_vat=c("input_vat"),
-                      taxable_income_before_losses=c("taxable")),
+                      taxable_income_before_losses=c("taxable"), claims_rd_super_deduction=c("claim_rd"),
+                      claims_vat_additional_deduction=c("claim_vat"), claims_hte_rate=c("claim_rate")),
         holdings=pl.struct(hte_certificate_issue_date=c("hte_issue"), hte_field=c("hte_field"),
                            participated_standard=c("participated")),
         expert_scores=pl.struct(**{k: c(f"e_{k}") for k in experts}),

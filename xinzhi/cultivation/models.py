@@ -105,6 +105,9 @@ class ScreenProgram(models.TextChoices):
     HTE = "hte", "高新技术企业"
     TECH_SME = "tech_sme", "科技型中小企业"
     ADVANCED_MANUFACTURING = "advanced_manufacturing", "先进制造业企业（增值税加计抵减）"
+    RD_SUPER_DEDUCTION = "rd_super_deduction", "研发费用加计扣除"
+    VAT_ADDITIONAL_DEDUCTION = "vat_additional_deduction", "增值税5%加计抵减（先进制造业企业）"
+    HTE_INCOME_TAX = "hte_income_tax", "高企15%所得税优惠"
 
 
 class ScreeningRun(models.Model):
@@ -147,7 +150,7 @@ class ScreeningResult(models.Model):
     gap_staff = models.IntegerField("差距人数", null=True)
     gap_points = models.IntegerField("差距分数", null=True)
     near = models.BooleanField("培育对象（接近符合）", default=False)
-    holds = models.BooleanField("已认定/已享受", default=False)
+    holds = models.BooleanField("已认定/已享受", default=False, help_text="税收优惠：数据包未声明未享受即视为已享受")
     benefit = models.BigIntegerField("预计优惠(元)", null=True)
 
     scope_region_field = "division__code"

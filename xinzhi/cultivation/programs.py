@@ -5,8 +5,12 @@
 * advanced-manufacturing enterprise list (VAT 5% additional deduction, 财政部 税务总局公告2023年第43号):
   the eligibility conditions of :mod:`xinzhi.policy.rules.vat_additional_deduction` as expressions —
   valid HTE during the year, industry section C, manufacturing sales strictly above 50% of sales,
-  general VAT taxpayer, no other VAT additional-deduction policy chosen (a test checks the scalar
-  rule agrees row by row).
+  general VAT taxpayer, no other VAT additional-deduction policy chosen;
+* the tax incentives — R&D super deduction, the VAT 5% additional deduction (accrual, credit used) and the
+  HTE 15% income tax with the 10-year losses: :func:`xinzhi.policy.bulk.screen_taxes` (parameters of
+  1 January of the tax year; ``xinzhi/policy/tests/test_bulk.py`` checks them against the scalar rules row
+  by row). Their ``holds`` comes from the package (``tax.claims_*``): it is False only where the package
+  says it does not claim a positive benefit, so the 应享尽享 list shows "eligible but not claiming".
 
 :func:`long_results` turns the wide frame into one row per enterprise and programme with the gap
 sentence, the gap amount and whether the enterprise is *near-eligible* (cultivation pool: it fails
@@ -23,11 +27,15 @@ from typing import Any
 
 import polars as pl
 
-from xinzhi.policy.bulk import col, lit, screen_frame
+from xinzhi.policy.bulk import col, lit, screen_frame, screen_taxes
 from xinzhi.policy.params import ParameterTree, ParameterView, load_parameters
 
 VAT = "vat_additional_deduction."
-PROGRAMS = ("hte", "tech_sme", "advanced_manufacturing")
+PROGRAMS = ("hte", "tech_sme", "advanced_manufacturing", "rd_super_deduction", "vat_additional_deduction",
+            "hte_income_tax")
+#: tax incentives: "holds" = the package says it claims (``tax.claims_*``), see :func:`long_results`
+TAX_PROGRAMS = {"rd_super_deduction": "claims_rd", "vat_additional_deduction": "claims_vat",
+                "hte_income_tax": "claims_hte_rate"}
 
 HTE_CONDITIONS = {
     "hte_registration": "注册成立满1年", "hte_ip": "知识产权", "hte_field_ok": "技术领域",
@@ -75,13 +83,16 @@ def hte_benefit(v: ParameterView) -> pl.Expr:
 
 
 def screen_all(frame: pl.DataFrame, year: int, tree: ParameterTree | None = None) -> pl.DataFrame:
-    """HTE, tech-SME and advanced-manufacturing columns for every row, parameters in force on 31 Dec ``year``."""
+    """HTE, tech-SME and advanced-manufacturing columns for every row, parameters in force on 31 Dec ``year``;
+    then the tax incentives (R&D super deduction, VAT 5% additional deduction, HTE income tax) with the
+    parameters in force on 1 January (:func:`xinzhi.policy.bulk.screen_taxes`)."""
     tree = tree or load_parameters()
     on = date(year, 12, 31)
     screened = screen_frame(frame, on, tree)
     view = tree.at(on)
     extra = am_exprs(view, year)
     out = screened.with_columns(**extra, hte_benefit_fen=hte_benefit(view))
+    out = screen_taxes(out, year, tree)  # tax incentives, parameters of 1 January (as the scalar screen)
     ints = [c for c, dt in out.schema.items() if dt == pl.Int128]
     return out.with_columns([pl.col(c).cast(pl.Int64) for c in ints])
 
@@ -154,9 +165,59 @@ def long_results(screened: pl.DataFrame, st_share: Fraction | None = None) -> pl
         near=~pl.col("am_eligible") & _only_closable(AM_CONDITIONS, AM_CLOSABLE),
         benefit=pl.when(pl.col("am_eligible")).then(pl.col("am_benefit_fen") // 100),
     )
-    out = pl.concat([hte, sme, am], how="vertical_relaxed")
+    out = pl.concat([hte, sme, am, *tax_results(screened, keep)], how="diagonal_relaxed")
+    if "holds_pkg" not in out.columns:
+        out = out.with_columns(holds_pkg=pl.lit(None, dtype=pl.Boolean))
     return out.with_columns(pl.col("gap_text").fill_null(""), pl.col("failed").fill_null(""),
                             pl.col("near").fill_null(False))
+
+
+def _claims(flag: str, benefit_fen: pl.Expr) -> pl.Expr:
+    """``holds`` of a tax incentive: False only where the package says it does not claim a positive benefit."""
+    return pl.when(benefit_fen.fill_null(0) <= 0).then(pl.lit(True)).otherwise(pl.col(flag).fill_null(True))
+
+
+def tax_results(screened: pl.DataFrame, keep: list[str]) -> list[pl.DataFrame]:
+    """Long rows of the three tax incentives (benefit in yuan, rounded down; ``holds_pkg`` from the claim flags)."""
+    if "rd_sd_eligible" not in screened.columns:
+        return []
+    none_i, none_s = pl.lit(None, dtype=pl.Int64), pl.lit(None, dtype=pl.String)
+    rd = screened.select(
+        *keep, program=pl.lit("rd_super_deduction"), eligible=pl.col("rd_sd_eligible"), score=none_i,
+        failed=pl.concat_str([pl.when(~pl.col("rd_sd_method_ok")).then(pl.lit("查账征收")),
+                              pl.when(pl.col("rd_sd_negative")).then(pl.lit("行业不在负面清单"))],
+                             separator="、", ignore_nulls=True),
+        gap_text=pl.concat_str([
+            pl.when(~pl.col("rd_sd_method_ok")).then(pl.lit("核定征收企业不适用加计扣除，改为查账征收后方可享受")),
+            pl.when(pl.col("rd_sd_negative")).then(pl.lit("所属行业属于负面清单，不适用加计扣除"))],
+            separator="；", ignore_nulls=True),
+        gap_amount=none_i, gap_staff=none_i, gap_points=none_i, near=pl.lit(False),
+        benefit=pl.when(pl.col("rd_sd_eligible")).then(pl.col("rd_sd_tax_fen") // 100),
+        holds_pkg=_claims("claims_rd", pl.col("rd_sd_tax_fen")),
+    )
+    vat = screened.select(
+        *keep, program=pl.lit("vat_additional_deduction"), eligible=pl.col("vat_eligible"), score=none_i,
+        failed=_failed(AM_CONDITIONS) if "am_hte" in screened.columns else none_s,
+        gap_text=pl.concat_str([
+            pl.when(~pl.col("vat_hte")).then(pl.lit("须先取得高新技术企业资格")),
+            pl.when(pl.col("vat_share_gap_fen") > 0).then(
+                pl.lit("制造业销售额还差") + _wan(pl.col("vat_share_gap_fen")) + "可超过50%"),
+        ], separator="；", ignore_nulls=True),
+        gap_amount=pl.when(pl.col("vat_share_gap_fen") > 0).then((pl.col("vat_share_gap_fen") + 99) // 100),
+        gap_staff=none_i, gap_points=none_i, near=pl.lit(False),
+        benefit=pl.when(pl.col("vat_eligible")).then(pl.col("vat_benefit_fen") // 100),
+        holds_pkg=_claims("claims_vat", pl.col("vat_benefit_fen")),
+    )
+    ht = screened.select(
+        *keep, program=pl.lit("hte_income_tax"), eligible=pl.col("hte_tax_eligible"), score=none_i,
+        failed=pl.when(~pl.col("hte_tax_eligible")).then(pl.lit("有效高企证书")),
+        gap_text=pl.when(~pl.col("hte_tax_eligible")).then(
+            pl.lit("取得高新技术企业证书后，自颁发证书之日所在年度起享受15%税率")),
+        gap_amount=none_i, gap_staff=none_i, gap_points=none_i, near=pl.lit(False),
+        benefit=pl.when(pl.col("hte_tax_eligible")).then(pl.col("hte_tax_benefit_fen") // 100),
+        holds_pkg=_claims("claims_hte_rate", pl.when(pl.col("hte_tax_eligible")).then(pl.col("hte_tax_benefit_fen"))),
+    )
+    return [rd, vat, ht]
 
 
 def compare(before: pl.DataFrame, after: pl.DataFrame, group: str = "city_code") -> pl.DataFrame:
@@ -167,7 +228,12 @@ def compare(before: pl.DataFrame, after: pl.DataFrame, group: str = "city_code")
     parts = []
     for program, flag, benefit in (("hte", "hte_eligible", "hte_benefit_fen"),
                                    ("tech_sme", "tech_sme_eligible", None),
-                                   ("advanced_manufacturing", "am_eligible", "am_benefit_fen")):
+                                   ("advanced_manufacturing", "am_eligible", "am_benefit_fen"),
+                                   ("rd_super_deduction", "rd_sd_eligible", "rd_sd_tax_fen"),
+                                   ("vat_additional_deduction", "vat_eligible", "vat_benefit_fen"),
+                                   ("hte_income_tax", "hte_tax_eligible", "hte_tax_benefit_fen")):
+        if flag not in before.columns:
+            continue
         b = before[flag].fill_null(False)
         a = after[flag].fill_null(False)
         cost_b = (before[benefit] if benefit else pl.Series([0] * before.height)).fill_null(0)

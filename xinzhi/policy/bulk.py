@@ -75,7 +75,34 @@ def flatten(p: AnnualPackage) -> dict[str, Any]:
         "provincial_rd_institution": p.holdings.provincial_rd_institution,
         "last_award_year": max((y for y in p.holdings.national_award_years if y <= on.year), default=None),
         "last_led_standard_year": max((y for y in p.holdings.led_standard_years if y <= on.year), default=None),
+        **tax_columns(p),
     }
+
+
+def tax_columns(p: AnnualPackage) -> dict[str, Any]:
+    """The columns the tax incentives read (money in fen; losses and qualified years kept as lists)."""
+    t, r = p.tax, p.revenue
+    return {
+        "rd_capitalised": to_fen(p.rd_expense.capitalised), "rd_cap_amort": to_fen(p.rd_expense.capitalised_amortisation),
+        "rd_special": t.ic_enterprise or t.industrial_mother_machine_enterprise,
+        "mfg_sales": to_fen(r.manufacturing_sales), "export_sales": to_fen(r.export_sales),
+        "vat_general": t.vat_general_taxpayer, "other_vat_chosen": t.other_vat_deduction_chosen,
+        "input_vat": to_fen(t.creditable_input_vat), "input_vat_out": to_fen(t.input_vat_transferred_out),
+        "export_input_vat": to_fen(t.export_input_vat), "unsplittable_input_vat": to_fen(t.unsplittable_input_vat),
+        "vat_payable": _fen(t.vat_payable_before_deduction), "vat_bf": to_fen(t.vat_credit_brought_forward),
+        "taxable_income": _fen(t.taxable_income_before_losses),
+        "loss_years": [x.year for x in t.losses], "loss_amounts": [to_fen(x.amount) for x in t.losses],
+        "qualified_years": list(p.holdings.qualified_years),
+        "claims_rd": t.claims_rd_super_deduction, "claims_vat": t.claims_vat_additional_deduction,
+        "claims_hte_rate": t.claims_hte_rate,
+    }
+
+
+#: tax columns of :func:`tax_columns`, in order (the columnar JSON path builds the same)
+TAX_COLUMNS = ("rd_capitalised", "rd_cap_amort", "rd_special", "mfg_sales", "export_sales", "vat_general",
+               "other_vat_chosen", "input_vat", "input_vat_out", "export_input_vat", "unsplittable_input_vat",
+               "vat_payable", "vat_bf", "taxable_income", "loss_years", "loss_amounts", "qualified_years",
+               "claims_rd", "claims_vat", "claims_hte_rate")
 
 
 EXPERT_KEYS = ("ip_advancement", "ip_core_support", "ip_quantity", "ip_acquisition", "ip_standards_bonus",
@@ -86,6 +113,9 @@ SCHEMA = {
     "uscc": pl.String, "year": pl.Int32, "assessment_date": pl.Date, "registration_date": pl.Date,
     "industry_code": pl.String, "industry_section": pl.String, "industry_division": pl.String,
     "hte_field": pl.String, "hte_issue": pl.Date, "last_hte_incident": pl.Date,
+    "vat_payable": pl.Int64, "taxable_income": pl.Int64, "loss_years": pl.List(pl.Int64),
+    "loss_amounts": pl.List(pl.Int64), "qualified_years": pl.List(pl.Int64),
+    "claims_rd": pl.Boolean, "claims_vat": pl.Boolean, "claims_hte_rate": pl.Boolean,
     **{f"expert_{k}": pl.Int64 for k in EXPERT_KEYS},
 }
 
@@ -176,9 +206,12 @@ def _years_missing(v: ParameterView) -> pl.Expr:
     return pl.max_horizontal(lit(0), expected - have)
 
 
+GROWTH_OK, GROWTH_ZERO, GROWTH_UNDETERMINED = 0, 1, 2  # status of a growth rate (hte.Growth.status)
+
+
 def _growth_tests(prefix_p2: str, prefix_p1: str, now: str, bands: Sequence[Mapping[str, Any]]) -> dict[str, pl.Expr]:
     """Grade of a growth rate (hte.growth_rate) as expressions: status and band index."""
-    a, b, c = col(prefix_p2), col(prefix_p1), col(now)
+    a, b = col(prefix_p2), col(prefix_p1)
     three = a.is_not_null() & b.is_not_null() & (a != lit(0))
     # two values (x, y): either (b, c) when the first of three is 0 or missing, or the actual period
     x = pl.when(b.is_not_null()).then(b).otherwise(a)
@@ -186,14 +219,14 @@ def _growth_tests(prefix_p2: str, prefix_p1: str, now: str, bands: Sequence[Mapp
     undetermined = (three & ((a < lit(0)) | (b < lit(0)))) | (two & (x < lit(0)))
     zero = (~three & ~two) | (three & (b == lit(0))) | (two & (x == lit(0)))
 
+    # the growth rate compared with t = p/q without division, as (rate + 1) = n / d with d > 0:
+    # 3 years ½(b/a + c/b) ⇒ n = b² + ca, d = 2ab; 2 years c/x ⇒ n = c, d = x; rate ≥ t ⇔ q·n ≥ (q + p)·d
+    n, d = pl.col(f"_{now}_g_n"), pl.col(f"_{now}_g_d")
+
     def reaches(t: Fraction, strict: bool) -> pl.Expr:
         p, q = t.numerator, t.denominator
-        lhs3 = lit(q) * (b * b + c * a)
-        rhs3 = lit(2 * (q + p)) * a * b
-        lhs2, rhs2 = lit(q) * c, lit(q + p) * x
-        if strict:
-            return pl.when(three).then(lhs3 > rhs3).otherwise(lhs2 > rhs2)
-        return pl.when(three).then(lhs3 >= rhs3).otherwise(lhs2 >= rhs2)
+        lhs, rhs = lit(q) * n, lit(q + p) * d
+        return lhs > rhs if strict else lhs >= rhs
 
     tests = []
     for i, band in enumerate(bands):
@@ -202,96 +235,149 @@ def _growth_tests(prefix_p2: str, prefix_p1: str, now: str, bands: Sequence[Mapp
         elif "above" in band:
             tests.append((reaches(Fraction(band["above"]), True), i))
     index = band_expr(tests, len(bands) - 1)
-    status = pl.when(undetermined).then(pl.lit("undetermined")).when(zero).then(pl.lit("zero")).otherwise(pl.lit("ok"))
+    status = pl.when(undetermined).then(pl.lit(GROWTH_UNDETERMINED)).when(zero).then(pl.lit(GROWTH_ZERO)) \
+        .otherwise(pl.lit(GROWTH_OK))
     return {"index": index, "status": status}
 
 
-def _pick(lo: pl.Expr, hi: pl.Expr, expert: str) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
-    """(points, best possible, missing) as in hte._pick."""
-    e = col(f"expert_{expert}")
+def _pick(lo: pl.Expr, hi: pl.Expr, expert: str) -> dict[str, pl.Expr]:
+    """(points, best possible, missing) as in hte._pick — small integers, Int64; ``lo``/``hi`` are
+    plain columns or literals (see :func:`hte_score_bounds`)."""
+    e = pl.col(f"expert_{expert}").cast(pl.Int64)
     fixed = lo == hi
-    points = pl.when(fixed).then(lo).when(e.is_null()).then(lo).otherwise(pl.min_horizontal(pl.max_horizontal(e, lo), hi))
+    points = pl.when(fixed | e.is_null()).then(lo).otherwise(pl.max_horizontal(pl.min_horizontal(e, hi), lo))
     missing = ~fixed & e.is_null()
-    best = pl.when(missing).then(hi).otherwise(points)
-    return points, best, missing
+    return {"p": points, "b": pl.when(missing).then(hi).otherwise(points), "m": missing}
+
+
+def _i64(value: int) -> pl.Expr:
+    return pl.lit(value, dtype=pl.Int64)
 
 
 def _band_lookup(index: pl.Expr, bands: Sequence[Mapping[str, Any]], key: str) -> pl.Expr:
-    return band_expr([(index == lit(i), b[key]) for i, b in enumerate(bands)], bands[-1][key]).cast(I128)
+    """``bands[index][key]`` (index an integer expression): a gather from a literal, not a when-chain."""
+    return pl.lit(pl.Series([b[key] for b in bands], dtype=pl.Int64)).gather(index)
+
+
+def _ip_band_index(class1: pl.Expr, class2: pl.Expr, bands: Sequence[Mapping[str, Any]]) -> pl.Expr:
+    tests = []
+    for i, b in enumerate(bands):
+        if "class1_min" in b:
+            tests.append((class1 >= b["class1_min"], i))
+        elif "class2_min" in b:
+            tests.append((class2 >= b["class2_min"], i))
+    return band_expr(tests, len(bands) - 1)
+
+
+#: score items whose grade (hence the range of points) is computed from the package
+GRADED_ITEMS = ("ip_quantity", "ip_acquisition", "ip_standards_bonus", "conversion", "growth_net_assets",
+                "growth_sales")
+
+
+def hte_score_bounds(v: ParameterView) -> dict[str, pl.Expr]:
+    """Stage 1 of the score: the computed grade of each graded item as its point range (``_lo_k``/``_hi_k``)."""
+    class2_all = pl.col("class2").cast(pl.Int64)
+    used = pl.min_horizontal(pl.col("class2_used").cast(pl.Int64), class2_all)
+    class1, class2 = pl.col("class1").cast(pl.Int64), class2_all - used
+    own = (pl.col("class1_own").cast(pl.Int64) + pl.max_horizontal(_i64(0), pl.col("class2_own").cast(pl.Int64) - used)) > 0
+    qb = v("hte.score.ip_quantity_bands")
+    q_index = _ip_band_index(class1, class2, qb)
+    ab = {b["own"]: b for b in v("hte.score.ip_acquisition_bands")}
+    has_ip = (class1 + class2) > 0
+    part = pl.col("participated_standard")
+    cb = v("hte.score.conversion_bands")
+    # annual average = sum / years ≥ min ⇔ sum × q ≥ years × p; no year reported → average 0
+    conv_sum, conv_n = pl.col("conv_sum").cast(pl.Int64), pl.col("conv_n").cast(pl.Int64)
+    conv_tests = [((conv_n > 0) & (conv_sum * Fraction(b["min"]).denominator >= conv_n * Fraction(b["min"]).numerator), i)
+                  for i, b in enumerate(cb) if "min" in b]
+    c_index = band_expr(conv_tests, len(cb) - 1)
+    out = {
+        "_lo_ip_quantity": _band_lookup(q_index, qb, "points_min"),
+        "_hi_ip_quantity": _band_lookup(q_index, qb, "points_max"),
+        "_lo_ip_acquisition": pl.when(~has_ip).then(_i64(0)).when(own).then(_i64(ab[True]["points_min"]))
+        .otherwise(_i64(ab[False]["points_min"])),
+        "_hi_ip_acquisition": pl.when(~has_ip).then(_i64(0)).when(own).then(_i64(ab[True]["points_max"]))
+        .otherwise(_i64(ab[False]["points_max"])),
+        "_lo_ip_standards_bonus": part.cast(pl.Int64),
+        "_hi_ip_standards_bonus": part.cast(pl.Int64) * v("hte.score.ip_standards_bonus_max"),
+        "_lo_conversion": _band_lookup(c_index, cb, "points_min"),
+        "_hi_conversion": _band_lookup(c_index, cb, "points_max"),
+    }
+    gb = v("hte.score.growth_bands")
+    missing_years = pl.col("_years_missing") > 0
+    for key in ("growth_net_assets", "growth_sales"):
+        status, g_index = pl.col(f"_{key}_status"), pl.col(f"_{key}_index")
+        undetermined = missing_years | (status == GROWTH_UNDETERMINED)
+        index = pl.when(status == GROWTH_ZERO).then(pl.lit(len(gb) - 1)).otherwise(g_index)
+        out[f"_lo_{key}"] = pl.when(undetermined).then(_i64(0)).otherwise(_band_lookup(index, gb, "points_min"))
+        out[f"_hi_{key}"] = pl.when(undetermined).then(_i64(gb[0]["points_max"])).otherwise(
+            _band_lookup(index, gb, "points_max"))
+    return out
+
+
+def hte_score_item_exprs(v: ParameterView) -> dict[str, pl.Expr]:
+    """Stage 2: every sub-item of the innovation-capability score as three columns (``_si_<key>_p/_b/_m``).
+
+    Materialised once, so the totals, the pass test and the eligibility read columns instead of
+    re-evaluating the item expressions (integer points: Int64 is exact; money stays Int128 elsewhere).
+    """
+    mgmt = v("hte.score.rd_management_max")
+    zero = _i64(0)
+    items = {
+        "ip_advancement": _pick(zero, _i64(v("hte.score.ip_advancement_max")), "ip_advancement"),
+        "ip_core_support": _pick(zero, _i64(v("hte.score.ip_core_support_max")), "ip_core_support"),
+        "rd_org_rules": _pick(zero, _i64(mgmt["org_rules"]), "rd_org_rules"),
+        "rd_institution": _pick(zero, _i64(mgmt["institution"]), "rd_institution"),
+        "rd_conversion_rules": _pick(zero, _i64(mgmt["conversion_rules"]), "rd_conversion_rules"),
+        "rd_talent": _pick(zero, _i64(mgmt["talent"]), "rd_talent"),
+        **{k: _pick(pl.col(f"_lo_{k}"), pl.col(f"_hi_{k}"), k) for k in GRADED_ITEMS},
+    }
+    return {f"_si_{k}_{part}": e for k, parts in items.items() for part, e in parts.items()}
+
+
+SCORE_ITEM_KEYS = ("ip_advancement", "ip_core_support", "ip_quantity", "ip_acquisition", "ip_standards_bonus",
+                   "conversion", "rd_org_rules", "rd_institution", "rd_conversion_rules", "rd_talent",
+                   "growth_net_assets", "growth_sales")
 
 
 def hte_score_exprs(v: ParameterView) -> dict[str, pl.Expr]:
-    used = pl.min_horizontal(col("class2_used"), col("class2"))
-    class2 = col("class2") - used
-    own = (col("class1_own") + pl.max_horizontal(lit(0), col("class2_own") - used)) > lit(0)
-    qb = v("hte.score.ip_quantity_bands")
-    q_lo = ip_band_expr(col("class1"), class2, qb, "points_min").cast(I128)
-    q_hi = ip_band_expr(col("class1"), class2, qb, "points_max").cast(I128)
-    ab = {b["own"]: b for b in v("hte.score.ip_acquisition_bands")}
-    has_ip = (col("class1") + class2) > lit(0)
-    a_lo = pl.when(~has_ip).then(lit(0)).when(own).then(lit(ab[True]["points_min"])).otherwise(lit(ab[False]["points_min"]))
-    a_hi = pl.when(~has_ip).then(lit(0)).when(own).then(lit(ab[True]["points_max"])).otherwise(lit(ab[False]["points_max"]))
-    bonus = v("hte.score.ip_standards_bonus_max")
-    b_lo = pl.when(pl.col("participated_standard")).then(lit(1)).otherwise(lit(0))
-    b_hi = pl.when(pl.col("participated_standard")).then(lit(bonus)).otherwise(lit(0))
-    cb = v("hte.score.conversion_bands")
-    # annual average = sum / years ≥ min ⇔ sum × q ≥ years × p; no year reported → average 0
-    conv_tests = [((col("conv_n") > lit(0))
-                   & (col("conv_sum") * lit(Fraction(b["min"]).denominator) >= col("conv_n") * lit(Fraction(b["min"]).numerator)), i)
-                  for i, b in enumerate(cb) if "min" in b]
-    c_index = band_expr(conv_tests, len(cb) - 1)
-    mgmt = v("hte.score.rd_management_max")
-    items = {
-        "ip_advancement": _pick(lit(0), lit(v("hte.score.ip_advancement_max")), "ip_advancement"),
-        "ip_core_support": _pick(lit(0), lit(v("hte.score.ip_core_support_max")), "ip_core_support"),
-        "ip_quantity": _pick(q_lo, q_hi, "ip_quantity"),
-        "ip_acquisition": _pick(a_lo, a_hi, "ip_acquisition"),
-        "ip_standards_bonus": _pick(b_lo, b_hi, "ip_standards_bonus"),
-        "conversion": _pick(_band_lookup(c_index, cb, "points_min"), _band_lookup(c_index, cb, "points_max"), "conversion"),
-        "rd_org_rules": _pick(lit(0), lit(mgmt["org_rules"]), "rd_org_rules"),
-        "rd_institution": _pick(lit(0), lit(mgmt["institution"]), "rd_institution"),
-        "rd_conversion_rules": _pick(lit(0), lit(mgmt["conversion_rules"]), "rd_conversion_rules"),
-        "rd_talent": _pick(lit(0), lit(mgmt["talent"]), "rd_talent"),
-    }
-    gb = v("hte.score.growth_bands")
-    missing_years = col("_years_missing") > lit(0)
-    for key in ("growth_net_assets", "growth_sales"):
-        status, g_index = pl.col(f"_{key}_status"), pl.col(f"_{key}_index")
-        undetermined = missing_years | (status == "undetermined")
-        index = pl.when(status == "zero").then(pl.lit(len(gb) - 1)).otherwise(g_index)
-        lo = pl.when(undetermined).then(lit(0)).otherwise(_band_lookup(index, gb, "points_min"))
-        hi = pl.when(undetermined).then(lit(gb[0]["points_max"])).otherwise(_band_lookup(index, gb, "points_max"))
-        items[key] = _pick(lo, hi, key)
-    cap = lit(v("hte.score.ip_cap"))
+    """Totals of the score from the item columns of :func:`hte_score_item_exprs`."""
     ip_keys = hte_rules.IP_KEYS
-    ip_points = pl.min_horizontal(cap, sum((items[k][0] for k in ip_keys), lit(0)))
-    ip_best = pl.min_horizontal(cap, sum((items[k][1] for k in ip_keys), lit(0)))
-    rest = [k for k in items if k not in ip_keys]
-    total = ip_points + sum((items[k][0] for k in rest), lit(0))
-    best = ip_best + sum((items[k][1] for k in rest), lit(0))
-    complete = ~pl.any_horizontal([items[k][2] for k in items])
-    need = lit(v("hte.score.pass_min"))
-    met = pl.when(total >= need).then(pl.lit(True)).when(complete | (best < need)).then(pl.lit(False)) \
+    rest = [k for k in SCORE_ITEM_KEYS if k not in ip_keys]
+    cap = _i64(v("hte.score.ip_cap"))
+
+    def total(part: str) -> pl.Expr:
+        return (pl.min_horizontal(cap, pl.sum_horizontal([pl.col(f"_si_{k}_{part}") for k in ip_keys]))
+                + pl.sum_horizontal([pl.col(f"_si_{k}_{part}") for k in rest]))
+
+    points, best = total("p"), total("b")
+    complete = ~pl.any_horizontal([pl.col(f"_si_{k}_m") for k in SCORE_ITEM_KEYS])
+    need = v("hte.score.pass_min")
+    met = pl.when(points >= need).then(pl.lit(True)).when(complete | (best < need)).then(pl.lit(False)) \
         .otherwise(pl.lit(None, dtype=pl.Boolean))
-    return {"hte_score": total, "hte_score_max": best, "hte_score_complete": complete, "hte_score_met": met,
-            "hte_score_gap": pl.max_horizontal(lit(0), need - total)}
+    return {"hte_score": points, "hte_score_max": best, "_hte_score_complete": complete, "hte_innovation_score": met,
+            "hte_score_gap": pl.max_horizontal(_i64(0), _i64(need) - points)}
+
+
+def hte_rd_ratio_inputs(v: ParameterView) -> dict[str, pl.Expr]:
+    """3-year R&D and sales sums and the ratio of the sales tier (numerator/denominator), as columns."""
+    tiers = v("hte.rd_ratio_scale")
+    tests = [(col("sales") <= lit(t["sales_up_to"] * 100), i) for i, t in enumerate(tiers) if "sales_up_to" in t]
+    tier = band_expr(tests, len(tiers) - 1)
+    ratios = [Fraction(t["min_ratio"]) for t in tiers]
+    return {"_rd_sum": col("_rd_now") + zero_if_null("rd_p1") + zero_if_null("rd_p2"),
+            "_sales_sum": col("sales") + zero_if_null("sales_p1") + zero_if_null("sales_p2"),
+            "_tier_num": pl.lit(pl.Series([r.numerator for r in ratios], dtype=pl.Int64)).gather(tier),
+            "_tier_den": pl.lit(pl.Series([r.denominator for r in ratios], dtype=pl.Int64)).gather(tier)}
 
 
 def hte_exprs(v: ParameterView) -> dict[str, pl.Expr]:
     """All HTE columns: each condition, eligibility (null = undetermined), score and gaps."""
     rd_now = col("_rd_now")
-    rd_sum = rd_now + zero_if_null("rd_p1") + zero_if_null("rd_p2")
-    sales_sum = col("sales") + zero_if_null("sales_p1") + zero_if_null("sales_p2")
-    tiers = v("hte.rd_ratio_scale")
-    threshold_tests = [(col("sales") <= lit(t["sales_up_to"] * 100), i) for i, t in enumerate(tiers) if "sales_up_to" in t]
-    tier = band_expr(threshold_tests, len(tiers) - 1)
-    rd_tests = [at_least(rd_sum, sales_sum, Fraction(t["min_ratio"])) for t in tiers]
-    rd_met = pl.when(tier == lit(0)).then(rd_tests[0])
-    for i in range(1, len(tiers)):
-        rd_met = rd_met.when(tier == lit(i)).then(rd_tests[i])
-    rd_met = pl.when(col("_years_missing") > lit(0)).then(pl.lit(None, dtype=pl.Boolean)).otherwise(rd_met.otherwise(pl.lit(False)))
-    num = band_expr([(tier == lit(i), Fraction(t["min_ratio"]).numerator) for i, t in enumerate(tiers)], 0).cast(I128)
-    den = band_expr([(tier == lit(i), Fraction(t["min_ratio"]).denominator) for i, t in enumerate(tiers)], 1).cast(I128)
+    rd_sum, sales_sum, num, den = col("_rd_sum"), col("_sales_sum"), col("_tier_num"), col("_tier_den")
+    # R&D ratio of the sales tier: rd_sum / sales_sum ≥ num / den, exact (cross-multiplied)
+    rd_met = pl.when(col("_years_missing") > lit(0)).then(pl.lit(None, dtype=pl.Boolean)).otherwise(
+        (sales_sum > lit(0)) & (rd_sum * den >= sales_sum * num))
     rd_gap = pl.max_horizontal(lit(0), ceil_div_expr(num * sales_sum - den * rd_sum, den))
     share = v.fraction("hte.st_staff_min_share")
     st_met = at_least(col("st_staff"), col("staff_total"), share)
@@ -316,14 +402,15 @@ def hte_exprs(v: ParameterView) -> dict[str, pl.Expr]:
         "hte_high_tech_revenue": at_least(col("high_tech_revenue"), col("total_revenue"),
                                           v.fraction("hte.high_tech_revenue_min_share")),
     }
-    score = hte_score_exprs(v)
-    conds["hte_innovation_score"] = score["hte_score_met"]
     conds["hte_no_incidents"] = ~(pl.col("last_hte_incident").is_not_null()
                                   & (pl.col("last_hte_incident") > window_start))
-    return {**conds, "hte_eligible": tri_and(list(conds.values())), "hte_score": score["hte_score"],
-            "hte_score_max": score["hte_score_max"], "hte_score_gap": score["hte_score_gap"],
-            "hte_rd_gap_fen": pl.when(rd_met.fill_null(True)).then(lit(0)).otherwise(rd_gap),
+    return {**conds, "hte_rd_gap_fen": pl.when(rd_met.fill_null(True)).then(lit(0)).otherwise(rd_gap),
             "hte_st_staff_gap": st_gap}
+
+
+#: the nine HTE condition columns (the innovation score one comes from :func:`hte_score_exprs`)
+HTE_CONDITION_COLUMNS = ("hte_registration", "hte_ip", "hte_field_ok", "hte_st_staff", "hte_rd_ratio",
+                         "hte_rd_domestic", "hte_high_tech_revenue", "hte_innovation_score", "hte_no_incidents")
 
 
 def ceil_div_expr(numer: pl.Expr, den: pl.Expr) -> pl.Expr:
@@ -395,15 +482,41 @@ def tech_sme_exprs(v: ParameterView) -> dict[str, pl.Expr]:
 # --------------------------------------------------------------------------- entry points
 
 
-def screen_frame(frame: pl.DataFrame, on: date, tree: ParameterTree | None = None) -> pl.DataFrame:
-    """Add the HTE and tech-SME columns, with the parameters in force on ``on``."""
+def screen_frame(frame: pl.DataFrame, on: date, tree: ParameterTree | None = None,
+                 programs: tuple[str, ...] = ("hte", "tech_sme")) -> pl.DataFrame:
+    """Add the HTE and tech-SME columns (or only ``programs``), with the parameters in force on ``on``."""
     view = (tree or load_parameters()).at(on)
-    staged = frame.with_columns(_rd_now=hte_rd_now(view), _sme_rd=sme_rd(view), _years_missing=_years_missing(view))
-    staged = staged.with_columns(**_growth_columns(view))
-    out = staged.with_columns(**{**hte_exprs(view), **tech_sme_exprs(view)})
+    first = ({"_rd_now": hte_rd_now(view), "_years_missing": _years_missing(view), **_growth_products(view)}
+             if "hte" in programs else {})
+    if "tech_sme" in programs:
+        first["_sme_rd"] = sme_rd(view)
+    staged = frame.with_columns(**first)
+    exprs: dict[str, pl.Expr] = {}
+    if "hte" in programs:
+        # staged so that each intermediate is computed once: growth grades → score items → totals → conditions
+        staged = staged.with_columns(**_growth_columns(view), **hte_rd_ratio_inputs(view))
+        staged = staged.with_columns(**hte_score_bounds(view), **hte_exprs(view))
+        staged = staged.with_columns(**hte_score_item_exprs(view))
+        staged = staged.with_columns(**hte_score_exprs(view))
+        exprs["hte_eligible"] = tri_and([pl.col(c) for c in HTE_CONDITION_COLUMNS])
+    if "tech_sme" in programs:
+        exprs.update(tech_sme_exprs(view))
+    out = staged.with_columns(**exprs)
+    out = out.drop([c for c in out.columns if c.startswith("_")])
     ints = [c for c, dt in out.schema.items() if dt == I128]
-    return out.with_columns([pl.col(c).cast(pl.Int64) for c in ints]).drop(
-        [c for c in out.columns if c.startswith("_")])
+    return out.with_columns([pl.col(c).cast(pl.Int64) for c in ints])
+
+
+def _growth_products(v: ParameterView) -> dict[str, pl.Expr]:
+    """(growth rate + 1) as n / d (Int128) per indicator, computed once (see :func:`_growth_tests`)."""
+    out = {}
+    for p2, p1, now in (("na_p2", "na_p1", "net_assets"), ("sales_p2", "sales_p1", "sales")):
+        a, b, c = col(p2), col(p1), col(now)
+        three = a.is_not_null() & b.is_not_null() & (a != lit(0))
+        x = pl.when(b.is_not_null()).then(b).otherwise(a)
+        out[f"_{now}_g_n"] = pl.when(three).then(b * b + c * a).otherwise(c)
+        out[f"_{now}_g_d"] = pl.when(three).then(lit(2) * a * b).otherwise(x)
+    return out
 
 
 def _growth_columns(v: ParameterView) -> dict[str, pl.Expr]:
@@ -435,3 +548,158 @@ def what_if(frame: pl.DataFrame, overrides: Mapping[str, Any], on: date,
             "no_longer_eligible_uscc": frame.filter(b & ~a)["uscc"].to_list(),
         }
     return out
+
+
+# --------------------------------------------------------------------------- tax incentives
+#
+# Same rules and parameters as rules/rd_super_deduction.py, rules/vat_additional_deduction.py and
+# rules/hte_tax.py, with the parameters in force on 1 January of the tax year (as ``screen.run``).
+
+
+def rd_super_deduction_exprs(v: ParameterView) -> dict[str, pl.Expr]:
+    """研发费用加计扣除: eligibility, extra deduction and its tax value (fen). Needs ``_sme_rd``, ``_hte_tax_year``."""
+    p = rd_rules.P
+    if not v.in_force(p + "expensed_extra_rate"):
+        false = pl.lit(False)
+        return {"rd_sd_method_ok": false, "rd_sd_negative": false, "rd_sd_eligible": false,
+                "rd_sd_extra_fen": pl.lit(None, dtype=I128), "rd_sd_tax_fen": pl.lit(None, dtype=I128)}
+    allowed = v(p + "allowed_collection_methods")
+    method_ok = pl.when(pl.col("collection_audit")).then(pl.lit("audit" in allowed)).otherwise(
+        pl.lit(any(m != "audit" for m in allowed)))
+    codes = [i["code"] for i in v(p + "negative_list")]
+    code = pl.col("industry_code")
+    negative = (pl.col("industry_section").is_in(codes) | code.str.slice(0, 2).is_in(codes)
+                | code.str.slice(0, 3).is_in(codes) | code.is_in(codes)).fill_null(False)
+    eligible = method_ok & ~negative
+
+    def rate_pair(general: str, special: str) -> tuple[pl.Expr, Fraction, Fraction]:
+        g = v.fraction(p + general)
+        s = v.fraction(p + special) if v.in_force(p + special) else g
+        return pl.col("rd_special") & pl.lit(v.in_force(p + special)), g, s
+
+    special, e_g, e_s = rate_pair("expensed_extra_rate", "ic_expensed_extra_rate")
+    _, c_g, c_s = rate_pair("capitalised_amortisation_rate", "ic_capitalised_amortisation_rate")
+    expensed = pl.max_horizontal(lit(0), col("_sme_rd") - col("rd_capitalised"))
+    extra = pl.when(special).then(scale_floor(expensed, e_s) + scale_floor(col("rd_cap_amort"), c_s - 1)).otherwise(
+        scale_floor(expensed, e_g) + scale_floor(col("rd_cap_amort"), c_g - 1))
+    extra = pl.when(eligible).then(extra).otherwise(lit(0))
+    hte_rate, standard = v.fraction("income_tax.hte_rate"), v.fraction("income_tax.standard_rate")
+    tax = pl.when(pl.col("_hte_tax_year")).then(scale_floor(extra, hte_rate)).otherwise(scale_floor(extra, standard))
+    return {"rd_sd_method_ok": method_ok, "rd_sd_negative": negative, "rd_sd_eligible": eligible,
+            "rd_sd_extra_fen": extra, "rd_sd_tax_fen": tax}
+
+
+def vat_deduction_exprs(v: ParameterView, year: int) -> dict[str, pl.Expr]:
+    """先进制造业企业增值税加计抵减 (43号): eligibility, accrual, credit available/used and the benefit (fen)."""
+    p = "vat_additional_deduction."
+    if not v.in_force(p + "rate"):
+        return {"vat_eligible": pl.lit(False), **{k: pl.lit(None, dtype=I128) for k in (
+            "vat_accrued_fen", "vat_available_fen", "vat_used_fen", "vat_benefit_fen", "vat_share_gap_fen")}}
+    share = v.fraction(p + "manufacturing_sales_min_share")
+    sp, sq = share.numerator, share.denominator
+    expiry = pl.col("hte_issue").dt.offset_by(f"{v('hte.validity_years')}y").dt.offset_by("-1d")
+    hte_during = (pl.col("hte_issue").is_not_null() & (pl.col("hte_issue") <= pl.lit(date(year, 12, 31)))
+                  & (expiry >= pl.lit(date(year, 1, 1)))).fill_null(False)
+    sales, mfg = col("sales"), col("mfg_sales")
+    share_ok = (sales > lit(0)) & (mfg * lit(sq) > sales * lit(sp))
+    eligible = (hte_during & (pl.col("industry_section") == v(p + "manufacturing_industry_section")).fill_null(False)
+                & share_ok & pl.col("vat_general") & ~pl.col("other_vat_chosen"))
+    rate = v.fraction(p + "rate")
+    # unsplittable input VAT × min(export / sales, 1), floored (no export share when sales ≤ 0)
+    uns = col("unsplittable_input_vat")
+    unsplittable_export = pl.when(sales <= lit(0)).then(lit(0)).when(col("export_sales") >= sales).then(uns) \
+        .otherwise((uns * col("export_sales")) // pl.when(sales > lit(0)).then(sales).otherwise(lit(1)))
+    accruable = pl.max_horizontal(lit(0), col("input_vat") - col("export_input_vat") - unsplittable_export)
+    accrued = scale_floor(accruable, rate)
+    available = pl.max_horizontal(lit(0), col("vat_bf") + accrued - scale_floor(col("input_vat_out"), rate))
+    payable = col("vat_payable")
+    used = pl.when(payable.is_null()).then(pl.lit(None, dtype=I128)).when(payable <= lit(0)).then(lit(0)) \
+        .otherwise(pl.min_horizontal(payable, available))
+    benefit = pl.when(payable.is_null()).then(available).otherwise(used)
+    need = pl.max_horizontal(lit(0), (lit(sp) * sales - lit(sq) * mfg) // lit(sq - sp) + lit(1))
+
+    def only(e: pl.Expr) -> pl.Expr:
+        return pl.when(eligible).then(e).otherwise(pl.lit(None, dtype=I128))
+
+    return {"vat_eligible": eligible, "vat_hte": hte_during, "vat_accrued_fen": only(accrued),
+            "vat_available_fen": only(available), "vat_used_fen": only(used), "vat_benefit_fen": only(benefit),
+            "vat_share_gap_fen": pl.when(share_ok).then(lit(0)).otherwise(need)}
+
+
+def hte_tax_year_expr(v: ParameterView, year: int) -> pl.Expr:
+    """The HTE certificate covers the tax year (issue year … issue year + hte_tax_years − 1)."""
+    issued = pl.col("hte_issue").dt.year().cast(I128)
+    return ((issued <= lit(year)) & (lit(year) < issued + lit(v("income_tax.hte_tax_years")))).fill_null(False)
+
+
+def _losses_offset(frame: pl.DataFrame, v: ParameterView, year: int) -> pl.DataFrame:
+    """Per row (``_i``): usable losses (fen) under the general 5 years and with the 10-year extension.
+
+    A loss's window is 10 years when a year with HTE/tech-SME status (the package's list, the
+    certificate years, this year's tech-SME screen) falls within the 5 years after it (from 2018,
+    财税〔2018〕76号); losses are offset up to the income, so the sum is min(income, Σ usable).
+    """
+    general = v("income_tax.loss_years_general")
+    losses = (frame.select("_i", "_hte_issue_year", "_sme_now", ly="loss_years", amt="loss_amounts")
+              .explode(["ly", "amt"]).drop_nulls("ly"))
+    if losses.height == 0:
+        return pl.DataFrame(schema={"_i": pl.UInt32, "_loss_general": pl.Int64, "_loss_extended": pl.Int64})
+    if v.in_force("income_tax.loss_years_qualified"):
+        lookback = v("income_tax.loss_lookback_years")
+        start = v.entry("income_tax.loss_years_qualified").start.year
+        years = v("income_tax.hte_tax_years")
+        lo = pl.max_horizontal(pl.lit(start), pl.col("ly") + 1)
+        hi = pl.min_horizontal(pl.col("ly") + lookback, pl.lit(year))
+        iy = pl.col("_hte_issue_year")
+        by_cert = (iy.is_not_null() & (pl.max_horizontal(lo, iy) <= pl.min_horizontal(hi, iy + years - 1))).fill_null(False)
+        by_sme = pl.col("_sme_now") & (lo <= year) & (pl.col("ly") + lookback >= year)
+        listed = (frame.select("_i", q="qualified_years").explode("q").drop_nulls("q")
+                  .join(losses.select("_i", "ly").unique(), on="_i")
+                  .filter((pl.col("q") <= year) & (pl.col("q") >= lo) & (pl.col("q") <= hi))
+                  .select("_i", "ly").unique().with_columns(_listed=pl.lit(True)))
+        losses = losses.join(listed, on=["_i", "ly"], how="left", maintain_order="left").with_columns(
+            window=pl.when(by_cert | by_sme | pl.col("_listed").fill_null(False))
+            .then(pl.lit(v("income_tax.loss_years_qualified"))).otherwise(pl.lit(general)))
+    else:
+        losses = losses.with_columns(window=pl.lit(general))
+    age = year - pl.col("ly")
+    return losses.group_by("_i").agg(
+        _loss_general=pl.when(age <= general).then(pl.col("amt")).otherwise(0).sum(),
+        _loss_extended=pl.when(age <= pl.col("window")).then(pl.col("amt")).otherwise(0).sum())
+
+
+def hte_income_tax_exprs(v: ParameterView) -> dict[str, pl.Expr]:
+    """高新技术企业15%税率与亏损结转10年: saving (fen) = tax at 25%/5 years − tax with the preferences."""
+    income = col("taxable_income")
+    positive = pl.max_horizontal(lit(0), income)
+    base = pl.min_horizontal(positive, zero_if_null("_loss_general"))
+    pref = pl.min_horizontal(positive, zero_if_null("_loss_extended"))
+    standard, reduced = v.fraction("income_tax.standard_rate"), v.fraction("income_tax.hte_rate")
+    tax_general = scale_floor(positive - base, standard)
+    tax_pref = pl.when(pl.col("_hte_tax_year")).then(scale_floor(positive - pref, reduced)).otherwise(
+        scale_floor(positive - pref, standard))
+    benefit = pl.when(income.is_null()).then(pl.lit(None, dtype=I128)).otherwise(tax_general - tax_pref)
+    return {"hte_tax_eligible": pl.col("_hte_tax_year"), "hte_tax_benefit_fen": benefit}
+
+
+def screen_taxes(frame: pl.DataFrame, year: int, tree: ParameterTree | None = None,
+                 tech_sme_now: pl.Series | None = None) -> pl.DataFrame:
+    """Add the tax-incentive columns for tax year ``year`` (parameters in force on 1 January).
+
+    ``tech_sme_now`` (this year's tech-SME answer, for the 10-year loss rule) defaults to the
+    frame's ``tech_sme_eligible`` column, or to a tech-SME screen on 31 December.
+    """
+    view = (tree or load_parameters()).at(date(year, 1, 1))
+    if tech_sme_now is None:
+        tech_sme_now = (frame["tech_sme_eligible"] if "tech_sme_eligible" in frame.columns
+                        else screen_frame(frame, date(year, 12, 31), tree)["tech_sme_eligible"])
+    staged = frame.with_row_index("_i").with_columns(
+        _sme_rd=sme_rd(view), _hte_tax_year=hte_tax_year_expr(view, year),
+        _hte_issue_year=pl.col("hte_issue").dt.year().cast(pl.Int64),
+        _sme_now=pl.Series(tech_sme_now).fill_null(False))
+    staged = staged.join(_losses_offset(staged, view, year), on="_i", how="left", maintain_order="left")
+    out = staged.with_columns(**rd_super_deduction_exprs(view), **vat_deduction_exprs(view, year),
+                              **hte_income_tax_exprs(view))
+    ints = [c for c, dt in out.schema.items() if dt == I128]
+    return out.with_columns([pl.col(c).cast(pl.Int64) for c in ints]).drop(
+        [c for c in out.columns if c.startswith("_")])

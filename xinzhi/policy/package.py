@@ -175,6 +175,9 @@ class Tax:
     losses: list[Loss] = _f("以前年度尚未弥补的亏损", "", factory=list)
     ic_enterprise: bool = _f("集成电路企业（在清单内）", "是/否", default=False)
     industrial_mother_machine_enterprise: bool = _f("工业母机企业（在清单内）", "是/否", default=False)
+    claims_rd_super_deduction: bool | None = _f("本年已享受研发费用加计扣除", "是/否", "不填=未说明；false 且符合条件时列入应享尽享清单", default=None)
+    claims_vat_additional_deduction: bool | None = _f("本年已享受先进制造业企业增值税加计抵减", "是/否", "不填=未说明；false 且符合条件时列入应享尽享清单", default=None)
+    claims_hte_rate: bool | None = _f("本年已按15%高新技术企业税率缴纳企业所得税", "是/否", "不填=未说明；false 且符合条件时列入应享尽享清单", default=None)
 
 
 @dataclass(frozen=True)

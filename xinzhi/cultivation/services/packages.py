@@ -125,6 +125,9 @@ class FormField:
 
 #: boolean package fields whose default is true (``Compliance.registered_in_mainland``)
 TRUE_BY_DEFAULT = {"compliance.registered_in_mainland"}
+#: optional boolean package fields where "not said" (null) differs from "no": a 是/否/— select in the form
+TRISTATE = {"tax.claims_rd_super_deduction", "tax.claims_vat_additional_deduction", "tax.claims_hte_rate"}
+TRISTATE_CHOICES = {"true": "是", "false": "否"}
 SKIPPED = ("schema", "year", "uscc", "name", "prior_years", "conversions", "incidents", "tax.losses")
 
 
@@ -143,7 +146,7 @@ def form_sections() -> list[tuple[str, str, list[FormField]]]:
             sections.setdefault(path, (label, []))
             continue
         top = path.split(".")[0] if "." in path else "basic"
-        choices = meta.get(path)
+        choices = TRISTATE_CHOICES if path in TRISTATE else meta.get(path)
         sections.setdefault(top, (top, []))[1].append(
             FormField(path, label, "choice" if choices else kinds.get(base, "text"), unit, notes, choices))
     return [(k, title, fields) for k, (title, fields) in sections.items() if fields]
@@ -185,7 +188,10 @@ def data_from_form(post: Any, year: int) -> dict[str, Any]:
     for _key, _title, fields in form_sections():
         for f in fields:
             raw = (post.get(f.path) or "").strip()
-            if f.kind == "bool":
+            if f.path in TRISTATE:
+                if raw in TRISTATE_CHOICES:
+                    set_path(data, f.path, raw == "true")
+            elif f.kind == "bool":
                 set_path(data, f.path, post.get(f.path) == "on")
             elif f.kind == "years":
                 if raw:
@@ -212,7 +218,9 @@ def form_values(data: dict[str, Any]) -> dict[str, Any]:
     for _key, _title, fields in form_sections():
         for f in fields:
             value = get_path(data, f.path)
-            if f.kind == "bool" and value is None:
+            if f.path in TRISTATE:
+                value = None if value is None else ("true" if value else "false")
+            elif f.kind == "bool" and value is None:
                 value = f.path in TRUE_BY_DEFAULT
             if f.kind == "years" and isinstance(value, list):
                 value = ", ".join(str(v) for v in value)

@@ -92,8 +92,9 @@ def results_for(frame: pl.DataFrame, year: int, tree: ParameterTree | None = Non
     screened = screen_all(frame, year, tree)
     share = tree.at(date(year, 12, 31)).fraction("hte.st_staff_min_share")
     long = long_results(screened, share)
-    return long.join(holdings_frame(year), on=["enterprise_id", "program"], how="left").with_columns(
-        pl.col("holds").fill_null(False), year=pl.lit(year))
+    # recognitions: certified / listed in the database; tax incentives: the package's claim flags
+    return long.join(holdings_frame(year), on=["enterprise_id", "program"], how="left", maintain_order="left") \
+        .with_columns(holds=pl.coalesce("holds", "holds_pkg", pl.lit(False)), year=pl.lit(year)).drop("holds_pkg")
 
 
 @transaction.atomic

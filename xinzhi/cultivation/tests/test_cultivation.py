@@ -15,7 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from xinzhi.accounts.models import Department, Role, User
 from xinzhi.core import uscc
 from xinzhi.core.imports import commit_import
-from xinzhi.cultivation.flat import FLAT_COLUMNS, frame_from_json
+from xinzhi.cultivation.flat import EXTRA_COLUMNS, FLAT_COLUMNS, frame_from_json
 from xinzhi.cultivation.generate import generate_packages
 from xinzhi.cultivation.models import AnnualPackage, Certification, ListEntry, SamplingItem
 from xinzhi.cultivation.services import am_list, packages, sampling, screening, whatif
@@ -32,7 +32,7 @@ def test_columnar_flatten_matches_bulk_flatten():
     ds = random_packages(150)
     expected = frame_from_packages([parse_package(d) for d in ds])
     got = frame_from_json([json.dumps(d, default=str) for d in ds])
-    for c in FLAT_COLUMNS:
+    for c in FLAT_COLUMNS + list(EXTRA_COLUMNS):
         a, b = expected[c], got[c]
         same = (a.cast(b.dtype) == b) | (a.is_null() & b.is_null())
         assert same.fill_null(False).all(), c
@@ -152,6 +152,26 @@ def test_lists_scoped_and_counts(client, world):
     assert client.get("/api/v1/cultivation/counts?year=2025").json()["rows"]
     client.force_login(world["owner"])
     assert client.get("/cultivation/pool/?year=2025").status_code == 403
+
+
+def test_tax_incentives_in_the_register_screening(client, world):
+    run = world["run"]
+    for program in ("rd_super_deduction", "vat_additional_deduction", "hte_income_tax"):
+        rows = screening.results(world["province"], run, program)
+        assert rows.count() == 80, program
+    rd = screening.results(world["province"], run, "rd_super_deduction")
+    assert rd.filter(eligible=True, benefit__gt=0).exists()
+    # 应享尽享: eligible, a positive benefit, and the package says it does not claim
+    unclaimed = list(screening.unclaimed(world["province"], run, "rd_super_deduction"))
+    assert unclaimed
+    for r in unclaimed:
+        pkg = AnnualPackage.objects.get(enterprise_id=r.enterprise_id, year=2025)
+        assert pkg.data["tax"].get("claims_rd_super_deduction") is False and r.benefit > 0
+    hte_tax = screening.results(world["province"], run, "hte_income_tax")
+    assert hte_tax.filter(eligible=True, benefit__gt=0).exists() and hte_tax.filter(eligible=False).exists()
+    client.force_login(world["province"])
+    page = client.get("/cultivation/unclaimed/?year=2025&program=rd_super_deduction")
+    assert page.status_code == 200
 
 
 def test_advanced_manufacturing_list_workflow(world):

@@ -80,7 +80,43 @@ def package(rng: np.random.Generator, i: int, year: int = 2024) -> dict[str, Any
     }
     if rng.random() < 0.5:
         data["revenue"]["total_costs_expenses"] = str(_money(rng, sales * 0.2, sales * 1.1))
+    _tax_fields(np.random.default_rng(7_000_000 + i), data, year, rd_now)
     return data
+
+
+def _tax_fields(rng: np.random.Generator, data: dict[str, Any], year: int, rd_now: int) -> None:
+    """Tax-incentive inputs, from their own stream (the recognition fields above stay as they were)."""
+    sales = int(data["revenue"]["sales_revenue"])
+    rev, tax, rd = data["revenue"], data["tax"], data["rd_expense"]
+    rev["manufacturing_sales"] = str(int(sales * rng.choice([0.3, 0.5, 0.5000001, 0.8, 1.0])))
+    if rng.random() < 0.6:
+        rev["export_sales"] = str(int(sales * rng.choice([0.1, 0.5, 1.0, 1.2])))
+    if rng.random() < 0.4:
+        rd["capitalised"] = str(_money(rng, 0, rd_now * 1.2))
+        rd["capitalised_amortisation"] = str(_money(rng, 0, rd_now * 0.3))
+    input_vat = _money(rng, 0, sales * 0.1)
+    tax.update({"vat_general_taxpayer": bool(rng.random() < 0.85), "creditable_input_vat": str(input_vat),
+                "other_vat_deduction_chosen": bool(rng.random() < 0.1)})
+    if rng.random() < 0.5:
+        tax["export_input_vat"] = str(_money(rng, 0, input_vat * 0.3))
+        tax["unsplittable_input_vat"] = str(_money(rng, 0, input_vat * 0.3))
+        tax["input_vat_transferred_out"] = str(_money(rng, 0, input_vat * 0.1))
+    if rng.random() < 0.7:
+        tax["vat_payable_before_deduction"] = str(rng.choice([0, _money(rng, 0, input_vat * 0.2), _money(rng, 0, 1e7)]))
+    if rng.random() < 0.3:
+        tax["vat_credit_brought_forward"] = str(_money(rng, 0, 1e6))
+    if rng.random() < 0.85:
+        tax["taxable_income_before_losses"] = str(_money(rng, -sales * 0.05, sales * 0.15))
+    if rng.random() < 0.4:
+        tax["losses"] = [{"year": int(y), "amount": str(_money(rng, 1, 2e7))}
+                         for y in rng.integers(year - 12, year, size=int(rng.integers(1, 4)))]
+    if rng.random() < 0.3:
+        data["holdings"]["qualified_years"] = [int(y) for y in rng.integers(year - 12, year + 1, size=int(rng.integers(1, 3)))]
+    tax["ic_enterprise"] = bool(rng.random() < 0.1)
+    tax["industrial_mother_machine_enterprise"] = bool(rng.random() < 0.1)
+    for key in ("claims_rd_super_deduction", "claims_vat_additional_deduction", "claims_hte_rate"):
+        if rng.random() < 0.7:
+            tax[key] = bool(rng.random() < 0.5)
 
 
 def packages(n: int, seed: int = 20250601, year: int = 2024) -> list[dict[str, Any]]:

@@ -80,3 +80,63 @@ def test_what_if_counts_changes_without_touching_files(parsed):
     stricter = what_if(frame, {"tech_sme.score.pass_min": 90}, date(2024, 12, 31))
     assert stricter["tech_sme"]["newly_eligible"] == 0 and stricter["tech_sme"]["no_longer_eligible"] > 0
     assert load_parameters().at(date(2024, 12, 31))("hte.st_staff_min_share") == Decimal("0.10")
+
+
+# ---------------------------------------------------------------- tax incentives, columnar vs scalar
+
+TAX_YEARS = (2022, 2024, 2028)  # 75% rate / VAT not yet in force; 100%/120% and VAT; IC rate and VAT expired
+
+
+def _fen_or_none(value):
+    return None if value is None else int(value * 100)
+
+
+def _scalar_tax(p, year):
+    from xinzhi.policy.rules import hte_tax, rd_super_deduction, vat_additional_deduction
+
+    tree = load_parameters()
+    taxes = tree.at(date(year, 1, 1))
+    sme = tech_sme.evaluate(p, tree.at(p.assessment_date))
+    is_hte_year = hte_tax.hte_tax_year(p, year, taxes)
+    rate = taxes("income_tax.hte_rate" if is_hte_year else "income_tax.standard_rate")
+    rd = rd_super_deduction.evaluate(p, taxes, year, Decimal(rate))
+    vat = vat_additional_deduction.evaluate(p, taxes, year)
+    ht = hte_tax.evaluate(p, taxes, year, sme.eligible is True)
+    vb = vat.benefit or {}
+    return {
+        "rd_sd_eligible": rd.eligible,
+        "rd_sd_extra_fen": _fen_or_none(rd.benefit["extra_deduction"]) if rd.benefit else None,
+        "rd_sd_tax_fen": _fen_or_none(rd.benefit["tax_value_estimate"]) if rd.benefit else None,
+        "vat_eligible": vat.eligible,
+        "vat_accrued_fen": _fen_or_none(vb.get("accrued")),
+        "vat_available_fen": _fen_or_none(vb.get("available")),
+        "vat_used_fen": _fen_or_none(vb.get("used")),
+        "vat_benefit_fen": _fen_or_none(vb.get("benefit_yuan")),
+        "hte_tax_eligible": ht.eligible,
+        "hte_tax_benefit_fen": _fen_or_none(ht.benefit["benefit_yuan"]) if ht.benefit else None,
+    }
+
+
+@pytest.mark.parametrize("year", TAX_YEARS)
+def test_tax_incentives_bulk_agree_with_scalar_row_by_row(year):
+    from xinzhi.policy.bulk import screen_taxes
+
+    parsed = [parse_package(d) for d in packages(300, seed=year, year=year)]
+    frame = frame_from_packages(parsed)
+    on = date(year, 12, 31)
+    out = screen_taxes(frame, year, tech_sme_now=screen_frame(frame, on)["tech_sme_eligible"])
+    rows = out.to_dicts()
+    mismatches = []
+    for p, row in zip(parsed, rows, strict=True):
+        for key, value in _scalar_tax(p, year).items():
+            if row[key] != value:
+                mismatches.append((p.uscc, key, value, row[key]))
+    assert not mismatches, mismatches[:10]
+    if year == 2024:  # the generated packages reach the interesting branches
+        assert out["rd_sd_eligible"].sum() > 50 and (~out["rd_sd_eligible"]).sum() > 20
+        assert out["vat_eligible"].sum() > 3
+        assert out["hte_tax_eligible"].sum() > 20
+        assert (out["hte_tax_benefit_fen"].fill_null(0) > 0).sum() > 20
+        special = [r for p, r in zip(parsed, rows, strict=True)
+                   if (p.tax.ic_enterprise or p.tax.industrial_mother_machine_enterprise) and r["rd_sd_eligible"]]
+        assert special
