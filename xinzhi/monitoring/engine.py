@@ -112,9 +112,10 @@ def province_of(code: pl.Expr) -> pl.Expr:
     return pl.concat_str([code.str.slice(0, 2), pl.lit("0000")])
 
 
-def _expand(panel: pl.DataFrame, facts: Facts, value_cols: list[str]) -> pl.DataFrame:
-    """One row per (enterprise row × group it counts in): county, city, province, cluster, category."""
-    base = panel.select(["division_code", *(["industry_code"] if "industry_code" in panel.columns else []), *value_cols])
+def _expand(panel: pl.LazyFrame, facts: Facts, value_cols: list[str]) -> pl.LazyFrame:
+    """One row per (input row × group it counts in): county, city, province, cluster, category."""
+    has_industry = "industry_code" in panel.collect_schema().names()
+    base = panel.select(["division_code", *(["industry_code"] if has_industry else []), *value_cols])
     parts = [
         base.select(pl.lit("county").alias("region_level"), pl.col("division_code").alias("region"), *value_cols),
         base.select(pl.lit("city").alias("region_level"), city_of(pl.col("division_code")).alias("region"), *value_cols),
@@ -122,11 +123,11 @@ def _expand(panel: pl.DataFrame, facts: Facts, value_cols: list[str]) -> pl.Data
             pl.lit("province").alias("region_level"), province_of(pl.col("division_code")).alias("region"), *value_cols
         ),
     ]
-    if "industry_code" in base.columns:
+    if has_industry:
         for level, frame, col in (("cluster", facts.clusters, "cluster_code"), ("category", facts.high_tech, "category_code")):
             if frame is None:
                 continue
-            membership = frame.select("industry_code", pl.col(col).alias("region")).unique()
+            membership = frame.lazy().select("industry_code", pl.col(col).alias("region")).unique()
             parts.append(
                 base.join(membership, on="industry_code", how="inner").select(
                     pl.lit(level).alias("region_level"), "region", *value_cols
@@ -143,14 +144,14 @@ def _group(panel: pl.DataFrame, facts: Facts, value_cols: list[str]) -> pl.DataF
     keys = ["division_code", *(["industry_code"] if "industry_code" in panel.columns else [])]
     counts = [f"{c}__n" for c in value_cols]
     # a sum and a count of non-null inputs per column; a sum over no data is null, not zero
-    cells = panel.group_by(keys).agg(
+    cells = panel.lazy().group_by(keys).agg(
         [pl.col(c).sum() for c in value_cols] + [pl.col(c).count().alias(n) for c, n in zip(value_cols, counts, strict=True)]
     )
     expanded = _expand(cells, facts, value_cols + counts)
     grouped = expanded.group_by(["region_level", "region"]).agg([pl.col(c).sum() for c in value_cols + counts])
     return grouped.with_columns(
         [pl.when(pl.col(n) > 0).then(pl.col(c)).otherwise(None).alias(c) for c, n in zip(value_cols, counts, strict=True)]
-    ).drop(counts)
+    ).drop(counts).collect()
 
 
 def _component_col(ind: Indicator, side: str, version: str) -> str:
