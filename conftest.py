@@ -3,6 +3,9 @@
 import pytest
 from django.core.management import call_command
 
+# the browser fixtures (live_site, browser, page) live in one module so every test folder shares them
+pytest_plugins = ["xinzhi.web.tests.browser_fixtures"]
+
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):

@@ -50,6 +50,3 @@ def world(db):
     return {"a": a, "b": b, "c": c, **users, "experts": {e.user.username: e for e in experts},
             "today": datetime.date(2026, 3, 1)}
 
-
-# the browser fixtures (a real server on the demo data, headless Chromium) for test_browser_flow.py
-from xinzhi.web.tests.conftest import browser, live_site, page  # noqa: E402, F401

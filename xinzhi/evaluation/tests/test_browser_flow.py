@@ -1,6 +1,6 @@
 """recognise → evaluate → grade → warn/revoke, walked through the real pages in headless Chromium.
 
-A real server (``xinzhi serve`` on the small demo data, see ``xinzhi/web/tests/conftest.py``); every step
+A real server (``xinzhi serve`` on the small demo data, see ``xinzhi/web/tests/browser_fixtures.py``); every step
 is what a person does on a page: province staff open a call, the enterprise applies and reads each
 criterion explained, province staff batch-assign experts (a recused expert is never assigned), the
 assigned experts score, an unassigned expert gets 404, the province aggregates and decides, the
@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime
 
-from xinzhi.web.tests.conftest import log_in, screenshot
+from xinzhi.web.tests.browser_fixtures import log_in, screenshot
 
 TODAY = datetime.date.today()
 DEADLINE = (TODAY + datetime.timedelta(days=30)).isoformat()

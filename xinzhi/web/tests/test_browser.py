@@ -2,7 +2,7 @@
 
 import pytest
 
-from .conftest import log_in, screenshot
+from .browser_fixtures import log_in, screenshot
 
 ROLES = ["province", "hangzhou", "xihu", "leader", "expert", "enterprise"]
 

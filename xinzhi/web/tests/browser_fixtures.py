@@ -1,4 +1,8 @@
-"""Browser tests: a real server (``xinzhi serve`` on the small demo data, in its own SQLite file)
+"""Browser-test fixtures, registered once for the whole suite by the root conftest (``pytest_plugins``):
+one server and one Playwright instance shared by every browser test (two sync Playwright instances
+cannot run in one process).
+
+Browser tests: a real server (``xinzhi serve`` on the small demo data, in its own SQLite file)
 driven by Playwright in Debian's headless Chromium. No browser is downloaded."""
 
 from __future__ import annotations
