@@ -15,6 +15,20 @@ from xinzhi.wsgi import application
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
 
 
+@pytest.fixture(autouse=True)
+def keep_test_connection():
+    """Schemathesis calls the WSGI handler directly; like Django's test client, keep the handler from
+    closing the test transaction's database connection at the end of each request."""
+    from django.core import signals
+    from django.db import close_old_connections
+
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
 @pytest.fixture
 def token(db):
     Enterprise.objects.create(uscc=uscc.make("91", "330106", "MA050001"), name="西湖甲公司", division_id="330106",
