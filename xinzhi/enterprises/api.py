@@ -2,15 +2,14 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 
 from xinzhi.core.pagination import Pagination
-from xinzhi.core.scope import region_prefix
 
 from .models import Enterprise, MonthlyStat
+from .services import search_enterprises
 
 router = Router(tags=["企业库"])
 
@@ -43,14 +42,7 @@ class MonthlyStatOut(Schema):
 def list_enterprises(
     request, q: str | None = None, division: str | None = None, industry: str | None = None,
 ):
-    qs = Enterprise.objects.restrict(request.auth).order_by("id")
-    if q:
-        qs = qs.filter(Q(name__contains=q) | Q(uscc__startswith=q.strip().upper()))
-    if division:
-        qs = qs.filter(division__code__startswith=region_prefix(division))
-    if industry:
-        qs = qs.filter(industry__code__startswith=industry)
-    return qs
+    return search_enterprises(request.auth, q, division, industry).order_by("id")
 
 
 @router.get("/{enterprise_id}", response=EnterpriseOut, summary="企业详情")

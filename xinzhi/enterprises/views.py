@@ -8,7 +8,6 @@ from decimal import Decimal
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
@@ -19,6 +18,7 @@ from xinzhi.platforms.models import RDInstitution
 from xinzhi.regions.models import Division
 
 from .models import Enterprise, EnterpriseYear, MonthlyStat
+from .services import search_enterprises
 
 REGISTER_ROLES = {"province_staff", "city_staff", "county_staff", "leader"}
 WAN = Decimal(10_000)
@@ -39,14 +39,10 @@ def _region_choices(user) -> list[Division]:
 
 def filter_register(user, params) -> tuple[object, dict]:
     """The register queryset for the filter parameters (all through ``restrict``)."""
-    qs = Enterprise.objects.restrict(user).select_related("division", "industry")
     applied = {k: (params.get(k) or "").strip() for k in ("q", "division", "industry", "program", "rev_min", "rev_max")}
-    if applied["q"]:
-        qs = qs.filter(Q(name__contains=applied["q"]) | Q(uscc__startswith=applied["q"].upper()))
-    if applied["division"]:
-        qs = qs.filter(division__code__startswith=region_prefix(applied["division"]))
-    if applied["industry"]:
-        qs = qs.filter(industry__code__startswith=applied["industry"].upper())
+    qs = search_enterprises(user, applied["q"], applied["division"], applied["industry"]).select_related(
+        "division", "industry"
+    )
     if applied["program"] in Program.values:
         qs = qs.filter(certifications__program=applied["program"]).distinct()
     if applied["rev_min"] or applied["rev_max"]:
