@@ -115,24 +115,35 @@ def _only_closable(conds: Mapping[str, str], closable: tuple[str, ...]) -> pl.Ex
     return pl.all_horizontal([pl.col(c).fill_null(True) for c in hard])
 
 
-def long_results(screened: pl.DataFrame, st_share: Fraction | None = None) -> pl.DataFrame:
-    """One row per enterprise and programme: eligible, score, failed conditions, gap text/amounts, near."""
-    pct = f"{float(st_share) * 100:g}%" if st_share is not None else "比例要求"
-    keep = [c for c in ("enterprise_id", "division_code") if c in screened.columns]
-    hte_gap = pl.concat_str([
+def hte_gap_exprs(pct: str) -> dict[str, pl.Expr]:
+    """The HTE gap: sentence (R&D spend, S&T staff, score) and the amounts the pool is ranked by."""
+    text = pl.concat_str([
         pl.when(pl.col("hte_rd_gap_fen") > 0).then(pl.lit("研发费用还差") + _wan(pl.col("hte_rd_gap_fen")) + "可达到比例要求"),
         pl.when(pl.col("hte_st_staff") == False).then(  # noqa: E712
             pl.format("科技人员还差{}人可达到" + pct, pl.col("hte_st_staff_gap"))),
         pl.when((pl.col("hte_innovation_score") == False) & (pl.col("hte_score_gap") > 0)).then(  # noqa: E712
             pl.format("创新能力评价还差{}分可达到71分", pl.col("hte_score_gap"))),
     ], separator="；", ignore_nulls=True)
+    return {
+        "gap_text": text,
+        "gap_amount": pl.when(pl.col("hte_rd_gap_fen") > 0).then((pl.col("hte_rd_gap_fen") + 99) // 100),
+        "gap_staff": pl.when(pl.col("hte_st_staff") == False).then(pl.col("hte_st_staff_gap")),  # noqa: E712
+        "gap_points": pl.when(pl.col("hte_innovation_score") == False).then(pl.col("hte_score_gap")),  # noqa: E712
+    }
+
+
+def hte_near() -> pl.Expr:
+    """Near-eligible for HTE: not eligible, and every failed condition is one it can close."""
+    return (pl.col("hte_eligible") == False) & _only_closable(HTE_CONDITIONS, HTE_CLOSABLE)  # noqa: E712
+
+
+def long_results(screened: pl.DataFrame, st_share: Fraction | None = None) -> pl.DataFrame:
+    """One row per enterprise and programme: eligible, score, failed conditions, gap text/amounts, near."""
+    pct = f"{float(st_share) * 100:g}%" if st_share is not None else "比例要求"
+    keep = [c for c in ("enterprise_id", "division_code") if c in screened.columns]
     hte = screened.select(
         *keep, program=pl.lit("hte"), eligible=pl.col("hte_eligible"), score=pl.col("hte_score"),
-        failed=_failed(HTE_CONDITIONS), gap_text=hte_gap,
-        gap_amount=pl.when(pl.col("hte_rd_gap_fen") > 0).then((pl.col("hte_rd_gap_fen") + 99) // 100),
-        gap_staff=pl.when(pl.col("hte_st_staff") == False).then(pl.col("hte_st_staff_gap")),  # noqa: E712
-        gap_points=pl.when(pl.col("hte_innovation_score") == False).then(pl.col("hte_score_gap")),  # noqa: E712
-        near=(pl.col("hte_eligible") == False) & _only_closable(HTE_CONDITIONS, HTE_CLOSABLE),  # noqa: E712
+        failed=_failed(HTE_CONDITIONS), **hte_gap_exprs(pct), near=hte_near(),
         benefit=pl.when(pl.col("hte_eligible").fill_null(False)).then(pl.col("hte_benefit_fen") // 100),
     )
     sme_score_gap = pl.col("tech_sme_score_gap")
@@ -162,10 +173,10 @@ def long_results(screened: pl.DataFrame, st_share: Fraction | None = None) -> pl
         ], separator="；", ignore_nulls=True),
         gap_amount=pl.when(pl.col("am_share_gap_fen") > 0).then((pl.col("am_share_gap_fen") + 99) // 100),
         gap_staff=pl.lit(None, dtype=pl.Int64), gap_points=pl.lit(None, dtype=pl.Int64),
-        near=~pl.col("am_eligible") & _only_closable(AM_CONDITIONS, AM_CLOSABLE),
+        near=~pl.col("am_eligible") & _only_closable(AM_CONDITIONS, AM_CLOSABLE) & (pl.col("am_share_gap_fen") > 0),
         benefit=pl.when(pl.col("am_eligible")).then(pl.col("am_benefit_fen") // 100),
     )
-    out = pl.concat([hte, sme, am, *tax_results(screened, keep)], how="diagonal_relaxed")
+    out = pl.concat([hte, sme, am, *tax_results(screened, keep, pct)], how="diagonal_relaxed")
     if "holds_pkg" not in out.columns:
         out = out.with_columns(holds_pkg=pl.lit(None, dtype=pl.Boolean))
     return out.with_columns(pl.col("gap_text").fill_null(""), pl.col("failed").fill_null(""),
@@ -177,8 +188,15 @@ def _claims(flag: str, benefit_fen: pl.Expr) -> pl.Expr:
     return pl.when(benefit_fen.fill_null(0) <= 0).then(pl.lit(True)).otherwise(pl.col(flag).fill_null(True))
 
 
-def tax_results(screened: pl.DataFrame, keep: list[str]) -> list[pl.DataFrame]:
-    """Long rows of the three tax incentives (benefit in yuan, rounded down; ``holds_pkg`` from the claim flags)."""
+def tax_results(screened: pl.DataFrame, keep: list[str], pct: str = "比例要求") -> list[pl.DataFrame]:
+    """Long rows of the three tax incentives (benefit in yuan, rounded down; ``holds_pkg`` from the claim flags).
+
+    Near-eligible (cultivation pool), as for the certifications: the VAT 5% additional deduction when the
+    manufacturing share is the only condition it fails (the gap in yuan of manufacturing sales, as the
+    advanced-manufacturing list); the HTE 15% rate when the enterprise is near-eligible for HTE itself (the
+    HTE gap). The R&D super deduction never is: what it fails (the collection method, a negative-list
+    industry) is not closed by spending or hiring. A near-eligible enterprise does not claim (``holds`` False).
+    """
     if "rd_sd_eligible" not in screened.columns:
         return []
     none_i, none_s = pl.lit(None, dtype=pl.Int64), pl.lit(None, dtype=pl.String)
@@ -195,6 +213,8 @@ def tax_results(screened: pl.DataFrame, keep: list[str]) -> list[pl.DataFrame]:
         benefit=pl.when(pl.col("rd_sd_eligible")).then(pl.col("rd_sd_tax_fen") // 100),
         holds_pkg=_claims("claims_rd", pl.col("rd_sd_tax_fen")),
     )
+    vat_near = (~pl.col("vat_eligible") & (pl.col("vat_share_gap_fen") > 0)
+                & (_only_closable(AM_CONDITIONS, AM_CLOSABLE) if "am_hte" in screened.columns else pl.lit(False)))
     vat = screened.select(
         *keep, program=pl.lit("vat_additional_deduction"), eligible=pl.col("vat_eligible"), score=none_i,
         failed=_failed(AM_CONDITIONS) if "am_hte" in screened.columns else none_s,
@@ -204,18 +224,24 @@ def tax_results(screened: pl.DataFrame, keep: list[str]) -> list[pl.DataFrame]:
                 pl.lit("制造业销售额还差") + _wan(pl.col("vat_share_gap_fen")) + "可超过50%"),
         ], separator="；", ignore_nulls=True),
         gap_amount=pl.when(pl.col("vat_share_gap_fen") > 0).then((pl.col("vat_share_gap_fen") + 99) // 100),
-        gap_staff=none_i, gap_points=none_i, near=pl.lit(False),
+        gap_staff=none_i, gap_points=none_i, near=vat_near,
         benefit=pl.when(pl.col("vat_eligible")).then(pl.col("vat_benefit_fen") // 100),
-        holds_pkg=_claims("claims_vat", pl.col("vat_benefit_fen")),
+        holds_pkg=pl.when(vat_near).then(pl.lit(False)).otherwise(_claims("claims_vat", pl.col("vat_benefit_fen"))),
     )
+    hte_gap = hte_gap_exprs(pct)
+    ht_near = ~pl.col("hte_tax_eligible") & hte_near()
     ht = screened.select(
         *keep, program=pl.lit("hte_income_tax"), eligible=pl.col("hte_tax_eligible"), score=none_i,
         failed=pl.when(~pl.col("hte_tax_eligible")).then(pl.lit("有效高企证书")),
-        gap_text=pl.when(~pl.col("hte_tax_eligible")).then(
-            pl.lit("取得高新技术企业证书后，自颁发证书之日所在年度起享受15%税率")),
-        gap_amount=none_i, gap_staff=none_i, gap_points=none_i, near=pl.lit(False),
+        gap_text=pl.when(~pl.col("hte_tax_eligible")).then(pl.concat_str([
+            pl.lit("取得高新技术企业证书后，自颁发证书之日所在年度起享受15%税率"),
+            pl.when(ht_near & (hte_gap["gap_text"] != "")).then(pl.lit("高企认定：") + hte_gap["gap_text"]),
+        ], separator="；", ignore_nulls=True)),
+        gap_amount=pl.when(ht_near).then(hte_gap["gap_amount"]), gap_staff=pl.when(ht_near).then(hte_gap["gap_staff"]),
+        gap_points=pl.when(ht_near).then(hte_gap["gap_points"]), near=ht_near,
         benefit=pl.when(pl.col("hte_tax_eligible")).then(pl.col("hte_tax_benefit_fen") // 100),
-        holds_pkg=_claims("claims_hte_rate", pl.when(pl.col("hte_tax_eligible")).then(pl.col("hte_tax_benefit_fen"))),
+        holds_pkg=pl.when(ht_near).then(pl.lit(False)).otherwise(
+            _claims("claims_hte_rate", pl.when(pl.col("hte_tax_eligible")).then(pl.col("hte_tax_benefit_fen")))),
     )
     return [rd, vat, ht]
 

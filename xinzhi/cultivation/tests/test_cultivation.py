@@ -38,6 +38,34 @@ def test_columnar_flatten_matches_bulk_flatten():
         assert same.fill_null(False).all(), c
 
 
+def test_tax_incentives_near_eligible_follow_their_closable_gap():
+    """The pool holds tax incentives too: the VAT 5% deduction when only the manufacturing share fails, the
+    HTE 15% rate when the enterprise is near-eligible for HTE (with the HTE gap); never the super deduction."""
+    from xinzhi.cultivation.programs import AM_CONDITIONS, long_results, screen_all
+
+    ds = random_packages(600)
+    frame = frame_from_json([json.dumps(d, default=str) for d in ds]).with_columns(
+        enterprise_id=pl.int_range(1, len(ds) + 1))
+    screened = screen_all(frame, 2025)
+    long = long_results(screened)
+    by = {prog: long.filter(pl.col("program") == prog).sort("enterprise_id") for prog in
+          ("hte", "vat_additional_deduction", "hte_income_tax", "rd_super_deduction")}
+    vat, ht, hte = by["vat_additional_deduction"], by["hte_income_tax"], by["hte"]
+    wide = screened.with_columns(enterprise_id=pl.int_range(1, len(ds) + 1)).sort("enterprise_id")
+    others_ok = pl.all_horizontal([pl.col(c).fill_null(True) for c in AM_CONDITIONS if c != "am_share"])
+    expected_vat = wide.select(~pl.col("vat_eligible") & others_ok & (pl.col("vat_share_gap_fen") > 0))
+    assert vat["near"].to_list() == expected_vat.to_series().fill_null(False).to_list()
+    assert vat["near"].sum() > 0
+    near_vat = vat.filter("near")
+    assert near_vat["gap_amount"].min() > 0 and not near_vat["holds_pkg"].any()
+    expected_ht = (~wide["hte_tax_eligible"] & hte["near"]).to_list()
+    assert ht["near"].to_list() == expected_ht and ht["near"].sum() > 0
+    near_ht = ht.filter("near")
+    assert near_ht["gap_amount"].to_list() == hte.filter(pl.Series(expected_ht))["gap_amount"].to_list()
+    assert all("高企认定：" in t for t in near_ht.filter(pl.col("gap_amount").is_not_null())["gap_text"])
+    assert not by["rd_super_deduction"]["near"].any()
+
+
 def _firms(n: int, counties: list[str], seed: int = 3) -> pl.DataFrame:
     rng = np.random.default_rng(seed)
     rev = np.exp(rng.normal(np.log(8e7), 1, n)).astype(np.int64)
