@@ -3,8 +3,8 @@
 One row per enterprise (``frame_from_packages``), every rule an expression over the columns, so
 the whole register is screened in one pass. The expressions implement the same rules, with the
 same parameters and the same exact integer arithmetic (money in fen, ratios compared by
-cross-multiplication in Int128) as the scalar engine in :mod:`xinzhi.policy.rules`; a test checks
-that both agree row by row.
+cross-multiplication in Int128, or Int64 where a bound check shows it cannot overflow) as the scalar
+engine in :mod:`xinzhi.policy.rules`; a test checks that both agree row by row.
 
 ``what_if`` changes parameters (an override dict, never the files) and counts who becomes or stops
 being eligible.
@@ -12,6 +12,8 @@ being eligible.
 
 from __future__ import annotations
 
+import threading
+import weakref
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from fractions import Fraction
@@ -179,84 +181,112 @@ def ip_band_expr(class1: pl.Expr, class2: pl.Expr, bands: Sequence[Mapping[str, 
 
 
 def tri_and(conds: Sequence[pl.Expr]) -> pl.Expr:
-    """All met → True; any False → False; otherwise null (undetermined)."""
-    any_false = pl.any_horizontal([c.fill_null(True).not_() for c in conds])
-    any_null = pl.any_horizontal([c.is_null() for c in conds])
-    return pl.when(any_false).then(pl.lit(False)).when(any_null).then(pl.lit(None, dtype=pl.Boolean)) \
-        .otherwise(pl.lit(True))
+    """All met → True; any False → False; otherwise null (undetermined): ``all_horizontal`` is Kleene AND."""
+    return pl.all_horizontal(conds)
 
 
 # --------------------------------------------------------------------------- HTE
+#
+# ``screen_frame`` runs the HTE rules as one lazy query of a few ``with_columns`` stages (see
+# :func:`hte_stages`): each stage reads the package columns and the ``_`` columns of the stages
+# before it, so every intermediate (R&D sums, growth products and grades, point ranges, score
+# totals) is computed once.
+#
+# Integer width. Money is in fen, and a product of two amounts (the growth formula) can exceed
+# Int64, so the growth products are always Int128. Everything else multiplies an amount (or a head
+# count) only by a parameter's numerator or denominator; that is done in Int64 when the frame's
+# magnitudes and the parameters bound every intermediate below ``INT64_LIMIT``
+# (:func:`_int64_bounds`, checked on every call), else in Int128 — the same expressions either way.
+# Points, years and IP counts are small integers (Int64).
+
+#: every intermediate of the Int64 path must stay below this (the bound check uses it)
+INT64_LIMIT = 2**62
+
+#: the columns of the money / head-count arithmetic done in the working width (Int64 or Int128)
+WIDE_COLUMNS = ("rd_personnel", "rd_direct", "rd_depr", "rd_amort", "rd_design", "rd_equip", "rd_other",
+                "rd_ent_dom", "rd_ent_abr", "rd_in_china", "rd_p1", "rd_p2", "sales", "sales_p1", "sales_p2",
+                "total_revenue", "high_tech_revenue", "staff_total", "st_staff", "class1", "class2", "class2_used")
+
+_RD_ITEMS = ("rd_personnel", "rd_direct", "rd_depr", "rd_amort", "rd_design", "rd_equip")
 
 
-def hte_rd_now(v: ParameterView) -> pl.Expr:
-    """R&D expense, HTE scope (see :func:`xinzhi.policy.rules.hte.rd_total`)."""
-    base = sum((col(c) for c in ("rd_personnel", "rd_direct", "rd_depr", "rd_amort", "rd_design", "rd_equip")),
-               lit(0))
-    base = base + scale_floor(col("rd_ent_dom") + col("rd_ent_abr"), v.fraction("hte.rd_entrusted_counted_share"))
+def hte_rd_now(v: ParameterView, dtype: pl.DataType = I128) -> pl.Expr:
+    """R&D expense, HTE scope (see :func:`xinzhi.policy.rules.hte.rd_total`), in ``dtype``."""
+    def c(name: str) -> pl.Expr:
+        return pl.col(name).cast(dtype)
+
+    def k(value: int) -> pl.Expr:
+        return pl.lit(value, dtype=dtype)
+
+    base = c(_RD_ITEMS[0])
+    for name in _RD_ITEMS[1:]:
+        base = base + c(name)
+    counted = v.fraction("hte.rd_entrusted_counted_share")
+    base = base + (c("rd_ent_dom") + c("rd_ent_abr")) * k(counted.numerator) // k(counted.denominator)
     share = v.fraction("hte.rd_other_max_share")
-    cap = scale_floor(base, share / (1 - share))
-    return base + pl.min_horizontal(col("rd_other"), cap)
+    cap = share / (1 - share)
+    return base + pl.min_horizontal(c("rd_other"), base * k(cap.numerator) // k(cap.denominator))
 
 
 def _years_missing(v: ParameterView) -> pl.Expr:
-    operated = col("year") - pl.col("registration_date").dt.year().cast(I128) + lit(1)
-    expected = pl.max_horizontal(lit(1), pl.min_horizontal(lit(v("hte.rd_years")), operated))
-    have = lit(1) + col("sales_p1").is_not_null().cast(I128) + col("sales_p2").is_not_null().cast(I128)
-    return pl.max_horizontal(lit(0), expected - have)
+    """Prior years missing for the 3-year rules (hte.years_missing), Int64."""
+    operated = pl.col("year").cast(pl.Int64) - pl.col("registration_date").dt.year().cast(pl.Int64) + 1
+    expected = pl.max_horizontal(_i64(1), pl.min_horizontal(_i64(v("hte.rd_years")), operated))
+    have = 1 + pl.col("sales_p1").is_not_null().cast(pl.Int64) + pl.col("sales_p2").is_not_null().cast(pl.Int64)
+    return pl.max_horizontal(_i64(0), expected - have)
 
 
 GROWTH_OK, GROWTH_ZERO, GROWTH_UNDETERMINED = 0, 1, 2  # status of a growth rate (hte.Growth.status)
 
+#: (score item, two years before, one year before, this year) of the two growth indicators
+GROWTH_ITEMS = (("growth_net_assets", "na_p2", "na_p1", "net_assets"), ("growth_sales", "sales_p2", "sales_p1", "sales"))
 
-def _growth_tests(prefix_p2: str, prefix_p1: str, now: str, bands: Sequence[Mapping[str, Any]]) -> dict[str, pl.Expr]:
-    """Grade of a growth rate (hte.growth_rate) as expressions: status and band index."""
-    a, b = col(prefix_p2), col(prefix_p1)
-    three = a.is_not_null() & b.is_not_null() & (a != lit(0))
-    # two values (x, y): either (b, c) when the first of three is 0 or missing, or the actual period
+
+def _growth_products(p2: str, p1: str, now: str) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
+    """(growth rate + 1) as n / d (Int128, d > 0 when the status is ok) and the status (hte.growth_rate).
+
+    3 years ½(b/a + c/b) ⇒ n = b² + ca, d = 2ab; 2 years c/x ⇒ n = c, d = x (x the earlier year).
+    """
+    a, b = pl.col(p2), pl.col(p1)  # the status compares with 0: the columns' own type
+    three = a.is_not_null() & b.is_not_null() & (a != 0)
     x = pl.when(b.is_not_null()).then(b).otherwise(a)
-    two = ~three & (x.is_not_null())
-    undetermined = (three & ((a < lit(0)) | (b < lit(0)))) | (two & (x < lit(0)))
-    zero = (~three & ~two) | (three & (b == lit(0))) | (two & (x == lit(0)))
-
-    # the growth rate compared with t = p/q without division, as (rate + 1) = n / d with d > 0:
-    # 3 years ½(b/a + c/b) ⇒ n = b² + ca, d = 2ab; 2 years c/x ⇒ n = c, d = x; rate ≥ t ⇔ q·n ≥ (q + p)·d
-    n, d = pl.col(f"_{now}_g_n"), pl.col(f"_{now}_g_d")
-
-    def reaches(t: Fraction, strict: bool) -> pl.Expr:
-        p, q = t.numerator, t.denominator
-        lhs, rhs = lit(q) * n, lit(q + p) * d
-        return lhs > rhs if strict else lhs >= rhs
-
-    tests = []
-    for i, band in enumerate(bands):
-        if "min" in band:
-            tests.append((reaches(Fraction(band["min"]), False), i))
-        elif "above" in band:
-            tests.append((reaches(Fraction(band["above"]), True), i))
-    index = band_expr(tests, len(bands) - 1)
+    two = ~three & x.is_not_null()
+    undetermined = (three & ((a < 0) | (b < 0))) | (two & (x < 0))
+    zero = (~three & ~two) | (three & (b == 0)) | (two & (x == 0))
+    a, b, c = a.cast(I128), b.cast(I128), pl.col(now).cast(I128)
+    n = pl.when(three).then(b * b + c * a).otherwise(c)
+    d = pl.when(three).then(lit(2) * a * b).otherwise(pl.when(b.is_not_null()).then(b).otherwise(a))
     status = pl.when(undetermined).then(pl.lit(GROWTH_UNDETERMINED)).when(zero).then(pl.lit(GROWTH_ZERO)) \
         .otherwise(pl.lit(GROWTH_OK))
-    return {"index": index, "status": status}
+    return n, d, status
 
 
-def _pick(lo: pl.Expr, hi: pl.Expr, expert: str) -> dict[str, pl.Expr]:
-    """(points, best possible, missing) as in hte._pick — small integers, Int64; ``lo``/``hi`` are
-    plain columns or literals (see :func:`hte_score_bounds`)."""
-    e = pl.col(f"expert_{expert}").cast(pl.Int64)
-    fixed = lo == hi
-    points = pl.when(fixed | e.is_null()).then(lo).otherwise(pl.max_horizontal(pl.min_horizontal(e, hi), lo))
-    missing = ~fixed & e.is_null()
-    return {"p": points, "b": pl.when(missing).then(hi).otherwise(points), "m": missing}
+def _growth_index(key: str, bands: Sequence[Mapping[str, Any]]) -> pl.Expr:
+    """Index into ``bands`` + one extra entry (the undetermined range 0 – top maximum): the growth grade.
+
+    rate ≥ t = p/q ⇔ q·n ≥ (q + p)·d (``above``: >), on the ``_<key>_n/_d`` products.
+    """
+    n, d = pl.col(f"_{key}_n"), pl.col(f"_{key}_d")
+    tests = []
+    for i, band in enumerate(bands):
+        for bound, strict in (("min", False), ("above", True)):
+            if bound in band:
+                t = Fraction(band[bound])
+                lhs, rhs = lit(t.denominator) * n, lit(t.denominator + t.numerator) * d
+                tests.append((lhs > rhs if strict else lhs >= rhs, i))
+                break
+    status = pl.col(f"_{key}_status")
+    return pl.when(pl.col("_years_missing") | (status == GROWTH_UNDETERMINED)).then(pl.lit(len(bands))) \
+        .when(status == GROWTH_ZERO).then(pl.lit(len(bands) - 1)).otherwise(band_expr(tests, len(bands) - 1))
 
 
 def _i64(value: int) -> pl.Expr:
     return pl.lit(value, dtype=pl.Int64)
 
 
-def _band_lookup(index: pl.Expr, bands: Sequence[Mapping[str, Any]], key: str) -> pl.Expr:
-    """``bands[index][key]`` (index an integer expression): a gather from a literal, not a when-chain."""
-    return pl.lit(pl.Series([b[key] for b in bands], dtype=pl.Int64)).gather(index)
+def _band_lookup(index: pl.Expr, bands: Sequence[Mapping[str, Any]], key: str, *extra: int) -> pl.Expr:
+    """``(bands[i][key] for i) + extra`` at ``index``: a gather from a literal, not a when-chain."""
+    return pl.lit(pl.Series([*(b[key] for b in bands), *extra], dtype=pl.Int64)).gather(index)
 
 
 def _ip_band_index(class1: pl.Expr, class2: pl.Expr, bands: Sequence[Mapping[str, Any]]) -> pl.Expr:
@@ -269,152 +299,235 @@ def _ip_band_index(class1: pl.Expr, class2: pl.Expr, bands: Sequence[Mapping[str
     return band_expr(tests, len(bands) - 1)
 
 
+SCORE_ITEM_KEYS = ("ip_advancement", "ip_core_support", "ip_quantity", "ip_acquisition", "ip_standards_bonus",
+                   "conversion", "rd_org_rules", "rd_institution", "rd_conversion_rules", "rd_talent",
+                   "growth_net_assets", "growth_sales")
+
 #: score items whose grade (hence the range of points) is computed from the package
 GRADED_ITEMS = ("ip_quantity", "ip_acquisition", "ip_standards_bonus", "conversion", "growth_net_assets",
                 "growth_sales")
 
 
-def hte_score_bounds(v: ParameterView) -> dict[str, pl.Expr]:
-    """Stage 1 of the score: the computed grade of each graded item as its point range (``_lo_k``/``_hi_k``)."""
-    class2_all = pl.col("class2").cast(pl.Int64)
-    used = pl.min_horizontal(pl.col("class2_used").cast(pl.Int64), class2_all)
-    class1, class2 = pl.col("class1").cast(pl.Int64), class2_all - used
-    own = (pl.col("class1_own").cast(pl.Int64) + pl.max_horizontal(_i64(0), pl.col("class2_own").cast(pl.Int64) - used)) > 0
-    qb = v("hte.score.ip_quantity_bands")
-    q_index = _ip_band_index(class1, class2, qb)
-    ab = {b["own"]: b for b in v("hte.score.ip_acquisition_bands")}
-    has_ip = (class1 + class2) > 0
-    part = pl.col("participated_standard")
-    cb = v("hte.score.conversion_bands")
-    # annual average = sum / years ≥ min ⇔ sum × q ≥ years × p; no year reported → average 0
-    conv_sum, conv_n = pl.col("conv_sum").cast(pl.Int64), pl.col("conv_n").cast(pl.Int64)
-    conv_tests = [((conv_n > 0) & (conv_sum * Fraction(b["min"]).denominator >= conv_n * Fraction(b["min"]).numerator), i)
-                  for i, b in enumerate(cb) if "min" in b]
-    c_index = band_expr(conv_tests, len(cb) - 1)
-    out = {
-        "_lo_ip_quantity": _band_lookup(q_index, qb, "points_min"),
-        "_hi_ip_quantity": _band_lookup(q_index, qb, "points_max"),
-        "_lo_ip_acquisition": pl.when(~has_ip).then(_i64(0)).when(own).then(_i64(ab[True]["points_min"]))
-        .otherwise(_i64(ab[False]["points_min"])),
-        "_hi_ip_acquisition": pl.when(~has_ip).then(_i64(0)).when(own).then(_i64(ab[True]["points_max"]))
-        .otherwise(_i64(ab[False]["points_max"])),
-        "_lo_ip_standards_bonus": part.cast(pl.Int64),
-        "_hi_ip_standards_bonus": part.cast(pl.Int64) * v("hte.score.ip_standards_bonus_max"),
-        "_lo_conversion": _band_lookup(c_index, cb, "points_min"),
-        "_hi_conversion": _band_lookup(c_index, cb, "points_max"),
-    }
-    gb = v("hte.score.growth_bands")
-    missing_years = pl.col("_years_missing") > 0
-    for key in ("growth_net_assets", "growth_sales"):
-        status, g_index = pl.col(f"_{key}_status"), pl.col(f"_{key}_index")
-        undetermined = missing_years | (status == GROWTH_UNDETERMINED)
-        index = pl.when(status == GROWTH_ZERO).then(pl.lit(len(gb) - 1)).otherwise(g_index)
-        out[f"_lo_{key}"] = pl.when(undetermined).then(_i64(0)).otherwise(_band_lookup(index, gb, "points_min"))
-        out[f"_hi_{key}"] = pl.when(undetermined).then(_i64(gb[0]["points_max"])).otherwise(
-            _band_lookup(index, gb, "points_max"))
-    return out
+def _expert(key: str) -> pl.Expr:
+    return pl.col(f"expert_{key}").cast(pl.Int64)
 
 
-def hte_score_item_exprs(v: ParameterView) -> dict[str, pl.Expr]:
-    """Stage 2: every sub-item of the innovation-capability score as three columns (``_si_<key>_p/_b/_m``).
+def _pick_fixed_range(key: str, lo: int, hi: int) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
+    """(points, best possible, missing) of an item whose range is a parameter (as hte._pick): the expert's
+    points clamped to [lo, hi], a missing score at lo (points) / hi (best)."""
+    e = _expert(key)
+    if lo >= hi:  # one value (a degenerate range lo > hi keeps lo, as max(min(e, hi), lo))
+        return _i64(lo), pl.when(e.is_null()).then(_i64(hi)).otherwise(_i64(lo)), \
+            (e.is_null() if lo != hi else pl.lit(False))
+    clamped = e.clip(lo, hi)
+    return clamped.fill_null(lo), clamped.fill_null(hi), e.is_null()
 
-    Materialised once, so the totals, the pass test and the eligibility read columns instead of
-    re-evaluating the item expressions (integer points: Int64 is exact; money stays Int128 elsewhere).
+
+def _pick_graded(key: str) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
+    """(points, best possible, missing) of a graded item, its range in the ``_lo_<key>``/``_hi_<key>`` columns."""
+    e, lo, hi = _expert(key), pl.col(f"_lo_{key}"), pl.col(f"_hi_{key}")
+    clamped = pl.max_horizontal(pl.min_horizontal(e, hi), lo)
+    return (pl.when(e.is_null()).then(lo).otherwise(clamped), pl.when(e.is_null()).then(hi).otherwise(clamped),
+            e.is_null() & (lo != hi))
+
+
+def hte_stages(v: ParameterView, wide: bool = True, tech_sme: bool = False) -> list[dict[str, pl.Expr]]:
+    """The HTE columns (and the tech-SME ones with ``tech_sme``) as ``with_columns`` stages.
+
+    ``wide``: money and head-count arithmetic in Int128 (else Int64: only when :func:`_int64_bounds`
+    allows it). Columns starting with ``_`` are intermediates.
     """
-    mgmt = v("hte.score.rd_management_max")
-    zero = _i64(0)
-    items = {
-        "ip_advancement": _pick(zero, _i64(v("hte.score.ip_advancement_max")), "ip_advancement"),
-        "ip_core_support": _pick(zero, _i64(v("hte.score.ip_core_support_max")), "ip_core_support"),
-        "rd_org_rules": _pick(zero, _i64(mgmt["org_rules"]), "rd_org_rules"),
-        "rd_institution": _pick(zero, _i64(mgmt["institution"]), "rd_institution"),
-        "rd_conversion_rules": _pick(zero, _i64(mgmt["conversion_rules"]), "rd_conversion_rules"),
-        "rd_talent": _pick(zero, _i64(mgmt["talent"]), "rd_talent"),
-        **{k: _pick(pl.col(f"_lo_{k}"), pl.col(f"_hi_{k}"), k) for k in GRADED_ITEMS},
-    }
-    return {f"_si_{k}_{part}": e for k, parts in items.items() for part, e in parts.items()}
+    W = I128 if wide else pl.Int64
 
+    def w(name: str) -> pl.Expr:
+        return pl.col(name).cast(W)
 
-SCORE_ITEM_KEYS = ("ip_advancement", "ip_core_support", "ip_quantity", "ip_acquisition", "ip_standards_bonus",
-                   "conversion", "rd_org_rules", "rd_institution", "rd_conversion_rules", "rd_talent",
-                   "growth_net_assets", "growth_sales")
+    def k(value: int) -> pl.Expr:
+        return pl.lit(value, dtype=W)
 
+    def w_or_0(name: str) -> pl.Expr:
+        return w(name).fill_null(k(0))
 
-def hte_score_exprs(v: ParameterView) -> dict[str, pl.Expr]:
-    """Totals of the score from the item columns of :func:`hte_score_item_exprs`."""
-    ip_keys = hte_rules.IP_KEYS
-    rest = [k for k in SCORE_ITEM_KEYS if k not in ip_keys]
-    cap = _i64(v("hte.score.ip_cap"))
+    def reaches(num: pl.Expr, den: pl.Expr, t: Fraction) -> pl.Expr:  # num / den ≥ t, exact; False if den ≤ 0
+        return (den > k(0)) & (num * k(t.denominator) >= den * k(t.numerator))
 
-    def total(part: str) -> pl.Expr:
-        return (pl.min_horizontal(cap, pl.sum_horizontal([pl.col(f"_si_{k}_{part}") for k in ip_keys]))
-                + pl.sum_horizontal([pl.col(f"_si_{k}_{part}") for k in rest]))
+    def up(expr: pl.Expr, den: int) -> pl.Expr:  # ceil(expr / den)
+        return (expr + k(den - 1)) // k(den)
 
-    points, best = total("p"), total("b")
-    complete = ~pl.any_horizontal([pl.col(f"_si_{k}_m") for k in SCORE_ITEM_KEYS])
-    need = v("hte.score.pass_min")
-    met = pl.when(points >= need).then(pl.lit(True)).when(complete | (best < need)).then(pl.lit(False)) \
-        .otherwise(pl.lit(None, dtype=pl.Boolean))
-    return {"hte_score": points, "hte_score_max": best, "_hte_score_complete": complete, "hte_innovation_score": met,
-            "hte_score_gap": pl.max_horizontal(_i64(0), _i64(need) - points)}
-
-
-def hte_rd_ratio_inputs(v: ParameterView) -> dict[str, pl.Expr]:
-    """3-year R&D and sales sums and the ratio of the sales tier (numerator/denominator), as columns."""
-    tiers = v("hte.rd_ratio_scale")
-    tests = [(col("sales") <= lit(t["sales_up_to"] * 100), i) for i, t in enumerate(tiers) if "sales_up_to" in t]
-    tier = band_expr(tests, len(tiers) - 1)
-    ratios = [Fraction(t["min_ratio"]) for t in tiers]
-    return {"_rd_sum": col("_rd_now") + zero_if_null("rd_p1") + zero_if_null("rd_p2"),
-            "_sales_sum": col("sales") + zero_if_null("sales_p1") + zero_if_null("sales_p2"),
-            "_tier_num": pl.lit(pl.Series([r.numerator for r in ratios], dtype=pl.Int64)).gather(tier),
-            "_tier_den": pl.lit(pl.Series([r.denominator for r in ratios], dtype=pl.Int64)).gather(tier)}
-
-
-def hte_exprs(v: ParameterView) -> dict[str, pl.Expr]:
-    """All HTE columns: each condition, eligibility (null = undetermined), score and gaps."""
-    rd_now = col("_rd_now")
-    rd_sum, sales_sum, num, den = col("_rd_sum"), col("_sales_sum"), col("_tier_num"), col("_tier_den")
-    # R&D ratio of the sales tier: rd_sum / sales_sum ≥ num / den, exact (cross-multiplied)
-    rd_met = pl.when(col("_years_missing") > lit(0)).then(pl.lit(None, dtype=pl.Boolean)).otherwise(
-        (sales_sum > lit(0)) & (rd_sum * den >= sales_sum * num))
-    rd_gap = pl.max_horizontal(lit(0), ceil_div_expr(num * sales_sum - den * rd_sum, den))
+    # stage 1: from the package columns only
+    used = pl.min_horizontal(w("class2_used"), w("class2"))
     share = v.fraction("hte.st_staff_min_share")
-    st_met = at_least(col("st_staff"), col("staff_total"), share)
-    st_gap = pl.when(st_met).then(lit(0)).otherwise(pl.max_horizontal(lit(0), ceil_div(
-        lit(share.numerator) * col("staff_total") - lit(share.denominator) * col("st_staff"),
-        share.denominator - share.numerator)))
-    abroad = scale_floor(col("rd_ent_abr"), v.fraction("hte.rd_entrusted_counted_share"))
-    domestic = pl.when(col("rd_in_china").is_not_null()).then(pl.min_horizontal(col("rd_in_china"), rd_now)) \
-        .otherwise(rd_now - abroad)
-    used = pl.min_horizontal(col("class2_used"), col("class2"))
-    registered_from = pl.col("registration_date").dt.offset_by(f"{v('hte.registration_min_years')}y")
-    window_start = pl.col("assessment_date").dt.offset_by(f"-{v('hte.incident_lookback_years')}y")
+    st_met = reaches(w("st_staff"), w("staff_total"), share)
     fields = v("hte.key_fields")
-    conds = {
-        "hte_registration": pl.col("assessment_date") >= registered_from,
-        "hte_ip": (col("class1") + col("class2") - used) >= lit(v("hte.ip_min_count")),
+    first: dict[str, pl.Expr] = {
+        "_rd_now": hte_rd_now(v, W), "_years_missing": _years_missing(v) > 0,
+        "hte_registration": pl.col("assessment_date")
+        >= pl.col("registration_date").dt.offset_by(f"{v('hte.registration_min_years')}y"),
+        "hte_ip": (w("class1") + w("class2") - used) >= k(v("hte.ip_min_count")),
         "hte_field_ok": pl.when(pl.col("hte_field").is_null()).then(pl.lit(None, dtype=pl.Boolean))
         .otherwise(pl.col("hte_field").is_in(fields)),
         "hte_st_staff": st_met,
-        "hte_rd_ratio": rd_met,
-        "hte_rd_domestic": at_least(domestic, rd_now, v.fraction("hte.rd_domestic_min_share")),
-        "hte_high_tech_revenue": at_least(col("high_tech_revenue"), col("total_revenue"),
-                                          v.fraction("hte.high_tech_revenue_min_share")),
+        "hte_high_tech_revenue": reaches(w("high_tech_revenue"), w("total_revenue"),
+                                         v.fraction("hte.high_tech_revenue_min_share")),
+        "hte_no_incidents": ~(pl.col("last_hte_incident").is_not_null() & (
+            pl.col("last_hte_incident")
+            > pl.col("assessment_date").dt.offset_by(f"-{v('hte.incident_lookback_years')}y"))),
+        "hte_st_staff_gap": pl.when(st_met).then(k(0)).otherwise(pl.max_horizontal(k(0), up(
+            k(share.numerator) * w("staff_total") - k(share.denominator) * w("st_staff"),
+            share.denominator - share.numerator))).cast(pl.Int64),
+        "_sales_sum": w("sales") + w_or_0("sales_p1") + w_or_0("sales_p2"),
     }
-    conds["hte_no_incidents"] = ~(pl.col("last_hte_incident").is_not_null()
-                                  & (pl.col("last_hte_incident") > window_start))
-    return {**conds, "hte_rd_gap_fen": pl.when(rd_met.fill_null(True)).then(lit(0)).otherwise(rd_gap),
-            "hte_st_staff_gap": st_gap}
+    # the R&D ratio of the sales tier (numerator / denominator)
+    tiers = v("hte.rd_ratio_scale")
+    tier = band_expr([(w("sales") <= k(t["sales_up_to"] * 100), i) for i, t in enumerate(tiers) if "sales_up_to" in t],
+                     len(tiers) - 1)
+    ratios = [Fraction(t["min_ratio"]) for t in tiers]
+    first["_tier_num"] = pl.lit(pl.Series([r.numerator for r in ratios], dtype=pl.Int64)).gather(tier).cast(W)
+    first["_tier_den"] = pl.lit(pl.Series([r.denominator for r in ratios], dtype=pl.Int64)).gather(tier).cast(W)
+    # the grades of the score items computed from the package (band indexes; points looked up in stage 2)
+    class2_all = pl.col("class2").cast(pl.Int64)
+    used64 = pl.min_horizontal(pl.col("class2_used").cast(pl.Int64), class2_all)
+    class1, class2 = pl.col("class1").cast(pl.Int64), class2_all - used64
+    own = (pl.col("class1_own").cast(pl.Int64) + pl.max_horizontal(_i64(0), pl.col("class2_own").cast(pl.Int64) - used64)) > 0
+    first["_ip_quantity_i"] = _ip_band_index(class1, class2, v("hte.score.ip_quantity_bands"))
+    by_own = {b["own"]: b for b in v("hte.score.ip_acquisition_bands")}
+    ab = [by_own[True], by_own[False]]  # index 0 own-developed, 1 acquired only, 2 no IP (0 points)
+    first["_ip_acquisition_i"] = pl.when((class1 + class2) <= 0).then(pl.lit(2)).when(own).then(pl.lit(0)) \
+        .otherwise(pl.lit(1))
+    cb = v("hte.score.conversion_bands")
+    # annual average = sum / years ≥ min ⇔ sum × q ≥ years × p; no year reported → average 0
+    conv_sum, conv_n = pl.col("conv_sum").cast(pl.Int64), pl.col("conv_n").cast(pl.Int64)
+    first["_conversion_i"] = band_expr(
+        [((conv_n > 0) & (conv_sum * Fraction(b["min"]).denominator >= conv_n * Fraction(b["min"]).numerator), i)
+         for i, b in enumerate(cb) if "min" in b], len(cb) - 1)
+    for key, p2, p1, now in GROWTH_ITEMS:
+        first[f"_{key}_n"], first[f"_{key}_d"], first[f"_{key}_status"] = _growth_products(p2, p1, now)
+    # the items whose range is a parameter (expert points only), summed: IP part / the rest
+    mgmt = v("hte.score.rd_management_max")
+    fixed = {"ip_advancement": v("hte.score.ip_advancement_max"), "ip_core_support": v("hte.score.ip_core_support_max"),
+             "rd_org_rules": mgmt["org_rules"], "rd_institution": mgmt["institution"],
+             "rd_conversion_rules": mgmt["conversion_rules"], "rd_talent": mgmt["talent"]}
+    picks = {key: _pick_fixed_range(key, 0, hi) for key, hi in fixed.items()}
+    for part, keys in (("ip", [k_ for k_ in fixed if k_ in hte_rules.IP_KEYS]),
+                       ("rest", [k_ for k_ in fixed if k_ not in hte_rules.IP_KEYS])):
+        first[f"_fixed_{part}_p"] = pl.sum_horizontal([picks[k_][0] for k_ in keys])
+        first[f"_fixed_{part}_b"] = pl.sum_horizontal([picks[k_][1] for k_ in keys])
+    first["_fixed_m"] = pl.any_horizontal([m for _, _, m in picks.values()])
+    if tech_sme:
+        first["_sme_rd"] = sme_rd(v)
+
+    # stage 2: R&D sums, growth grades, point ranges of the graded items
+    qb, gb = v("hte.score.ip_quantity_bands"), v("hte.score.growth_bands")
+    rd_now, counted = pl.col("_rd_now"), v.fraction("hte.rd_entrusted_counted_share")
+    # R&D inside China: as reported (at most the total), else the total minus the counted abroad part
+    domestic = pl.when(pl.col("rd_in_china").is_not_null()).then(pl.min_horizontal(w("rd_in_china"), rd_now)) \
+        .otherwise(rd_now - w("rd_ent_abr") * k(counted.numerator) // k(counted.denominator))
+    second = {
+        "_rd_sum": rd_now + w_or_0("rd_p1") + w_or_0("rd_p2"),
+        "hte_rd_domestic": reaches(domestic, rd_now, v.fraction("hte.rd_domestic_min_share")),
+        "_lo_ip_quantity": _band_lookup(pl.col("_ip_quantity_i"), qb, "points_min"),
+        "_hi_ip_quantity": _band_lookup(pl.col("_ip_quantity_i"), qb, "points_max"),
+        "_lo_ip_acquisition": _band_lookup(pl.col("_ip_acquisition_i"), ab, "points_min", 0),
+        "_hi_ip_acquisition": _band_lookup(pl.col("_ip_acquisition_i"), ab, "points_max", 0),
+        "_lo_ip_standards_bonus": pl.col("participated_standard").cast(pl.Int64),
+        "_hi_ip_standards_bonus": pl.col("participated_standard").cast(pl.Int64) * v("hte.score.ip_standards_bonus_max"),
+        "_lo_conversion": _band_lookup(pl.col("_conversion_i"), cb, "points_min"),
+        "_hi_conversion": _band_lookup(pl.col("_conversion_i"), cb, "points_max"),
+        **{f"_{key}_i": _growth_index(key, gb) for key, *_ in GROWTH_ITEMS},
+    }
+
+    # stage 3: the R&D ratio (3 years), growth point ranges
+    rd_sum, sales_sum, num, den = pl.col("_rd_sum"), pl.col("_sales_sum"), pl.col("_tier_num"), pl.col("_tier_den")
+    third = {
+        "hte_rd_ratio": pl.when(pl.col("_years_missing")).then(pl.lit(None, dtype=pl.Boolean)).otherwise(
+            (sales_sum > k(0)) & (rd_sum * den >= sales_sum * num)),
+        "_rd_gap": pl.max_horizontal(k(0), (num * sales_sum - den * rd_sum + den - k(1)) // den),
+    }
+    for key, *_ in GROWTH_ITEMS:
+        third[f"_lo_{key}"] = _band_lookup(pl.col(f"_{key}_i"), gb, "points_min", 0)
+        third[f"_hi_{key}"] = _band_lookup(pl.col(f"_{key}_i"), gb, "points_max", gb[0]["points_max"])
+
+    # stage 4: score totals (IP part capped)
+    graded = {key: _pick_graded(key) for key in GRADED_ITEMS}
+    cap = _i64(v("hte.score.ip_cap"))
+
+    def total(j: int) -> pl.Expr:
+        part = "pb"[j]
+        ip = pl.sum_horizontal([pl.col(f"_fixed_ip_{part}"), *(graded[k_][j] for k_ in graded if k_ in hte_rules.IP_KEYS)])
+        rest = pl.sum_horizontal([pl.col(f"_fixed_rest_{part}"),
+                                  *(graded[k_][j] for k_ in graded if k_ not in hte_rules.IP_KEYS)])
+        return pl.min_horizontal(cap, ip) + rest
+
+    fourth = {
+        "hte_rd_gap_fen": pl.when(pl.col("hte_rd_ratio").fill_null(True)).then(k(0)).otherwise(pl.col("_rd_gap"))
+        .cast(pl.Int64),
+        "hte_score": total(0), "hte_score_max": total(1),
+        "_hte_score_complete": ~pl.any_horizontal([pl.col("_fixed_m"), *(m for _, _, m in graded.values())]),
+    }
+
+    # stage 5: the pass mark, gaps; stage 6: eligibility
+    need = v("hte.score.pass_min")
+    points, best = pl.col("hte_score"), pl.col("hte_score_max")
+    fifth = {
+        "hte_innovation_score": pl.when(points >= need).then(pl.lit(True))
+        .when(pl.col("_hte_score_complete") | (best < need)).then(pl.lit(False))
+        .otherwise(pl.lit(None, dtype=pl.Boolean)),
+        "hte_score_gap": pl.max_horizontal(_i64(0), _i64(need) - points),
+    }
+    last = {"hte_eligible": tri_and([pl.col(c) for c in HTE_CONDITION_COLUMNS])}
+    if tech_sme:
+        last.update(tech_sme_exprs(v))
+    return [first, second, third, fourth, fifth, last]
 
 
-#: the nine HTE condition columns (the innovation score one comes from :func:`hte_score_exprs`)
+#: the nine HTE condition columns
 HTE_CONDITION_COLUMNS = ("hte_registration", "hte_ip", "hte_field_ok", "hte_st_staff", "hte_rd_ratio",
                          "hte_rd_domestic", "hte_high_tech_revenue", "hte_innovation_score", "hte_no_incidents")
 
+#: the HTE output columns of ``screen_frame``, in order
+HTE_COLUMNS = ("hte_registration", "hte_ip", "hte_field_ok", "hte_st_staff", "hte_rd_ratio", "hte_rd_domestic",
+               "hte_high_tech_revenue", "hte_no_incidents", "hte_rd_gap_fen", "hte_st_staff_gap", "hte_score",
+               "hte_score_max", "hte_innovation_score", "hte_score_gap", "hte_eligible")
 
-def ceil_div_expr(numer: pl.Expr, den: pl.Expr) -> pl.Expr:
-    return (numer + den - lit(1)) // den
+
+def _int64_constants(v: ParameterView) -> dict[str, int]:
+    """The parameters' numerators, denominators and limits that the Int64 path multiplies or compares by."""
+    def nd(name: str) -> tuple[int, int]:
+        f = v.fraction(name)
+        return abs(f.numerator), f.denominator
+
+    ratios = [Fraction(t["min_ratio"]) for t in v("hte.rd_ratio_scale")]
+    share = v.fraction("hte.rd_other_max_share")
+    cap = share / (1 - share)
+    (en, ed), (sn, sd) = nd("hte.rd_entrusted_counted_share"), nd("hte.st_staff_min_share")
+    return {
+        "en": en, "ed": ed, "cn": abs(cap.numerator), "cd": cap.denominator, "sn": sn, "sd": sd,
+        "tn": max(abs(r.numerator) for r in ratios), "td": max(r.denominator for r in ratios),
+        "dn": nd("hte.rd_domestic_min_share")[0], "dd": nd("hte.rd_domestic_min_share")[1],
+        "hn": nd("hte.high_tech_revenue_min_share")[0], "hd": nd("hte.high_tech_revenue_min_share")[1],
+        "limits": max([abs(t["sales_up_to"] * 100) for t in v("hte.rd_ratio_scale") if "sales_up_to" in t]
+                      + [abs(v("hte.ip_min_count"))]),
+    }
+
+
+def _int64_bounds(c: Mapping[str, int], m: int) -> int:
+    """An upper bound of |every intermediate| of the Int64 path when |each WIDE_COLUMNS value| ≤ m."""
+    entrusted = 2 * m * c["en"]                      # (dom + abr) × n
+    base = 6 * m + entrusted // c["ed"] + 1          # items + floor(entrusted / d)
+    cap = base * c["cn"]                             # base × n (the other-expenses cap)
+    rd_now = base + max(m, cap // c["cd"] + 1)
+    rd_sum, sales_sum = rd_now + 2 * m, 3 * m
+    abroad = m * c["en"]
+    domestic = rd_now + abroad // c["ed"] + 1
+    sd_minus_sn = abs(c["sd"] - c["sn"])
+    return max(
+        entrusted, cap, rd_sum, abroad,
+        rd_sum * c["td"] + sales_sum * c["tn"] + c["td"],                   # the R&D ratio and its gap
+        m * (c["sn"] + c["sd"]) + sd_minus_sn,                              # S&T staff share and gap
+        (domestic + rd_now) * max(c["dn"], c["dd"]),                        # domestic share
+        m * max(c["hn"], c["hd"]),                                          # high-tech revenue share
+        3 * m, c["limits"],
+    )
 
 
 # --------------------------------------------------------------------------- tech-SME
@@ -481,53 +594,67 @@ def tech_sme_exprs(v: ParameterView) -> dict[str, pl.Expr]:
 
 # --------------------------------------------------------------------------- entry points
 
+#: built stages per parameter tree (weakly: an overridden what-if tree and its stages go together)
+#: and per (date, programmes, width); a tree's parameters never change (overrides give a new tree)
+_STAGES: weakref.WeakKeyDictionary[ParameterTree, dict[tuple[Any, ...], Any]] = weakref.WeakKeyDictionary()
+_STAGES_LOCK = threading.Lock()
+_STAGES_PER_TREE = 32
+
+#: integer outputs (Int128 inside the plan) returned as Int64
+_INT_OUTPUTS = ("hte_rd_gap_fen", "hte_st_staff_gap", "tech_sme_score", "tech_sme_score_gap", "tech_sme_hires_to_nonzero")
+TECH_SME_COLUMNS = ("tech_sme_basic", "tech_sme_direct", "tech_sme_eligible", "tech_sme_score", "tech_sme_score_gap",
+                    "tech_sme_hires_to_nonzero")
+
+
+def _cached(tree: ParameterTree, key: tuple[Any, ...], build: Any) -> Any:
+    with _STAGES_LOCK:
+        built = _STAGES.setdefault(tree, {})
+        if key in built:
+            return built[key]
+    value = build()
+    with _STAGES_LOCK:
+        if len(built) >= _STAGES_PER_TREE:
+            built.clear()
+        built[key] = value
+    return value
+
+
+def _magnitude(frame: pl.DataFrame) -> int:
+    """max |value| of the WIDE_COLUMNS (0 for an empty frame)."""
+    row = frame.select(pl.col(WIDE_COLUMNS).max().name.suffix("__hi"), pl.col(WIDE_COLUMNS).min().name.suffix("__lo")).row(0)
+    return max((abs(int(x)) for x in row if x is not None), default=0)
+
+
+def _build_stages(view: ParameterView, hte: bool, tech_sme: bool, wide: bool) -> list[dict[str, pl.Expr]]:
+    if hte:
+        return hte_stages(view, wide, tech_sme)
+    return [{"_sme_rd": sme_rd(view)}, tech_sme_exprs(view)] if tech_sme else []
+
 
 def screen_frame(frame: pl.DataFrame, on: date, tree: ParameterTree | None = None,
                  programs: tuple[str, ...] = ("hte", "tech_sme")) -> pl.DataFrame:
-    """Add the HTE and tech-SME columns (or only ``programs``), with the parameters in force on ``on``."""
-    view = (tree or load_parameters()).at(on)
-    first = ({"_rd_now": hte_rd_now(view), "_years_missing": _years_missing(view), **_growth_products(view)}
-             if "hte" in programs else {})
-    if "tech_sme" in programs:
-        first["_sme_rd"] = sme_rd(view)
-    staged = frame.with_columns(**first)
-    exprs: dict[str, pl.Expr] = {}
-    if "hte" in programs:
-        # staged so that each intermediate is computed once: growth grades → score items → totals → conditions
-        staged = staged.with_columns(**_growth_columns(view), **hte_rd_ratio_inputs(view))
-        staged = staged.with_columns(**hte_score_bounds(view), **hte_exprs(view))
-        staged = staged.with_columns(**hte_score_item_exprs(view))
-        staged = staged.with_columns(**hte_score_exprs(view))
-        exprs["hte_eligible"] = tri_and([pl.col(c) for c in HTE_CONDITION_COLUMNS])
-    if "tech_sme" in programs:
-        exprs.update(tech_sme_exprs(view))
-    out = staged.with_columns(**exprs)
-    out = out.drop([c for c in out.columns if c.startswith("_")])
-    ints = [c for c, dt in out.schema.items() if dt == I128]
-    return out.with_columns([pl.col(c).cast(pl.Int64) for c in ints])
+    """Add the HTE and tech-SME columns (or only ``programs``), with the parameters in force on ``on``.
 
-
-def _growth_products(v: ParameterView) -> dict[str, pl.Expr]:
-    """(growth rate + 1) as n / d (Int128) per indicator, computed once (see :func:`_growth_tests`)."""
-    out = {}
-    for p2, p1, now in (("na_p2", "na_p1", "net_assets"), ("sales_p2", "sales_p1", "sales")):
-        a, b, c = col(p2), col(p1), col(now)
-        three = a.is_not_null() & b.is_not_null() & (a != lit(0))
-        x = pl.when(b.is_not_null()).then(b).otherwise(a)
-        out[f"_{now}_g_n"] = pl.when(three).then(b * b + c * a).otherwise(c)
-        out[f"_{now}_g_d"] = pl.when(three).then(lit(2) * a * b).otherwise(x)
-    return out
-
-
-def _growth_columns(v: ParameterView) -> dict[str, pl.Expr]:
-    """Growth grade index and status per indicator, materialised once (keeps the plan small)."""
-    out = {}
-    for key, p2, p1, now in (("growth_net_assets", "na_p2", "na_p1", "net_assets"),
-                             ("growth_sales", "sales_p2", "sales_p1", "sales")):
-        g = _growth_tests(p2, p1, now, v("hte.score.growth_bands"))
-        out[f"_{key}_index"] = g["index"]
-        out[f"_{key}_status"] = g["status"]
-    return out
+    The expressions are built once per (parameter tree, date, programmes, integer width) and kept
+    with the tree; the HTE money arithmetic runs in Int64 when the frame's magnitudes allow it
+    (:func:`_int64_bounds`), else in Int128 — the same results either way.
+    """
+    tree = tree or load_parameters()
+    hte, tech_sme = "hte" in programs, "tech_sme" in programs
+    wide = True
+    if hte:
+        constants = _cached(tree, ("int64", on), lambda: _int64_constants(tree.at(on)))
+        wide = _int64_bounds(constants, _magnitude(frame)) >= INT64_LIMIT
+    stages = _cached(tree, (on, hte, tech_sme, wide), lambda: _build_stages(tree.at(on), hte, tech_sme, wide))
+    plan = frame.lazy()
+    for stage in stages:
+        plan = plan.with_columns(**stage)
+    outputs = [*(HTE_COLUMNS if hte else ()), *(TECH_SME_COLUMNS if tech_sme else ())]
+    # the frame's columns (``_`` ones dropped), then the new ones; integers out as Int64
+    schema = frame.schema
+    to_int64 = {c for c in outputs if c in _INT_OUTPUTS} | {c for c, dt in schema.items() if dt == I128}
+    names = [c for c in schema if not c.startswith("_")] + [c for c in outputs if c not in schema]
+    return plan.select([pl.col(c).cast(pl.Int64) if c in to_int64 else pl.col(c) for c in names]).collect()
 
 
 def what_if(frame: pl.DataFrame, overrides: Mapping[str, Any], on: date,

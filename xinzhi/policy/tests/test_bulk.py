@@ -140,3 +140,68 @@ def test_tax_incentives_bulk_agree_with_scalar_row_by_row(year):
         special = [r for p, r in zip(parsed, rows, strict=True)
                    if (p.tax.ic_enterprise or p.tax.industrial_mother_machine_enterprise) and r["rd_sd_eligible"]]
         assert special
+
+
+# ---------------------------------------------------------------- integer width, cached expressions
+
+
+def test_int64_and_int128_paths_agree(parsed, screened, monkeypatch):
+    """The HTE money arithmetic runs in Int64 when the bound check allows it; forced to Int128, same frame."""
+    from xinzhi.policy import bulk
+
+    frame = frame_from_packages(parsed)
+    view = load_parameters().at(date(2024, 12, 31))
+    assert bulk._int64_bounds(bulk._int64_constants(view), bulk._magnitude(frame)) < bulk.INT64_LIMIT  # Int64 here
+    monkeypatch.setattr(bulk, "INT64_LIMIT", 0)  # every frame "too large": Int128
+    wide = screen_frame(frame, date(2024, 12, 31))
+    assert wide.equals(screened)
+    assert wide.schema == screened.schema
+
+
+def _scaled(data, factor):
+    """A package with every amount × factor (yuan), counts and dates unchanged."""
+    def scale(x):
+        return str(int(x) * factor)
+
+    data = {**data, "revenue": {k: scale(v) for k, v in data["revenue"].items()},
+            "rd_expense": {k: scale(v) for k, v in data["rd_expense"].items()},
+            "net_assets": scale(data["net_assets"]), "total_assets": scale(data["total_assets"]),
+            "prior_years": [{**y, **{k: scale(y[k]) for k in ("sales_revenue", "net_assets", "rd_expense")}}
+                            for y in data["prior_years"]]}
+    return data
+
+
+def test_huge_amounts_use_int128_and_agree_with_scalar(monkeypatch):
+    """Amounts up to ~1.2×10^18 fen (3×10^7 times the generated ones): Int64 would overflow (the 3-year R&D
+    sum × the ratio denominator), so the bound check picks Int128; results agree with the scalar engine."""
+    from xinzhi.policy import bulk
+
+    parsed_big = [parse_package(_scaled(d, 30_000_000)) for d in packages(120, seed=11)]
+    frame = frame_from_packages(parsed_big)
+    on = date(2024, 12, 31)
+    assert bulk._magnitude(frame) > 10**18
+    assert bulk._int64_bounds(bulk._int64_constants(load_parameters().at(on)), bulk._magnitude(frame)) \
+        >= bulk.INT64_LIMIT
+    out = screen_frame(frame, on)
+    rows = out.to_dicts()
+    mismatches = [(p.uscc, key, value, row[key]) for p, row in zip(parsed_big, rows, strict=True)
+                  for key, value in _scalar(p).items() if row[key] != value]
+    assert not mismatches, mismatches[:10]
+    monkeypatch.setattr(bulk, "INT64_LIMIT", 2**200)  # the check bypassed: Int64 wraps, results change
+    assert not screen_frame(frame, on).equals(out)
+
+
+def test_cached_expressions_follow_the_tree(parsed, screened):
+    """Expressions are kept per parameter tree: an overridden tree gets its own, the base tree keeps its."""
+    frame = frame_from_packages(parsed)
+    on = date(2024, 12, 31)
+    tree = load_parameters()
+    looser = screen_frame(frame, on, tree.with_overrides({"hte.st_staff_min_share": Decimal("0.01")}))
+    again = screen_frame(frame, on, tree)
+    assert again.equals(screened)
+    assert looser["hte_st_staff"].sum() > screened["hte_st_staff"].sum()
+    stricter = screen_frame(frame, on, tree.with_overrides({"hte.score.pass_min": 100}))
+    assert stricter["hte_innovation_score"].fill_null(False).sum() == 0
+    assert screen_frame(frame, on, tree).equals(screened)
+    hte_only = screen_frame(frame, on, tree, programs=("hte",))
+    assert hte_only.equals(screened.drop([c for c in screened.columns if c.startswith("tech_sme_")]))
