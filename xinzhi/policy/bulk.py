@@ -6,8 +6,8 @@ same parameters and the same exact integer arithmetic (money in fen, ratios comp
 cross-multiplication in Int128, or Int64 where a bound check shows it cannot overflow) as the scalar
 engine in :mod:`xinzhi.policy.rules`; a test checks that both agree row by row.
 
-``what_if`` changes parameters (an override dict, never the files) and counts who becomes or stops
-being eligible.
+The what-if (parameters changed in memory, never the files) compares two runs of every programme:
+:func:`xinzhi.cultivation.programs.compare`.
 """
 
 from __future__ import annotations
@@ -655,26 +655,6 @@ def screen_frame(frame: pl.DataFrame, on: date, tree: ParameterTree | None = Non
     to_int64 = {c for c in outputs if c in _INT_OUTPUTS} | {c for c, dt in schema.items() if dt == I128}
     names = [c for c in schema if not c.startswith("_")] + [c for c in outputs if c not in schema]
     return plan.select([pl.col(c).cast(pl.Int64) if c in to_int64 else pl.col(c) for c in names]).collect()
-
-
-def what_if(frame: pl.DataFrame, overrides: Mapping[str, Any], on: date,
-            tree: ParameterTree | None = None) -> dict[str, Any]:
-    """Count who becomes / stops being eligible if the parameters change (files untouched)."""
-    base_tree = tree or load_parameters()
-    before = screen_frame(frame, on, base_tree)
-    after = screen_frame(frame, on, base_tree.with_overrides(overrides))
-    out: dict[str, Any] = {"overrides": {k: str(v) for k, v in overrides.items()}, "on": on.isoformat(),
-                           "enterprises": frame.height}
-    for program in ("hte", "tech_sme"):
-        b = before[f"{program}_eligible"].fill_null(False)
-        a = after[f"{program}_eligible"].fill_null(False)
-        out[program] = {
-            "eligible_before": int(b.sum()), "eligible_after": int(a.sum()),
-            "newly_eligible": int((a & ~b).sum()), "no_longer_eligible": int((b & ~a).sum()),
-            "newly_eligible_uscc": frame.filter(a & ~b)["uscc"].to_list(),
-            "no_longer_eligible_uscc": frame.filter(b & ~a)["uscc"].to_list(),
-        }
-    return out
 
 
 # --------------------------------------------------------------------------- tax incentives

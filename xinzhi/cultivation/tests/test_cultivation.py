@@ -66,6 +66,27 @@ def test_tax_incentives_near_eligible_follow_their_closable_gap():
     assert not by["rd_super_deduction"]["near"].any()
 
 
+def test_what_if_compares_every_programme_without_touching_files():
+    """The what-if engine (pure): a looser S&T-staff share only adds HTEs, a stricter tech-SME pass mark
+    only removes tech-SMEs, and every programme is compared with its fiscal cost; the files are unchanged."""
+    from xinzhi.cultivation.programs import PROGRAMS, compare, screen_all
+
+    ds = random_packages(400)
+    frame = frame_from_json([json.dumps(d, default=str) for d in ds]).with_columns(city_code=pl.lit("330100"))
+    tree = load_parameters()
+    before = screen_all(frame, 2024, tree)
+    looser = compare(before, screen_all(frame, 2024, tree.with_overrides({"hte.st_staff_min_share": Decimal("0.05")})))
+    assert set(looser["program"]) == set(PROGRAMS)
+    hte = looser.filter(pl.col("program") == "hte").row(0, named=True)
+    assert hte["newly_eligible"] > 0 and hte["no_longer_eligible"] == 0
+    assert hte["eligible_after"] == hte["eligible_before"] + hte["newly_eligible"]
+    assert hte["cost_change"] > 0
+    stricter = compare(before, screen_all(frame, 2024, tree.with_overrides({"tech_sme.score.pass_min": 90})))
+    sme = stricter.filter(pl.col("program") == "tech_sme").row(0, named=True)
+    assert sme["newly_eligible"] == 0 and sme["no_longer_eligible"] > 0
+    assert load_parameters().at(date(2024, 12, 31))("hte.st_staff_min_share") == Decimal("0.10")
+
+
 def _firms(n: int, counties: list[str], seed: int = 3) -> pl.DataFrame:
     rng = np.random.default_rng(seed)
     rev = np.exp(rng.normal(np.log(8e7), 1, n)).astype(np.int64)

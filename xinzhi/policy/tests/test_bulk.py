@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from xinzhi.policy.bulk import frame_from_packages, screen_frame, what_if
+from xinzhi.policy.bulk import frame_from_packages, screen_frame
 from xinzhi.policy.package import parse_package
 from xinzhi.policy.params import load_parameters
 from xinzhi.policy.rules import hte, tech_sme
@@ -70,16 +70,6 @@ def test_bulk_agrees_with_scalar_row_by_row(parsed, screened):
             if row[key] != value:
                 mismatches.append((p.uscc, key, value, row[key]))
     assert not mismatches, mismatches[:10]
-
-
-def test_what_if_counts_changes_without_touching_files(parsed):
-    frame = frame_from_packages(parsed)
-    result = what_if(frame, {"hte.st_staff_min_share": Decimal("0.05")}, date(2024, 12, 31))
-    assert result["hte"]["newly_eligible"] >= 0 and result["hte"]["no_longer_eligible"] == 0
-    assert result["hte"]["eligible_after"] == result["hte"]["eligible_before"] + result["hte"]["newly_eligible"]
-    stricter = what_if(frame, {"tech_sme.score.pass_min": 90}, date(2024, 12, 31))
-    assert stricter["tech_sme"]["newly_eligible"] == 0 and stricter["tech_sme"]["no_longer_eligible"] > 0
-    assert load_parameters().at(date(2024, 12, 31))("hte.st_staff_min_share") == Decimal("0.10")
 
 
 # ---------------------------------------------------------------- tax incentives, columnar vs scalar
