@@ -11,3 +11,25 @@ pytest_plugins = ["xinzhi.web.tests.browser_fixtures"]
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         call_command("load_reference", verbosity=0)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _test_caches(tmp_path_factory):
+    """The shared session cache of the tests lives in a temporary folder, not in the developer's var/."""
+    from django.conf import settings
+    from django.test import override_settings
+
+    caches = {**settings.CACHES, "sessions": {**settings.CACHES["sessions"],
+                                              "LOCATION": str(tmp_path_factory.mktemp("sessions-cache"))}}
+    with override_settings(CACHES=caches):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _fresh_caches(_test_caches):
+    """Every test starts with empty caches (rendered fragments, sessions): no state leaks between tests,
+    and query-count baselines do not depend on the order the tests run in."""
+    from django.core.cache import caches
+
+    for cache in caches.all():
+        cache.clear()

@@ -29,6 +29,8 @@ PG = "postgres://postgres@127.0.0.1:5432"
 CLIENTS = int(os.environ.get("BENCH_CLIENTS", "50"))
 REQUESTS_PER_CLIENT = int(os.environ.get("BENCH_REQUESTS", "20"))
 SCALE = os.environ.get("BENCH_SCALE", "full")
+#: developers iterating on latency: keep the loaded database between runs (BENCH_KEEP_DB=1)
+KEEP_DB = os.environ.get("BENCH_KEEP_DB") == "1"
 
 
 def pg_answers() -> bool:
@@ -39,11 +41,17 @@ def pg_answers() -> bool:
         return False
 
 
-def psql(sql: str) -> None:
+def psql(sql: str) -> list[tuple]:
     import psycopg
 
     with psycopg.connect(f"{PG}/postgres", autocommit=True) as conn:
-        conn.execute(sql)
+        cursor = conn.execute(sql)
+        return cursor.fetchall() if cursor.description else []
+
+
+def loaded_database_kept() -> bool:
+    """With BENCH_KEEP_DB=1, a database loaded by an earlier run is reused as it is."""
+    return KEEP_DB and bool(psql(f"SELECT 1 FROM pg_database WHERE datname = '{DB}'"))
 
 
 def free_port() -> int:
@@ -121,18 +129,15 @@ def main() -> None:
     env = {**os.environ, "DATABASE_URL": f"{PG}/{DB}", "XINZHI_VAR_DIR": var, "DJANGO_SETTINGS_MODULE": "xinzhi.settings",
            "DEBUG": "false", "SECRET_KEY": "bench-only-secret-key-0123456789abcdefghijklmnop",
            "ALLOWED_HOSTS": "127.0.0.1,localhost", "CONN_MAX_AGE": "600", "XINZHI_LOGIN_FAILURE_LIMIT": "1000"}
-    psql(f"DROP DATABASE IF EXISTS {DB}")
-    psql(f"CREATE DATABASE {DB}")
     server = None
+    reuse = loaded_database_kept()
     try:
-        started = time.perf_counter()
-        xinzhi(env, "migrate", "-v0")
-        xinzhi(env, "load-reference", "-v0")
-        xinzhi(env, "demo", "--scale", SCALE, "-v0")
-        subprocess.run([PY, "-c", "import django; django.setup(); from xinzhi.monitoring.services import prepare; "
-                        "prepare([2024, 2025])"], env=env, cwd=ROOT, check=True)
+        if reuse:
+            xinzhi(env, "migrate", "-v0")
+            print(f"reusing the database {DB} kept by an earlier run (BENCH_KEEP_DB=1)")
+        else:
+            load_database(env)
         xinzhi(env, "collectstatic", "--noinput", "-v0")
-        print(f"{SCALE} demo + monitoring snapshots loaded into PostgreSQL in {time.perf_counter() - started:.0f}s")
         port = free_port()
         server = subprocess.Popen(
             [str(Path(PY).with_name("gunicorn")), "xinzhi.wsgi", "--workers", "4", "--bind", f"127.0.0.1:{port}",
@@ -164,7 +169,20 @@ def main() -> None:
         if server is not None:
             server.terminate()
             server.wait(timeout=30)
-        psql(f"DROP DATABASE IF EXISTS {DB} WITH (FORCE)")
+        if not KEEP_DB:
+            psql(f"DROP DATABASE IF EXISTS {DB} WITH (FORCE)")
+
+
+def load_database(env: dict) -> None:
+    psql(f"DROP DATABASE IF EXISTS {DB}")
+    psql(f"CREATE DATABASE {DB}")
+    started = time.perf_counter()
+    xinzhi(env, "migrate", "-v0")
+    xinzhi(env, "load-reference", "-v0")
+    xinzhi(env, "demo", "--scale", SCALE, "-v0")
+    subprocess.run([PY, "-c", "import django; django.setup(); from xinzhi.monitoring.services import prepare; "
+                    "prepare([2024, 2025])"], env=env, cwd=ROOT, check=True)
+    print(f"{SCALE} demo + monitoring snapshots loaded into PostgreSQL in {time.perf_counter() - started:.0f}s")
 
 
 if __name__ == "__main__":

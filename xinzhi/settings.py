@@ -105,7 +105,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # login throttling (django-axes)
-    "django.contrib.auth.backends.ModelBackend",
+    "xinzhi.accounts.backends.ModelBackend",  # Django's, loading the user's division with the user
 ]
 AXES_FAILURE_LIMIT = int(os.environ.get("XINZHI_LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = 0.25  # hours: a locked-out login may try again after 15 minutes
@@ -135,6 +135,16 @@ STORAGES = {
 }
 MEDIA_ROOT = VAR_DIR / "media"
 
+# Caches. "default" is per process (rendered fragments keyed by the data's version, reference lookups);
+# "sessions" is shared by every worker process (files under var/), so a logout or a password change ends
+# the session everywhere at once while a request still reads its session without a database query.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 2000}},
+    "sessions": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+                 "LOCATION": str(VAR_DIR / "cache" / "sessions"), "OPTIONS": {"MAX_ENTRIES": 20000}},
+}
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+SESSION_CACHE_ALIAS = "sessions"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 8 * 3600  # a working day
 CSRF_COOKIE_HTTPONLY = False  # the API docs page and htmx read it

@@ -69,6 +69,29 @@ def scope_q(model: type[models.Model], user: AbstractBaseUser | None, action: st
     return NOTHING
 
 
+def scope_key(user: AbstractBaseUser | None, action: str = VIEW) -> str:
+    """A short text equal for two users exactly when :func:`scope_q` gives them the same filter on every
+    model — for caching what a query restricted to the user returns (never share across scopes)."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return "none"
+    if user.is_superuser:
+        return "all"
+    role = getattr(user, "role", None)
+    if action != VIEW and role == "leader":
+        return "none"
+    if role in ("province_staff", "city_staff", "county_staff", "leader"):
+        division_code = getattr(user, "division_id", None)
+        if not division_code:
+            return "none"
+        prefix = region_prefix(division_code)
+        if len(prefix) == 2 and role in ("province_staff", "leader"):
+            return "all"
+        return f"staff:{prefix}"
+    if role == "enterprise":
+        return f"enterprise:{getattr(user, 'enterprise_id', None)}"
+    return "none"
+
+
 class ScopedQuerySet(models.QuerySet):
     def restrict(self, user: AbstractBaseUser | None, action: str = VIEW) -> ScopedQuerySet:
         return self.filter(scope_q(self.model, user, action))

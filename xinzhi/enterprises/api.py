@@ -3,10 +3,12 @@ from __future__ import annotations
 import datetime
 
 from django.shortcuts import get_object_or_404
-from ninja import Field, Router, Schema
+from ninja import Router, Schema
 from ninja.pagination import paginate
+from pydantic import Field as PydanticField
 
 from xinzhi.core.pagination import Pagination
+from xinzhi.core.schemas import RowOut
 
 from .models import Enterprise, MonthlyStat
 from .services import search_enterprises
@@ -14,12 +16,12 @@ from .services import search_enterprises
 router = Router(tags=["企业库"])
 
 
-class EnterpriseOut(Schema):
+class EnterpriseOut(RowOut):
     id: int
     uscc: str
     name: str
-    division_code: str = Field(..., alias="division_id")
-    industry_code: str = Field(..., alias="industry_id")
+    division_code: str = PydanticField(validation_alias="division_id")
+    industry_code: str = PydanticField(validation_alias="industry_id")
     registered_on: datetime.date | None
     ownership: str
     is_listed: bool
@@ -37,12 +39,16 @@ class MonthlyStatOut(Schema):
     is_revision: bool
 
 
+ENTERPRISE_COLUMNS = [field.validation_alias or name for name, field in EnterpriseOut.model_fields.items()]
+
+
 @router.get("/", response=list[EnterpriseOut], summary="企业检索（按名称、代码、区划、行业）")
 @paginate(Pagination, page_size=50)
 def list_enterprises(
     request, q: str | None = None, division: str | None = None, industry: str | None = None,
 ):
-    return search_enterprises(request.auth, q, division, industry).order_by("id")
+    # plain rows of the columns given out (no model instances for a page of the register)
+    return search_enterprises(request.auth, q, division, industry).order_by("id").values(*ENTERPRISE_COLUMNS)
 
 
 @router.get("/{enterprise_id}", response=EnterpriseOut, summary="企业详情")

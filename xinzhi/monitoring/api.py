@@ -1,11 +1,15 @@
 from __future__ import annotations
 
+from django.db.models import CharField, Value
+from django.db.models.functions import Cast, Concat, LPad
 from django.http import Http404
 from ninja import Router, Schema
 from ninja.pagination import paginate
+from pydantic import Field
 
 from xinzhi.core.pagination import Pagination
 from xinzhi.core.periods import Period, PeriodError
+from xinzhi.core.schemas import OptionalText, RowOut
 
 from . import selectors
 from .models import EarlyWarning, IndicatorValue
@@ -13,11 +17,11 @@ from .models import EarlyWarning, IndicatorValue
 router = Router(tags=["高新技术产业监测"])
 
 
-class IndicatorValueOut(Schema):
+class IndicatorValueOut(RowOut):
     indicator: str
     region: str
     region_level: str
-    period: str
+    period: str = Field(validation_alias="period_text")
     value: float | None
     unit: str
     last_year_value: float | None
@@ -30,22 +34,10 @@ class IndicatorValueOut(Schema):
     projected: float | None
     rank: int | None
     peer_count: int | None
-    rating: str | None
-    reason: str
+    rating: OptionalText
+    reason: str = Field(validation_alias="rating_reason")
     level_group: str
     ruleset_version: str
-
-    @staticmethod
-    def resolve_period(obj: IndicatorValue) -> str:
-        return f"{obj.year:04d}-{obj.month:02d}"
-
-    @staticmethod
-    def resolve_rating(obj: IndicatorValue) -> str | None:
-        return obj.rating or None
-
-    @staticmethod
-    def resolve_reason(obj: IndicatorValue) -> str:
-        return obj.rating_reason
 
 
 class WarningOut(Schema):
@@ -77,6 +69,13 @@ def _period(text: str | None) -> tuple[int, int]:
     return latest
 
 
+VALUE_COLUMNS = [name for name, field in IndicatorValueOut.model_fields.items()
+                 if field.validation_alias is None] + ["rating_reason"]
+#: the month as "YYYY-MM", computed in SQL for rows read with .values()
+PERIOD_TEXT = Concat(Cast("year", CharField()), Value("-"), LPad(Cast("month", CharField()), 2, Value("0")),
+                     output_field=CharField())
+
+
 @router.get("/values", response=list[IndicatorValueOut], summary="指标监测值（含红黄蓝评价与说明）")
 @paginate(Pagination, page_size=200)
 def list_values(request, period: str | None = None, indicator: str | None = None, region: str | None = None,
@@ -89,7 +88,8 @@ def list_values(request, period: str | None = None, indicator: str | None = None
         qs = qs.filter(region=region)
     if region_level:
         qs = qs.filter(region_level=region_level)
-    return qs.order_by("indicator", "region_level", "region")
+    # plain rows of the columns given out (a page is up to 500 rows: no model instances)
+    return qs.order_by("indicator", "region_level", "region").values(*VALUE_COLUMNS, period_text=PERIOD_TEXT)
 
 
 @router.get("/warnings", response=list[WarningOut], summary="预警清单（预计未达标、评级由蓝转黄/红）")

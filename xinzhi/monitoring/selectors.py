@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.db import connection
 from django.db.models import QuerySet
 
 from xinzhi.regions.models import Division
@@ -23,17 +24,34 @@ RATING_ZH = {"blue": "蓝", "yellow": "黄", "red": "红", "grey": "灰", "": "�
 def home_division(user) -> Division:
     """The region a user's cockpit is about (superusers and unbound staff: the province)."""
     if getattr(user, "division_id", None):
-        return Division.objects.get(code=user.division_id)
+        return user.division  # loaded with the user (xinzhi.accounts.backends)
     return Division.objects.get(level="province")
 
 
+def snapshots_state() -> tuple[tuple[int, int] | None, str]:
+    """(latest month with snapshots, a stamp that changes whenever any month is computed, added or
+    removed) — one aggregate row, read on every cockpit and map request to key their cached parts.
+
+    One row per month is read: the province row of one indicator (``refresh`` writes a month's rows
+    together, with one ``computed_at``). Plain SQL: this runs on every request, and building the ORM
+    query costs more than running it.
+    """
+    table = connection.ops.quote_name(IndicatorValue._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(*), MAX(computed_at), MAX(year * 100 + month) FROM {table} "  # noqa: S608
+                       "WHERE indicator = %s AND region_level = %s", ["rd_intensity", "province"])
+        count, version, latest = cursor.fetchone()
+    if not count:
+        return None, "none"
+    return (latest // 100, latest % 100), f"{count}:{version}".replace(" ", "T")
+
+
 def latest_snapshot_period() -> tuple[int, int] | None:
-    row = IndicatorValue.objects.order_by("-year", "-month").values_list("year", "month").first()
-    return tuple(row) if row else None
+    return snapshots_state()[0]
 
 
 def available_periods() -> list[tuple[int, int]]:
-    """Months with snapshots (read from the province row of one indicator: one row per month)."""
+    """Months with snapshots, newest first (the rows :func:`snapshots_state` reads)."""
     qs = IndicatorValue.objects.filter(indicator="rd_intensity", region_level="province")
     return list(qs.order_by("-year", "-month").values_list("year", "month"))
 

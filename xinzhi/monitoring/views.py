@@ -10,6 +10,7 @@ import xlsxwriter
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.serializers.json import DjangoJSONEncoder
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import get_language
@@ -17,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 
 from xinzhi.core.periods import Period, PeriodError
-from xinzhi.core.scope import region_prefix
+from xinzhi.core.scope import region_prefix, scope_key
 from xinzhi.regions.models import Division
 
 from . import selectors
@@ -31,7 +32,8 @@ def _require_monitoring_role(user) -> None:
         raise PermissionDenied(_("无权查看监测数据"))
 
 
-def _period_from(request) -> tuple[int, int] | None:
+def _period_from(request, latest: tuple[int, int] | None | str = "read") -> tuple[int, int] | None:
+    """The month asked for (``?period=YYYY-MM``), else the latest computed (``latest`` if the caller has it)."""
     text = request.GET.get("period")
     if text:
         try:
@@ -39,33 +41,36 @@ def _period_from(request) -> tuple[int, int] | None:
         except PeriodError as exc:
             raise Http404(str(exc)) from exc
         return p.year, p.month
-    return selectors.latest_snapshot_period()
+    return selectors.latest_snapshot_period() if latest == "read" else latest
+
+
+def _period_text(period: tuple[int, int] | None) -> str:
+    return f"{period[0]:04d}-{period[1]:02d}" if period else "none"
 
 
 @login_required
 def cockpit(request):
-    """The cockpit. Its body depends only on the region, the month and the stored snapshots, so it is
-    rendered once per (region, month, snapshot version) and cached; the version is the time the
-    month was last computed, so a recomputation is visible at once."""
+    """The cockpit. Its body (with the month selector) depends only on the region, the language and the
+    stored snapshots, so it is rendered once per (region, language, month, snapshots version) and
+    cached; the version changes whenever a month is computed, so a recomputation is visible at once."""
     from django.core.cache import cache
-    from django.db.models import Max
     from django.template.loader import render_to_string
     from django.utils.safestring import mark_safe
 
     user = request.user
     _require_monitoring_role(user)
-    period = _period_from(request)
+    latest, stamp = selectors.snapshots_state()
+    period = _period_from(request, latest)
     division = selectors.home_division(user)
-    context = {"division": division, "period": period, "periods": selectors.available_periods()}
-    version = None
-    if period is not None:
-        version = IndicatorValue.objects.filter(year=period[0], month=period[1]).aggregate(v=Max("computed_at"))["v"]
-    stamp = f"{period[0]}-{period[1]}:{version.timestamp():.6f}" if version else "none"
-    key = f"cockpit:{division.code}:{get_language()}:{stamp}"  # the body is translated: one copy per language
+    context = {"division": division, "period": period}
+    key = f"cockpit:{division.code}:{get_language()}:{_period_text(period)}:{stamp}"
     body = cache.get(key)
     if body is None:
-        if period is not None:
+        context["periods"] = selectors.available_periods()
+        if period in context["periods"]:
             context.update(_cockpit_context(user, division, *period))
+        else:
+            context["period"] = None
         body = render_to_string("monitoring/_cockpit_body.html", context, request=request)
         cache.set(key, body, 3600)
     context["body"] = mark_safe(body)  # noqa: S308 — our own template's output
@@ -120,15 +125,29 @@ def thematic_map(request):
 
 @login_required
 def map_data(request):
-    """Values of one indicator for the cities (or one city's counties), within the user's scope."""
+    """Values of one indicator for the cities (or one city's counties), within the user's scope.
+
+    The answer depends only on the user's scope, the query and the stored snapshots: it is cached per
+    (scope, query, snapshots version), so a recomputed month is served fresh at once."""
+    from django.core.cache import cache
+
     user = request.user
     _require_monitoring_role(user)
-    period = _period_from(request)
+    latest, stamp = selectors.snapshots_state()
+    period = _period_from(request, latest)
     indicator = request.GET.get("indicator", "ht_va_share")
     parent = request.GET.get("parent", "330000")
     if period is None:
         return JsonResponse({"period": None, "regions": []})
-    year, month = period
+    key = f"mapdata:{scope_key(user)}:{indicator}:{parent}:{_period_text(period)}:{stamp}"
+    body = cache.get(key)
+    if body is None:
+        body = json.dumps(_map_regions(user, indicator, parent, *period), ensure_ascii=False, cls=DjangoJSONEncoder)
+        cache.set(key, body, 3600)
+    return HttpResponse(body, content_type="application/json")
+
+
+def _map_regions(user, indicator: str, parent: str, year: int, month: int) -> dict:
     level = "city" if region_prefix(parent) == parent[:2] else "county"
     qs = selectors.values(user, year, month).filter(indicator=indicator, region_level=level)
     if level == "county":
@@ -144,7 +163,7 @@ def map_data(request):
         }
         for v in qs.order_by("region")
     ]
-    return JsonResponse({"period": f"{year:04d}-{month:02d}", "indicator": indicator, "level": level, "regions": regions})
+    return {"period": f"{year:04d}-{month:02d}", "indicator": indicator, "level": level, "regions": regions}
 
 
 @login_required

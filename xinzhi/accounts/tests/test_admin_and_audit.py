@@ -85,3 +85,18 @@ def test_password_change(client):
     client.logout()
     assert not log_in(client, "xihu")
     assert log_in(client, "xihu", "Qiantang-2025-river")
+
+
+def test_logout_ends_the_session_for_every_copy_of_the_cookie(client):
+    """Sessions are read from a cache shared by all worker processes: after logout the old cookie (say, a
+    copy in another tab or a stolen one) is refused, it is not served from a stale cache."""
+    from django.test import Client
+
+    create_demo_users()
+    assert log_in(client, "xihu")
+    cookie = client.cookies["sessionid"].value
+    other = Client()
+    other.cookies["sessionid"] = cookie
+    assert other.get("/enterprises/").status_code == 200
+    client.post("/accounts/logout/")
+    assert other.get("/enterprises/").status_code == 302  # to the login page

@@ -7,7 +7,7 @@ from django.db.models import Sum
 
 from xinzhi.accounts.models import Role, User
 from xinzhi.core import uscc
-from xinzhi.core.scope import region_prefix
+from xinzhi.core.scope import region_prefix, scope_key, scope_q
 from xinzhi.enterprises.models import Enterprise, MonthlyStat
 
 pytestmark = pytest.mark.django_db
@@ -99,3 +99,26 @@ def test_user_binding_is_validated():
     with pytest.raises(ValidationError):
         User(username="bad", role=Role.CITY_STAFF, division_id="330106").full_clean()
     User(username="ok", role=Role.CITY_STAFF, division_id="330100").full_clean(exclude=["password"])
+
+
+def test_scope_key_equal_exactly_when_the_scope_is(world):
+    """Cached answers are keyed by scope_key: two users share a key only if restrict() gives them the same
+    rows on every model (here: the register, the monthly filings, reference data and snapshots)."""
+    from xinzhi.monitoring.models import IndicatorValue
+    from xinzhi.regions.models import Division
+
+    more = {
+        "city_leader": User.objects.create(username="cl", role=Role.LEADER, division_id="330100"),
+        "city2": User.objects.create(username="c2", role=Role.CITY_STAFF, division_id="330100"),
+        "other_county": User.objects.create(username="x2", role=Role.COUNTY_STAFF, division_id="330108"),
+        "superuser": User.objects.create(username="su", is_superuser=True),
+    }
+    users = {k: world[k] for k in ("province", "city", "county", "leader", "enterprise", "expert")} | more
+    models = (Enterprise, MonthlyStat, Division, IndicatorValue)
+    for a_name, a in users.items():
+        for b_name, b in users.items():
+            same_filter = all(str(scope_q(m, a)) == str(scope_q(m, b)) for m in models)
+            assert (scope_key(a) == scope_key(b)) == same_filter, (a_name, b_name)
+    assert scope_key(world["province"]) == scope_key(more["superuser"]) == "all"
+    assert scope_key(world["city"]) == scope_key(more["city2"]) == scope_key(more["city_leader"])
+    assert scope_key(world["county"]) != scope_key(more["other_county"])

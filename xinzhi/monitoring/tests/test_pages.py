@@ -169,3 +169,28 @@ def test_targets_page_edit_rights_and_sums(client, demo):
     assert Target.objects.get(indicator="new_hte", division_id="330212", year=2025).value != 99
     client.force_login(demo["xihu"])
     assert client.get("/monitoring/targets/?year=2025").context["rows"] == []
+
+
+def test_cached_cockpit_and_map_follow_recomputation_and_scope(client, demo):
+    """The cockpit body and the map data are cached per scope and snapshots version: another scope never
+    gets a cached answer, and a recomputed month is served at once."""
+    url = "/monitoring/map/data/?indicator=rd_intensity&period=2025-06&parent=330100"
+    client.force_login(demo["province"])
+    province = client.get(url).json()["regions"]
+    assert {r["code"][:4] for r in province} == {"3301"} and len(province) > 1
+    client.force_login(demo["xihu"])
+    xihu = client.get(url).json()["regions"]
+    assert [r["code"] for r in xihu] == ["330106"]
+
+    client.force_login(demo["province"])
+    before = client.get("/monitoring/?period=2025-06").context["key_cards"][3]["v"].value
+    assert client.get(url).json()["regions"] == province  # served from the cache
+    stat = MonthlyStat.objects.filter(year=2025, month=6, enterprise__division__code__startswith="3301",
+                                      enterprise__years__year=2025, enterprise__years__above_scale=True).first()
+    stat.rd_expense += 10**9
+    stat.save()
+    services.refresh(2025, 6)
+    after = client.get("/monitoring/?period=2025-06").context["key_cards"][3]["v"].value
+    assert after > before
+    changed = {r["code"]: r["value"] for r in client.get(url).json()["regions"]}
+    assert changed[stat.enterprise.division_id] > {r["code"]: r["value"] for r in province}[stat.enterprise.division_id]
