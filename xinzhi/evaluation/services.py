@@ -124,7 +124,10 @@ def apply_for_recognition(
 
 
 def defer(submission: Submission, reason: str, actor=None) -> Submission:
-    """暂缓评价 on application (e.g. restructuring; policy_criteria.md §7.2)."""
+    """暂缓评价 on application (e.g. restructuring; policy_criteria.md §7.2). It defers an *evaluation* of a
+    recognised institution or platform; an application for recognition is withdrawn instead."""
+    if submission.round.purpose == Purpose.RECOGNITION:
+        raise WorkflowError("认定申报不适用暂缓评价；如不再申报，请撤回申报")
     if submission.status == Submission.Status.DETERMINED:
         raise WorkflowError("已作出决定，不能暂缓")
     if not reason.strip():

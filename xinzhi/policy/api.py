@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from decimal import Decimal
 
-from ninja import Router
+from ninja import Router, Status
 from ninja.errors import HttpError
 
 from xinzhi.enterprises.models import Enterprise
@@ -27,11 +27,11 @@ def screen_package(request, year: int | None = None):
     try:
         data = json.loads(request.body or b"null", parse_float=Decimal)
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        return 422, {"detail": "请求体不是有效的 JSON", "errors": [{"field": "", "label": "", "reason": str(exc)}]}
+        return Status(422, {"detail": "请求体不是有效的 JSON", "errors": [{"field": "", "label": "", "reason": str(exc)}]})
     try:
         package = parse_package(data if isinstance(data, dict) else {"__invalid__": data})
     except PackageValidationError as exc:
-        return 422, {"detail": "数据包校验未通过", "errors": exc.as_list()}
+        return Status(422, {"detail": "数据包校验未通过", "errors": exc.as_list()})
     user = request.auth
     if package.uscc:
         registered = Enterprise.objects.filter(uscc=package.uscc).values_list("pk", flat=True).first()
@@ -39,4 +39,4 @@ def screen_package(request, year: int | None = None):
             raise HttpError(403, "无权对该企业的数据包进行匹配")
     if getattr(user, "role", None) == "expert":
         raise HttpError(403, "无权使用政策匹配")
-    return 200, screen(package, year)
+    return Status(200, screen(package, year))

@@ -39,6 +39,11 @@ def test_recognise_evaluate_warn_revoke(client, world):
     assert r.url == f"/evaluation/submissions/{sub.pk}/"
     page = client.get(r.url).content.decode()
     assert "主营业务收入" in page and "符合" in page
+    # deferral (暂缓评价) is for evaluations of recognised institutions, not for an application
+    assert "申请暂缓" not in page
+    client.post(r.url, {"action": "defer", "reason": "企业重组"})
+    sub.refresh_from_db()
+    assert sub.status != "deferred"
     # 3. province batch-assigns (group and same-county experts recused), experts score through the API
     client.force_login(province)
     client.post(f"/evaluation/rounds/{call.pk}/", {"action": "batch_assign"})
