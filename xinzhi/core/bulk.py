@@ -27,7 +27,32 @@ def insert_frame(table: str, frame: pl.DataFrame, connection=None, chunk_rows: i
         return 0
     with transaction.atomic(using=connection.alias):
         _insert(table, frame, connection, chunk_rows)
+        refresh_statistics_if_grown(table, frame.height, connection)
     return frame.height
+
+
+#: a bulk insert of more than this share of a table's rows refreshes its planner statistics
+ANALYZE_GROWTH_SHARE = 0.1
+
+
+def refresh_statistics_if_grown(table: str, inserted: int, connection=None) -> bool:
+    """PostgreSQL: ``ANALYZE`` a table that a bulk insert grew by more than 10% (or never analysed).
+
+    Autovacuum would do it later — if it runs at all (it can be switched off, and it runs only every
+    minute): until then the planner believes a freshly loaded table is empty and picks plans for one
+    row. Returns whether statistics were refreshed (SQLite keeps none unless asked; nothing to do).
+    """
+    connection = connection or default_connection
+    if connection.vendor != "postgresql" or inserted <= 0:
+        return False
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reltuples FROM pg_class WHERE oid = %s::regclass", [table])
+        row = cursor.fetchone()
+        estimated = row[0] if row else -1
+        if estimated >= 0 and inserted <= ANALYZE_GROWTH_SHARE * estimated:
+            return False
+        cursor.execute(f"ANALYZE {_quote(connection, table)}")
+    return True
 
 
 def _insert(table: str, frame: pl.DataFrame, connection, chunk_rows: int) -> None:
