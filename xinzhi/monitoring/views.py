@@ -32,16 +32,21 @@ def _require_monitoring_role(user) -> None:
         raise PermissionDenied(_("无权查看监测数据"))
 
 
-def _period_from(request, latest: tuple[int, int] | None | str = "read") -> tuple[int, int] | None:
-    """The month asked for (``?period=YYYY-MM``), else the latest computed (``latest`` if the caller has it)."""
+def _requested_period(request) -> tuple[int, int] | None:
+    """The month asked for (``?period=YYYY-MM``; 404 if malformed), or None."""
     text = request.GET.get("period")
-    if text:
-        try:
-            p = Period.parse(text)
-        except PeriodError as exc:
-            raise Http404(str(exc)) from exc
-        return p.year, p.month
-    return selectors.latest_snapshot_period() if latest == "read" else latest
+    if not text:
+        return None
+    try:
+        p = Period.parse(text)
+    except PeriodError as exc:
+        raise Http404(str(exc)) from exc
+    return p.year, p.month
+
+
+def _period_from(request) -> tuple[int, int] | None:
+    """The month asked for, else the latest computed."""
+    return _requested_period(request) or selectors.latest_snapshot_period()
 
 
 def _period_text(period: tuple[int, int] | None) -> str:
@@ -60,7 +65,7 @@ def cockpit(request):
     user = request.user
     _require_monitoring_role(user)
     latest, stamp = selectors.snapshots_state()
-    period = _period_from(request, latest)
+    period = _requested_period(request) or latest
     division = selectors.home_division(user)
     context = {"division": division, "period": period}
     key = f"cockpit:{division.code}:{get_language()}:{_period_text(period)}:{stamp}"
@@ -134,16 +139,19 @@ def map_data(request):
     user = request.user
     _require_monitoring_role(user)
     latest, stamp = selectors.snapshots_state()
-    period = _period_from(request, latest)
+    period = _requested_period(request) or latest
     indicator = request.GET.get("indicator", "ht_va_share")
     parent = request.GET.get("parent", "330000")
     if period is None:
         return JsonResponse({"period": None, "regions": []})
+    # only well-formed questions are cached (an unknown indicator or region answers with no regions)
+    cacheable = indicator in selectors.indicator_names() and len(parent) == 6 and parent.isdigit()
     key = f"mapdata:{scope_key(user)}:{indicator}:{parent}:{_period_text(period)}:{stamp}"
-    body = cache.get(key)
+    body = cache.get(key) if cacheable else None
     if body is None:
         body = json.dumps(_map_regions(user, indicator, parent, *period), ensure_ascii=False, cls=DjangoJSONEncoder)
-        cache.set(key, body, 3600)
+        if cacheable:
+            cache.set(key, body, 3600)
     return HttpResponse(body, content_type="application/json")
 
 
