@@ -122,3 +122,25 @@ def test_scope_key_equal_exactly_when_the_scope_is(world):
     assert scope_key(world["province"]) == scope_key(more["superuser"]) == "all"
     assert scope_key(world["city"]) == scope_key(more["city2"]) == scope_key(more["city_leader"])
     assert scope_key(world["county"]) != scope_key(more["other_county"])
+
+
+def test_backend_loads_the_user_with_its_division_in_one_query(world, django_assert_num_queries):
+    """The per-request user load (plain SQL) gives the same user as the ORM, with the division loaded."""
+    from xinzhi.accounts.backends import ModelBackend
+
+    backend = ModelBackend()
+    for name in ("city", "county", "enterprise", "expert"):
+        expected = User.objects.get(pk=world[name].pk)
+        with django_assert_num_queries(1):
+            user = backend.get_user(expected.pk)
+            division = user.division  # already loaded: no second query
+        assert user == expected and not user._state.adding
+        for field in User._meta.concrete_fields:
+            assert getattr(user, field.attname) == getattr(expected, field.attname), (name, field.name)
+        assert division == expected.division
+        if division is not None:
+            assert (division.name, division.level) == (expected.division.name, expected.division.level)
+    assert backend.get_user(10**9) is None
+    world["county"].is_active = False
+    world["county"].save()
+    assert backend.get_user(world["county"].pk) is None
