@@ -27,7 +27,7 @@ from typing import Any
 
 import polars as pl
 
-from xinzhi.policy.bulk import col, lit, screen_frame, screen_taxes
+from xinzhi.policy.bulk import col, lit, screen_frame, screen_taxes, vat_conditions
 from xinzhi.policy.params import ParameterTree, ParameterView, load_parameters
 
 VAT = "vat_additional_deduction."
@@ -53,25 +53,13 @@ AM_CLOSABLE = ("am_share",)
 def am_exprs(v: ParameterView, year: int) -> dict[str, pl.Expr]:
     """Advanced-manufacturing list criteria (43号 and the list notice) and the accrual estimate in fen."""
     in_force = v.in_force(VAT + "rate")
-    share = v.fraction(VAT + "manufacturing_sales_min_share")
-    p, q = share.numerator, share.denominator
-    expiry = pl.col("hte_issue").dt.offset_by(f"{v('hte.validity_years')}y").dt.offset_by("-1d")
-    hte_during = (pl.col("hte_issue").is_not_null() & (pl.col("hte_issue") <= pl.lit(date(year, 12, 31)))
-                  & (expiry >= pl.lit(date(year, 1, 1)))).fill_null(False)
-    sales, mfg = col("sales"), col("mfg_sales")
-    share_ok = (sales > lit(0)) & (mfg * lit(q) > sales * lit(p))
-    need = pl.max_horizontal(lit(0), (lit(p) * sales - lit(q) * mfg) // lit(q - p) + lit(1))
-    conds = {
-        "am_hte": hte_during,
-        "am_section": pl.col("industry_section") == v(VAT + "manufacturing_industry_section"),
-        "am_share": share_ok,
-        "am_general": pl.col("vat_general"),
-        "am_no_other": ~pl.col("other_vat_chosen"),
-    }
+    c = vat_conditions(v, year)
+    conds = {"am_hte": c["hte"], "am_section": c["section"], "am_share": c["share"], "am_general": c["general"],
+             "am_no_other": c["no_other"]}
     eligible = pl.all_horizontal(list(conds.values())) & pl.lit(in_force)
     rate = v.fraction(VAT + "rate") if in_force else Fraction(0)
     accrual = (col("input_vat") * lit(rate.numerator)) // lit(rate.denominator)
-    return {**conds, "am_eligible": eligible, "am_share_gap_fen": pl.when(share_ok).then(lit(0)).otherwise(need),
+    return {**conds, "am_eligible": eligible, "am_share_gap_fen": c["share_gap_fen"],
             "am_benefit_fen": pl.when(eligible).then(accrual).otherwise(lit(0))}
 
 

@@ -696,12 +696,12 @@ def rd_super_deduction_exprs(v: ParameterView) -> dict[str, pl.Expr]:
             "rd_sd_extra_fen": extra, "rd_sd_tax_fen": tax}
 
 
-def vat_deduction_exprs(v: ParameterView, year: int) -> dict[str, pl.Expr]:
-    """先进制造业企业增值税加计抵减 (43号): eligibility, accrual, credit available/used and the benefit (fen)."""
+def vat_conditions(v: ParameterView, year: int) -> dict[str, pl.Expr]:
+    """The conditions of the VAT 5% additional deduction (43号), which are also the advanced-manufacturing
+    list's criteria: a valid HTE certificate during the year, industry section C, manufacturing sales strictly
+    above the minimum share of sales, general VAT taxpayer, no other additional-deduction policy chosen; and
+    the manufacturing sales still missing for the share (fen, 0 when met). Each caller combines them."""
     p = "vat_additional_deduction."
-    if not v.in_force(p + "rate"):
-        return {"vat_eligible": pl.lit(False), **{k: pl.lit(None, dtype=I128) for k in (
-            "vat_accrued_fen", "vat_available_fen", "vat_used_fen", "vat_benefit_fen", "vat_share_gap_fen")}}
     share = v.fraction(p + "manufacturing_sales_min_share")
     sp, sq = share.numerator, share.denominator
     expiry = pl.col("hte_issue").dt.offset_by(f"{v('hte.validity_years')}y").dt.offset_by("-1d")
@@ -709,8 +709,26 @@ def vat_deduction_exprs(v: ParameterView, year: int) -> dict[str, pl.Expr]:
                   & (expiry >= pl.lit(date(year, 1, 1)))).fill_null(False)
     sales, mfg = col("sales"), col("mfg_sales")
     share_ok = (sales > lit(0)) & (mfg * lit(sq) > sales * lit(sp))
-    eligible = (hte_during & (pl.col("industry_section") == v(p + "manufacturing_industry_section")).fill_null(False)
-                & share_ok & pl.col("vat_general") & ~pl.col("other_vat_chosen"))
+    need = pl.max_horizontal(lit(0), (lit(sp) * sales - lit(sq) * mfg) // lit(sq - sp) + lit(1))
+    return {
+        "hte": hte_during,
+        "section": pl.col("industry_section") == v(p + "manufacturing_industry_section"),
+        "share": share_ok,
+        "general": pl.col("vat_general"),
+        "no_other": ~pl.col("other_vat_chosen"),
+        "share_gap_fen": pl.when(share_ok).then(lit(0)).otherwise(need),
+    }
+
+
+def vat_deduction_exprs(v: ParameterView, year: int) -> dict[str, pl.Expr]:
+    """先进制造业企业增值税加计抵减 (43号): eligibility, accrual, credit available/used and the benefit (fen)."""
+    p = "vat_additional_deduction."
+    if not v.in_force(p + "rate"):
+        return {"vat_eligible": pl.lit(False), **{k: pl.lit(None, dtype=I128) for k in (
+            "vat_accrued_fen", "vat_available_fen", "vat_used_fen", "vat_benefit_fen", "vat_share_gap_fen")}}
+    c = vat_conditions(v, year)
+    sales, share_ok = col("sales"), c["share"]
+    eligible = c["hte"] & c["section"].fill_null(False) & share_ok & c["general"] & c["no_other"]
     rate = v.fraction(p + "rate")
     # unsplittable input VAT × min(export / sales, 1), floored (no export share when sales ≤ 0)
     uns = col("unsplittable_input_vat")
@@ -723,14 +741,13 @@ def vat_deduction_exprs(v: ParameterView, year: int) -> dict[str, pl.Expr]:
     used = pl.when(payable.is_null()).then(pl.lit(None, dtype=I128)).when(payable <= lit(0)).then(lit(0)) \
         .otherwise(pl.min_horizontal(payable, available))
     benefit = pl.when(payable.is_null()).then(available).otherwise(used)
-    need = pl.max_horizontal(lit(0), (lit(sp) * sales - lit(sq) * mfg) // lit(sq - sp) + lit(1))
 
     def only(e: pl.Expr) -> pl.Expr:
         return pl.when(eligible).then(e).otherwise(pl.lit(None, dtype=I128))
 
-    return {"vat_eligible": eligible, "vat_hte": hte_during, "vat_accrued_fen": only(accrued),
+    return {"vat_eligible": eligible, "vat_hte": c["hte"], "vat_accrued_fen": only(accrued),
             "vat_available_fen": only(available), "vat_used_fen": only(used), "vat_benefit_fen": only(benefit),
-            "vat_share_gap_fen": pl.when(share_ok).then(lit(0)).otherwise(need)}
+            "vat_share_gap_fen": c["share_gap_fen"]}
 
 
 def hte_tax_year_expr(v: ParameterView, year: int) -> pl.Expr:
