@@ -125,18 +125,27 @@ def _report_annual_data(request, subject) -> None:
     messages.success(request, f"已保存{year}年度数据（{len(values)}项）")
 
 
+def _can_report(user, subject: RDInstitution | Platform) -> bool:
+    """Annual data may be reported for a subject that is not revoked and that the user may change."""
+    return (subject.status != InstitutionStatus.REVOKED
+            and type(subject).objects.restrict(user, "change").filter(pk=subject.pk).exists())
+
+
+def _post_annual_data(request, subject: RDInstitution | Platform, can_report: bool, refusal: str, page: str):
+    if request.POST.get("action") != "annual_data" or not can_report:
+        raise PermissionDenied(refusal)
+    _report_annual_data(request, subject)
+    return redirect(page, subject.pk)
+
+
 @login_required
 def institution_detail(request, pk: int):
     user = request.user
     _require(user)
     inst = get_object_or_404(RDInstitution.objects.restrict(user).select_related("enterprise__division", "cluster"), pk=pk)
-    can_report = (inst.status != InstitutionStatus.REVOKED
-                  and RDInstitution.objects.restrict(user, "change").filter(pk=inst.pk).exists())
+    can_report = _can_report(user, inst)
     if request.method == "POST":
-        if request.POST.get("action") != "annual_data" or not can_report:
-            raise PermissionDenied("无权填报该机构的年度数据")
-        _report_annual_data(request, inst)
-        return redirect("platforms:institution", inst.pk)
+        return _post_annual_data(request, inst, can_report, "无权填报该机构的年度数据", "platforms:institution")
     return render(request, "platforms/institution_detail.html", {
         "subject": inst, **_subject_context(user, inst, Q(institution=inst)),
         "can_report": can_report, "report_year": timezone.localdate().year - 1,
@@ -149,13 +158,9 @@ def platform_detail(request, pk: int):
     user = request.user
     _require(user)
     plat = get_object_or_404(Platform.objects.restrict(user).select_related("division", "cluster", "lead_enterprise"), pk=pk)
-    can_report = (plat.status != InstitutionStatus.REVOKED
-                  and Platform.objects.restrict(user, "change").filter(pk=plat.pk).exists())
+    can_report = _can_report(user, plat)
     if request.method == "POST":
-        if request.POST.get("action") != "annual_data" or not can_report:
-            raise PermissionDenied("无权填报该平台的年度数据")
-        _report_annual_data(request, plat)
-        return redirect("platforms:platform", plat.pk)
+        return _post_annual_data(request, plat, can_report, "无权填报该平台的年度数据", "platforms:platform")
     members = PlatformMember.objects.filter(platform=plat).select_related("enterprise__division").order_by("chain_position", "enterprise__name")
     return render(request, "platforms/platform_detail.html", {
         "subject": plat, "members": members, **_subject_context(user, plat, Q(platform=plat)),
