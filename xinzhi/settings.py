@@ -137,12 +137,18 @@ MEDIA_ROOT = VAR_DIR / "media"
 
 # Caches. "default" is per process (rendered fragments keyed by the data's version, reference lookups);
 # "sessions" is shared by every worker process (files under var/), so a logout or a password change ends
-# the session everywhere at once while a request still reads its session without a database query.
+# the session everywhere at once while a request still reads its session without a database query;
+# "responses" holds API list answers keyed by the data versions of their tables (core.response_cache),
+# per process: a worker that has not seen a page yet reads it once from the database.
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 2000}},
     "sessions": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
                  "LOCATION": str(VAR_DIR / "cache" / "sessions"), "OPTIONS": {"MAX_ENTRIES": 20000}},
+    "responses": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "TIMEOUT": 3600,
+                  "OPTIONS": {"MAX_ENTRIES": 3000}},
 }
+#: serve API lists from the "responses" cache while their tables are unchanged (off: always from the database)
+XINZHI_RESPONSE_CACHE = _env_bool("XINZHI_RESPONSE_CACHE", True)
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_CACHE_ALIAS = "sessions"
 SESSION_COOKIE_HTTPONLY = True

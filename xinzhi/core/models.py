@@ -40,3 +40,22 @@ class ImportBatch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.file_name} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class DataVersion(models.Model):
+    """A counter per table, raised by a database trigger on every write to that table.
+
+    The triggers (``core.versioning``) fire for the ORM, bulk COPY/INSERT, raw SQL and TRUNCATE alike,
+    in the writing transaction, so a cached answer keyed by the versions of the tables it read can
+    never outlive the data it was made from (``core.response_cache``). Only tables that a cached view
+    reads are tracked; each app's migration says which.
+    """
+
+    table_name = models.CharField("数据表", max_length=63, primary_key=True)
+    version = models.BigIntegerField("版本")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "数据版本"
+
+    def __str__(self) -> str:
+        return f"{self.table_name} v{self.version}"

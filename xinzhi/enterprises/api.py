@@ -8,6 +8,7 @@ from ninja.pagination import paginate
 from pydantic import Field as PydanticField
 
 from xinzhi.core.pagination import Pagination
+from xinzhi.core.response_cache import cached_response
 from xinzhi.core.schemas import RowOut
 
 from .models import Enterprise, MonthlyStat
@@ -43,6 +44,7 @@ ENTERPRISE_COLUMNS = [field.validation_alias or name for name, field in Enterpri
 
 
 @router.get("/", response=list[EnterpriseOut], summary="企业检索（按名称、代码、区划、行业）")
+@cached_response(Enterprise)
 @paginate(Pagination, page_size=50)
 def list_enterprises(
     request, q: str | None = None, division: str | None = None, industry: str | None = None,

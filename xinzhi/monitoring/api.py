@@ -9,6 +9,7 @@ from pydantic import Field
 
 from xinzhi.core.pagination import Pagination
 from xinzhi.core.periods import Period, PeriodError
+from xinzhi.core.response_cache import cached_response
 from xinzhi.core.schemas import OptionalText, RowOut
 
 from . import selectors
@@ -77,6 +78,7 @@ PERIOD_TEXT = Concat(Cast("year", CharField()), Value("-"), LPad(Cast("month", C
 
 
 @router.get("/values", response=list[IndicatorValueOut], summary="指标监测值（含红黄蓝评价与说明）")
+@cached_response(IndicatorValue)
 @paginate(Pagination, page_size=200)
 def list_values(request, period: str | None = None, indicator: str | None = None, region: str | None = None,
                 region_level: str | None = None):
@@ -93,6 +95,7 @@ def list_values(request, period: str | None = None, indicator: str | None = None
 
 
 @router.get("/warnings", response=list[WarningOut], summary="预警清单（预计未达标、评级由蓝转黄/红）")
+@cached_response(EarlyWarning, IndicatorValue)
 @paginate(Pagination, page_size=100)
 def list_warnings(request, period: str | None = None):
     year, month = _period(period)

@@ -14,6 +14,7 @@ from ninja.errors import HttpError
 from ninja.pagination import paginate
 
 from xinzhi.core.pagination import Pagination
+from xinzhi.core.response_cache import cached_response
 from xinzhi.evaluation import services as ev
 from xinzhi.evaluation.models import Round, Submission
 from xinzhi.evaluation.permissions import has_permission
@@ -101,6 +102,7 @@ class DetermineIn(Schema):
 
 
 @router.get("/institutions", response=list[InstitutionOut], summary="企业研发机构库")
+@cached_response(RDInstitution)
 @paginate(Pagination, page_size=50)
 def list_institutions(request, level: str | None = None, status: str | None = None, cluster: str | None = None):
     qs = RDInstitution.objects.restrict(request.auth).order_by("id")
@@ -125,6 +127,7 @@ def institution_history(request, pk: int):
 
 
 @router.get("/platforms", response=list[PlatformOut], summary="创新平台库（制造业创新中心、中试平台、联盟等）")
+@cached_response(Platform)
 @paginate(Pagination, page_size=50)
 def list_platforms(request, kind: str | None = None, cluster: str | None = None):
     qs = Platform.objects.restrict(request.auth).order_by("id")

@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.db.models import Sum
+from django.utils import timezone
 
 from xinzhi.accounts.models import Role, User
 from xinzhi.core import uscc
@@ -129,6 +130,7 @@ def test_backend_loads_the_user_with_its_division_in_one_query(world, django_ass
     from xinzhi.accounts.backends import ModelBackend
 
     backend = ModelBackend()
+    User.objects.filter(pk=world["city"].pk).update(last_login=timezone.now())  # an aware datetime to convert
     for name in ("city", "county", "enterprise", "expert"):
         expected = User.objects.get(pk=world[name].pk)
         with django_assert_num_queries(1):
@@ -136,11 +138,13 @@ def test_backend_loads_the_user_with_its_division_in_one_query(world, django_ass
             division = user.division  # already loaded: no second query
         assert user == expected and not user._state.adding
         for field in User._meta.concrete_fields:
-            assert getattr(user, field.attname) == getattr(expected, field.attname), (name, field.name)
+            ours, orms = getattr(user, field.attname), getattr(expected, field.attname)
+            assert ours == orms and type(ours) is type(orms), (name, field.name, ours, orms)
         assert division == expected.division
         if division is not None:
             assert (division.name, division.level) == (expected.division.name, expected.division.level)
     assert backend.get_user(10**9) is None
+    assert backend.get_user("not-a-number") is None
     world["county"].is_active = False
     world["county"].save()
     assert backend.get_user(world["county"].pk) is None

@@ -1,0 +1,17 @@
+"""Every write to these tables raises their data version (core.versioning), for the API response cache."""
+
+from django.db import migrations
+
+from xinzhi.core.versioning import TrackDataVersion
+
+
+class Migration(migrations.Migration):
+
+    dependencies = [
+        ("core", "0002_dataversion"),
+        ("enterprises", "0001_initial"),
+    ]
+
+    operations = [
+        TrackDataVersion("Enterprise"),
+    ]
