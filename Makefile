@@ -29,6 +29,8 @@ test: venv browser
 
 ## make bench: benchmarks, figures printed with ratios against a reference measured in the same run
 bench: venv
+	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
+	  { apt-get install -y -qq wrk || { apt-get update -qq && apt-get install -y -qq wrk; }; } >/dev/null 2>&1; } || echo "wrk not installed: the web bench uses Python client threads" >&2
 	$(BIN)/python bench/run.py
 
 ## browser: Debian's Chromium (and CJK fonts) for the browser tests; Playwright drives it, no browser download

@@ -1,11 +1,14 @@
 """Web latency under load: 50 concurrent clients on the cockpit, the map data and a list API.
 
 PostgreSQL with the full demo data (a scratch database, dropped at the end), served by gunicorn
-(production settings: DEBUG off, WhiteNoise for static files) on 127.0.0.1. Clients are threads in
-this process, each with its own logged-in session, sending a bounded number of requests. The
-reference, measured in the same run and the same way, is a static file served by the same server.
-Prints p50 / p95 latency and throughput; asserts nothing. Skipped (with a message) when PostgreSQL
-does not answer on 127.0.0.1:5432. The goal from the issue is p95 < 200 ms.
+(production settings: DEBUG off, WhiteNoise for static files) on 127.0.0.1. The clients, with logged-in
+sessions, are wrk's 50 connections when wrk is installed (``make bench`` installs Debian's wrk where it
+can), else 50 threads in this process sending a bounded number of requests each (Python's clients
+share one interpreter lock, whose waits add to the latencies they measure). The reference, measured
+in the same run and the same way, is a static file served by the same server.
+Prints p50 / p95 latency, throughput, and the CPU time the server (gunicorn and PostgreSQL) spent per
+request — the figure that compares between machines; asserts nothing. Skipped (with a message) when
+PostgreSQL does not answer on 127.0.0.1:5432. The goal from the issue is p95 < 200 ms.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ import http.client
 import itertools
 import os
 import re
+import shutil
 import socket
 import statistics
 import subprocess
@@ -21,7 +25,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -34,6 +38,11 @@ SCALE = os.environ.get("BENCH_SCALE", "full")
 #: developers iterating on latency: keep the loaded database between runs (BENCH_KEEP_DB=1)
 KEEP_DB = os.environ.get("BENCH_KEEP_DB") == "1"
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
+#: the load generator: wrk when installed (C, an event loop: its own cost stays off the measured
+#: latencies), else client threads in this Python process (BENCH_LOADGEN=python forces them)
+LOADGEN = os.environ.get("BENCH_LOADGEN") or ("wrk" if shutil.which("wrk") else "python")
+WRK_SECONDS = int(os.environ.get("BENCH_SECONDS", "5"))
+WRK_SCRIPT = Path(__file__).with_name("wrk") / "session.lua"
 UNIQUE = itertools.count()
 
 
@@ -87,9 +96,24 @@ def login(port: int, username: str) -> str:
     return f"sessionid={session.group(1)}; csrftoken={csrf_cookie}"
 
 
-def hammer(port: int, path: str | Callable[[int], str], cookies: list[str]) -> tuple[list[float], float, int]:
-    """Every client asks ``path``; a callable gives the path of request number n (0, 1, … over all
-    clients), so that requests can ask different questions."""
+@dataclass
+class Round:
+    p50: float  # ms
+    p95: float  # ms
+    rate: float  # requests per second
+    errors: int  # answers other than 200, and socket errors
+    server_cpu_ms: float | None  # CPU of gunicorn and PostgreSQL per request, all processes
+    database_cpu_ms: float | None  # of which PostgreSQL's
+
+
+def fill(template: str, n: int, unique: str) -> str:
+    """A path from a template: {page} 1–50, {size} 20–39 (both following n), {n} never repeated."""
+    return (template.replace("{page}", str(n % 50 + 1)).replace("{size}", str(20 + n % 20))
+            .replace("{n}", unique))
+
+
+def hammer_python(port: int, template: str, cookies: list[str]) -> tuple[list[float], float, int]:
+    """CLIENTS threads in this process, each on its own connection, REQUESTS_PER_CLIENT requests each."""
     latencies: list[float] = []
     errors = 0
     lock = threading.Lock()
@@ -99,9 +123,9 @@ def hammer(port: int, path: str | Callable[[int], str], cookies: list[str]) -> t
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
         mine = []
         for request in range(REQUESTS_PER_CLIENT):
+            path = fill(template, number * REQUESTS_PER_CLIENT + request, str(next(UNIQUE)))
             started = time.perf_counter()
-            n = number * REQUESTS_PER_CLIENT + request
-            conn.request("GET", path(n) if callable(path) else path, headers={"Cookie": cookie})
+            conn.request("GET", path, headers={"Cookie": cookie})
             response = conn.getresponse()
             response.read()
             mine.append(time.perf_counter() - started)
@@ -120,16 +144,74 @@ def hammer(port: int, path: str | Callable[[int], str], cookies: list[str]) -> t
     return latencies, time.perf_counter() - started, errors
 
 
-def p95_of(latencies: list[float]) -> float:
-    return statistics.quantiles(latencies, n=100)[94] * 1000
+def hammer_wrk(port: int, template: str, cookies: list[str]) -> tuple[int, float, float, float, int]:
+    """wrk (C, event loop): CLIENTS connections on 2 threads for WRK_SECONDS."""
+    out = subprocess.run(
+        ["wrk", "-t2", f"-c{CLIENTS}", f"-d{WRK_SECONDS}s", "--timeout", "30s", "-s", str(WRK_SCRIPT),
+         f"http://127.0.0.1:{port}", "--", template, *cookies], capture_output=True, text=True, check=True).stdout
+    fields = dict(item.split("=") for item in re.search(r"RESULT (.*)", out).group(1).split())
+    return (int(fields["requests"]), float(fields["seconds"]), int(fields["p50_us"]) / 1000,
+            int(fields["p95_us"]) / 1000, int(fields["non2xx"]) + int(fields["socket_errors"]))
 
 
-def report(label: str, latencies: list[float], elapsed: float, errors: int) -> float:
-    q = statistics.quantiles(latencies, n=100)
-    p50, p95 = q[49] * 1000, q[94] * 1000
-    print(f"  {label:<44} p50 {p50:7.1f} ms  p95 {p95:7.1f} ms  {len(latencies) / elapsed:7.1f} req/s"
-          f"{'  errors ' + str(errors) if errors else ''}")
-    return p95
+def _cpu_seconds(pids: list[int]) -> float:
+    total = 0
+    for pid in pids:
+        try:
+            stat = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(stat[11]) + int(stat[12])  # utime, stime
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def server_pids(master: int) -> tuple[list[int], list[int]]:
+    """gunicorn's master and workers; every PostgreSQL process (Linux /proc)."""
+    web = [master]
+    for task in Path(f"/proc/{master}/task").glob("*/children"):
+        web += [int(p) for p in task.read_text().split()]
+    database = []
+    for proc in Path("/proc").glob("[0-9]*"):
+        try:
+            if (proc / "comm").read_text().strip() == "postgres":
+                database.append(int(proc.name))
+        except OSError:
+            continue
+    return web, database
+
+
+def _server_cpu(master: int) -> tuple[float, float]:
+    web, database = server_pids(master)
+    return _cpu_seconds(web), _cpu_seconds(database)
+
+
+def measure(port: int, template: str, cookies: list[str], master: int) -> Round:
+    linux = Path(f"/proc/{master}/stat").exists()
+    before = _server_cpu(master) if linux else (0.0, 0.0)
+    if LOADGEN == "wrk":
+        requests, elapsed, p50, p95, errors = hammer_wrk(port, template, cookies)
+    else:
+        latencies, elapsed, errors = hammer_python(port, template, cookies)
+        q = statistics.quantiles(latencies, n=100)
+        requests, p50, p95 = len(latencies), q[49] * 1000, q[94] * 1000
+    if not linux:
+        return Round(p50, p95, requests / elapsed, errors, None, None)
+    after = _server_cpu(master)
+    web, database = ((a - b) / requests * 1000 for a, b in zip(after, before, strict=True))
+    return Round(p50, p95, requests / elapsed, errors, web + database, database)
+
+
+def report(label: str, rounds: list[Round], reference: float | None) -> float:
+    """Print the round with the median p95, and the range over the rounds; return that p95."""
+    ordered = sorted(rounds, key=lambda r: r.p95)
+    r = ordered[len(ordered) // 2]
+    cpu = (f"  server CPU {r.server_cpu_ms:4.1f} ms/req (database {r.database_cpu_ms:3.1f})"
+           if r.server_cpu_ms is not None else "")
+    print(f"  {label:<52} p50 {r.p50:6.1f} ms  p95 {r.p95:6.1f} ms  {r.rate:7.1f} req/s{cpu}"
+          f"{'  errors ' + str(r.errors) if r.errors else ''}")
+    ratio = f"; median p95 / static file {r.p95 / reference:.1f}×  (goal p95 < 200 ms)" if reference else ""
+    print(f"  {'':<52} p95 over the rounds {ordered[0].p95:.0f}–{ordered[-1].p95:.0f} ms{ratio}")
+    return r.p95
 
 
 def main() -> None:
@@ -152,7 +234,7 @@ def main() -> None:
         port = free_port()
         server = subprocess.Popen(
             [str(Path(PY).with_name("gunicorn")), "xinzhi.wsgi", "--workers", "4", "--bind", f"127.0.0.1:{port}",
-             "--log-level", "warning"], env=env, cwd=ROOT)
+             "--log-level", "warning", *os.environ.get("BENCH_GUNICORN_ARGS", "").split()], env=env, cwd=ROOT)
         for _ in range(100):
             try:
                 socket.create_connection(("127.0.0.1", port), timeout=1).close()
@@ -166,33 +248,27 @@ def main() -> None:
             ("map data /monitoring/map/data/", "/monitoring/map/data/?indicator=rd_intensity&period=2025-12"),
             ("list API /api/v1/enterprises/?division=330100", "/api/v1/enterprises/?division=330100"),
             ("list API /api/v1/monitoring/values", "/api/v1/monitoring/values?period=2025-12"),
-            # the same list with every request a question not asked before (pages 1–50 of the 7,630
+            # the register with every request a question not asked before (pages 1–50 of the 7,630
             # enterprises of 杭州市, page sizes 20–39, and a never-repeated "_" as browsers add to bust
             # caches): each one misses the response cache and is read from the database
-            ("list API, every request a new question (cache misses)",
-             lambda n: f"/api/v1/enterprises/?division=330100&page={n // 20 + 1}&page_size={20 + n % 20}"
-                       f"&_={next(UNIQUE)}"),
+            ("list API, each request a new question (cache misses)",
+             "/api/v1/enterprises/?division=330100&page={page}&page_size={size}&_={n}"),
         ]
-        print(f"{CLIENTS} concurrent clients × {REQUESTS_PER_CLIENT} requests each, gunicorn 4 workers, 2 cores:")
-        reference = None
+        how = (f"wrk, {CLIENTS} connections, {WRK_SECONDS} s per round" if LOADGEN == "wrk" else
+               f"{CLIENTS} client threads in this process × {REQUESTS_PER_CLIENT} requests each")
+        print(f"load: {how}; gunicorn 4 workers; {os.cpu_count()} cores shared by server, database and load")
         print(f"each endpoint measured in {ROUNDS} rounds, the endpoints taking turns (the round with the median p95 "
               "is printed, with the range of p95 over the rounds): on a shared 2-core machine one round is noisy")
-        for _, path in targets:
-            hammer(port, path, cookies[:1])  # warm-up
-        rounds: dict[str, list] = {label: [] for label, _ in targets}
+        for _, template in targets:  # warm-up: every worker process opens its connection, fills its caches
+            hammer_python(port, template, cookies[:1])
+        rounds: dict[str, list[Round]] = {label: [] for label, _ in targets}
         for _ in range(ROUNDS):
-            for label, path in targets:
-                latencies, elapsed, errors = hammer(port, path, cookies)
-                rounds[label].append((p95_of(latencies), latencies, elapsed, errors))
+            for label, template in targets:
+                rounds[label].append(measure(port, template, cookies, server.pid))
+        reference = None
         for label, _ in targets:
-            ordered = sorted(rounds[label], key=lambda r: r[0])
-            p95 = report(label, *ordered[len(ordered) // 2][1:])
-            print(f"  {'':<44} p95 over the rounds {ordered[0][0]:.0f}–{ordered[-1][0]:.0f} ms", end="")
-            if reference is None:
-                reference = p95
-                print()
-            else:
-                print(f"; median p95 / static file {p95 / reference:.1f}×  (goal p95 < 200 ms)")
+            p95 = report(label, rounds[label], reference)
+            reference = reference or p95
     finally:
         if server is not None:
             server.terminate()

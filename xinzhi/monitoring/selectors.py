@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import QuerySet
 
+from xinzhi.core.versioning import data_versions
 from xinzhi.regions.models import Division
 
 from .catalogue import load_catalogue
@@ -29,21 +31,30 @@ def home_division(user) -> Division:
 
 
 def snapshots_state() -> tuple[tuple[int, int] | None, str]:
-    """(latest month with snapshots, a stamp that changes whenever any month is computed, added or
-    removed) — one aggregate row, read on every cockpit and map request to key their cached parts.
+    """(latest month with snapshots, a stamp that changes whenever any snapshot is written or removed),
+    read on every cockpit and map request to key their cached parts.
 
-    One row per month is read: the province row of one indicator (``refresh`` writes a month's rows
-    together, with one ``computed_at``). Plain SQL: this runs on every request, and building the ORM
-    query costs more than running it.
+    The stamp is the data version of the snapshots table (``core.versioning``: a trigger raises it in
+    the transaction that writes), one primary-key lookup. The latest month is an aggregate over the
+    province rows of one indicator (``refresh`` writes a month's rows together), computed once per
+    version and per process.
     """
+    version = data_versions([IndicatorValue._meta.db_table])
+    key = f"snapshots_latest:{version}"
+    latest = cache.get(key)
+    if latest is None:
+        latest = _latest_month()
+        cache.set(key, latest, 3600)
+    return (latest or None), version
+
+
+def _latest_month() -> tuple[int, int] | tuple[()]:
     table = connection.ops.quote_name(IndicatorValue._meta.db_table)
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT COUNT(*), MAX(computed_at), MAX(year * 100 + month) FROM {table} "  # noqa: S608
+        cursor.execute(f"SELECT MAX(year * 100 + month) FROM {table} "  # noqa: S608
                        "WHERE indicator = %s AND region_level = %s", ["rd_intensity", "province"])
-        count, version, latest = cursor.fetchone()
-    if not count:
-        return None, "none"
-    return (latest // 100, latest % 100), f"{count}:{version}".replace(" ", "T")
+        (latest,) = cursor.fetchone()
+    return (latest // 100, latest % 100) if latest else ()
 
 
 def latest_snapshot_period() -> tuple[int, int] | None:

@@ -171,7 +171,7 @@ def test_targets_page_edit_rights_and_sums(client, demo):
     assert client.get("/monitoring/targets/?year=2025").context["rows"] == []
 
 
-def test_cached_cockpit_and_map_follow_recomputation_and_scope(client, demo):
+def test_cached_cockpit_and_map_follow_recomputation_and_scope(client, demo, django_assert_num_queries):
     """The cockpit body and the map data are cached per scope and snapshots version: another scope never
     gets a cached answer, and a recomputed month is served at once."""
     url = "/monitoring/map/data/?indicator=rd_intensity&period=2025-06&parent=330100"
@@ -184,7 +184,8 @@ def test_cached_cockpit_and_map_follow_recomputation_and_scope(client, demo):
 
     client.force_login(demo["province"])
     before = client.get("/monitoring/?period=2025-06").context["key_cards"][3]["v"].value
-    assert client.get(url).json()["regions"] == province  # served from the cache
+    with django_assert_num_queries(2):  # served from the cache: the user, the snapshots' data version
+        assert client.get(url).json()["regions"] == province
     stat = MonthlyStat.objects.filter(year=2025, month=6, enterprise__division__code__startswith="3301",
                                       enterprise__years__year=2025, enterprise__years__above_scale=True).first()
     stat.rd_expense += 10**9
