@@ -248,10 +248,11 @@ def main() -> None:
             ("map data /monitoring/map/data/", "/monitoring/map/data/?indicator=rd_intensity&period=2025-12"),
             ("list API /api/v1/enterprises/?division=330100", "/api/v1/enterprises/?division=330100"),
             ("list API /api/v1/monitoring/values", "/api/v1/monitoring/values?period=2025-12"),
-            # the register with every request a question not asked before (pages 1–50 of the 7,630
-            # enterprises of 杭州市, page sizes 20–39, and a never-repeated "_" as browsers add to bust
-            # caches): each one misses the response cache and is read from the database
-            ("list API, each request a new question (cache misses)",
+            # paging through the register with every request a page not asked before (pages 1–50 of
+            # the 7,630 enterprises of 杭州市, page sizes 20–39, and a never-repeated "_" as browsers
+            # add to bust caches): each one misses the response cache and reads its rows from the
+            # database; the count of the question is kept (core.pagination)
+            ("list API, every request a new page (response cache misses)",
              "/api/v1/enterprises/?division=330100&page={page}&page_size={size}&_={n}"),
         ]
         how = (f"wrk, {CLIENTS} connections, {WRK_SECONDS} s per round" if LOADGEN == "wrk" else

@@ -40,10 +40,18 @@ CACHE_ALIAS = "responses"
 _KEY_ATTRIBUTE = "_xinzhi_response_cache_key"
 
 
-def _key(request, tables: list[str]) -> str:
-    identity = "\n".join([request.get_full_path(), scope_key(request.auth), get_language() or "",
-                          data_versions(tables)])
-    return "api:" + hashlib.blake2b(identity.encode(), digest_size=20).hexdigest()
+_COUNT_KEY_ATTRIBUTE = "_xinzhi_count_key"
+
+
+def _digest(*parts: str) -> str:
+    return hashlib.blake2b("\n".join(parts).encode(), digest_size=20).hexdigest()
+
+
+def counted_question_key(request) -> str | None:
+    """Key of the row count behind a paginated answer: the endpoint, the scope, the filters and the data
+    versions — not the page. Every page of one question shares it (``core.pagination`` keeps the
+    count under it), so paging through a list counts once. None outside ``cached_response``."""
+    return getattr(request, _COUNT_KEY_ATTRIBUTE, None)
 
 
 def _store_after_render(run: Callable) -> Callable:
@@ -71,12 +79,15 @@ def cached_response(*models_read: type[models.Model]) -> Callable[[Callable], Ca
         def lookup(request, *args, **kwargs):
             if not settings.XINZHI_RESPONSE_CACHE:
                 return view(request, *args, **kwargs)
-            key = _key(request, tables)
+            scope, versions = scope_key(request.auth), data_versions(tables)
+            key = "api:" + _digest(request.get_full_path(), scope, get_language() or "", versions)
             hit = caches[CACHE_ALIAS].get(key)
             if hit is not None:
                 content, content_type = hit
                 return HttpResponse(content, content_type=content_type)
             setattr(request, _KEY_ATTRIBUTE, key)
+            filters = sorted((name, repr(value)) for name, value in kwargs.items() if name != "ninja_pagination")
+            setattr(request, _COUNT_KEY_ATTRIBUTE, "count:" + _digest(request.path, scope, versions, repr(filters)))
             return view(request, *args, **kwargs)
 
         lookup.response_cache_tables = tables

@@ -179,3 +179,21 @@ def _trigger_count(tables: list[str]) -> int:
             cursor.execute(f"SELECT COUNT(*) FROM sqlite_master WHERE type = 'trigger' AND tbl_name IN ({placeholders})",
                            tables)
         return cursor.fetchone()[0]
+
+
+def test_pages_of_one_question_count_once_until_a_write(client, users):
+    client.force_login(users["province"])
+
+    def counts(url: str) -> int:
+        with CaptureQueriesContext(connection) as queries:
+            answer = client.get(url).json()
+        assert answer["count"] == Enterprise.objects.filter(name__contains=url.rsplit("q=", 1)[-1]
+                                                            if "q=" in url else "").count()
+        return sum("COUNT(" in q["sql"] for q in queries.captured_queries)
+
+    assert counts(LIST + "?page_size=1") == 1
+    assert counts(LIST + "?page_size=1&page=2") == 0  # the next page: the count is kept
+    assert counts(LIST + "?page_size=1&page=3&_=x") == 0  # an unknown parameter does not change the question
+    assert counts(LIST + "?page_size=1&q=西湖") == 1  # another question counts
+    make_enterprise("330106", 5, name="西湖企业戊")
+    assert counts(LIST + "?page_size=1&page=2") == 1  # a write: counted again
