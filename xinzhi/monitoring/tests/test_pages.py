@@ -4,10 +4,8 @@ import io
 
 import openpyxl
 import pytest
-from django.core.management import call_command
 
-from xinzhi.accounts.models import User
-from xinzhi.accounts.services import create_demo_users
+from xinzhi.demo.testing import small_demo
 from xinzhi.enterprises.models import MonthlyStat
 from xinzhi.monitoring import services
 from xinzhi.monitoring.models import EarlyWarning, IndicatorValue
@@ -15,13 +13,10 @@ from xinzhi.monitoring.models import EarlyWarning, IndicatorValue
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def demo():
-    call_command("demo", scale="small", seed=7, verbosity=0, stdout=io.StringIO())
-    create_demo_users()
-    services.refresh(2025, 5)
-    services.refresh(2025, 6)
-    return {u.username: u for u in User.objects.all()}
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock(), small_demo(seed=7, months=[(2025, 5), (2025, 6)]) as users:
+        yield users
 
 
 def test_snapshot_matches_an_independent_sql_sum(demo):

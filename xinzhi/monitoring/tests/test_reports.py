@@ -7,21 +7,18 @@ from django.core.management import call_command
 from docx import Document as DocxDocument
 from pypdf import PdfReader
 
-from xinzhi.accounts.models import User
-from xinzhi.accounts.services import create_demo_users
-from xinzhi.monitoring import reporting, services
+from xinzhi.demo.testing import small_demo
+from xinzhi.monitoring import reporting
 from xinzhi.monitoring.models import IndicatorValue
 from xinzhi.regions.models import Division
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def demo():
-    call_command("demo", scale="small", seed=11, verbosity=0, stdout=io.StringIO())
-    create_demo_users()
-    services.refresh(2025, 6)
-    return {u.username: u for u in User.objects.all()}
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock(), small_demo(seed=11, months=[(2025, 6)]) as users:
+        yield users
 
 
 def test_operation_report_text_matches_its_table(demo, tmp_path):

@@ -4,20 +4,13 @@ The explicit table covers the main pages; the sweep walks every URL pattern of t
 in-scope and out-of-scope object ids substituted) for every role and asserts no 500.
 """
 
-import io
 
 import pytest
-from django.core.management import call_command
-from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from xinzhi.accounts.models import User
-from xinzhi.accounts.services import create_demo_users
-from xinzhi.core.management.commands.demo import demo_extensions
-from xinzhi.demo.loader import delete_business_data
+from xinzhi.demo.testing import small_demo
 from xinzhi.enterprises.models import Enterprise
-from xinzhi.monitoring import services
-from xinzhi.monitoring.models import EarlyWarning, IndicatorValue
 
 pytestmark = pytest.mark.django_db
 ROLES = ["province", "hangzhou", "xihu", "leader", "expert", "enterprise"]
@@ -38,19 +31,8 @@ EXPECTED = {
 
 @pytest.fixture(scope="module")
 def demo(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
-        call_command("demo", scale="small", seed=3, verbosity=0, stdout=io.StringIO())
-        create_demo_users()
-        services.refresh(2025, 6)
-    yield
-    with django_db_blocker.unblock():  # leave no demo data behind: later modules load their own
-        for extension in reversed(demo_extensions()):
-            extension.clear()
-        with transaction.atomic():
-            delete_business_data()
-        IndicatorValue.objects.all().delete()
-        EarlyWarning.objects.all().delete()
-        User.objects.filter(username__in=ROLES).delete()
+    with django_db_blocker.unblock(), small_demo(seed=3, months=[(2025, 6)]):
+        yield
 
 
 @pytest.mark.parametrize("path", sorted(EXPECTED))
