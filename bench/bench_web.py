@@ -9,6 +9,10 @@ in the same run and the same way, is a static file served by the same server.
 Prints p50 / p95 latency, throughput, and the CPU time the server (gunicorn and PostgreSQL) spent per
 request — the figure that compares between machines; asserts nothing. Skipped (with a message) when
 PostgreSQL does not answer on 127.0.0.1:5432. The goal from the issue is p95 < 200 ms.
+
+For developers: BENCH_KEEP_DB=1 keeps the loaded database for the next run, BENCH_ROUNDS (3), BENCH_SECONDS
+(5, wrk), BENCH_ONLY=<part of a label> measures only those targets (and the reference), BENCH_LOADGEN=python
+forces the Python clients, BENCH_GUNICORN_ARGS adds server options.
 """
 
 from __future__ import annotations
@@ -255,6 +259,8 @@ def main() -> None:
             ("list API, every request a new page (response cache misses)",
              "/api/v1/enterprises/?division=330100&page={page}&page_size={size}&_={n}"),
         ]
+        if os.environ.get("BENCH_ONLY"):  # developers: the reference and the targets whose label contains it
+            targets = targets[:1] + [t for t in targets[1:] if os.environ["BENCH_ONLY"] in t[0]]
         how = (f"wrk, {CLIENTS} connections, {WRK_SECONDS} s per round" if LOADGEN == "wrk" else
                f"{CLIENTS} client threads in this process × {REQUESTS_PER_CLIENT} requests each")
         print(f"load: {how}; gunicorn 4 workers; {os.cpu_count()} cores shared by server, database and load")
