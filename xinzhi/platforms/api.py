@@ -15,6 +15,7 @@ from ninja.pagination import paginate
 
 from xinzhi.core.pagination import Pagination
 from xinzhi.core.response_cache import cached_response
+from xinzhi.enterprises.models import Enterprise
 from xinzhi.evaluation import services as ev
 from xinzhi.evaluation.models import Round, Submission
 from xinzhi.evaluation.permissions import has_permission
@@ -102,7 +103,7 @@ class DetermineIn(Schema):
 
 
 @router.get("/institutions", response=list[InstitutionOut], summary="企业研发机构库")
-@cached_response(RDInstitution)
+@cached_response(RDInstitution, Enterprise)  # a county sees the institutions of its enterprises
 @paginate(Pagination, page_size=50)
 def list_institutions(request, level: str | None = None, status: str | None = None, cluster: str | None = None):
     qs = RDInstitution.objects.restrict(request.auth).order_by("id")
