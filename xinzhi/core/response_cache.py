@@ -37,9 +37,8 @@ from .scope import scope_key
 from .versioning import data_versions
 
 CACHE_ALIAS = "responses"
+#: set on a request that missed the cache: where to store its answer, where its count is kept
 _KEY_ATTRIBUTE = "_xinzhi_response_cache_key"
-
-
 _COUNT_KEY_ATTRIBUTE = "_xinzhi_count_key"
 
 
