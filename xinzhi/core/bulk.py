@@ -20,23 +20,43 @@ def _quote(connection, name: str) -> str:
     return connection.ops.quote_name(name)
 
 
-def insert_frame(table: str, frame: pl.DataFrame, connection=None, chunk_rows: int = 200_000) -> int:
-    """Insert every row of ``frame`` into ``table`` (columns named as in the table)."""
+def insert_frame(table: str, frame: pl.DataFrame, connection=None, chunk_rows: int = 200_000,
+                 new_key_range: bool = False) -> int:
+    """Insert every row of ``frame`` into ``table`` (columns named as in the table).
+
+    ``new_key_range``: the rows are of a key the table never held (a new month): its planner statistics
+    are refreshed whatever the share of the table, so queries for that key are not planned for no rows.
+    """
     connection = connection or default_connection
     if frame.height == 0:
         return 0
     with transaction.atomic(using=connection.alias):
         _insert(table, frame, connection, chunk_rows)
-        refresh_statistics_if_grown(table, frame.height, connection)
+        refresh_statistics_if_grown(table, frame.height, connection, always=new_key_range)
     return frame.height
 
 
-#: a bulk insert of more than this share of a table's rows refreshes its planner statistics
+#: rows written since the last ``ANALYZE`` (this insert included) beyond this share of a table's rows
+#: refresh its planner statistics — PostgreSQL's own default ``autovacuum_analyze_scale_factor``
 ANALYZE_GROWTH_SHARE = 0.1
 
 
-def refresh_statistics_if_grown(table: str, inserted: int, connection=None) -> bool:
-    """PostgreSQL: ``ANALYZE`` a table that a bulk insert grew by more than 10% (or never analysed).
+def statistics_stale(estimated_rows: float, written_since_analyze: int, inserted: int) -> bool:
+    """Whether a table's planner statistics no longer describe it, by autovacuum's own rule: the rows
+    written since the last ``ANALYZE`` exceed 10% of the table (or it was never analysed: -1 rows).
+
+    Counting the writes *since the last analyse*, not this insert alone, matters for tables that grow
+    by one month at a time: each month's snapshots are a few per cent of the table, but a month the
+    statistics have never seen is the one every page asks for, and the planner would take it for empty.
+    """
+    if estimated_rows < 0:
+        return True
+    return written_since_analyze + inserted > ANALYZE_GROWTH_SHARE * estimated_rows
+
+
+def refresh_statistics_if_grown(table: str, inserted: int, connection=None, always: bool = False) -> bool:
+    """PostgreSQL: ``ANALYZE`` a table whose statistics a bulk insert left stale (``statistics_stale``),
+    or ``always``.
 
     Autovacuum would do it later — if it runs at all (it can be switched off, and it runs only every
     minute): until then the planner believes a freshly loaded table is empty and picks plans for one
@@ -46,10 +66,15 @@ def refresh_statistics_if_grown(table: str, inserted: int, connection=None) -> b
     if connection.vendor != "postgresql" or inserted <= 0:
         return False
     with connection.cursor() as cursor:
-        cursor.execute("SELECT reltuples FROM pg_class WHERE oid = %s::regclass", [table])
+        # n_mod_since_analyze counts committed writes (this transaction's are added as ``inserted``);
+        # the statistics views are read as of a transaction's first look unless cleared
+        cursor.execute("SELECT pg_stat_clear_snapshot()")
+        cursor.execute(
+            "SELECT c.reltuples, COALESCE(s.n_mod_since_analyze, 0) FROM pg_class c "
+            "LEFT JOIN pg_stat_user_tables s ON s.relid = c.oid WHERE c.oid = %s::regclass", [table])
         row = cursor.fetchone()
-        estimated = row[0] if row else -1
-        if estimated >= 0 and inserted <= ANALYZE_GROWTH_SHARE * estimated:
+        estimated, written = (row[0], row[1]) if row else (-1, 0)
+        if not always and not statistics_stale(estimated, written, inserted):
             return False
         cursor.execute(f"ANALYZE {_quote(connection, table)}")
     return True

@@ -94,12 +94,16 @@ def _warning_frame(rated: pl.DataFrame, previous: pl.DataFrame | None) -> pl.Dat
 
 @transaction.atomic
 def refresh(year: int, month: int) -> int:
-    """Recompute a month; replace its stored snapshot rows and its warnings. Returns the rows stored."""
+    """Recompute a month; replace its stored snapshot rows and its warnings (at once: a reader sees the
+    old month or the new one, never none). Returns the rows stored."""
     rated = compute(year, month)
+    # a month computed for the first time is the one every page asks for next: the planner must know it
+    new_month = not IndicatorValue.objects.filter(year=year, month=month).exists()
     IndicatorValue.objects.filter(year=year, month=month).delete()
     EarlyWarning.objects.filter(year=year, month=month).delete()
-    stored = insert_frame(IndicatorValue._meta.db_table, _snapshot_frame(rated))
-    insert_frame(EarlyWarning._meta.db_table, _warning_frame(rated, _previous_ratings(year, month)))
+    stored = insert_frame(IndicatorValue._meta.db_table, _snapshot_frame(rated), new_key_range=new_month)
+    insert_frame(EarlyWarning._meta.db_table, _warning_frame(rated, _previous_ratings(year, month)),
+                 new_key_range=new_month)
     return stored
 
 

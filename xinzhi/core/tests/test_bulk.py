@@ -37,3 +37,50 @@ def test_insert_frame_writes_rows_and_refreshes_statistics_when_the_table_grows(
         assert refresh_statistics_if_grown(table, 1000)
     else:
         assert not refresh_statistics_if_grown(table, 3000)  # SQLite keeps no statistics unless asked
+
+
+@pytest.mark.parametrize(("estimated", "written", "inserted", "stale"), [
+    (-1, 0, 1, True),  # never analysed
+    (3000, 0, 100, False),  # a small insert into a table the statistics describe
+    (3000, 250, 100, True),  # … but the writes since the last ANALYZE add up past 10%
+    (3000, 0, 301, True),
+    (0, 0, 1, True),  # analysed while empty
+])
+def test_statistics_are_stale_by_autovacuums_rule(estimated, written, inserted, stale):
+    from xinzhi.core.bulk import statistics_stale
+
+    assert statistics_stale(estimated, written, inserted) is stale
+
+
+def _planned_rows(sql: str) -> float:
+    import json
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}")
+        plan = cursor.fetchone()[0]
+    return (plan if isinstance(plan, list) else json.loads(plan))[0]["Plan"]["Plan Rows"]
+
+
+def test_rows_of_a_new_key_are_known_to_the_planner_however_few():
+    """A new month's snapshots are a few per cent of the table, but every page asks for that month."""
+    from xinzhi.monitoring.models import EarlyWarning
+
+    table = EarlyWarning._meta.db_table
+
+    def rows(year: int, n: int) -> pl.DataFrame:
+        return pl.DataFrame({
+            "indicator": ["rd_intensity"] * n, "region": ["330106"] * n, "region_level": ["county"] * n,
+            "scope_code": ["330106"] * n, "year": [year] * n, "month": [12] * n, "rating": ["red"] * n,
+            "previous_rating": [""] * n, "projected_miss": [True] * n, "rating_drop": [False] * n,
+            "message": ["预计未达标"] * n, "created_at": ["2025-07-01T00:00:00+08:00"] * n,
+        })
+
+    insert_frame(table, rows(2025, 5000))
+    insert_frame(table, rows(2026, 100))  # 2% of the table: the rule leaves the statistics as they were
+    if connection.vendor == "postgresql":
+        assert _planned_rows(f"SELECT * FROM {table} WHERE year = 2026") < 10
+    assert insert_frame(table, rows(2027, 100), new_key_range=True) == 100
+    if connection.vendor == "postgresql":
+        assert _planned_rows(f"SELECT * FROM {table} WHERE year = 2027") == pytest.approx(100, rel=0.3)
+    else:  # SQLite keeps no statistics unless asked: nothing to refresh
+        assert not refresh_statistics_if_grown(table, 100, always=True)

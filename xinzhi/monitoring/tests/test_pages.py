@@ -39,6 +39,36 @@ def test_refresh_replaces_rows_and_stores_warnings(demo):
     assert EarlyWarning.objects.filter(year=2025, month=6).exists()
 
 
+def test_refresh_is_all_or_nothing(demo, monkeypatch):
+    """A refresh that fails half-way (after the snapshots, before the warnings) leaves the month as it was."""
+    before = sorted(IndicatorValue.objects.filter(year=2025, month=6).values_list("id", flat=True))
+
+    def broken(*args):
+        raise RuntimeError("warnings could not be computed")
+
+    monkeypatch.setattr(services, "_warning_frame", broken)
+    with pytest.raises(RuntimeError):
+        services.refresh(2025, 6)
+    assert sorted(IndicatorValue.objects.filter(year=2025, month=6).values_list("id", flat=True)) == before
+
+
+def test_a_month_computed_the_first_time_gets_fresh_planner_statistics(demo, monkeypatch):
+    """The newest month is what every page asks for: its rows must not look absent to the planner."""
+    seen = []
+    real = services.insert_frame
+
+    def spy(table, frame, **kwargs):
+        seen.append((table, kwargs.get("new_key_range", False)))
+        return real(table, frame, **kwargs)
+
+    monkeypatch.setattr(services, "insert_frame", spy)
+    services.refresh(2025, 6)  # recomputed: the month is known already
+    IndicatorValue.objects.filter(year=2025, month=5).delete()
+    services.refresh(2025, 5)  # computed as if for the first time
+    assert seen == [(IndicatorValue._meta.db_table, False), (EarlyWarning._meta.db_table, False),
+                    (IndicatorValue._meta.db_table, True), (EarlyWarning._meta.db_table, True)]
+
+
 def test_cockpit_per_role(client, demo):
     client.force_login(demo["province"])
     page = client.get("/monitoring/?period=2025-06")
