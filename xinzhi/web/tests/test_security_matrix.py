@@ -1,9 +1,11 @@
 """Every role × every page: allowed, forbidden or filtered — and never a server error.
 
 The explicit table covers the main pages; the sweep walks every URL pattern of the project (with
-in-scope and out-of-scope object ids substituted) for every role and asserts no 500.
+in-scope and out-of-scope object ids substituted) for every role and asserts no 500, and no template
+syntax shown as page text.
 """
 
+import re
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
@@ -54,7 +56,6 @@ def _patterns(resolver=None, prefix=""):
 
 def _concrete(route: str, ids: dict[str, int]) -> list[str]:
     """Fill route converters with an in-scope id, an out-of-scope id and a few literal values."""
-    import re
 
     if route.startswith("admin/") or route.startswith("api/"):
         return []
@@ -82,6 +83,21 @@ def test_no_page_gives_a_server_error_for_any_role(client, demo):
         for path in paths:
             response = client.get(path)
             assert response.status_code < 500, f"{role} GET {path}: {response.status_code}"
+            _assert_no_template_syntax_shown(response, f"{role} GET {path}")
+
+
+#: template syntax that reached a page's text means a tag or comment the template engine did not take
+#: (a `{# … #}` comment written over two lines is printed as it is)
+TEMPLATE_SYNTAX = re.compile(r"\{#|#\}|\{%|%\}|\{\{|\}\}")
+
+
+def _assert_no_template_syntax_shown(response, what: str) -> None:
+    if response.status_code != 200 or not response.get("Content-Type", "").startswith("text/html"):
+        return
+    html = response.content.decode()
+    text = re.sub(r"<(script|style)\b.*?</\1>", "", html, flags=re.S)  # code may use braces
+    leaked = TEMPLATE_SYNTAX.search(text)
+    assert leaked is None, f"{what}: template syntax in the page: …{text[max(0, leaked.start() - 60):leaked.end() + 60]}…"
 
 
 def test_county_user_gets_404_for_another_countys_objects(client, demo):
