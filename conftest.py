@@ -14,6 +14,16 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture(scope="session", autouse=True)
+def _fast_password_hasher():
+    """Tests hash the demo logins' passwords many times; PBKDF2's million rounds cost about 0.3 s each.
+    The browser tests' server (a separate process) keeps the production hasher."""
+    from django.test import override_settings
+
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
+
+
+@pytest.fixture(scope="session", autouse=True)
 def _test_caches(tmp_path_factory):
     """The shared session cache of the tests lives in a temporary folder, not in the developer's var/."""
     from django.conf import settings

@@ -7,9 +7,12 @@ Errors always have the body ``{"detail": "<Chinese message>", "errors": [...]}``
 
 from __future__ import annotations
 
+import logging
+
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, ValidationError
+from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer, SessionAuth
 
 from xinzhi.accounts.services import user_for_token
@@ -53,6 +56,26 @@ def _not_found(request, exc):
 @api.exception_handler(AuthenticationError)
 def _unauthenticated(request, exc):
     return api.create_response(request, {"detail": "未登录或令牌无效", "errors": []}, status=401)
+
+
+@api.exception_handler(HttpError)
+def _http_error(request, exc: HttpError):
+    """An endpoint's own refusal (``raise HttpError(403, "无权查看")``) in the documented body."""
+    return api.create_response(request, {"detail": str(exc.message), "errors": []}, status=exc.status_code)
+
+
+@api.exception_handler(PermissionDenied)
+def _forbidden(request, exc: PermissionDenied):
+    """``accounts.permissions.require`` and services refuse with the Chinese reason."""
+    return api.create_response(request, {"detail": str(exc) or "无权执行此操作", "errors": []}, status=403)
+
+
+@api.exception_handler(Exception)
+def _server_error(request, exc: Exception):
+    """Anything unexpected: logged with its traceback, answered in Chinese without internals."""
+    logging.getLogger("xinzhi.api").exception("API error on %s %s", request.method, request.path)
+    return api.create_response(request, {"detail": "系统出错，已记录在系统日志中，请稍后再试", "errors": []},
+                               status=500)
 
 
 def _mount_routers() -> None:

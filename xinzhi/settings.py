@@ -75,7 +75,9 @@ ROOT_URLCONF = "xinzhi.urls"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        # the platform's own pages first: its registration/ (password change) and error pages win over the
+        # admin's, and ninja/swagger.html gives the API docs the platform's header
+        "DIRS": [BASE_DIR / "web" / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [

@@ -1,16 +1,16 @@
 """Personal API tokens: issue (shown once), list, revoke."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from .models import ApiToken
+from .permissions import capability_required
 from .services import issue_token, revoke_token
 
 
-@login_required
+@capability_required("api.tokens")
 def tokens(request):
     new_token = request.session.pop("new_api_token", None)
     return render(request, "accounts/tokens.html", {
@@ -18,7 +18,7 @@ def tokens(request):
     })
 
 
-@login_required
+@capability_required("api.tokens")
 @require_POST
 def token_issue(request):
     name = (request.POST.get("name") or "").strip()[:100]
@@ -29,7 +29,7 @@ def token_issue(request):
     return redirect("accounts:tokens")
 
 
-@login_required
+@capability_required("api.tokens")
 @require_POST
 def token_revoke(request, pk: int):
     if revoke_token(request.user, pk):

@@ -5,12 +5,11 @@ from __future__ import annotations
 import json
 from decimal import Decimal
 
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from xinzhi.accounts.permissions import capability_required
 from xinzhi.core.scope import region_prefix
 from xinzhi.cultivation.models import Certification, Program
 from xinzhi.investment.models import InvestmentProject
@@ -20,13 +19,14 @@ from xinzhi.regions.models import Division
 from .models import Enterprise, EnterpriseYear, MonthlyStat
 from .services import search_enterprises
 
-REGISTER_ROLES = {"province_staff", "city_staff", "county_staff", "leader"}
 WAN = Decimal(10_000)
 
 
-def _require_register_role(user) -> None:
-    if not (user.is_superuser or user.role in REGISTER_ROLES):
-        raise PermissionDenied(_("无权查看企业库"))
+def _own_profile(request):
+    """An enterprise user asking for the register is shown its own profile."""
+    if request.user.role == "enterprise" and request.user.enterprise_id:
+        return redirect("enterprises:detail", request.user.enterprise_id)
+    return None
 
 
 def _region_choices(user) -> list[Division]:
@@ -61,12 +61,9 @@ def filter_register(user, params) -> tuple[object, dict]:
     return qs.order_by("division_id", "name"), applied
 
 
-@login_required
+@capability_required("register.view", otherwise=_own_profile)
 def enterprise_list(request):
     user = request.user
-    if user.role == "enterprise" and user.enterprise_id:
-        return redirect("enterprises:detail", user.enterprise_id)
-    _require_register_role(user)
     qs, applied = filter_register(user, request.GET)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
@@ -81,7 +78,7 @@ def _yuan_to_wan(value: int | None) -> str:
     return "—" if value is None else f"{Decimal(value) / WAN:,.1f}"
 
 
-@login_required
+@capability_required("enterprise.profile.view")
 def enterprise_detail(request, pk: int):
     user = request.user
     enterprise = get_object_or_404(Enterprise.objects.restrict(user).select_related("division__parent", "industry"), pk=pk)

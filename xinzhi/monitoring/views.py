@@ -17,6 +17,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 
+from xinzhi.accounts.permissions import require
 from xinzhi.core.periods import Period, PeriodError
 from xinzhi.core.scope import region_prefix, scope_key
 from xinzhi.regions.models import Division
@@ -24,12 +25,9 @@ from xinzhi.regions.models import Division
 from . import selectors
 from .models import IndicatorValue
 
-MONITORING_ROLES = {"province_staff", "city_staff", "county_staff", "leader"}
-
 
 def _require_monitoring_role(user) -> None:
-    if not (user.is_superuser or user.role in MONITORING_ROLES):
-        raise PermissionDenied(_("无权查看监测数据"))
+    require(user, "monitoring.view")
 
 
 def _requested_period(request) -> tuple[int, int] | None:

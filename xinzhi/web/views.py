@@ -1,6 +1,7 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 
+from xinzhi.accounts.permissions import can
 from xinzhi.enterprises.models import Enterprise, MonthlyStat
 
 
@@ -13,7 +14,7 @@ def home(request):
         return redirect("enterprises:detail", user.enterprise_id)
     if user.role == "expert":
         return redirect("evaluation:my_assignments")
-    if user.role in ("province_staff", "city_staff", "county_staff", "leader") and request.GET.get("overview") is None:
+    if can(user, "monitoring.view") and request.GET.get("overview") is None:
         return redirect("monitoring:cockpit")
     latest = MonthlyStat.objects.restrict(user).order_by("-year", "-month").values("year", "month").first()
     context = {

@@ -75,7 +75,7 @@ def test_enterprise_user_sees_only_its_own_profile(client, world):
 def test_expert_cannot_open_the_register(client, world):
     client.force_login(world["expert"])
     assert client.get("/enterprises/").status_code == 403
-    assert client.get(f"/enterprises/{world['a'].pk}/").status_code == 404
+    assert client.get(f"/enterprises/{world['a'].pk}/").status_code == 403  # experts see no profile at all (capability)
 
 
 def test_anonymous_is_sent_to_login(client, world):

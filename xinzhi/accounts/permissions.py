@@ -1,0 +1,228 @@
+"""Who may do what: one table of capabilities, used by views, services, menus, templates and the API.
+
+A *capability* is something a user may do (``monitoring.view``, ``imports.run``, …). Each names the roles
+that have it and, where the department or the region level matters, a *predicate* on the user and the
+object acted on. ``can(user, key, obj)`` answers with a :class:`Decision` that carries the Chinese reason
+for a refusal; ``require`` raises ``PermissionDenied`` with that reason (shown on the 403 page and in the
+API's error body); ``capability_required`` guards a view and labels it, so the role × URL security matrix
+is generated from this table for every URL (``web/tests/test_capabilities.py``).
+
+*Which rows* a user sees or changes is a separate question, answered by ``restrict()``
+(``xinzhi.core.scope``): a capability says "county staff may edit packages", ``restrict(user, "change")``
+says "…of enterprises in their county". The pattern is NetBox's (a permission plus constraints) and
+Hypha's (``has_permission(action, user, obj)`` returning the reason), see docs/architecture.md.
+
+Rules that hold for the whole table (checked by tests):
+* superusers may do everything;
+* leaders (领导) read: no capability marked ``write`` lists them;
+* a user without a valid binding (staff without a division, an enterprise user without an enterprise)
+  may do nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import wraps
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+
+from xinzhi.core.scope import region_prefix
+
+from .models import Department, Role
+
+PROVINCE, CITY, COUNTY = Role.PROVINCE_STAFF.value, Role.CITY_STAFF.value, Role.COUNTY_STAFF.value
+LEADER, ENTERPRISE, EXPERT = Role.LEADER.value, Role.ENTERPRISE.value, Role.EXPERT.value
+STAFF = frozenset({PROVINCE, CITY, COUNTY})
+LOCAL_STAFF = frozenset({CITY, COUNTY})
+READERS = STAFF | {LEADER}
+ALL_ROLES = frozenset(r.value for r in Role)
+
+#: a predicate returns the Chinese reason for a refusal, or ``None`` when the user may act on ``obj``
+Predicate = Callable[[Any, Any], "str | None"]
+
+
+@dataclass(frozen=True)
+class Capability:
+    key: str
+    label_zh: str
+    roles: frozenset[str]
+    refusal_zh: str
+    write: bool = False
+    predicate: Predicate | None = None
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The answer of :func:`can`: truthy when allowed; ``reason`` says why not, in Chinese."""
+
+    allowed: bool
+    reason: str = ""
+
+    def __bool__(self) -> bool:
+        return self.allowed
+
+
+# --------------------------------------------------------------------------- predicates
+
+def _economy_it(user, obj) -> str | None:
+    return None if user.department == Department.ECONOMY_IT else "仅经信部门可以办理此事项"
+
+
+def _joint_review_department(user, obj) -> str | None:
+    if user.department in (Department.SCIENCE, Department.FINANCE, Department.TAX):
+        return None
+    return "只有同级科技、财政、税务部门可以联合确认"
+
+
+def _target_region(user, division) -> str | None:
+    """Province staff set their cities' targets; city staff their own counties' (the level below)."""
+    if division is None:
+        return None
+    if user.role == PROVINCE and division.level == "city":
+        return None
+    if user.role == CITY and division.level == "county" and division.parent_id == user.division_id:
+        return None
+    return "只能修改下一级地区的目标（省定市、市定县）"
+
+
+def _enterprise_in_region(user, enterprise) -> str | None:
+    """An enterprise for itself; local staff for enterprises in their region."""
+    if enterprise is None:
+        return None
+    if user.role == ENTERPRISE:
+        return None if user.enterprise_id == enterprise.pk else "企业用户只能为本企业办理"
+    if user.role == PROVINCE:
+        return None
+    if str(enterprise.division_id).startswith(region_prefix(user.division_id)):
+        return None
+    return "只能为本地区企业办理"
+
+
+def _own_assignment(user, assignment) -> str | None:
+    if assignment is None:
+        return None
+    if assignment.expert.user_id != user.pk:
+        return "只能评审分配给您的项目"
+    if assignment.status != "pending":
+        return "该评审已提交或已回避"
+    return None
+
+
+# --------------------------------------------------------------------------- the table
+
+CAPABILITIES: dict[str, Capability] = {c.key: c for c in (
+    # monitoring
+    Capability("monitoring.view", "查看监测数据、地图与报告", READERS, "无权查看监测数据"),
+    Capability("monitoring.target.edit", "修改下一级地区的目标", frozenset({PROVINCE, CITY}),
+               "无权修改目标", write=True, predicate=_target_region),
+    Capability("monitoring.target.allocate", "按基年分解默认目标", frozenset({PROVINCE}),
+               "只有省级工作人员可以分解默认目标", write=True),
+    Capability("monitoring.recompute", "重新计算监测结果", frozenset({PROVINCE}),
+               "只有省级工作人员可以重新计算监测结果", write=True),
+    # register and imports
+    Capability("register.view", "查看企业库", READERS, "无权查看企业库"),
+    Capability("enterprise.profile.view", "查看企业画像", READERS | {ENTERPRISE}, "无权查看企业画像"),
+    Capability("imports.run", "导入数据", STAFF, "无权导入数据", write=True),
+    Capability("imports.history.all", "查看所有人的导入记录", frozenset({PROVINCE}), "只能查看本人的导入记录"),
+    # cultivation and policy
+    Capability("cultivation.view", "查看应享尽享名单、培育库与统计", READERS, "无权查看培育名单"),
+    Capability("cultivation.package.edit", "填报年度数据包", STAFF | {ENTERPRISE},
+               "无权填报数据包", write=True, predicate=_enterprise_in_region),
+    Capability("cultivation.screening.run", "运行全库筛查", frozenset({PROVINCE}),
+               "只有省级工作人员可以运行全库筛查", write=True),
+    Capability("cultivation.sampling.view", "查看实地核查抽样", READERS | {ENTERPRISE}, "无权查看核查抽样"),
+    Capability("cultivation.sampling.draw", "抽取实地核查对象", frozenset({PROVINCE, CITY}),
+               "只有省、市经信部门可以抽取核查对象", write=True),
+    Capability("cultivation.sampling.record", "记录核查结果", STAFF, "无权记录核查结果", write=True),
+    Capability("cultivation.what_if", "政策参数模拟", frozenset({PROVINCE}), "政策模拟仅供省级工作人员使用"),
+    Capability("cultivation.am_list.propose", "推荐先进制造业企业", LOCAL_STAFF,
+               "只有县（市、区）、市经信部门可以推荐先进制造业企业", write=True, predicate=_economy_it),
+    Capability("cultivation.am_list.confirm", "联合确认先进制造业企业", LOCAL_STAFF,
+               "只有同级科技、财政、税务部门可以联合确认", write=True, predicate=_joint_review_department),
+    Capability("cultivation.am_list.publish", "公布先进制造业企业名单", frozenset({PROVINCE}),
+               "只有省经信厅可以公布名单", write=True, predicate=_economy_it),
+    Capability("policy.screen", "政策匹配", READERS | {ENTERPRISE}, "无权使用政策匹配"),
+    # R&D institutions, platforms, evaluation
+    Capability("platforms.view", "查看研发机构与平台", READERS | {ENTERPRISE}, "无权查看研发机构库"),
+    Capability("platforms.overview", "查看机构覆盖率、目标与创新平台网络", READERS, "无权查看机构覆盖率与平台网络"),
+    Capability("evaluation.round.view", "查看认定与评价批次", READERS, "无权查看评审批次"),
+    Capability("evaluation.round.run", "组织评审、分配专家、作出决定", frozenset({PROVINCE}),
+               "仅省级工作人员可组织评审、分配专家和作出决定", write=True),
+    Capability("evaluation.apply", "申报认定", STAFF | {ENTERPRISE}, "无权申报", write=True,
+               predicate=_enterprise_in_region),
+    Capability("evaluation.review", "评审打分", frozenset({EXPERT}), "仅评审专家可以评审", write=True,
+               predicate=_own_assignment),
+    # the account itself
+    Capability("api.tokens", "使用数据接口（API令牌）", READERS | {ENTERPRISE}, "您的角色不使用数据接口"),
+    Capability("admin.site", "系统管理", frozenset({PROVINCE}), "只有省级管理员可以进入系统管理"),
+)}
+
+
+# --------------------------------------------------------------------------- answers
+
+def _bound(user) -> bool:
+    """Staff and leaders need a division, enterprise users an enterprise; experts need nothing."""
+    if user.role in READERS:
+        return bool(user.division_id)
+    if user.role == ENTERPRISE:
+        return bool(user.enterprise_id)
+    return user.role == EXPERT
+
+
+def can(user, key: str, obj: Any = None) -> Decision:
+    """May ``user`` do ``key`` (on ``obj``)? Unknown keys raise ``KeyError``: a typo must not grant."""
+    capability = CAPABILITIES[key]
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Decision(False, "请先登录")
+    if user.is_superuser:
+        return Decision(True)
+    if user.role not in capability.roles:
+        return Decision(False, capability.refusal_zh)
+    if not _bound(user):
+        return Decision(False, "您的账号尚未绑定区划或企业，请联系管理员")
+    if capability.predicate is not None:
+        reason = capability.predicate(user, obj)
+        if reason:
+            return Decision(False, reason)
+    return Decision(True)
+
+
+def require(user, key: str, obj: Any = None) -> None:
+    """Raise ``PermissionDenied`` with the Chinese reason unless ``user`` may do ``key``."""
+    decision = can(user, key, obj)
+    if not decision:
+        raise PermissionDenied(decision.reason)
+
+
+def capability_required(key: str, otherwise: Callable | None = None) -> Callable:
+    """View decorator: sign-in required, then the capability; the view is labelled with it.
+
+    ``otherwise(request)`` may answer a refused user instead of the 403 page (e.g. send an enterprise user
+    from the register to its own profile); when it returns ``None`` the refusal stands.
+    """
+    CAPABILITIES[key]  # fail at import time on a typo
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        def guarded(request, *args, **kwargs):
+            decision = can(request.user, key)
+            if not decision:
+                response = otherwise(request) if otherwise else None
+                if response is not None:
+                    return response
+                raise PermissionDenied(decision.reason)
+            return view(request, *args, **kwargs)
+
+        wrapped = login_required(guarded)
+        wrapped.capability = key  # read by the generated security matrix
+        return wrapped
+
+    return decorator
+
+
+def roles_with(key: str) -> frozenset[str]:
+    """The roles a capability lists (superusers aside) — for documentation and the security matrix."""
+    return CAPABILITIES[key].roles

@@ -1,0 +1,104 @@
+"""The navigation: each entry declares the capability it needs (as NetBox menu items declare permissions),
+so a user is offered exactly what ``accounts.permissions.can`` allows — never a link to a bare 403.
+
+To add a page to the menu: add a :class:`MenuItem` here with its capability from the table in
+``xinzhi/accounts/permissions.py``; the template tag ``web_menu`` renders it for the signed-in user.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from xinzhi.accounts.permissions import can
+
+
+@dataclass(frozen=True)
+class MenuItem:
+    label: str
+    url_name: str
+    capability: str
+    #: the entry is hidden from users who have this capability (e.g. the enterprise's own profile link is
+    #: not shown to staff, who reach profiles through the register)
+    unless: str | None = None
+    #: path prefixes under which the entry is marked active, besides its own URL
+    active: tuple[str, ...] = ()
+    #: URL arguments from the user (the enterprise's own profile)
+    args: Callable | None = None
+    #: shown only to Django-admin users (``is_staff``) as well
+    admin_only: bool = False
+
+    def url(self, user) -> str:
+        if self.url_name.startswith("/"):
+            return self.url_name
+        return reverse(self.url_name, args=self.args(user) if self.args else ())
+
+    def visible(self, user) -> bool:
+        if self.admin_only and not user.is_staff:
+            return False
+        if self.unless and can(user, self.unless):
+            return False
+        return bool(can(user, self.capability))
+
+    def is_active(self, path: str, user) -> bool:
+        return path == self.url(user) or any(path.startswith(p) for p in self.active)
+
+
+MAIN_MENU: tuple[MenuItem, ...] = (
+    MenuItem(_("驾驶舱"), "monitoring:cockpit", "monitoring.view",
+             active=("/monitoring/indicators/", "/monitoring/targets/")),
+    MenuItem(_("专题地图"), "monitoring:map", "monitoring.view", active=("/monitoring/map/",)),
+    MenuItem(_("企业库"), "enterprises:list", "register.view", active=("/enterprises/",)),
+    MenuItem(_("企业培育"), "cultivation:unclaimed", "cultivation.view", active=("/cultivation/",)),
+    MenuItem(_("简报与报告"), "monitoring:reports", "monitoring.view", active=("/monitoring/reports/",)),
+    MenuItem(_("研发机构与平台"), "platforms:register", "platforms.overview", active=("/platforms/",)),
+    MenuItem(_("认定与评价"), "evaluation:rounds", "evaluation.round.view",
+             active=("/evaluation/rounds/", "/evaluation/submissions/")),
+    MenuItem(_("研发机构申报"), "evaluation:rounds", "evaluation.apply", unless="evaluation.round.view"),
+    MenuItem(_("我的评审任务"), "evaluation:my_assignments", "evaluation.review", active=("/evaluation/my/",)),
+    MenuItem(_("数据导入"), "core:imports", "imports.run", active=("/imports/",)),
+    MenuItem(_("本企业画像"), "enterprises:detail", "enterprise.profile.view", unless="register.view",
+             args=lambda user: (user.enterprise_id,), active=("/enterprises/",)),
+    MenuItem(_("数据接口"), "/api/v1/docs", "api.tokens", active=("/api/",)),
+    MenuItem(_("系统管理"), "admin:index", "admin.site", admin_only=True, active=("/admin/",)),
+)
+
+CULTIVATION_MENU: tuple[MenuItem, ...] = (
+    MenuItem(_("应享尽享名单"), "cultivation:unclaimed", "cultivation.view"),
+    MenuItem(_("培育库"), "cultivation:pool", "cultivation.view"),
+    MenuItem(_("先进制造业企业名单"), "cultivation:am_list", "cultivation.view"),
+    MenuItem(_("实地核查抽样"), "cultivation:sampling", "cultivation.sampling.view"),
+    MenuItem(_("政策参数模拟"), "cultivation:what_if", "cultivation.what_if"),
+)
+
+PLATFORMS_MENU: tuple[MenuItem, ...] = (
+    MenuItem(_("机构与平台名录"), "platforms:register", "platforms.overview"),
+    MenuItem(_("覆盖率与目标"), "platforms:coverage", "platforms.overview"),
+    MenuItem(_("创新平台网络"), "platforms:network", "platforms.overview"),
+    MenuItem(_("认定与评价批次"), "evaluation:rounds", "evaluation.round.view"),
+)
+
+#: which second-level menu a path shows (first match wins)
+SUB_MENUS: tuple[tuple[tuple[str, ...], tuple[MenuItem, ...]], ...] = (
+    (("/cultivation/",), CULTIVATION_MENU),
+    (("/platforms/", "/evaluation/rounds/", "/evaluation/submissions/"), PLATFORMS_MENU),
+)
+
+
+def entries(items: tuple[MenuItem, ...], user, path: str) -> list[dict]:
+    """The visible entries for ``user`` with their URL and whether the page at ``path`` is theirs."""
+    out = []
+    for item in items:
+        if item.visible(user):
+            out.append({"label": item.label, "url": item.url(user), "active": item.is_active(path, user)})
+    return out
+
+
+def sub_menu(path: str) -> tuple[MenuItem, ...]:
+    for prefixes, items in SUB_MENUS:
+        if any(path.startswith(p) for p in prefixes):
+            return items
+    return ()
