@@ -6,8 +6,6 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
-from xinzhi.enterprises.models import Enterprise
-
 from .models import Role, User
 
 DEMO_PASSWORD = "xinzhi-demo-2025"
@@ -35,6 +33,7 @@ DEMO_USERS = [
 def create_demo_users(password: str = DEMO_PASSWORD) -> list[DemoLogin]:
     """Create (or reset) one login per role. The enterprise login is bound to the first enterprise
     registered in 西湖区 (330106), or any enterprise if there is none there."""
+    Enterprise = User._meta.get_field("enterprise").related_model  # noqa: N806 (accounts sits below the register)
     enterprise = (
         Enterprise.objects.filter(division_id="330106").order_by("id").first() or Enterprise.objects.order_by("id").first()
     )

@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class CultivationConfig(AppConfig):
     name = "xinzhi.cultivation"
     verbose_name = "企业培育"
+
+    def ready(self) -> None:
+        from . import panels
+
+        panels.register()

@@ -11,12 +11,11 @@ from django.utils.translation import gettext as _
 
 from xinzhi.accounts.permissions import capability_required
 from xinzhi.core.scope import region_prefix
-from xinzhi.cultivation.models import Certification, Program
-from xinzhi.investment.models import InvestmentProject
-from xinzhi.platforms.models import RDInstitution
+from xinzhi.cultivation.models import Program  # the register's certification filter
 from xinzhi.regions.models import Division
 
 from .models import Enterprise, EnterpriseYear, MonthlyStat
+from .panels import render_panels
 from .services import search_enterprises
 
 WAN = Decimal(10_000)
@@ -97,8 +96,6 @@ def enterprise_detail(request, pk: int):
         "years": EnterpriseYear.objects.restrict(user).filter(enterprise=enterprise).order_by("-year"),
         "rows": rows,
         "chart": json.dumps({str(y): v for y, v in series.items()}),
-        "certifications": Certification.objects.restrict(user).filter(enterprise=enterprise).order_by("-year"),
-        "institutions": RDInstitution.objects.restrict(user).filter(enterprise=enterprise).order_by("-recognised_year"),
-        "projects": InvestmentProject.objects.restrict(user).filter(enterprise=enterprise).order_by("code"),
+        "panels": render_panels(request, enterprise),
     }
     return render(request, "enterprises/detail.html", context)

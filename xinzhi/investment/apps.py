@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class InvestmentConfig(AppConfig):
     name = "xinzhi.investment"
     verbose_name = "投资项目"
+
+    def ready(self) -> None:
+        from . import panels
+
+        panels.register()
