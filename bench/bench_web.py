@@ -110,10 +110,29 @@ class Round:
     database_cpu_ms: float | None  # of which PostgreSQL's
 
 
+#: name fragments people type into the register's search ({q}), read from the loaded database
+SEARCH_FRAGMENTS: list[str] = []
+
+
+def search_fragments(count: int = 200) -> list[str]:
+    """Half the 2-character brand of a real enterprise name (no trigram: the hardest case), half brand and
+    industry word (4 characters), URL-encoded; the names are a fixed pseudo-random sample."""
+    from urllib.parse import quote
+
+    import psycopg
+
+    with psycopg.connect(f"{PG}/{DB}") as conn:
+        names = [r[0] for r in conn.execute(
+            "SELECT name FROM enterprises_enterprise ORDER BY md5(id::text) LIMIT %s", (count,)).fetchall()]
+    return [quote(name[2:4] if i % 2 else name[2:6]) for i, name in enumerate(names)]
+
+
 def fill(template: str, n: int, unique: str) -> str:
-    """A path from a template: {page} 1–50, {size} 20–39 (both following n), {n} never repeated."""
-    return (template.replace("{page}", str(n % 50 + 1)).replace("{size}", str(20 + n % 20))
+    """A path from a template: {page} 1–50, {size} 20–39 (both following n), {n} never repeated, {q} a name
+    fragment (following n)."""
+    path = (template.replace("{page}", str(n % 50 + 1)).replace("{size}", str(20 + n % 20))
             .replace("{n}", unique))
+    return path.replace("{q}", SEARCH_FRAGMENTS[n % len(SEARCH_FRAGMENTS)]) if "{q}" in path else path
 
 
 def hammer_python(port: int, template: str, cookies: list[str]) -> tuple[list[float], float, int]:
@@ -152,7 +171,8 @@ def hammer_wrk(port: int, template: str, cookies: list[str]) -> tuple[int, float
     """wrk (C, event loop): CLIENTS connections on 2 threads for WRK_SECONDS."""
     out = subprocess.run(
         ["wrk", "-t2", f"-c{CLIENTS}", f"-d{WRK_SECONDS}s", "--timeout", "30s", "-s", str(WRK_SCRIPT),
-         f"http://127.0.0.1:{port}", "--", template, *cookies], capture_output=True, text=True, check=True).stdout
+         f"http://127.0.0.1:{port}", "--", template, *cookies, *(f"q={q}" for q in SEARCH_FRAGMENTS)],
+        capture_output=True, text=True, check=True).stdout
     fields = dict(item.split("=") for item in re.search(r"RESULT (.*)", out).group(1).split())
     return (int(fields["requests"]), float(fields["seconds"]), int(fields["p50_us"]) / 1000,
             int(fields["p95_us"]) / 1000, int(fields["non2xx"]) + int(fields["socket_errors"]))
@@ -258,7 +278,11 @@ def main() -> None:
             # database; the count of the question is kept (core.pagination)
             ("list API, every request a new page (response cache misses)",
              "/api/v1/enterprises/?division=330100&page={page}&page_size={size}&_={n}"),
+            # the province searching the register by name, every request a question not asked before: half
+            # the fragments are 2-character brands (too short for the trigram index), half 4 characters
+            ("name search API, every request a new question (cache misses)", "/api/v1/enterprises/?q={q}&_={n}"),
         ]
+        SEARCH_FRAGMENTS[:] = search_fragments()
         if os.environ.get("BENCH_ONLY"):  # developers: the reference and the targets whose label contains it
             targets = targets[:1] + [t for t in targets[1:] if os.environ["BENCH_ONLY"] in t[0]]
         how = (f"wrk, {CLIENTS} connections, {WRK_SECONDS} s per round" if LOADGEN == "wrk" else

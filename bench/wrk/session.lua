@@ -1,7 +1,8 @@
 -- wrk script for bench_web.py: each connection sends the session cookie of its thread, asks the
--- path template with {page}, {size} and {n} filled in per request (n never repeats), and the summary
+-- path template with {page}, {size}, {n} and {q} filled in per request (n never repeats; q from the "q="
+-- arguments, name fragments), and the summary
 -- prints one machine-readable line.
---   wrk -s session.lua URL -- PATH_TEMPLATE COOKIE [COOKIE ...]
+--   wrk -s session.lua URL -- PATH_TEMPLATE COOKIE [COOKIE ...] [q=FRAGMENT ...]
 local threads = {}
 local counter = 0
 
@@ -14,7 +15,11 @@ end
 function init(args)
   template = args[1]
   cookies = {}
-  for i = 2, #args do cookies[#cookies + 1] = args[i] end
+  fragments = {}
+  for i = 2, #args do
+    if args[i]:sub(1, 2) == "q=" then fragments[#fragments + 1] = args[i]:sub(3)
+    else cookies[#cookies + 1] = args[i] end
+  end
   cookie = cookies[(id - 1) % #cookies + 1]
   n = 0
 end
@@ -25,6 +30,7 @@ function request()
   path = path:gsub("{page}", tostring(n % 50 + 1))
   path = path:gsub("{size}", tostring(20 + n % 20))
   path = path:gsub("{n}", id .. "-" .. n)
+  if #fragments > 0 then path = path:gsub("{q}", (fragments[n % #fragments + 1]:gsub("%%", "%%%%"))) end
   return wrk.format("GET", path, {Cookie = cookie})
 end
 

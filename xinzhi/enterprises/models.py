@@ -41,7 +41,6 @@ class Enterprise(models.Model):
     class Meta:
         ordering = ["uscc"]
         verbose_name = verbose_name_plural = "企业"
-        indexes = [models.Index(fields=["division"]), models.Index(fields=["industry"])]
 
     def __str__(self) -> str:
         return self.name

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import polars as pl
 from django.db.models import Q, QuerySet
 
@@ -10,6 +12,9 @@ from xinzhi.core.scope import region_prefix
 from .models import Enterprise, MonthlyStat
 
 YTD_COLUMNS = MonthlyStat.AMOUNT_FIELDS
+#: what may begin a unified social credit code (digits and capital letters, no I/O/S/V/Z)
+USCC_PREFIX = re.compile(r"[0-9A-Za-z]{1,18}")
+MAX_QUERY_LENGTH = 100
 
 
 def monthly_increments(
@@ -47,8 +52,11 @@ def search_enterprises(
     """
     qs = Enterprise.objects.restrict(user)
     if q and q.strip():
-        text = q.strip()
-        qs = qs.filter(Q(name__icontains=text) | Q(uscc__startswith=text.upper()))
+        text = q.strip()[:MAX_QUERY_LENGTH]
+        match = Q(name__fragment=text)  # a trigram index serves it on PostgreSQL (core.lookups)
+        if USCC_PREFIX.fullmatch(text):
+            match |= Q(uscc__startswith=text.upper())
+        qs = qs.filter(match)
     if division and division.strip():
         # a full code means everything under it: 330100 (杭州市) → prefix 3301
         code = division.strip()
