@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from xinzhi.accounts.permissions import can
+from xinzhi.accounts.permissions import can, roles_with
 
 
 @dataclass(frozen=True)
@@ -37,14 +37,20 @@ class MenuItem:
         return reverse(self.url_name, args=self.args(user) if self.args else ())
 
     def visible(self, user) -> bool:
+        """Offered when the user may use it and it is meant for the user's role: a superuser's blanket right
+        does not put an expert's task list in the province's menu."""
         if self.admin_only and not user.is_staff:
             return False
-        if self.unless and can(user, self.unless):
+        if self.unless and _for_role(user, self.unless):
             return False
-        return bool(can(user, self.capability))
+        return _for_role(user, self.capability)
 
     def is_active(self, path: str, user) -> bool:
         return path == self.url(user) or any(path.startswith(p) for p in self.active)
+
+
+def _for_role(user, key: str) -> bool:
+    return bool(can(user, key)) and user.role in roles_with(key)
 
 
 MAIN_MENU: tuple[MenuItem, ...] = (
