@@ -17,8 +17,10 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.functions import Substr
 
 from xinzhi.enterprises.models import EnterpriseYear, MonthlyStat
+from xinzhi.regions.models import Division
 
 from . import criteria as criteria_module
+from . import targets as target_source
 from .models import (
     DOWNGRADE_TO,
     AnnualData,
@@ -118,19 +120,21 @@ def record_annual_data(subject: Subject, year: int, values: Mapping[str, Any]) -
 
 @transaction.atomic
 def recognise(
-    enterprise, level: str, name: str, year: int, actor=None, submission=None, reason: str = "", field: str = "",
-    cluster=None,
+    enterprise, level: str, name: str, on: datetime.date | None = None, actor=None, submission=None, reason: str = "",
+    field: str = "", cluster=None,
 ) -> RDInstitution:
-    """Create the recognised R&D institution (or restore an existing one of the same level)."""
+    """Create the recognised R&D institution, dated ``on`` (the decision day; its year is the recognition
+    year — a decision in April 2026 on 2025 data is a 2026 recognition)."""
+    on = on or datetime.date.today()
     institution = RDInstitution.objects.create(
-        enterprise=enterprise, name=name, level=level, recognised_year=year, status=S.CREATING, field=field,
-        cluster=cluster, next_evaluation_year=year + 1,
+        enterprise=enterprise, name=name, level=level, recognised_year=on.year, recognised_on=on, status=S.CREATING,
+        field=field, cluster=cluster, next_evaluation_year=on.year + 1,
     )
     change_status(institution, S.RECOGNISED, reason or f"经评审认定为{InstitutionLevel(level).label}", actor,
-                  submission=submission)
+                  on=on, submission=submission)
     issue_notice(NoticeKind.RECOGNITION, f"关于认定{name}为{InstitutionLevel(level).label}的通知",
                  reason or "经企业申报、专家评审和省级审定，予以认定。", subject=institution, actor=actor,
-                 submission=submission)
+                 submission=submission, on=on)
     return institution
 
 
@@ -257,35 +261,80 @@ def coverage(user, year: int, by: str = "city", month: int | None = None) -> lis
                   with_rd=Count("id", filter=Q(has_rd=True)))
         .order_by("key")
     )
+    if by == "industry":
+        from xinzhi.industries.models import IndustryCode
+
+        names = dict(IndustryCode.objects.filter(level="division").values_list("code", "name"))
+    else:
+        names = {code[: 4 if by == "city" else 6]: name for code, name in
+                 Division.objects.filter(level=by).values_list("code", "name")}
     out = []
     for r in rows:
         total = r["total"]
         out.append({
-            **r,
+            **r, "name": names.get(r["key"], r["key"]),
             "institution_coverage": round(100 * r["with_institution"] / total, 2) if total else None,
             "rd_coverage": round(100 * r["with_rd"] / total, 2) if total else None,
         })
     return out
 
 
-def counts_vs_targets(user, year: int | None = None) -> dict[str, Any]:
-    """Institution counts by level (stock at ``year`` end and new in ``year``) against the seed targets."""
-    targets = criteria_module.load_targets()
-    year = year or int(targets["year"])
+def recognised_by(as_of: datetime.date) -> Q:
+    """Recognised on or before ``as_of``: by the recognition date; an undated (legacy) row counts as
+    recognised on 31 December of its recognition year. The one definition the counts use (monitoring's
+    source applies the same rule: an undated row falls in month 12)."""
+    last_undated_year = as_of.year if (as_of.month, as_of.day) == (12, 31) else as_of.year - 1
+    return Q(recognised_on__lte=as_of) | Q(recognised_on=None, recognised_year__lte=last_undated_year)
+
+
+def recognised_in(year: int, as_of: datetime.date) -> Q:
+    """New recognitions of ``year`` up to ``as_of`` (新认定, the target basis)."""
+    return recognised_by(min(as_of, datetime.date(year, 12, 31))) & (
+        Q(recognised_on__year=year) | Q(recognised_on=None, recognised_year=year))
+
+
+def default_as_of(year: int, today: datetime.date | None = None) -> datetime.date:
+    """The year's end, or today while the year runs."""
+    today = today or datetime.date.today()
+    return min(today, datetime.date(year, 12, 31))
+
+
+def user_region(user) -> str:
+    """The division a user's pages compare with targets: the province for province-wide users."""
+    division = getattr(user, "division_id", None)
+    return "330000" if getattr(user, "is_superuser", False) or not division else division
+
+
+def counts_vs_targets(user, year: int | None = None, as_of: datetime.date | None = None) -> dict[str, Any]:
+    """Institution counts by level in the user's region — stock (not revoked, recognised by ``as_of``)
+    and new recognitions of ``year`` up to ``as_of`` — against the region's own target for the year.
+
+    The seed's 5 / 130 / 60 / 220 are new recognitions (``targets.toml: basis = "new"``); a city or county
+    compares with its allocated target (from monitoring, :mod:`.targets`), never the province's."""
+    config = criteria_module.load_targets()
+    year = year or int(config["year"])
+    as_of = as_of or default_as_of(year)
     rows = (
-        RDInstitution.objects.restrict(user).filter(recognised_year__lte=year).exclude(status=S.REVOKED)
+        RDInstitution.objects.restrict(user).filter(recognised_by(as_of)).exclude(status=S.REVOKED)
         .values("level")
-        .annotate(stock=Count("id"), new=Count("id", filter=Q(recognised_year=year)))
+        .annotate(stock=Count("id"), new=Count("id", filter=recognised_in(year, as_of)))
     )
     by_level = {r["level"]: r for r in rows}
-    basis = targets.get("basis", "stock")
+    basis = config.get("basis", "new")
+    region = user_region(user)
+    indicators = config.get("indicators", {})
+    targets = target_source.targets_for(list(indicators.values()), region, year)
     levels = []
     for level in InstitutionLevel:
-        target = targets["levels"].get(level.value)
+        indicator = indicators.get(level.value)
+        target = targets.get(indicator) if indicator else None
         r = by_level.get(level.value, {"stock": 0, "new": 0})
         actual = r["new"] if basis == "new" else r["stock"]
         levels.append({
-            "level": level.value, "label": level.label, "stock": r["stock"], "new": r["new"], "target": target,
+            "level": level.value, "label": level.label, "stock": r["stock"], "new": r["new"],
+            "target": None if target is None else round(target),
             "progress": round(100 * actual / target, 1) if target else None,
         })
-    return {"year": year, "basis": basis, "reference": targets.get("reference", ""), "levels": levels}
+    return {"year": year, "as_of": as_of.isoformat(), "basis": basis, "region": region,
+            "region_name": Division.objects.filter(code=region).values_list("name", flat=True).first() or region,
+            "reference": config.get("reference", ""), "levels": levels}

@@ -7,14 +7,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import ExtractYear
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from xinzhi.core.scope import region_prefix
-from xinzhi.evaluation import scoring
-from xinzhi.evaluation.models import Purpose, Round, Submission
+from xinzhi.evaluation import services as ev_services
+from xinzhi.evaluation.models import Round, Submission
 from xinzhi.evaluation.permissions import has_permission
 from xinzhi.industries.models import Cluster
 from xinzhi.regions.models import Division
@@ -25,7 +26,9 @@ from .models import (
     AnnualData,
     InstitutionLevel,
     InstitutionStatus,
+    Milestone,
     Notice,
+    PilotService,
     Platform,
     PlatformKind,
     PlatformMember,
@@ -85,22 +88,11 @@ def _subject_context(user, subject, q: Q) -> dict:
 
 
 def _open_evaluation_rounds(user, subject) -> list[Round]:
-    """Evaluation rounds (not recognition, not closed) whose scheme applies to ``subject`` and that do not
-    hold it yet — offered to province staff on the subject's page to enrol just this one."""
+    """Open evaluation rounds this subject may join — offered to province staff on its page."""
     if not has_permission("run_round", user)[0]:
         return []
-    kind = getattr(subject, "level", None) or getattr(subject, "kind", "")
     q = Q(institution=subject) if isinstance(subject, RDInstitution) else Q(platform=subject)
-    rounds = (Round.objects.exclude(purpose=Purpose.RECOGNITION).exclude(status=Round.Status.CLOSED)
-              .exclude(submissions__in=Submission.objects.filter(q)).order_by("-year", "-deadline"))
-    out = []
-    for r in rounds:
-        try:
-            if kind in scoring.get_scheme(r.scheme_code).applies_to:
-                out.append(r)
-        except scoring.SchemeError:
-            continue
-    return out
+    return ev_services.rounds_open_for(subject, q)
 
 
 def _report_annual_data(request, subject) -> None:
@@ -162,8 +154,17 @@ def platform_detail(request, pk: int):
     if request.method == "POST":
         return _post_annual_data(request, plat, can_report, "无权填报该平台的年度数据", "platforms:platform")
     members = PlatformMember.objects.filter(platform=plat).select_related("enterprise__division").order_by("chain_position", "enterprise__name")
+    pilot = {}
+    if plat.kind == PlatformKind.PILOT_PLATFORM:
+        services_qs = PilotService.objects.restrict(user).filter(platform=plat)
+        totals = (services_qs.annotate(year=ExtractYear("service_date")).values("year").order_by("-year")
+                  .annotate(services_provided=Count("id"), clients_served=Count("client_name", distinct=True),
+                            pilot_runs=Sum("pilot_runs"), service_revenue=Sum("revenue")))
+        pilot = {"pilot_services": services_qs[:100],
+                 "pilot_totals": [{**t, "service_revenue_wan": f"{(t['service_revenue'] or 0) / 10_000:,.1f}"} for t in totals]}
     return render(request, "platforms/platform_detail.html", {
-        "subject": plat, "members": members, **_subject_context(user, plat, Q(platform=plat)),
+        "subject": plat, "members": members, **_subject_context(user, plat, Q(platform=plat)), **pilot,
+        "milestones": Milestone.objects.restrict(user).filter(platform=plat),
         "can_report": can_report, "report_year": timezone.localdate().year - 1,
         "open_rounds": _open_evaluation_rounds(user, plat), "subject_key": "platform",
     })

@@ -70,7 +70,11 @@ def test_demo_deterministic_complete_and_recusal(demo):
     # downgrade changes a level; what a round evaluated is in the status history
     covered |= set(StatusChange.objects.exclude(submission=None).exclude(from_level="").values_list("from_level", flat=True))
     assert set(PlatformKind.values) <= covered
-    assert set(InstitutionLevel.values) <= covered
+    # provincial designations only: national titles are monitored, never graded by the province (issue 14 §4)
+    assert set(InstitutionLevel.values) - {"national_tech_centre"} <= covered
+    assert not Submission.objects.filter(institution__level="national_tech_centre").exists()
+    assert not Submission.objects.filter(platform__level="national").exists()
+    assert not StatusChange.objects.exclude(submission=None).filter(institution__level="national_tech_centre").exists()
     # results drove statuses: warned, downgraded and revoked happen, with notices
     changed = set(StatusChange.objects.exclude(submission=None).values_list("to_status", flat=True))
     assert {"warned", "revoked"} <= changed and ("downgraded" in changed or "revoked" in changed)
