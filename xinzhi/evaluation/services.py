@@ -144,12 +144,15 @@ def enrol_refusal(round_: Round, subject) -> str:
     """Why ``subject`` cannot join ``round_`` ("" when it can) — for the subject's page."""
     if round_.is_closed:
         return CLOSED_MESSAGE
+    refusal = provider().refusal(round_, subject)
+    if refusal:
+        return refusal
     try:
         if provider().subject_kind(subject) not in scheme_of(round_).applies_to:
             return "该批次的评价方案不适用于该对象"
     except scoring.SchemeError as exc:
         return str(exc)
-    return provider().refusal(round_, subject)
+    return ""
 
 
 def rounds_open_for(subject, held: Q) -> list[Round]:

@@ -153,6 +153,8 @@ def apply_result(subject: Subject, action: str, grade: str, year: int, reasons: 
     ``confirm`` keeps (or restores) 已认定; ``warn`` and ``rectify`` → 预警 and re-evaluation next year;
     ``downgrade`` → one level down (降级; 撤销 when there is no lower level); ``revoke`` → 撤销.
     """
+    if subject.status == S.REVOKED:
+        raise TransitionError("已撤销，评价结果不再改变其状态（已撤销的机构须重新认定）")
     subject.next_evaluation_year = year + 1
     subject.save(update_fields=["next_evaluation_year"])
     reasons = (reasons or "").strip().rstrip("。；;")
