@@ -22,8 +22,13 @@ purpose (annual evaluation, acceptance, operation evaluation, recognition review
   ``warning.below`` is 合格 with 警告.
 
 Weights of indicators and criteria together must sum to 100, so the total is out of 100. All arithmetic is
-``Decimal`` (TOML floats are read as Decimal) and totals are rounded half-up to 2 places, so boundary cases
-are exact: a total of exactly 90.00 is 优秀 when the cut-off is 90.
+``Decimal`` (TOML floats are read as Decimal), so boundary cases are exact: a total of exactly 90.00 is 优秀
+when the cut-off is 90.
+
+Rounding is at each step, half-up to 0.01, as a score sheet is filled in: each indicator's points, each
+reviewer's part, the quantitative subtotal (the sum of the rounded points) and the expert part (the rounded
+mean of the rounded parts); the total is the sum of the two rounded parts. So every number shown adds up to
+the total shown; rounding only at the end would differ by 0.01 in about one case in five.
 
 Examples:
     >>> s = load_scheme('''
