@@ -105,6 +105,60 @@ def test_demo_deterministic_complete_and_recusal(demo):
     assert _snapshot() == first
 
 
+def test_demo_runs_each_purpose_by_the_rules(demo):
+    import datetime
+
+    from django.db.models import Count, Q
+    from django.utils import timezone
+
+    from xinzhi.platforms.models import Milestone, PilotService
+
+    closed = Round.objects.filter(status=Round.Status.CLOSED)
+    # one complete round of each purpose, everything in it decided (or deferred) and read-only
+    assert set(closed.values_list("purpose", flat=True)) == {"recognition", "annual", "acceptance", "operation"}
+    assert not Submission.objects.filter(round__in=closed, status__in=["submitted", "reviewing"]).exists()
+    assert all(r.closed_at is not None for r in closed)
+    # innovation centres by their cycle: none has an annual evaluation in its operation year
+    op = set(Submission.objects.filter(round__scheme_code="innovation_centre_operation").values_list("platform_id", flat=True))
+    annual = set(Submission.objects.filter(round__scheme_code="innovation_centre_annual").values_list("platform_id", flat=True))
+    assert op and annual and not op & annual
+    # recognition needs the conditions and the score; the exception is on the record
+    recognised = Submission.objects.filter(round__purpose="recognition", decision="recognise")
+    assert recognised.exists()
+    for sub in recognised:
+        assert not sub.failed_conditions or sub.condition_exception, sub.title
+    assert Submission.objects.filter(round__purpose="recognition", decision="reject").exists()
+    # a recognition decided on 2026-04-28 is a 2026 recognition, dated that day
+    for inst in RDInstitution.objects.filter(submissions__decision="recognise"):
+        assert (inst.recognised_on, inst.recognised_year) == (datetime.date(2026, 4, 28), 2026)
+    # every institution of the register carries a recognition date in its recognition year
+    assert not RDInstitution.objects.filter(recognised_on=None).exists()
+    assert all(on.year == y for on, y in RDInstitution.objects.values_list("recognised_on", "recognised_year"))
+    # panels full (recused reviewers replaced) or a reduced panel approved
+    decided = (Submission.objects.filter(status="determined")
+               .annotate(active=Count("assignments", filter=~Q(assignments__status="recused"))))
+    for sub in decided:
+        assert sub.active >= sub.round.reviewers_per_submission or sub.reduced_panel_at, sub.title
+    assert Assignment.objects.filter(method="refill", replaces__status="recused").exists()
+    # no two platforms of a kind share a name
+    names = Counter(Platform.objects.values_list("kind", "name"))
+    assert max(names.values()) == 1
+    # the pilot platforms' service records are what their evaluation counted
+    pilots = Submission.objects.filter(round__scheme_code="pilot_platform_operation", status="determined")
+    assert pilots.exists()
+    for sub in pilots:
+        n = PilotService.objects.filter(platform=sub.platform, service_date__year=2025).count()
+        services = next(r for r in sub.indicator_results if r["code"] == "services")
+        assert (services["value"] and int(float(services["value"]))) == (n or None), sub.title
+    # milestones towards national titles, the graphene centre's acceptance among them
+    assert Milestone.objects.filter(kind="national_acceptance", platform__name__contains="石墨烯").exists()
+    assert Milestone.objects.filter(kind__in=["national_centre_bid", "national_branch_bid"]).count() >= 2
+    # the demo enterprise login has an open call it can apply to
+    login = User.objects.get(username="enterprise")
+    calls = Round.objects.filter(purpose="recognition", status="open", deadline__gte=timezone.localdate())
+    assert calls.exclude(submissions__enterprise_id=login.enterprise_id).exists()
+
+
 def test_clear_removes_what_load_wrote():
     load_demo(scale="small", seed=SEED)
     create_demo_users()
