@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.functions import Substr
 
+from xinzhi.core.scope import region_prefix
 from xinzhi.enterprises.models import EnterpriseYear, MonthlyStat
 from xinzhi.regions.models import Division
 
@@ -34,6 +35,7 @@ from .models import (
 )
 
 S = InstitutionStatus
+CHAIN_FILE = criteria_module.CRITERIA_FILE.parent / "chain.toml"
 
 #: allowed status transitions (revoked is final: a revoked unit re-enters only by a new recognition)
 TRANSITIONS: dict[str, set[str]] = {
@@ -340,3 +342,87 @@ def counts_vs_targets(user, year: int | None = None, as_of: datetime.date | None
     return {"year": year, "as_of": as_of.isoformat(), "basis": basis, "region": region,
             "region_name": Division.objects.filter(code=region).values_list("name", flat=True).first() or region,
             "reference": config.get("reference", ""), "levels": levels}
+
+
+# --- the cultivation chain (seed task 5) -----------------------------------------------------------
+
+
+def load_chain() -> dict[str, Any]:
+    return criteria_module._load(str(CHAIN_FILE), CHAIN_FILE.stat().st_mtime)
+
+
+def cultivation_chain(user, step: int = 0, year: int | None = None, region: str | None = None) -> dict[str, Any]:
+    """Holders of a level who meet, or nearly meet, the next level's criteria, with their gaps, in the user's
+    scope (and ``region``, a division code): the rows, and counts by city (or county inside a city).
+
+    Facts: the year's statistics (latest month filed: revenue, R&D expense) and the institution's annual
+    data of the year (staff, equipment, floor area, patents); held levels from the register."""
+    import polars as pl
+
+    from . import chain as chain_module
+
+    config = load_chain()
+    steps = config["steps"]
+    spec = steps[step]
+    year = year or datetime.date.today().year - 1
+    checks = criteria_module.load_criteria().get(spec["to"], {}).get("checks", [])
+    candidates = RDInstitution.objects.restrict(user).filter(level=spec["from"]).exclude(status=S.REVOKED)
+    if region:
+        candidates = candidates.filter(enterprise__division__code__startswith=region_prefix(region))
+    holders = RDInstitution.objects.filter(level=spec["to"]).exclude(status=S.REVOKED).values("enterprise_id")
+    rows = list(candidates.exclude(enterprise_id__in=holders).order_by("id").values(
+        "id", "name", "enterprise_id", "enterprise__name", "enterprise__division_id"))
+    empty = {"step": step, "steps": steps, "spec": spec, "year": year, "rows": [], "by_region": [],
+             "near_share": config["near_share"], "checks": checks, "totals": {"candidates": 0, "met": 0, "near": 0}}
+    if not rows:
+        return empty
+    frame = pl.DataFrame(rows).rename({"enterprise__name": "enterprise", "enterprise__division_id": "division"})
+    ents = frame["enterprise_id"].to_list()
+    stats = pl.DataFrame(list(MonthlyStat.objects.filter(enterprise_id__in=ents, year=year)
+                              .values("enterprise_id", "month", "revenue", "rd_expense")),
+                         schema={"enterprise_id": pl.Int64, "month": pl.Int64, "revenue": pl.Int64, "rd_expense": pl.Int64})
+    stats = stats.sort("month").group_by("enterprise_id").last().drop("month")
+    annual_fields = ["rd_staff", "equipment_value", "rd_floor_area", "invention_patents", "conversions"]
+    annual = pl.DataFrame(list(AnnualData.objects.filter(institution_id__in=frame["id"].to_list(), year=year)
+                               .values("institution_id", *annual_fields)),
+                          schema={"institution_id": pl.Int64, **dict.fromkeys(annual_fields, pl.Int64)})
+    held = pl.DataFrame(list(RDInstitution.objects.filter(enterprise_id__in=ents).exclude(status=S.REVOKED)
+                             .values("enterprise_id", "level", "recognised_year")),
+                        schema={"enterprise_id": pl.Int64, "level": pl.String, "recognised_year": pl.Int64})
+    levels = held.group_by("enterprise_id").agg(
+        pl.col("level").unique().sort().alias("holds_level"),
+        (year - pl.col("recognised_year").filter(pl.col("level") == InstitutionLevel.PROVINCIAL_TECH_CENTRE).min())
+        .fill_null(0).alias("years_as_provincial_tech_centre"))
+    frame = (frame.join(stats, on="enterprise_id", how="left")
+             .join(annual, left_on="id", right_on="institution_id", how="left")
+             .join(levels, on="enterprise_id", how="left")
+             .with_columns(rd_intensity=pl.when(pl.col("revenue") > 0)
+                           .then(pl.col("rd_expense").cast(pl.Float64) * 100 / pl.col("revenue"))))
+    assessed = chain_module.assess(frame, checks, float(config["near_share"]))
+    names = dict(Division.objects.filter(level__in=["city", "county"]).values_list("code", "name"))
+    own = region or (getattr(user, "division_id", None) if not getattr(user, "is_superuser", False) else None)
+    by_city = not own or len(region_prefix(own)) <= 2
+    cities = {code[:4]: name for code, name in names.items() if code.endswith("00")}
+    assessed = assessed.with_columns(
+        city=pl.col("division").str.slice(0, 4).replace_strict(cities, default=pl.col("division")),
+        county=pl.col("division").replace_strict(names, default=pl.col("division")),
+    )
+    key = "city" if by_city else "county"
+    summary = (assessed.group_by(key).agg(candidates=pl.len(), met=pl.col("met").sum(), near=pl.col("near").sum())
+               .sort(key).rename({key: "region"}))
+    shown = assessed.filter(pl.col("met") | pl.col("near")).sort(["met", "near", "division", "id"],
+                                                                   descending=[True, True, False, False])
+    return {**empty, "rows": shown.select("id", "name", "enterprise_id", "enterprise", "city", "county", "met", "near",
+                                          "failed", "gaps").to_dicts(),
+            "by_region": summary.to_dicts(), "region_level": key,
+            "totals": {"candidates": assessed.height, "met": int(assessed["met"].sum()),
+                       "near": int(assessed["near"].sum())}}
+
+
+
+PILOT_SCHEME_FILE = criteria_module.CRITERIA_FILE.parent / "pilot_platform.toml"
+
+
+def load_pilot_scheme() -> dict[str, Any]:
+    """The pilot-scale platforms' scheme file (who builds, where, standards, support, evaluation)."""
+    return criteria_module._load(str(PILOT_SCHEME_FILE), PILOT_SCHEME_FILE.stat().st_mtime)

@@ -8,12 +8,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q, Sum
-from django.db.models.functions import ExtractYear
+from django.db.models.functions import ExtractYear, Substr
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from xinzhi.core.scope import region_prefix
+from xinzhi.evaluation import scoring
 from xinzhi.evaluation import services as ev_services
 from xinzhi.evaluation.models import Round, Submission
 from xinzhi.evaluation.permissions import has_permission
@@ -23,6 +24,7 @@ from xinzhi.regions.models import Division
 from . import network as network_module
 from . import services
 from .models import (
+    NATIONAL_LEVELS,
     AnnualData,
     InstitutionLevel,
     InstitutionStatus,
@@ -31,6 +33,7 @@ from .models import (
     PilotService,
     Platform,
     PlatformKind,
+    PlatformLevel,
     PlatformMember,
     RDInstitution,
     StatusChange,
@@ -182,6 +185,70 @@ def coverage(request):
     by = request.GET.get("by") if request.GET.get("by") in ("city", "county", "industry") else "city"
     return render(request, "platforms/coverage.html", {
         "rows": services.coverage(user, year, by), "year": year, "by": by, "counts": services.counts_vs_targets(user),
+    })
+
+
+@login_required
+def chain(request):
+    """The cultivation chain (培育链路): holders of a level meeting or nearly meeting the next level's criteria."""
+    user = request.user
+    _require_network(user)
+    steps = services.load_chain()["steps"]
+    try:
+        step = min(max(int(request.GET.get("step") or 0), 0), len(steps) - 1)
+        year = int(request.GET.get("year") or timezone.localdate().year - 1)
+    except ValueError:
+        step, year = 0, timezone.localdate().year - 1
+    _, region = _network_filters(request)
+    data = services.cultivation_chain(user, step, year, region)
+    page = Paginator(data["rows"], 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "platforms/chain.html", {
+        **data, "page": page, "regions": _region_choices(user), "region": region or "", "query": query.urlencode(),
+    })
+
+
+@login_required
+def national(request):
+    """National titles in the user's scope — monitored, not graded by the province: national technology
+    centres, national platforms, and the milestones towards national titles (bids, branches, acceptance)."""
+    user = request.user
+    _require_network(user)
+    institutions = (RDInstitution.objects.restrict(user).filter(level__in=NATIONAL_LEVELS)
+                    .select_related("enterprise__division").order_by("enterprise__division_id", "name"))
+    platforms = (Platform.objects.restrict(user).filter(level=PlatformLevel.NATIONAL)
+                 .select_related("division", "lead_enterprise").order_by("kind", "division_id", "name"))
+    latest = (AnnualData.objects.restrict(user).filter(institution__in=institutions).order_by("institution_id", "-year")
+              .values("institution_id", "year", "rd_expense", "rd_staff", "invention_patents"))
+    data: dict[int, dict] = {}
+    for row in latest:
+        data.setdefault(row["institution_id"], {**row, "rd_expense_wan": f"{(row['rd_expense'] or 0) / 10_000:,.0f}"})
+    rows = [(inst, data.get(inst.pk)) for inst in institutions]
+    by_city = (institutions.exclude(status=InstitutionStatus.REVOKED)
+               .annotate(city=Substr("enterprise__division__code", 1, 4)).values("city").order_by("city")
+               .annotate(n=Count("id")))
+    names = {c[:4]: n for c, n in Division.objects.filter(level="city").values_list("code", "name")}
+    return render(request, "platforms/national.html", {
+        "institutions": rows, "platforms": platforms,
+        "by_city": [{"name": names.get(r["city"], r["city"]), "n": r["n"]} for r in by_city],
+        "milestones": Milestone.objects.restrict(user).select_related("platform__division").order_by("due_on", "id"),
+    })
+
+
+@login_required
+def pilot_scheme(request):
+    """The pilot-scale platforms' build-and-evaluate scheme (pilot_platform.toml) and their service totals."""
+    user = request.user
+    _require(user)
+    scheme = services.load_pilot_scheme()
+    totals = (PilotService.objects.restrict(user).annotate(year=ExtractYear("service_date"))
+              .values("platform_id", "platform__name", "platform__division__name", "year").order_by("platform__name", "-year")
+              .annotate(n=Count("id"), clients=Count("client_name", distinct=True), runs=Sum("pilot_runs"),
+                        revenue=Sum("revenue")))
+    return render(request, "platforms/pilot_scheme.html", {
+        "scheme": scheme, "evaluation": scoring.get_scheme(scheme["evaluation"]["scheme"]),
+        "totals": [{**t, "revenue_wan": f"{(t['revenue'] or 0) / 10_000:,.1f}"} for t in totals],
     })
 
 
