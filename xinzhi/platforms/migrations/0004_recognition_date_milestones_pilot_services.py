@@ -4,6 +4,8 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
+from xinzhi.core.versioning import TrackDataVersion
+
 
 def rename_duplicate_platforms(apps, schema_editor):
     """Before the (kind, name) constraint: a repeated name gets its id appended (the older demo repeated some)."""
@@ -137,4 +139,7 @@ class Migration(migrations.Migration):
             model_name='pilotservice',
             index=models.Index(fields=['platform', 'service_date'], name='platforms_p_platfor_8b86c9_idx'),
         ),
+        # SQLite remakes a table to add a constraint or a foreign key, which drops its data-version triggers
+        TrackDataVersion("RDInstitution"),
+        TrackDataVersion("Platform"),
     ]
