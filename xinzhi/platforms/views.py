@@ -282,12 +282,22 @@ def network_page(request):
     user = request.user
     _require_network(user)
     cluster, region = _network_filters(request)
-    data = network_module.network(user, cluster, region)
+    data = _graph(request, user, cluster, region)
     return render(request, "platforms/network.html", {
         "graph": data, "clusters": Cluster.objects.order_by("kind", "code"), "regions": _region_choices(user),
-        "applied": {"cluster": cluster or "", "region": region or ""},
+        "applied": {"cluster": cluster or "", "region": region or "", "view": request.GET.get("view", "")},
         "kinds": PlatformKind.choices,
     })
+
+
+def _graph(request, user, cluster: str | None, region: str | None) -> dict:
+    """The province-wide view is aggregated by city and kind (expand on click) unless ``view=all`` asks for
+    every node; a city or county view is drawn in full."""
+    own = None if user.is_superuser or not user.division_id else user.division_id
+    province_wide = len(region_prefix(region or own or "330000")) <= 2
+    if province_wide and request.GET.get("view") != "all":
+        return network_module.overview(user, cluster)
+    return network_module.network(user, cluster, region)
 
 
 @login_required
@@ -296,7 +306,7 @@ def network_json(request):
     user = request.user
     _require_network(user)
     cluster, region = _network_filters(request)
-    return JsonResponse(network_module.network(user, cluster, region))
+    return JsonResponse(_graph(request, user, cluster, region))
 
 
 @login_required

@@ -190,8 +190,21 @@ def test_network_scoped(client, users):
     client.force_login(users["province"])
     r = client.get("/platforms/network/")
     assert r.status_code == 200 and "echarts.min.js" in r.content.decode()
-    full = r.context["graph"]
-    assert full["counts"]["platform"] == Platform.objects.exclude(status="revoked").count()
+    # the province view is aggregated by city and kind (issue 15 §9): every platform counted, each aggregate
+    # expandable into its city's detailed graph
+    overview = r.context["graph"]
+    active = Platform.objects.exclude(status="revoked")
+    assert overview["aggregated"] and overview["counts"]["platform"] == active.count()
+    groups = [n for n in overview["nodes"] if n["kind"] == "group" and n["id"].split(":")[2] != "institution"]
+    assert sum(n["count"] for n in groups) == active.count() and len(overview["nodes"]) < 150
+    ids = {n["id"] for n in overview["nodes"]}
+    assert all(link["source"] in ids and link["target"] in ids for link in overview["links"])
+    city = next(n["expand"] for n in groups)
+    detail = client.get(f"/platforms/network.json?region={city}").json()
+    assert not detail["aggregated"] and {n["id"] for n in detail["nodes"] if n["id"].startswith("p:")} == {
+        f"p:{pk}" for pk in active.filter(division__code__startswith=city[:4]).values_list("pk", flat=True)}
+    full = client.get("/platforms/network/?view=all").context["graph"]
+    assert full["counts"]["platform"] == active.count()
     ids = {n["id"] for n in full["nodes"]}
     assert all(link["source"] in ids and link["target"] in ids for link in full["links"])
     assert any(n["kind"] == "chain" for n in full["nodes"])
@@ -206,8 +219,11 @@ def test_network_scoped(client, users):
     # cluster filter
     client.force_login(users["province"])
     cl = Platform.objects.exclude(cluster=None).first().cluster_id
-    data = client.get(f"/platforms/network.json?cluster={cl}").json()
+    data = client.get(f"/platforms/network.json?cluster={cl}&view=all").json()
     names = {n["name"] for n in data["nodes"] if n["id"].startswith("p:")}
+    aggregated = client.get(f"/platforms/network.json?cluster={cl}").json()
+    assert sum(n["count"] for n in aggregated["nodes"] if n["kind"] == "group" and not n["id"].endswith("institution")) \
+        == Platform.objects.exclude(status="revoked").filter(cluster_id__in=cluster_codes(cl)).count()
     assert names and names <= set(Platform.objects.filter(cluster_id__in=cluster_codes(cl)).values_list("name", flat=True))
     for role in ("expert", "enterprise"):
         client.force_login(users[role])
