@@ -462,8 +462,8 @@ class _Builder:
                       if sp["kind"] == PlatformKind.INNOVATION_CENTRE and sp["level"] == PlatformLevel.PROVINCIAL]
         for k, (plat, spec) in enumerate(provincial[:5]):  # the seed's fields: 合成生物, 氢能装备 …
             kind = MilestoneKind.NATIONAL_CENTRE_BID if k % 2 == 0 else MilestoneKind.NATIONAL_BRANCH_BID
-            status = [MilestoneStatus.IN_PROGRESS, MilestoneStatus.PLANNED, MilestoneStatus.ACHIEVED,
-                      MilestoneStatus.IN_PROGRESS, MilestoneStatus.NOT_ACHIEVED][k]
+            status = [MilestoneStatus.IN_PROGRESS, MilestoneStatus.ACHIEVED, MilestoneStatus.PLANNED,
+                      MilestoneStatus.IN_PROGRESS, MilestoneStatus.NOT_ACHIEVED][k]  # k odd: a branch
             rows.append(Milestone(
                 platform=plat, kind=kind, title=f"争创国家{spec['field']}制造业创新中心" + ("" if k % 2 == 0 else "分中心"),
                 due_on=datetime.date(2026, 6 + k, 30), status=status,

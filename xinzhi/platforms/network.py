@@ -47,6 +47,11 @@ CHAIN_ORDER = [ChainPosition.UPSTREAM, ChainPosition.MIDSTREAM, ChainPosition.DO
 LAYERS = ("institutions", "platforms", "projects")
 
 
+def _categories() -> list[dict[str, Any]]:
+    """ECharts categories; the clusters get their own colour (the default palette has nine)."""
+    return [{"name": c, **({"itemStyle": {"color": "#8d6e63"}} if c == "415X集群" else {})} for c in CATEGORIES]
+
+
 def cluster_codes(code: str | None) -> list[str] | None:
     """The cluster and its children (a 万亿级 group includes its 千亿级 specialty clusters)."""
     if not code:
@@ -115,8 +120,8 @@ def overview(user, cluster: str | None = None) -> dict[str, Any]:
         links.append({"source": group, "target": key, "relation": f"服务该集群的平台 {n} 个", "value": n})
     counts = {"region": len(totals), "platform": sum(kind_counts.values()), "institution": sum(inst_by_city.values()),
               "enterprise": sum(members.values())}
-    return {"categories": [{"name": c} for c in CATEGORIES], "nodes": list(nodes.values()), "links": links,
-            "counts": counts, "truncated": 0, "hidden_members": 0, "by_city": True, "aggregated": True}
+    return {"categories": _categories(), "nodes": list(nodes.values()), "links": links, "counts": counts,
+            "truncated": 0, "hidden_members": 0, "by_city": True, "aggregated": True}
 
 
 def network(
@@ -229,7 +234,7 @@ def network(
         counts[n["kind"]] += 1
     counts["platform"] = len(plat_rows)
     return {
-        "categories": [{"name": c} for c in CATEGORIES], "nodes": list(nodes.values()), "links": links,
+        "categories": _categories(), "nodes": list(nodes.values()), "links": links,
         "counts": dict(counts), "truncated": truncated, "hidden_members": sum(hidden.values()), "by_city": by_city,
         "aggregated": False,
     }
