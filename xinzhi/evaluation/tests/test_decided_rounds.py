@@ -222,3 +222,16 @@ def test_a_declared_conflict_recuses_every_pending_assignment_for_that_enterpris
     # the bug: only the opened assignment was recused
     assert a2.status == Assignment.Status.RECUSED
     assert s2.assignments.filter(method="refill", replaces=a2).exists()
+
+
+def test_the_admin_cannot_change_a_closed_round(client, world):
+    from xinzhi.accounts.models import User
+
+    call, sub = _recognised(world)
+    services.set_round_status(call, Round.Status.CLOSED, world["province"])
+    admin = User.objects.create_superuser(username="root", password="x", role="province_staff", division_id="330000")
+    client.force_login(admin)
+    page = client.get(f"/admin/evaluation/submission/{sub.pk}/change/")
+    assert page.status_code == 200 and 'name="_save"' not in page.content.decode()
+    assert client.post(f"/admin/evaluation/submission/{sub.pk}/change/", {"title": "改"}).status_code == 403
+    assert client.post(f"/admin/evaluation/submission/{sub.pk}/delete/", {"post": "yes"}).status_code == 403
