@@ -282,10 +282,11 @@ def indicator_value(ind: Indicator, data: Mapping[str, Any]) -> Decimal | None:
     return (value * ind.factor).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
 
 
-def score_indicator(ind: Indicator, data: Mapping[str, Any]) -> IndicatorResult:
+def score_indicator(ind: Indicator, data: Mapping[str, Any], labels: Mapping[str, str] | None = None) -> IndicatorResult:
+    """One indicator's result; ``labels`` names the data fields in the explanation (their Chinese names)."""
     value = indicator_value(ind, data)
     if value is None:
-        missing = [f for f in (ind.numerator, ind.denominator) if f and data.get(f) in (None, 0)]
+        missing = [(labels or {}).get(f, f) for f in (ind.numerator, ind.denominator) if f and data.get(f) in (None, 0)]
         return IndicatorResult(ind.code, ind.name, None, ind.unit, Decimal(0), ind.weight, Decimal("0.00"),
                                f"缺少数据（{'、'.join(missing)}），计0分")
     if ind.function == "linear":
@@ -299,9 +300,11 @@ def score_indicator(ind: Indicator, data: Mapping[str, Any]) -> IndicatorResult:
     return IndicatorResult(ind.code, ind.name, value, ind.unit, fraction, ind.weight, points, text)
 
 
-def score_quantitative(scheme: Scheme, data: Mapping[str, Any]) -> tuple[list[IndicatorResult], Decimal]:
+def score_quantitative(
+    scheme: Scheme, data: Mapping[str, Any], labels: Mapping[str, str] | None = None,
+) -> tuple[list[IndicatorResult], Decimal]:
     """Every indicator's result and the quantitative subtotal (out of the indicators' weight sum)."""
-    results = [score_indicator(ind, data) for ind in scheme.indicators]
+    results = [score_indicator(ind, data, labels) for ind in scheme.indicators]
     return results, q2(sum((r.points for r in results), Decimal(0)))
 
 
@@ -372,13 +375,14 @@ class Evaluation:
 
 def evaluate(
     scheme: Scheme, data: Mapping[str, Any], reviews: Sequence[Mapping[str, Any]], trim: bool = True,
+    labels: Mapping[str, str] | None = None,
 ) -> Evaluation:
     """The whole evaluation: quantitative part + aggregated expert part → total → grade.
 
     ``reviews`` are the reviewers' per-criterion score dicts. Without reviews a scheme that has expert
     criteria is ``complete=False`` and the expert part counts 0.
     """
-    results, quantitative = score_quantitative(scheme, data)
+    results, quantitative = score_quantitative(scheme, data, labels)
     parts = [score_review(scheme, r) for r in reviews]
     expert = aggregate(parts, trim, scheme.trim_min_reviewers) if scheme.criteria else None
     total = q2(quantitative + (expert or Decimal(0)))

@@ -470,6 +470,12 @@ def submission_data(submission: Submission) -> dict[str, Any]:
     return {k: v for k, v in facts.items() if k in subjects.data_fields}
 
 
+def field_labels() -> dict[str, str]:
+    """The Chinese names of the data fields, for the indicators' explanations (no codes on screen)."""
+    subjects = provider()
+    return {f: subjects.field_label(f) for f in subjects.data_fields}
+
+
 def _reviews(submission: Submission) -> list[dict]:
     return list(submission.assignments.filter(status=Assignment.Status.SUBMITTED).values_list("scores", flat=True))
 
@@ -492,7 +498,8 @@ def score_submission(submission: Submission) -> scoring.Evaluation:
         raise WorkflowError("该项目已决定、暂缓或撤回，得分不再重新计算；如需更正请使用复核")
     round_ = submission.round
     scheme = scheme_of(round_)
-    result = scoring.evaluate(scheme, submission_data(submission), _reviews(submission), trim=round_.trim_extremes)
+    result = scoring.evaluate(scheme, submission_data(submission), _reviews(submission), trim=round_.trim_extremes,
+                              labels=field_labels())
     _store(submission, scheme, result)
     submission.save()
     return result
@@ -634,7 +641,7 @@ def correct(
     before = _result_values(submission)
     if rescore:
         result = scoring.evaluate(scheme, submission_data(submission), _reviews(submission),
-                                  trim=submission.round.trim_extremes)
+                                  trim=submission.round.trim_extremes, labels=field_labels())
         submission.indicator_results = [r.as_json() for r in result.indicators]
         submission.quantitative_score, submission.expert_score = result.quantitative, result.expert
         submission.total_score, submission.grade, submission.warning = result.total, result.result.grade, result.result.warning

@@ -223,7 +223,7 @@ def review(request, pk: int):
         except REFUSED as exc:
             messages.error(request, str(exc))
     data = services.submission_data(submission)
-    results, subtotal = scoring.score_quantitative(scheme, data)
+    results, subtotal = scoring.score_quantitative(scheme, data, services.field_labels())
     return render(request, "evaluation/review.html", {
         "a": assignment, "s": submission, "scheme": scheme, "results": results, "subtotal": subtotal,
     })

@@ -116,6 +116,9 @@ def test_correction_records_who_why_before_after_and_adjusts_the_status(world):
     sub.refresh_from_db()
     inst.refresh_from_db()
     assert sub.grade == "不合格" and inst.status == "revoked"
+    # a missing figure is named in Chinese, never by its field code
+    staff = next(r for r in sub.indicator_results if r["name"] == "研发人员数")
+    assert staff["explanation"] == "缺少数据（研发人员(人)），计0分"
     with pytest.raises(services.WorkflowError, match="理由"):
         services.correct(sub, world["province"], " ", grade="合格")
     record = services.correct(sub, world["province"], "专家评分录入错误，经复核更正", total="72.50")
