@@ -118,4 +118,6 @@ def coverage(request, year: int, by: str = "city"):
 
 @router.get("/counts", summary="研发机构数量与目标（新认定，截至日期；本地区分解目标）")
 def counts(request, year: int | None = None, as_of: datetime.date | None = None):
+    if year is not None and not 1990 <= year <= 2100:
+        raise HttpError(422, "year 须在 1990—2100 之间")
     return services.counts_vs_targets(request.auth, year, as_of)
