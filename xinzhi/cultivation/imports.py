@@ -289,3 +289,6 @@ def flatten_for_file(data: dict[str, Any]) -> dict[str, Any]:
 
 register(AnnualPackagesKind())
 __all__ = ["AnnualPackagesKind", "build_package", "empty_issues"]
+
+# Published recognition lists (HTE, tech SMEs, advanced service enterprises): kinds in their own module.
+from . import certification_imports  # noqa: E402, F401

@@ -28,6 +28,8 @@ class Certification(models.Model):
     year = models.PositiveSmallIntegerField("认定（入库）年度")
     issued_on = models.DateField("发证日期", null=True, blank=True)
     expires_on = models.DateField("有效期至", null=True, blank=True)
+    batch = models.CharField("批次", max_length=100, blank=True, default="", help_text="公布名单的批次，如“2025年第一批”")
+    import_batch = models.ForeignKey("core.ImportBatch", null=True, blank=True, on_delete=models.SET_NULL, editable=False)
 
     scope_region_field = "enterprise__division__code"
     scope_enterprise_field = "enterprise_id"

@@ -12,6 +12,15 @@ from django.db import models
 from xinzhi.core.scope import ScopedManager
 
 
+class ClosedRoundError(ValueError):
+    """A write to a closed round's submission or assignment (read-only after closing; corrections go
+    through 复核, :func:`xinzhi.evaluation.services.correct`)."""
+
+
+def _round_closed(round_id: int | None) -> bool:
+    return bool(round_id) and Round.objects.filter(pk=round_id, status=Round.Status.CLOSED).exists()
+
+
 class Purpose(models.TextChoices):
     RECOGNITION = "recognition", "认定评审"
     ANNUAL = "annual", "年度评价"
@@ -52,6 +61,9 @@ class Round(models.Model):
     region_rule = models.CharField("地区回避规则", max_length=8, choices=RegionRule.choices, default=RegionRule.COUNTY)
     created_by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    closed_by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                                  verbose_name="结束人")
+    closed_at = models.DateTimeField("结束时间", null=True, blank=True)
 
     scope_region_field = None
     objects = ScopedManager()
@@ -63,16 +75,35 @@ class Round(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args, **kwargs):
+        if self.pk and _round_closed(self.pk):
+            raise ClosedRoundError("评审批次已结束，不能再修改")
+        super().save(*args, **kwargs)
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status == self.Status.CLOSED
+
     @property
     def target_level_label(self) -> str:
         return _level_label(self.target_level)
 
+    @property
+    def scheme_name(self) -> str:
+        """The scheme's Chinese name (its code only if the file is gone)."""
+        from .scoring import SchemeError, get_scheme
+
+        try:
+            return get_scheme(self.scheme_code).name
+        except SchemeError:
+            return self.scheme_code
+
 
 def _level_label(level: str) -> str:
     """The Chinese name of an institution level code (the code itself when unknown)."""
-    from xinzhi.platforms.models import InstitutionLevel
+    from .subjects import provider
 
-    return InstitutionLevel(level).label if level in InstitutionLevel.values else level
+    return provider().level_label(level) if level else ""
 
 
 class Submission(models.Model):
@@ -122,6 +153,16 @@ class Submission(models.Model):
     decision_reasons = models.TextField("决定理由", blank=True, default="")
     decided_by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     decided_at = models.DateTimeField("决定时间", null=True, blank=True)
+    # a recognition despite a failed condition: province staff record the exception (shown on the record)
+    condition_exception = models.TextField("条件例外理由", blank=True, default="")
+    exception_by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                                     verbose_name="例外记录人")
+    exception_at = models.DateTimeField("例外记录时间", null=True, blank=True)
+    # a panel smaller than the round's size (expert pool exhausted), approved by province staff
+    reduced_panel_reason = models.TextField("减员评审理由", blank=True, default="")
+    reduced_panel_by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.SET_NULL,
+                                         related_name="+", verbose_name="减员批准人")
+    reduced_panel_at = models.DateTimeField("减员批准时间", null=True, blank=True)
 
     scope_region_field = "division__code"
     scope_enterprise_field = "enterprise_id"
@@ -134,6 +175,29 @@ class Submission(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def save(self, *args, **kwargs):
+        # after closing, a round's submissions are read-only for everyone; 复核 sets ``_correcting``
+        if self.pk and not getattr(self, "_correcting", False) and _round_closed(self.round_id):
+            raise ClosedRoundError("评审批次已结束，参评记录只读；如需更正请通过复核")
+        super().save(*args, **kwargs)
+
+    @property
+    def scheme_name(self) -> str:
+        """The name in the stored scheme snapshot (what was used), else the round's scheme."""
+        if self.scheme_text:
+            from .scoring import SchemeError, load_scheme
+
+            try:
+                return load_scheme(self.scheme_text).name
+            except SchemeError:
+                pass
+        return self.round.scheme_name
+
+    @property
+    def failed_conditions(self) -> list[dict]:
+        """Recognition criteria rows not confirmed as met (不符合, or 缺少数据)."""
+        return [c for c in self.criteria_check or [] if c.get("passed") is not True]
 
     @property
     def subject(self):
@@ -227,7 +291,10 @@ class Assignment(models.Model):
 
     submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="assignments")
     expert = models.ForeignKey(ExpertProfile, on_delete=models.PROTECT, related_name="assignments")
-    method = models.CharField("分配方式", max_length=8, choices=[("manual", "手工"), ("batch", "批量")], default="manual")
+    method = models.CharField("分配方式", max_length=8, default="manual",
+                              choices=[("manual", "手工"), ("batch", "批量"), ("refill", "回避后自动补充")])
+    replaces = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                                 verbose_name="替换的回避专家")
     assigned_by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     assigned_at = models.DateTimeField(auto_now_add=True)
     status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.PENDING)
@@ -247,3 +314,34 @@ class Assignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.submission_id} ← {self.expert_id}"
+
+    def save(self, *args, **kwargs):
+        if self.submission_id and _round_closed(
+                Submission.objects.filter(pk=self.submission_id).values_list("round_id", flat=True).first()):
+            raise ClosedRoundError("评审批次已结束，评审记录只读")
+        super().save(*args, **kwargs)
+
+
+class Correction(models.Model):
+    """复核: a correction of a decided submission — who, when, why, and the values before and after.
+
+    Decided results are never edited in place; this record is the only way they change."""
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="corrections")
+    actor = models.ForeignKey("accounts.User", null=True, on_delete=models.SET_NULL, related_name="+", verbose_name="复核人")
+    at = models.DateTimeField("复核时间", auto_now_add=True)
+    reason = models.TextField("复核理由")
+    before = models.JSONField("更正前")
+    after = models.JSONField("更正后")
+    outcome = models.CharField("处理结果", max_length=300, blank=True, default="")
+
+    scope_region_field = "submission__division__code"
+    scope_enterprise_field = "submission__enterprise_id"
+    objects = ScopedManager()
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = verbose_name_plural = "复核记录"
+
+    def __str__(self) -> str:
+        return f"{self.submission_id} 复核 {self.at:%Y-%m-%d}"

@@ -22,8 +22,13 @@ purpose (annual evaluation, acceptance, operation evaluation, recognition review
   ``warning.below`` is 合格 with 警告.
 
 Weights of indicators and criteria together must sum to 100, so the total is out of 100. All arithmetic is
-``Decimal`` (TOML floats are read as Decimal) and totals are rounded half-up to 2 places, so boundary cases
-are exact: a total of exactly 90.00 is 优秀 when the cut-off is 90.
+``Decimal`` (TOML floats are read as Decimal), so boundary cases are exact: a total of exactly 90.00 is 优秀
+when the cut-off is 90.
+
+Rounding is at each step, half-up to 0.01, as a score sheet is filled in: each indicator's points, each
+reviewer's part, the quantitative subtotal (the sum of the rounded points) and the expert part (the rounded
+mean of the rounded parts); the total is the sum of the two rounded parts. So every number shown adds up to
+the total shown; rounding only at the end would differ by 0.01 in about one case in five.
 
 Examples:
     >>> s = load_scheme('''
@@ -277,10 +282,11 @@ def indicator_value(ind: Indicator, data: Mapping[str, Any]) -> Decimal | None:
     return (value * ind.factor).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
 
 
-def score_indicator(ind: Indicator, data: Mapping[str, Any]) -> IndicatorResult:
+def score_indicator(ind: Indicator, data: Mapping[str, Any], labels: Mapping[str, str] | None = None) -> IndicatorResult:
+    """One indicator's result; ``labels`` names the data fields in the explanation (their Chinese names)."""
     value = indicator_value(ind, data)
     if value is None:
-        missing = [f for f in (ind.numerator, ind.denominator) if f and data.get(f) in (None, 0)]
+        missing = [(labels or {}).get(f, f) for f in (ind.numerator, ind.denominator) if f and data.get(f) in (None, 0)]
         return IndicatorResult(ind.code, ind.name, None, ind.unit, Decimal(0), ind.weight, Decimal("0.00"),
                                f"缺少数据（{'、'.join(missing)}），计0分")
     if ind.function == "linear":
@@ -294,9 +300,11 @@ def score_indicator(ind: Indicator, data: Mapping[str, Any]) -> IndicatorResult:
     return IndicatorResult(ind.code, ind.name, value, ind.unit, fraction, ind.weight, points, text)
 
 
-def score_quantitative(scheme: Scheme, data: Mapping[str, Any]) -> tuple[list[IndicatorResult], Decimal]:
+def score_quantitative(
+    scheme: Scheme, data: Mapping[str, Any], labels: Mapping[str, str] | None = None,
+) -> tuple[list[IndicatorResult], Decimal]:
     """Every indicator's result and the quantitative subtotal (out of the indicators' weight sum)."""
-    results = [score_indicator(ind, data) for ind in scheme.indicators]
+    results = [score_indicator(ind, data, labels) for ind in scheme.indicators]
     return results, q2(sum((r.points for r in results), Decimal(0)))
 
 
@@ -367,13 +375,14 @@ class Evaluation:
 
 def evaluate(
     scheme: Scheme, data: Mapping[str, Any], reviews: Sequence[Mapping[str, Any]], trim: bool = True,
+    labels: Mapping[str, str] | None = None,
 ) -> Evaluation:
     """The whole evaluation: quantitative part + aggregated expert part → total → grade.
 
     ``reviews`` are the reviewers' per-criterion score dicts. Without reviews a scheme that has expert
     criteria is ``complete=False`` and the expert part counts 0.
     """
-    results, quantitative = score_quantitative(scheme, data)
+    results, quantitative = score_quantitative(scheme, data, labels)
     parts = [score_review(scheme, r) for r in reviews]
     expert = aggregate(parts, trim, scheme.trim_min_reviewers) if scheme.criteria else None
     total = q2(quantitative + (expert or Decimal(0)))

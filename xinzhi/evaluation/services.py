@@ -1,5 +1,6 @@
-"""Evaluation workflow: rounds, submissions, recusal, assignment (manual and batch), reviews,
-aggregation, determination — and the hand-off to the registers' dynamic management.
+"""Evaluation workflow: rounds, submissions, recusal, assignment (manual, batch and refill), reviews,
+aggregation, determination, corrections (复核) — and the hand-off to the registers through the
+:mod:`.subjects` provider (this module imports no domain app).
 
 Recusal (回避) is automatic and applies to manual and batch assignment alike (:func:`conflicts`): an expert is
 never assigned to a submission when
@@ -9,7 +10,16 @@ never assigned to a submission when
    expert's employer belongs to the applicant's group;
 3. the round's region rule says so (same county, or same city by code prefix);
 4. the expert declared a relation with the applicant (:class:`.models.ConflictDeclaration`), before
-   assignment or on opening the assignment (which then becomes 已回避).
+   assignment or on opening the assignment — which recuses every pending assignment of that expert for
+   that enterprise and refills each panel from the pool.
+
+Panels stay full: a recused assignment does not count towards the round's reviewers per submission;
+batch assignment and the refill after a declared conflict take the next eligible experts. When the pool
+is exhausted the round shows the shortfall and a submission is not aggregated or decided until its panel
+is full or province staff approve a reduced panel (:func:`approve_reduced_panel`).
+
+A decided round stays decided: once closed, nothing in it is written again (the models refuse it too);
+a decided result changes only through :func:`correct` (复核), which records who, why, before and after.
 """
 
 from __future__ import annotations
@@ -17,7 +27,7 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import transaction
@@ -25,13 +35,12 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from xinzhi.enterprises.models import Enterprise
-from xinzhi.platforms import services as platform_services
-from xinzhi.platforms.models import AnnualData, InstitutionStatus, Platform, RDInstitution
 
 from . import scoring
 from .models import (
     Assignment,
     ConflictDeclaration,
+    Correction,
     EnterpriseGroup,
     ExpertProfile,
     Purpose,
@@ -39,6 +48,7 @@ from .models import (
     Round,
     Submission,
 )
+from .subjects import provider
 
 
 class WorkflowError(ValueError):
@@ -47,6 +57,16 @@ class WorkflowError(ValueError):
 
 class RecusalError(WorkflowError):
     """The expert must recuse from this submission."""
+
+
+CLOSED_MESSAGE = "评审批次已结束，批次内的参评记录、评分、等次和方案均为只读；如需更正已决定的结果，请使用复核"
+OPEN_STATUSES = (Submission.Status.SUBMITTED, Submission.Status.REVIEWING)
+
+
+def _require_open(round_: Round) -> None:
+    """Refuse any write to a closed round (read from the database, not the possibly stale object)."""
+    if Round.objects.filter(pk=round_.pk, status=Round.Status.CLOSED).exists():
+        raise WorkflowError(CLOSED_MESSAGE)
 
 
 # --- rounds and submissions ----------------------------------------------------------------------
@@ -61,43 +81,85 @@ def create_round(
 ) -> Round:
     scheme = scoring.get_scheme(scheme_code)
     if scheme.purpose != purpose:
-        raise WorkflowError(f"方案“{scheme.name}”用于{scheme.purpose}，与批次用途不符")
+        purposes = dict(Purpose.choices)
+        raise WorkflowError(f"方案“{scheme.name}”用于{purposes.get(scheme.purpose, scheme.purpose)}，与批次用途不符")
     return Round.objects.create(name=name, purpose=purpose, year=year, scheme_code=scheme_code, deadline=deadline,
                                 created_by=actor, **options)
+
+
+ROUND_STEPS = {
+    Round.Status.OPEN: {Round.Status.REVIEWING, Round.Status.CLOSED},
+    Round.Status.REVIEWING: {Round.Status.OPEN, Round.Status.CLOSED},
+    Round.Status.CLOSED: set(),
+}
+
+
+@transaction.atomic
+def set_round_status(round_: Round, status: str, actor=None) -> Round:
+    """申报中 ⇄ 评审中 → 已结束. Closing is final and needs every submission decided, deferred or withdrawn."""
+    _require_open(round_)
+    if status not in Round.Status.values:
+        raise WorkflowError("未知的批次状态")
+    if status == round_.status:
+        return round_
+    if status not in ROUND_STEPS[round_.status]:
+        raise WorkflowError(f"批次不能从“{round_.get_status_display()}”改为“{Round.Status(status).label}”")
+    if status == Round.Status.CLOSED:
+        undecided = round_.submissions.filter(status__in=OPEN_STATUSES).count()
+        if undecided:
+            raise WorkflowError(f"尚有 {undecided} 个项目未作出决定，不能结束批次")
+        round_.closed_by, round_.closed_at = actor, timezone.now()
+    round_.status = status
+    round_.save()
+    return round_
 
 
 def enrol_institutions(
     round_: Round, actor=None, institution_ids: Iterable[int] | None = None, platform_ids: Iterable[int] | None = None,
 ) -> int:
-    """Put every institution the round's scheme applies to (not revoked, recognised before the round's
-    year, not already enrolled) into an evaluation round — one bulk insert.
+    """Put every subject the round's purpose and scheme apply to (the registers decide which: not revoked,
+    recognised by the round's year, provincial designations only, the innovation-centre cycle) and not
+    already enrolled into an evaluation round — one bulk insert, one audit entry per row.
 
     ``institution_ids`` / ``platform_ids`` limit the round to a batch (e.g. those due this year); the
     same eligibility rules apply to them. Passing only one of them enrols none of the other register."""
+    _require_open(round_)
     if round_.purpose == Purpose.RECOGNITION:
         raise WorkflowError("认定批次由企业申报，不能批量纳入")
     scheme = scheme_of(round_)
-    enrolled_inst = set(round_.submissions.exclude(institution=None).values_list("institution_id", flat=True))
-    enrolled_plat = set(round_.submissions.exclude(platform=None).values_list("platform_id", flat=True))
-    institutions = (RDInstitution.objects.filter(level__in=scheme.applies_to, recognised_year__lt=round_.year + 1)
-                    .exclude(status=InstitutionStatus.REVOKED).exclude(id__in=enrolled_inst))
-    platforms = (Platform.objects.filter(kind__in=scheme.applies_to).exclude(status=InstitutionStatus.REVOKED)
-                 .exclude(lead_enterprise=None).exclude(id__in=enrolled_plat))
+    enrolled = (
+        set(round_.submissions.exclude(institution=None).values_list("institution_id", flat=True)),
+        set(round_.submissions.exclude(platform=None).values_list("platform_id", flat=True)),
+    )
     if institution_ids is not None or platform_ids is not None:
-        institutions = institutions.filter(id__in=list(institution_ids or []))
-        platforms = platforms.filter(id__in=list(platform_ids or []))
-    rows = [
-        Submission(round=round_, enterprise_id=r["enterprise_id"], division_id=r["enterprise__division_id"],
-                   institution_id=r["id"], title=r["name"], submitted_by=actor)
-        for r in institutions.order_by("id").values("id", "name", "enterprise_id", "enterprise__division_id")
-    ]
-    rows += [
-        Submission(round=round_, enterprise_id=r["lead_enterprise_id"], division_id=r["division_id"],
-                   platform_id=r["id"], title=r["name"], submitted_by=actor)
-        for r in platforms.order_by("id").values("id", "name", "lead_enterprise_id", "division_id")
-    ]
-    Submission.objects.bulk_create(rows, batch_size=1000)
+        institution_ids, platform_ids = list(institution_ids or []), list(platform_ids or [])
+    rows = provider().eligible(round_, scheme.applies_to, institution_ids, platform_ids, enrolled)
+    created = Submission.objects.bulk_create(
+        [Submission(round=round_, submitted_by=actor, **r) for r in rows], batch_size=1000)
+    _audit_created(Submission, [s.pk for s in created if s.pk], lambda pk: f"submission {pk}", actor)
     return len(rows)
+
+
+def enrol_refusal(round_: Round, subject) -> str:
+    """Why ``subject`` cannot join ``round_`` ("" when it can) — for the subject's page."""
+    if round_.is_closed:
+        return CLOSED_MESSAGE
+    refusal = provider().refusal(round_, subject)
+    if refusal:
+        return refusal
+    try:
+        if provider().subject_kind(subject) not in scheme_of(round_).applies_to:
+            return "该批次的评价方案不适用于该对象"
+    except scoring.SchemeError as exc:
+        return str(exc)
+    return ""
+
+
+def rounds_open_for(subject, held: Q) -> list[Round]:
+    """Evaluation rounds (not recognition, not closed) that ``subject`` may join and does not hold yet."""
+    rounds = (Round.objects.exclude(purpose=Purpose.RECOGNITION).exclude(status=Round.Status.CLOSED)
+              .exclude(submissions__in=Submission.objects.filter(held)).order_by("-year", "-deadline"))
+    return [r for r in rounds if not enrol_refusal(r, subject)]
 
 
 @transaction.atomic
@@ -115,8 +177,9 @@ def apply_for_recognition(
     level = level or round_.target_level
     if Submission.objects.filter(round=round_, enterprise=enterprise).exclude(status=Submission.Status.WITHDRAWN).exists():
         raise WorkflowError("本企业已在该批次申报")
-    clean = {k: v for k, v in declared.items() if k in AnnualData.DATA_FIELDS and v not in (None, "")}
-    rows = platform_services.check_recognition(enterprise, level, round_.year, clean)
+    subjects = provider()
+    clean = {k: v for k, v in declared.items() if k in subjects.data_fields and v not in (None, "")}
+    rows = subjects.check_recognition(enterprise, level, round_.year, clean)
     return Submission.objects.create(
         round=round_, enterprise=enterprise, division_id=enterprise.division_id, applied_level=level,
         title=title or f"{enterprise.name}研发机构", declared=clean, criteria_check=rows, submitted_by=actor,
@@ -126,6 +189,7 @@ def apply_for_recognition(
 def defer(submission: Submission, reason: str, actor=None) -> Submission:
     """暂缓评价 on application (e.g. restructuring; policy_criteria.md §7.2). It defers an *evaluation* of a
     recognised institution or platform; an application for recognition is withdrawn instead."""
+    _require_open(submission.round)
     if submission.round.purpose == Purpose.RECOGNITION:
         raise WorkflowError("认定申报不适用暂缓评价；如不再申报，请撤回申报")
     if submission.status == Submission.Status.DETERMINED:
@@ -138,10 +202,9 @@ def defer(submission: Submission, reason: str, actor=None) -> Submission:
     submission.decided_by, submission.decided_at = actor, timezone.now()
     submission.save()
     submission.assignments.filter(status=Assignment.Status.PENDING).delete()
-    subject = submission.subject
-    platform_services.issue_notice(
+    provider().notice(
         "deferral", f"{submission.title}暂缓评价", f"经申请，{submission.round.year}年度暂缓评价：{reason}",
-        subject=subject, enterprise=submission.enterprise, actor=actor, submission=submission,
+        subject=submission.subject, enterprise=submission.enterprise, actor=actor, submission=submission,
     )
     return submission
 
@@ -183,10 +246,68 @@ def conflicts(expert: ExpertProfile, submission: Submission, ctx: _Context | Non
     return reasons
 
 
+# --- panels --------------------------------------------------------------------------------------
+
+
+def panel(submission: Submission) -> dict[str, Any]:
+    """The submission's panel: reviewers assigned and not recused (``active``), reviews in, the round's
+    size, pending reviews, the shortfall, and whether a reduced panel was approved."""
+    counts = submission.assignments.aggregate(
+        active=Count("id", filter=~Q(status=Assignment.Status.RECUSED)),
+        submitted=Count("id", filter=Q(status=Assignment.Status.SUBMITTED)),
+        recused=Count("id", filter=Q(status=Assignment.Status.RECUSED)),
+    )
+    need = submission.round.reviewers_per_submission
+    return {**counts, "need": need, "pending": counts["active"] - counts["submitted"],
+            "short": max(0, need - counts["active"]), "approved": submission.reduced_panel_at is not None}
+
+
+def panel_refusal(submission: Submission, info: Mapping[str, Any] | None = None) -> str:
+    """Why the submission cannot be aggregated or decided yet ("" when it can)."""
+    info = info or panel(submission)
+    if info["short"] and not info["approved"]:
+        return (f"评审专家不足：应为 {info['need']} 人，现有 {info['active']} 人（已回避 {info['recused']} 人），"
+                f"请补充专家或批准减员评审")
+    if info["pending"]:
+        return f"尚有 {info['pending']} 名专家未提交评分"
+    if not info["submitted"]:
+        return "尚无专家提交评分"
+    return ""
+
+
+def shortfalls(round_: Round) -> list[dict[str, Any]]:
+    """Open submissions whose panel is short of the round's size and not approved as reduced (one query)."""
+    rows = (round_.submissions.filter(status__in=OPEN_STATUSES, reduced_panel_at=None)
+            .annotate(active=Count("assignments", filter=~Q(assignments__status=Assignment.Status.RECUSED)))
+            .filter(active__lt=round_.reviewers_per_submission).order_by("id").values("id", "title", "active"))
+    return [{"id": r["id"], "title": r["title"], "active": r["active"],
+             "missing": round_.reviewers_per_submission - r["active"]} for r in rows]
+
+
+@transaction.atomic
+def approve_reduced_panel(submission: Submission, actor, reason: str) -> Submission:
+    """Province staff accept a panel smaller than the round's size when the pool is exhausted."""
+    _require_open(submission.round)
+    if submission.status not in OPEN_STATUSES:
+        raise WorkflowError("该项目已决定、暂缓或撤回")
+    if not reason.strip():
+        raise WorkflowError("批准减员评审须说明理由")
+    info = panel(submission)
+    if not info["short"]:
+        raise WorkflowError("评审专家人数已满足，无需批准减员")
+    if not info["active"]:
+        raise WorkflowError("尚未分配任何专家，不能减员评审")
+    submission.reduced_panel_reason = reason
+    submission.reduced_panel_by, submission.reduced_panel_at = actor, timezone.now()
+    submission.save()
+    return submission
+
+
 @transaction.atomic
 def assign(submission: Submission, expert: ExpertProfile, actor=None, method: str = "manual") -> Assignment:
     """Assign one expert (manual). Refused with the reasons when the expert must recuse."""
-    if submission.status in (Submission.Status.DEFERRED, Submission.Status.DETERMINED, Submission.Status.WITHDRAWN):
+    _require_open(submission.round)
+    if submission.status not in OPEN_STATUSES:
         raise WorkflowError("该项目已暂缓、已决定或已撤回，不能分配专家")
     if not expert.active or expert.user.role != "expert":
         raise WorkflowError("该专家不在库")
@@ -206,28 +327,35 @@ def assign(submission: Submission, expert: ExpertProfile, actor=None, method: st
 
 @transaction.atomic
 def batch_assign(round_: Round, actor=None, per_submission: int | None = None) -> dict[str, Any]:
-    """Fill every open submission up to ``per_submission`` reviewers, load-balanced.
+    """Fill every open submission up to ``per_submission`` active (not recused) reviewers, load-balanced.
 
-    For each submission (fewest reviewers first) the eligible experts — active, no conflict, under their
-    ``max_load`` in this round, not already on it — are ranked by (current load in the round, no field
-    match, id) and the first are taken. Recusal is the same function as manual assignment. Returns counts
-    and the submissions that could not be filled, with why.
-    """
-    need = per_submission or round_.reviewers_per_submission
-    subs = list(
-        round_.submissions.filter(status__in=[Submission.Status.SUBMITTED, Submission.Status.REVIEWING])
-        .select_related("round", "institution", "platform").annotate(n=Count("assignments")).order_by("n", "id")
-    )
+    Returns counts and the submissions still short after the fill, with how many are missing."""
+    _require_open(round_)
+    subs = list(round_.submissions.filter(status__in=OPEN_STATUSES).select_related("round", "institution", "platform")
+                .order_by("id"))
+    return _fill(round_, subs, actor, per_submission or round_.reviewers_per_submission, "batch", {})
+
+
+def _fill(round_: Round, subs: list[Submission], actor, need: int, method: str,
+          replaces: Mapping[int, int]) -> dict[str, Any]:
+    """For each submission (fewest active reviewers first) the eligible experts — active, no conflict,
+    under their ``max_load`` in this round, never on this submission before (a recused expert is not
+    asked again) — are ranked by (current load in the round, no field match, id) and the first taken.
+
+    ``replaces`` maps a submission to the recused assignment the new reviewer replaces (refill)."""
     experts = list(ExpertProfile.objects.filter(active=True, user__role="expert", user__is_active=True).select_related("user"))
     ctx = _Context(subs, experts)
-    load = defaultdict(int, Assignment.objects.filter(submission__round=round_).values("expert_id")
-                       .annotate(n=Count("id")).values_list("expert_id", "n"))
-    taken = defaultdict(set)
-    for sub_id, exp_id in Assignment.objects.filter(submission__round=round_).values_list("submission_id", "expert_id"):
+    live = Assignment.objects.filter(submission__round=round_).exclude(status=Assignment.Status.RECUSED)
+    load = defaultdict(int, live.values("expert_id").annotate(n=Count("id")).values_list("expert_id", "n"))
+    taken: dict[int, set[int]] = defaultdict(set)
+    active: dict[int, int] = defaultdict(int)
+    for sub_id, exp_id, status in (Assignment.objects.filter(submission__in=subs)
+                                   .values_list("submission_id", "expert_id", "status")):
         taken[sub_id].add(exp_id)
+        active[sub_id] += status != Assignment.Status.RECUSED
     created, short = [], []
-    for sub in subs:
-        missing = need - len(taken[sub.pk])
+    for sub in sorted(subs, key=lambda s: (active[s.pk], s.pk)):
+        missing = need - active[sub.pk]
         if missing <= 0:
             continue
         field = (sub.subject.field if sub.subject is not None else "") or ""
@@ -237,33 +365,27 @@ def batch_assign(round_: Round, actor=None, per_submission: int | None = None) -
         ]
         candidates.sort(key=lambda e: (load[e.pk], not (field and field in e.field_list), e.pk))
         for e in candidates[:missing]:
-            created.append(Assignment(submission=sub, expert=e, assigned_by=actor, method="batch"))
+            created.append(Assignment(submission=sub, expert=e, assigned_by=actor, method=method,
+                                      replaces_id=replaces.get(sub.pk)))
             load[e.pk] += 1
             taken[sub.pk].add(e.pk)
         if len(candidates) < missing:
-            short.append({"submission": sub.title, "missing": missing - len(candidates)})
+            short.append({"submission": sub.title, "id": sub.pk, "missing": missing - len(candidates)})
     Assignment.objects.bulk_create(created)
     ids = {a.submission_id for a in created}
     Submission.objects.filter(pk__in=ids, status=Submission.Status.SUBMITTED).update(status=Submission.Status.REVIEWING)
-    platform_audit(created, actor)
+    _audit_created(Assignment, [a.pk for a in created if a.pk], lambda pk: f"assignment {pk}", actor,
+                   {"method": [None, method]})
     return {"assigned": len(created), "short": short}
 
 
-def platform_audit(assignments: list[Assignment], actor) -> None:
-    """bulk_create skips audit signals: write one audit entry per batch-created assignment."""
+def _audit_created(model, pks: list[int], text, actor, extra: Mapping[str, list] | None = None) -> None:
+    """bulk_create skips audit signals: one audit entry per created row."""
     from xinzhi.core.audit import log_bulk_changes
 
-    saved = Assignment.objects.filter(
-        submission_id__in={a.submission_id for a in assignments}, expert_id__in={a.expert_id for a in assignments},
-        method="batch",
-    ).values_list("pk", "submission_id", "expert_id")
-    wanted = {(a.submission_id, a.expert_id) for a in assignments}
-    log_bulk_changes(
-        Assignment,
-        ((pk, f"assignment {s}/{e}", {"submission": [None, s], "expert": [None, e], "method": [None, "batch"]})
-         for pk, s, e in saved if (s, e) in wanted),
-        actor=actor, action=0,
-    )
+    if pks:
+        log_bulk_changes(model, ((pk, text(pk), {"id": [None, pk], **(extra or {})}) for pk in pks),
+                         actor=actor, action=0)
 
 
 # --- reviews -------------------------------------------------------------------------------------
@@ -275,28 +397,49 @@ def expert_assignments(user):
 
 
 @transaction.atomic
-def declare_conflict(assignment: Assignment, relation: str) -> Assignment:
-    """The expert declares a conflict on opening an assignment: it becomes 已回避 and the declaration
-    recuses the expert from this enterprise from now on (also in batch assignment)."""
+def declare_conflict(assignment: Assignment, relation: str, actor=None) -> dict[str, Any]:
+    """The expert declares a conflict on opening an assignment. The declaration recuses the expert from
+    this enterprise from now on: every pending assignment of this expert for the enterprise (in any open
+    round) becomes 已回避, and each of those panels is refilled from the pool at once."""
+    _require_open(assignment.submission.round)
     if not relation.strip():
         raise WorkflowError("请说明利益关系")
+    if assignment.status != Assignment.Status.PENDING:
+        raise WorkflowError("该评审已提交或已回避")
+    enterprise_id = assignment.submission.enterprise_id
     ConflictDeclaration.objects.get_or_create(
-        expert=assignment.expert, enterprise_id=assignment.submission.enterprise_id, defaults={"relation": relation},
+        expert=assignment.expert, enterprise_id=enterprise_id, defaults={"relation": relation},
     )
-    assignment.status = Assignment.Status.RECUSED
-    assignment.comment = f"回避：{relation}"
-    assignment.save(update_fields=["status", "comment"])
-    return assignment
+    affected = list(Assignment.objects.filter(
+        expert=assignment.expert, submission__enterprise_id=enterprise_id, status=Assignment.Status.PENDING,
+    ).exclude(submission__round__status=Round.Status.CLOSED).select_related("submission__round"))
+    for a in affected:
+        a.status = Assignment.Status.RECUSED
+        a.comment = f"回避：{relation}"
+        a.save(update_fields=["status", "comment"])
+    out = {"recused": len(affected), "assigned": 0, "short": []}
+    by_round: dict[int, list[Assignment]] = defaultdict(list)
+    for a in affected:
+        by_round[a.submission.round_id].append(a)
+    for items in by_round.values():
+        round_ = items[0].submission.round
+        subs = [a.submission for a in items if a.submission.status in OPEN_STATUSES]
+        result = _fill(round_, subs, actor, round_.reviewers_per_submission, "refill",
+                       {a.submission_id: a.pk for a in items})
+        out["assigned"] += result["assigned"]
+        out["short"] += result["short"]
+    return out
 
 
 @transaction.atomic
 def submit_review(assignment: Assignment, scores: Mapping[str, Any], comment: str, no_conflict: bool) -> Assignment:
     """Store an expert's per-criterion scores with the weighted total (validated by the scheme)."""
+    round_ = assignment.submission.round
+    _require_open(round_)
     if assignment.status != Assignment.Status.PENDING:
         raise WorkflowError("该评审已提交或已回避")
     if not no_conflict:
         raise WorkflowError("提交前须声明与申报企业无利益冲突（如有冲突请选择回避）")
-    round_ = assignment.submission.round
     if round_.review_deadline and timezone.localdate() > round_.review_deadline:
         raise WorkflowError(f"评审已截止（{round_.review_deadline}）")
     scheme = scheme_of(round_)
@@ -318,22 +461,26 @@ def submit_review(assignment: Assignment, scores: Mapping[str, Any], comment: st
 
 
 def submission_data(submission: Submission) -> dict[str, Any]:
-    """The figures the scheme's indicators read: the institution's annual data for the round's year, or,
-    for a recognition, the statistics plus what the enterprise declared."""
+    """The figures the scheme's indicators read: the subject's data for the round's year (from the
+    registers), or, for a recognition, the statistics plus what the enterprise declared."""
+    subjects = provider()
     if submission.institution_id or submission.platform_id:
-        q = Q(institution_id=submission.institution_id) if submission.institution_id else Q(platform_id=submission.platform_id)
-        row = AnnualData.objects.filter(q, year=submission.round.year).first()
-        return row.as_dict() if row else {}
-    facts, _ = platform_services.enterprise_facts(submission.enterprise, submission.round.year, submission.declared)
-    return {k: v for k, v in facts.items() if k in AnnualData.DATA_FIELDS}
+        return subjects.data(submission)
+    facts = subjects.recognition_facts(submission.enterprise, submission.round.year, submission.declared)
+    return {k: v for k, v in facts.items() if k in subjects.data_fields}
 
 
-def score_submission(submission: Submission) -> scoring.Evaluation:
-    """Compute and store the submission's scores (quantitative, aggregated expert part, total, grade)."""
-    round_ = submission.round
-    scheme = scheme_of(round_)
-    reviews = list(submission.assignments.filter(status=Assignment.Status.SUBMITTED).values_list("scores", flat=True))
-    result = scoring.evaluate(scheme, submission_data(submission), reviews, trim=round_.trim_extremes)
+def field_labels() -> dict[str, str]:
+    """The Chinese names of the data fields, for the indicators' explanations (no codes on screen)."""
+    subjects = provider()
+    return {f: subjects.field_label(f) for f in subjects.data_fields}
+
+
+def _reviews(submission: Submission) -> list[dict]:
+    return list(submission.assignments.filter(status=Assignment.Status.SUBMITTED).values_list("scores", flat=True))
+
+
+def _store(submission: Submission, scheme: scoring.Scheme, result: scoring.Evaluation) -> None:
     submission.scheme_code, submission.scheme_version, submission.scheme_text = scheme.code, scheme.version, scheme.text
     submission.indicator_results = [r.as_json() for r in result.indicators]
     submission.quantitative_score = result.quantitative
@@ -341,18 +488,37 @@ def score_submission(submission: Submission) -> scoring.Evaluation:
     submission.total_score = result.total
     submission.grade = result.result.grade
     submission.warning = result.result.warning
+
+
+def score_submission(submission: Submission) -> scoring.Evaluation:
+    """Compute and store the scores of an undecided submission (quantitative, aggregated expert part,
+    total, grade) and the scheme snapshot. A decided submission is never re-scored here."""
+    _require_open(submission.round)
+    if submission.status not in OPEN_STATUSES:
+        raise WorkflowError("该项目已决定、暂缓或撤回，得分不再重新计算；如需更正请使用复核")
+    round_ = submission.round
+    scheme = scheme_of(round_)
+    result = scoring.evaluate(scheme, submission_data(submission), _reviews(submission), trim=round_.trim_extremes,
+                              labels=field_labels())
+    _store(submission, scheme, result)
     submission.save()
     return result
 
 
-def aggregate_round(round_: Round) -> int:
-    """Score every submission in the round that is not deferred or withdrawn."""
-    subs = round_.submissions.exclude(status__in=[Submission.Status.DEFERRED, Submission.Status.WITHDRAWN]).select_related("round", "enterprise")
-    n = 0
+def aggregate_round(round_: Round) -> dict[str, Any]:
+    """Score every undecided submission whose panel is complete (or approved as reduced). Decided,
+    deferred and withdrawn submissions are left as they are; the others are listed with why."""
+    _require_open(round_)
+    subs = round_.submissions.filter(status__in=OPEN_STATUSES).select_related("round", "enterprise")
+    scored, waiting = 0, []
     for sub in subs:
+        why = panel_refusal(sub)
+        if why:
+            waiting.append({"submission": sub.title, "id": sub.pk, "reason": why})
+            continue
         score_submission(sub)
-        n += 1
-    return n
+        scored += 1
+    return {"scored": scored, "waiting": waiting}
 
 
 def _failed_last_time(submission: Submission) -> bool:
@@ -363,36 +529,75 @@ def _failed_last_time(submission: Submission) -> bool:
 
 
 @transaction.atomic
+def record_condition_exception(submission: Submission, actor, reason: str) -> Submission:
+    """Province staff record why an applicant that fails a recognition condition may still be recognised."""
+    _require_open(submission.round)
+    if submission.round.purpose != Purpose.RECOGNITION:
+        raise WorkflowError("条件例外只适用于认定申报")
+    if submission.status not in OPEN_STATUSES:
+        raise WorkflowError("该申报已决定或已撤回")
+    if not submission.failed_conditions:
+        raise WorkflowError("该申报各项认定条件均已符合，无需记录例外")
+    if not reason.strip():
+        raise WorkflowError("记录条件例外须写明理由")
+    submission.condition_exception = reason.strip()
+    submission.exception_by, submission.exception_at = actor, timezone.now()
+    submission.save()
+    return submission
+
+
+def _condition_refusal(submission: Submission) -> str:
+    failed = submission.failed_conditions
+    if not failed or submission.condition_exception:
+        return ""
+    items = "；".join(f"{c['label']}（{c['result']}：{c['value']}）" for c in failed)
+    return f"认定条件未全部符合，不能予以认定：{items}。如确需认定，须由省级工作人员记录例外理由"
+
+
+@transaction.atomic
 def determine(submission: Submission, actor, reasons: str, decision: str | None = None) -> str:
-    """The province's determination with reasons. Recognition: ``recognise`` creates the RDInstitution,
-    ``reject`` sends a notice. Evaluation: the grade drives the status (:func:`platforms.services.apply_result`)."""
-    if submission.status in (Submission.Status.DETERMINED, Submission.Status.DEFERRED, Submission.Status.WITHDRAWN):
+    """The province's determination with reasons.
+
+    Recognition needs the conditions **and** the score: ``recognise`` is refused when the total is below
+    the pass mark, or when a condition is not met (不符合 or 缺少数据) and no exception is recorded; without
+    an explicit decision those applicants are rejected. Evaluation: the grade drives the status through
+    the registers (``apply_result``). The panel must be complete (or approved as reduced)."""
+    _require_open(submission.round)
+    if submission.status not in OPEN_STATUSES:
         raise WorkflowError("该项目已决定、暂缓或撤回")
     if not reasons.strip():
         raise WorkflowError("决定须写明理由")
+    why = panel_refusal(submission)
+    if why:
+        raise WorkflowError(why)
     round_ = submission.round
     result = score_submission(submission)
-    if not result.complete:
-        raise WorkflowError("尚无专家提交评分，不能作出决定")
     scheme = scheme_of(round_)
+    subjects = provider()
     if round_.purpose == Purpose.RECOGNITION:
-        decision = decision or (Submission.Decision.RECOGNISE if result.result.passed else Submission.Decision.REJECT)
+        blocked = _condition_refusal(submission)
+        if decision is None:
+            ok = result.result.passed and not blocked
+            decision = Submission.Decision.RECOGNISE if ok else Submission.Decision.REJECT
+            if not ok:
+                reasons = f"{reasons}（{blocked or result.result.explanation}）"
         if decision == Submission.Decision.RECOGNISE:
-            inst = platform_services.recognise(
-                submission.enterprise, submission.applied_level, submission.title, round_.year, actor, submission, reasons,
-            )
-            submission.institution = inst
+            if not result.result.passed:
+                raise WorkflowError(f"总分未达到认定分数线，不能予以认定：{result.result.explanation}")
+            if blocked:
+                raise WorkflowError(blocked)
+            submission.institution = subjects.recognise(submission, actor, reasons)
             outcome = f"予以认定（总分 {result.total}）"
         elif decision == Submission.Decision.REJECT:
-            platform_services.issue_notice("rejection", f"{submission.title}未通过认定", reasons,
-                                           enterprise=submission.enterprise, actor=actor, submission=submission)
+            subjects.notice("rejection", f"{submission.title}未通过认定", reasons,
+                            enterprise=submission.enterprise, actor=actor, submission=submission)
             outcome = f"不予认定（总分 {result.total}）"
         else:
             raise WorkflowError("认定决定须为予以认定或不予认定")
     else:
         decision = Submission.Decision.GRADE
         action = scoring.management_action(scheme, result.result, _failed_last_time(submission))
-        outcome = platform_services.apply_result(
+        outcome = subjects.apply_result(
             submission.subject, action, result.result.grade, round_.year, f"{result.result.explanation}。{reasons}",
             actor, submission,
         )
@@ -401,6 +606,90 @@ def determine(submission: Submission, actor, reasons: str, decision: str | None 
     submission.status = Submission.Status.DETERMINED
     submission.save()
     return outcome
+
+
+# --- corrections (复核) ----------------------------------------------------------------------------
+
+CORRECTABLE = ("quantitative_score", "expert_score", "total_score", "grade", "warning", "decision_reasons")
+
+
+def _result_values(submission: Submission) -> dict[str, Any]:
+    out = {f: getattr(submission, f) for f in CORRECTABLE}
+    for f in ("quantitative_score", "expert_score", "total_score"):
+        out[f] = None if out[f] is None else str(out[f])
+    return out
+
+
+@transaction.atomic
+def correct(
+    submission: Submission, actor, reason: str, *, rescore: bool = False, grade: str | None = None,
+    total: str | Decimal | None = None, warning: bool | None = None, decision_reasons: str | None = None,
+) -> Correction:
+    """复核: change a decided result — by re-scoring with the stored scheme snapshot (``rescore``), or by
+    setting the grade / total / warning / reasons — and record who, why, before and after.
+
+    For an evaluation, when the corrected grade calls for another status action (e.g. 不合格 → 合格), the
+    registers apply it with the correction's reason; a step the status rules forbid (a revoked title is
+    final) is not taken, and the record says so. A recognition decision itself is not corrected here."""
+    if submission.status != Submission.Status.DETERMINED:
+        raise WorkflowError("只有已作出决定的结果才能复核")
+    if not reason.strip():
+        raise WorkflowError("复核须写明理由")
+    if submission.decision not in (Submission.Decision.GRADE, Submission.Decision.RECOGNISE, Submission.Decision.REJECT):
+        raise WorkflowError("该决定不适用复核")
+    scheme = scoring.load_scheme(submission.scheme_text) if submission.scheme_text else scheme_of(submission.round)
+    before = _result_values(submission)
+    if rescore:
+        result = scoring.evaluate(scheme, submission_data(submission), _reviews(submission),
+                                  trim=submission.round.trim_extremes, labels=field_labels())
+        submission.indicator_results = [r.as_json() for r in result.indicators]
+        submission.quantitative_score, submission.expert_score = result.quantitative, result.expert
+        submission.total_score, submission.grade, submission.warning = result.total, result.result.grade, result.result.warning
+    if total not in (None, ""):
+        try:
+            value = scoring.q2(Decimal(str(total)))
+        except InvalidOperation as exc:
+            raise WorkflowError("总分须为数字") from exc
+        if not (0 <= value <= 100):
+            raise WorkflowError("总分须在 0–100 之间")
+        submission.total_score = value
+        submission.grade = scoring.grade(scheme, value).grade if grade in (None, "") else submission.grade
+        submission.warning = scoring.grade(scheme, value).warning if warning is None else submission.warning
+    if grade not in (None, ""):
+        names = [g.name for g in scheme.grades] + [scoring.FAIL_GRADE]
+        if grade not in names:
+            raise WorkflowError(f"等次须为：{'、'.join(names)}")
+        submission.grade = grade
+    if warning is not None:
+        submission.warning = bool(warning)
+    if decision_reasons not in (None, ""):
+        submission.decision_reasons = decision_reasons
+    after = _result_values(submission)
+    if after == before:
+        raise WorkflowError("复核未改变任何结果")
+    outcome = ""
+    if submission.decision == Submission.Decision.GRADE and (before["grade"], before["warning"]) != (after["grade"], after["warning"]):
+        failed_before = _failed_last_time(submission)
+        old = scoring.management_action(scheme, _grade_result(before), failed_before)
+        new = scoring.management_action(scheme, _grade_result(after), failed_before)
+        if old != new:
+            try:
+                outcome = provider().apply_result(submission.subject, new, after["grade"], submission.round.year,
+                                                  f"复核更正：{reason}", actor, submission)
+            except ValueError as exc:
+                outcome = f"状态未自动调整：{exc}"
+    submission._correcting = True
+    submission.save()
+    return Correction.objects.create(submission=submission, actor=actor, reason=reason.strip(), before=before,
+                                     after=after, outcome=outcome[:300])
+
+
+def _grade_result(values: Mapping[str, Any]) -> scoring.GradeResult:
+    passed = values["grade"] != scoring.FAIL_GRADE
+    return scoring.GradeResult(values["grade"], bool(values["warning"]), passed, "")
+
+
+# --- pages ---------------------------------------------------------------------------------------
 
 
 def round_progress(round_: Round) -> dict[str, Any]:
@@ -425,7 +714,6 @@ def eligible_experts(submission: Submission, experts: Iterable[ExpertProfile] | 
 
 def expert_part_summary(submission: Submission) -> dict[str, Decimal | None]:
     """Per-criterion mean across submitted reviews (for the staff page)."""
-    scheme = scheme_of(submission.round)
-    rows = list(submission.assignments.filter(status=Assignment.Status.SUBMITTED).values_list("scores", flat=True))
+    scheme = scoring.load_scheme(submission.scheme_text) if submission.scheme_text else scheme_of(submission.round)
+    rows = _reviews(submission)
     return {c.name: (scoring.q2(sum(Decimal(r[c.code]) for r in rows) / len(rows)) if rows else None) for c in scheme.criteria}
-

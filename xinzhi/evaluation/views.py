@@ -17,12 +17,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from xinzhi.enterprises.models import Enterprise
-from xinzhi.platforms import services as platform_services
-from xinzhi.platforms.models import AnnualData, InstitutionLevel, Notice
 
 from . import scoring, services
-from .models import ExpertProfile, Purpose, RegionRule, Round, Submission
+from .models import ClosedRoundError, ExpertProfile, Purpose, RegionRule, Round, Submission
 from .permissions import has_permission, require
+from .subjects import provider
+
+REFUSED = (services.WorkflowError, ClosedRoundError)
 
 DECLARED_FIELDS = ("rd_staff", "equipment_value", "rd_floor_area", "invention_patents", "conversions")
 
@@ -39,7 +40,7 @@ def rounds(request):
                                           deadline__gte=timezone.localdate()),
             "applied": set(submissions.exclude(status=Submission.Status.WITHDRAWN).values_list("round_id", flat=True)),
             "submissions": submissions,
-            "notices": Notice.objects.restrict(user)[:50],
+            "notices": provider().notices_for(user),
         })
     require("view_round", user)
     if request.method == "POST":
@@ -60,7 +61,7 @@ def rounds(request):
             return redirect("evaluation:round", r.pk)
     return render(request, "evaluation/rounds.html", {
         "rounds": Round.objects.restrict(user), "schemes": scoring.all_schemes(), "purposes": Purpose.choices,
-        "levels": InstitutionLevel.choices, "region_rules": RegionRule.choices,
+        "levels": provider().level_choices(), "region_rules": RegionRule.choices,
         "can_run": has_permission("run_round", user)[0],
     })
 
@@ -82,20 +83,23 @@ def round_detail(request, pk: int):
                 for s in result["short"]:
                     messages.error(request, f"{s['submission']}：符合回避规则的专家不足，还差 {s['missing']} 人")
             elif action == "aggregate":
-                messages.success(request, f"已汇总 {services.aggregate_round(round_)} 个项目的得分")
+                result = services.aggregate_round(round_)
+                messages.success(request, f"已汇总 {result['scored']} 个未决定项目的得分（已决定的结果不变）")
+                if result["waiting"]:
+                    messages.error(request, f"{len(result['waiting'])} 个项目暂不能汇总：" + "；".join(
+                        f"{w['submission']}（{w['reason']}）" for w in result["waiting"][:5]))
             elif action == "status":
-                if request.POST.get("status") not in Round.Status.values:
-                    raise services.WorkflowError("未知的批次状态")
-                round_.status = request.POST["status"]
-                round_.save(update_fields=["status"])
-        except services.WorkflowError as exc:
+                services.set_round_status(round_, request.POST.get("status", ""), user)
+                messages.success(request, f"批次状态已改为“{round_.get_status_display()}”")
+        except REFUSED as exc:
             messages.error(request, str(exc))
         return redirect("evaluation:round", round_.pk)
     subs = Submission.objects.restrict(user).filter(round=round_).select_related("division", "enterprise")
     return render(request, "evaluation/round_detail.html", {
         "round": round_, "scheme": services.scheme_of(round_), "submissions": subs,
         "progress": services.round_progress(round_), "can_run": has_permission("run_round", user)[0],
-        "statuses": Round.Status.choices,
+        "statuses": [(v, label) for v, label in Round.Status.choices if v in services.ROUND_STEPS[round_.status]],
+        "shortfalls": services.shortfalls(round_) if not round_.is_closed else [],
     })
 
 
@@ -113,7 +117,7 @@ def enrol(request):
         if not any(chosen.values()):
             raise services.WorkflowError("请选择要纳入的评价对象")
         n = services.enrol_institutions(round_, user, institution_ids=chosen["institution"], platform_ids=chosen["platform"])
-    except services.WorkflowError as exc:
+    except REFUSED as exc:
         messages.error(request, str(exc))
     else:
         if n:
@@ -137,36 +141,51 @@ def submission_detail(request, pk: int):
     is_enterprise = user.role == "enterprise"
     if request.method == "POST":
         action = request.POST.get("action")
+        post = request.POST
         try:
             if action == "defer":
                 ok, reason = has_permission("apply", user, submission.enterprise)
                 if not (ok or has_permission("run_round", user)[0]):
                     raise PermissionDenied(reason)
-                services.defer(submission, request.POST.get("reason", ""), user)
+                services.defer(submission, post.get("reason", ""), user)
                 messages.success(request, "已暂缓评价")
             else:
                 require("run_round", user)
                 if action == "assign":
-                    expert = get_object_or_404(ExpertProfile, pk=request.POST.get("expert"))
+                    expert = get_object_or_404(ExpertProfile, pk=post.get("expert"))
                     services.assign(submission, expert, user)
                     messages.success(request, f"已分配专家 {expert}")
                 elif action == "score":
                     services.score_submission(submission)
                     messages.success(request, "已汇总得分")
+                elif action == "exception":
+                    services.record_condition_exception(submission, user, post.get("exception_reason", ""))
+                    messages.success(request, "已记录条件例外理由")
+                elif action == "reduced_panel":
+                    services.approve_reduced_panel(submission, user, post.get("panel_reason", ""))
+                    messages.success(request, "已批准减员评审")
                 elif action == "determine":
-                    outcome = services.determine(submission, user, request.POST.get("reasons", ""),
-                                                 request.POST.get("decision") or None)
+                    outcome = services.determine(submission, user, post.get("reasons", ""), post.get("decision") or None)
                     messages.success(request, f"已作出决定：{outcome}")
-        except services.WorkflowError as exc:
+                elif action == "correct":
+                    warning = {"1": True, "0": False}.get(post.get("warning", ""))
+                    record = services.correct(submission, user, post.get("correction_reason", ""),
+                                              rescore=bool(post.get("rescore")), grade=post.get("grade") or None,
+                                              total=post.get("total") or None, warning=warning)
+                    messages.success(request, "已完成复核" + (f"：{record.outcome}" if record.outcome else ""))
+        except REFUSED as exc:
             messages.error(request, str(exc))
         return redirect("evaluation:submission", submission.pk)
     scheme = services.scheme_of(submission.round)
     context = {"s": submission, "scheme": scheme, "is_enterprise": is_enterprise,
-               "can_run": has_permission("run_round", user)[0]}
+               "can_run": has_permission("run_round", user)[0], "corrections": submission.corrections.select_related("actor")}
     if not is_enterprise:
-        context["assignments"] = submission.assignments.select_related("expert__user")
+        context["assignments"] = submission.assignments.select_related("expert__user", "replaces__expert__user")
         context["criteria_means"] = services.expert_part_summary(submission)
-        if context["can_run"]:
+        context["panel"] = services.panel(submission)
+        context["panel_refusal"] = services.panel_refusal(submission, context["panel"])
+        context["grade_names"] = [g.name for g in scheme.grades] + [scoring.FAIL_GRADE]
+        if context["can_run"] and submission.status in services.OPEN_STATUSES:
             context["experts"] = services.eligible_experts(submission)
     return render(request, "evaluation/submission_detail.html", context)
 
@@ -193,17 +212,18 @@ def review(request, pk: int):
     if request.method == "POST":
         try:
             if request.POST.get("action") == "recuse":
-                services.declare_conflict(assignment, request.POST.get("relation", ""))
-                messages.success(request, "已申报利益冲突并回避")
+                result = services.declare_conflict(assignment, request.POST.get("relation", ""), user)
+                messages.success(request, f"已申报利益冲突并回避（涉及该企业的待评审任务 {result['recused']} 项已全部回避，"
+                                          f"已由系统补充其他专家）")
                 return redirect("evaluation:my_assignments")
             scores = {c.code: request.POST.get(f"score_{c.code}") for c in scheme.criteria}
             services.submit_review(assignment, scores, request.POST.get("comment", ""), bool(request.POST.get("no_conflict")))
             messages.success(request, "评分已提交")
             return redirect("evaluation:my_assignments")
-        except services.WorkflowError as exc:
+        except REFUSED as exc:
             messages.error(request, str(exc))
     data = services.submission_data(submission)
-    results, subtotal = scoring.score_quantitative(scheme, data)
+    results, subtotal = scoring.score_quantitative(scheme, data, services.field_labels())
     return render(request, "evaluation/review.html", {
         "a": assignment, "s": submission, "scheme": scheme, "results": results, "subtotal": subtotal,
     })
@@ -219,7 +239,7 @@ def apply(request, pk: int):
     else:
         enterprise = get_object_or_404(Enterprise.objects.restrict(user), pk=request.GET.get("enterprise") or request.POST.get("enterprise") or 0)
     require("apply", user, enterprise)
-    labels = {f: AnnualData._meta.get_field(f).verbose_name for f in DECLARED_FIELDS}
+    labels = {f: provider().field_label(f) for f in DECLARED_FIELDS}
     if request.method == "POST":
         declared = {f: request.POST.get(f) for f in DECLARED_FIELDS if request.POST.get(f)}
         try:
@@ -231,6 +251,6 @@ def apply(request, pk: int):
             messages.success(request, "已提交申报，条件核验结果如下")
             return redirect("evaluation:submission", sub.pk)
     # each criterion of the level, with what the statistics already show (declared figures come with the form)
-    preview = platform_services.check_recognition(enterprise, round_.target_level, round_.year, {})
+    preview = provider().check_recognition(enterprise, round_.target_level, round_.year, {})
     return render(request, "evaluation/apply.html", {"round": round_, "enterprise": enterprise, "labels": labels,
                                                      "preview": preview})

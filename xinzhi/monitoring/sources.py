@@ -6,6 +6,8 @@ December (for the projection), so a month on the full demo reads ≈ 170,000 fil
 
 from __future__ import annotations
 
+import polars as pl
+
 from xinzhi.core.bulk import read_frame
 from xinzhi.cultivation.models import Certification
 from xinzhi.enterprises.models import Enterprise, EnterpriseYear, MonthlyStat
@@ -25,6 +27,13 @@ def _months_clause(year: int, month: int, years_back: int = 1) -> tuple[str, lis
         clause += " OR (year = %s AND month = %s)"
         params += [year - back, month]
     return clause + ")", params
+
+
+def _recognition_month(frame: pl.DataFrame) -> pl.DataFrame:
+    """Institutions are counted as of the month of their recognition date (the engine's ``month`` column);
+    an undated (legacy) row counts in December of its recognition year — platforms.services.recognised_by."""
+    on = pl.col("recognised_on").cast(pl.String).str.slice(0, 10).str.to_date("%Y-%m-%d", strict=False)
+    return frame.with_columns(month=on.dt.month().cast(pl.Int64).fill_null(12)).drop("recognised_on")
 
 
 def load_facts(year: int, month: int) -> Facts:
@@ -55,9 +64,9 @@ def load_facts(year: int, month: int) -> Facts:
         certifications=read_frame(
             f"SELECT enterprise_id, program, year FROM {Certification._meta.db_table} WHERE year <= %s", [year]
         ),
-        rd_institutions=read_frame(
-            f"SELECT enterprise_id, level, recognised_year, status FROM {RDInstitution._meta.db_table} "
+        rd_institutions=_recognition_month(read_frame(
+            f"SELECT enterprise_id, level, recognised_year, recognised_on, status FROM {RDInstitution._meta.db_table} "
             f"WHERE recognised_year <= %s", [year],
-        ),
+        )),
         divisions=read_frame(f"SELECT code AS division_code FROM {Division._meta.db_table} WHERE level = 'county'"),
     )

@@ -1,11 +1,20 @@
 from django.contrib import admin
 
-from .models import AnnualData, Notice, Platform, PlatformMember, RDInstitution, StatusChange
+from .models import (
+    AnnualData,
+    Milestone,
+    Notice,
+    PilotService,
+    Platform,
+    PlatformMember,
+    RDInstitution,
+    StatusChange,
+)
 
 
 @admin.register(RDInstitution)
 class RDInstitutionAdmin(admin.ModelAdmin):
-    list_display = ("name", "enterprise", "level", "recognised_year", "status", "next_evaluation_year")
+    list_display = ("name", "enterprise", "level", "recognised_on", "recognised_year", "status", "next_evaluation_year")
     list_filter = ("level", "status", "recognised_year", "cluster")
     search_fields = ("name", "enterprise__uscc", "enterprise__name")
     raw_id_fields = ("enterprise",)
@@ -44,3 +53,18 @@ class NoticeAdmin(admin.ModelAdmin):
     list_display = ("issued_on", "kind", "title", "enterprise")
     list_filter = ("kind",)
     raw_id_fields = ("institution", "platform", "enterprise", "division", "issued_by", "submission")
+
+
+@admin.register(Milestone)
+class MilestoneAdmin(admin.ModelAdmin):
+    list_display = ("platform", "kind", "due_on", "status", "achieved_on")
+    list_filter = ("kind", "status")
+    raw_id_fields = ("platform", "updated_by")
+
+
+@admin.register(PilotService)
+class PilotServiceAdmin(admin.ModelAdmin):
+    list_display = ("platform", "service_date", "client_name", "kind", "pilot_runs", "revenue")
+    list_filter = ("kind",)
+    search_fields = ("client_name", "platform__name")
+    raw_id_fields = ("platform", "client")

@@ -1,12 +1,12 @@
-"""JSON API for the registers, coverage, and the expert's assignments — mounted at ``/api/v1/platforms``.
+"""JSON API for the registers, coverage and counts — mounted at ``/api/v1/platforms``.
 
-Every list reads through ``restrict(request.auth)`` (the page scope). Experts read only their assignments:
-an unassigned submission is 404, as on the pages.
+Every list reads through ``restrict(request.auth)`` (the page scope). The evaluation endpoints under the
+same prefix (rounds, my-assignments, determine) are :mod:`xinzhi.evaluation.api`.
 """
 
 from __future__ import annotations
 
-from decimal import Decimal
+import datetime
 
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
@@ -16,9 +16,6 @@ from ninja.pagination import paginate
 from xinzhi.core.pagination import Pagination
 from xinzhi.core.response_cache import cached_response
 from xinzhi.enterprises.models import Enterprise
-from xinzhi.evaluation import services as ev
-from xinzhi.evaluation.models import Round, Submission
-from xinzhi.evaluation.permissions import has_permission
 
 from . import services
 from .models import Platform, RDInstitution, StatusChange
@@ -33,6 +30,7 @@ class InstitutionOut(Schema):
     level: str
     level_label: str
     recognised_year: int
+    recognised_on: datetime.date | None
     status: str
     status_label: str
     field: str
@@ -72,34 +70,6 @@ class StatusChangeOut(Schema):
     @staticmethod
     def resolve_changed_on(obj) -> str:
         return obj.changed_on.isoformat()
-
-
-class AssignmentOut(Schema):
-    id: int
-    submission_id: int
-    title: str
-    round: str
-    status: str
-    total: Decimal | None
-
-    @staticmethod
-    def resolve_title(obj) -> str:
-        return obj.submission.title
-
-    @staticmethod
-    def resolve_round(obj) -> str:
-        return obj.submission.round.name
-
-
-class ReviewIn(Schema):
-    scores: dict[str, Decimal]
-    comment: str = ""
-    no_conflict: bool = False
-
-
-class DetermineIn(Schema):
-    reasons: str
-    decision: str | None = None
 
 
 @router.get("/institutions", response=list[InstitutionOut], summary="企业研发机构库")
@@ -146,44 +116,8 @@ def coverage(request, year: int, by: str = "city"):
     return services.coverage(request.auth, year, by)
 
 
-@router.get("/counts", summary="研发机构数量与目标")
-def counts(request, year: int | None = None):
-    return services.counts_vs_targets(request.auth, year)
-
-
-@router.get("/my-assignments", response=list[AssignmentOut], summary="专家：我的评审任务")
-def my_assignments(request):
-    return list(ev.expert_assignments(request.auth).select_related("submission__round"))
-
-
-@router.post("/my-assignments/{pk}/review", response=AssignmentOut, summary="专家：提交评分")
-def submit_review(request, pk: int, payload: ReviewIn):
-    assignment = get_object_or_404(ev.expert_assignments(request.auth).select_related("submission__round"), pk=pk)
-    try:
-        return ev.submit_review(assignment, payload.scores, payload.comment, payload.no_conflict)
-    except ev.WorkflowError as exc:
-        raise HttpError(422, str(exc)) from exc
-
-
-@router.post("/submissions/{pk}/determine", summary="省级：作出决定（认定/评定等次）")
-def determine(request, pk: int, payload: DetermineIn):
-    ok, reason = has_permission("run_round", request.auth)
-    if not ok:
-        raise HttpError(403, reason)
-    submission = get_object_or_404(Submission.objects.restrict(request.auth).select_related("round", "enterprise"), pk=pk)
-    try:
-        outcome = ev.determine(submission, request.auth, payload.reasons, payload.decision)
-    except ev.WorkflowError as exc:
-        raise HttpError(422, str(exc)) from exc
-    submission.refresh_from_db()
-    return {"outcome": outcome, "grade": submission.grade, "total": str(submission.total_score),
-            "institution_id": submission.institution_id}
-
-
-@router.get("/rounds", summary="评审批次")
-def rounds(request):
-    ok, _ = has_permission("view_round", request.auth)
-    qs = Round.objects.restrict(request.auth) if ok else Round.objects.none()
-    return [{"id": r.id, "name": r.name, "purpose": r.purpose, "year": r.year, "deadline": r.deadline.isoformat(),
-             "status": r.status, "scheme": r.scheme_code} for r in qs]
-
+@router.get("/counts", summary="研发机构数量与目标（新认定，截至日期；本地区分解目标）")
+def counts(request, year: int | None = None, as_of: datetime.date | None = None):
+    if year is not None and not 1990 <= year <= 2100:
+        raise HttpError(422, "year 须在 1990—2100 之间")
+    return services.counts_vs_targets(request.auth, year, as_of)

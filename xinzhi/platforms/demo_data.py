@@ -53,6 +53,7 @@ from xinzhi.evaluation import services as ev
 from xinzhi.evaluation.models import (
     Assignment,
     ConflictDeclaration,
+    Correction,
     EnterpriseGroup,
     ExpertProfile,
     Purpose,
@@ -67,7 +68,12 @@ from .models import (
     AnnualData,
     InstitutionLevel,
     InstitutionStatus,
+    Milestone,
+    MilestoneKind,
+    MilestoneStatus,
     Notice,
+    PilotService,
+    PilotServiceKind,
     Platform,
     PlatformKind,
     PlatformLevel,
@@ -97,11 +103,12 @@ SCALES: dict[str, dict[str, Any]] = {
     },
 }
 
-#: manufacturing innovation centres: field → 415X cluster (the first is the national centre)
+#: manufacturing innovation centres: field → 415X cluster. The first is the national centre (石墨烯: the seed's
+#: "推动国家石墨烯创新中心通过验收"); the next five are the seed's provincial fields (合成生物 …)
 CENTRE_FIELDS = [
-    ("合成生物", "biomedicine_devices"), ("氢能装备", "high_end_equipment"),
+    ("石墨烯", "advanced_materials"), ("合成生物", "biomedicine_devices"), ("氢能装备", "high_end_equipment"),
     ("高端机床关键零部件", "robots_cnc"), ("高性能碳纤维装备", "advanced_materials"),
-    ("智能传感器", "integrated_circuits"), ("石墨烯", "advanced_materials"),
+    ("智能传感器", "integrated_circuits"),
     ("集成电路特色工艺", "integrated_circuits"), ("高端磁性材料", "advanced_materials"),
     ("智能网联汽车", "high_end_equipment"), ("工业互联网", "new_gen_it"), ("光伏新材料", "smart_pv"),
     ("生物医用材料", "biomedicine_devices"), ("机器人核心部件", "robots_cnc"), ("海洋工程装备", "high_end_equipment"),
@@ -161,7 +168,27 @@ GROUP_PREFIX = ["之江", "钱塘", "甬江", "瓯越", "越城", "金衢", "南
                 "太湖", "灵江", "曹娥", "浦阳"]
 GROUP_SUFFIX = ["控股集团", "实业集团", "科技集团", "产业集团", "智造集团", "新材料集团"]
 
+#: demo stand-in for the months in which each level's lists are published (a level may have two batches)
+BATCH_MONTHS = {
+    InstitutionLevel.NATIONAL_TECH_CENTRE: ((12, 26),),
+    InstitutionLevel.PROVINCIAL_TECH_CENTRE: ((6, 28), (12, 18)),
+    InstitutionLevel.PROVINCIAL_KEY_INSTITUTE: ((11, 20),),
+    InstitutionLevel.PROVINCIAL_INSTITUTE: ((4, 28), (11, 20)),
+    InstitutionLevel.CITY_LEVEL: ((9, 15),),
+}
+CHINESE_ORDINALS = "二三四五六七八九"
+
 Log = Callable[[str], Any] | None
+
+
+def _unique_names(specs: list[dict[str, Any]]) -> None:
+    """A platform is known by its name within its kind: a repeated name gets （二）, （三） …"""
+    seen: dict[tuple[str, str], int] = defaultdict(int)
+    for spec in specs:
+        key = (spec["kind"], spec["name"])
+        seen[key] += 1
+        if seen[key] > 1:
+            spec["name"] = f"{spec['name']}（{CHINESE_ORDINALS[seen[key] - 2]}）"
 
 
 def _say(log: Log) -> Callable[[str], Any]:
@@ -181,9 +208,12 @@ def load(scale: str, seed: int, log: Log = None) -> dict[str, int]:
         builder = _Builder(scale, seed)
         builder.read_register()
         builder.institutions()
+        builder.recognition_dates()
         builder.groups()
         builder.platforms()
+        builder.milestones()
         builder.annual_data()
+        builder.pilot_services()
         builder.experts()
         t1 = time.perf_counter()
         say(f"平台与专家库写入 {t1 - t0:.1f}s")
@@ -193,6 +223,7 @@ def load(scale: str, seed: int, log: Log = None) -> dict[str, int]:
         "platforms": Platform.objects.count(), "platform_members": PlatformMember.objects.count(),
         "annual_data": AnnualData.objects.count(), "experts": ExpertProfile.objects.count(),
         "eval_rounds": Round.objects.count(), "submissions": Submission.objects.count(),
+        "pilot_services": PilotService.objects.count(), "milestones": Milestone.objects.count(),
         "assignments": Assignment.objects.count(), "notices": Notice.objects.count(),
     }
 
@@ -257,6 +288,7 @@ class _Builder:
         ], batch_size=1000)
         groups: dict[tuple[str | None, str], list[int]] = defaultdict(list)
         self.inst = list(RDInstitution.objects.order_by("id").values_list("id", "enterprise_id", "level", "status"))
+        self.level_of = {i: lvl for i, _, lvl, _ in self.inst}
         for inst_id, ent, _, _ in self.inst:
             cluster = self.ent_cluster[ent]
             options = FIELDS_BY_CLUSTER.get(cluster, ["先进制造", "节能环保", "智能制造"])
@@ -315,8 +347,9 @@ class _Builder:
         n_prov = p["centres"]
         for i, (field, cluster) in enumerate(CENTRE_FIELDS[: n_prov + 1]):
             lead = self._lead(cluster, leads["centre"])
-            if i == 0:
-                add(PlatformKind.INNOVATION_CENTRE, PlatformLevel.NATIONAL, f"国家{field}制造业创新中心", field, cluster, lead, 2021)
+            if i == 0:  # approved for creation in 2022, acceptance pending (a milestone the province tracks)
+                add(PlatformKind.INNOVATION_CENTRE, PlatformLevel.NATIONAL, f"国家{field}制造业创新中心", field, cluster, lead, 2022,
+                    InstitutionStatus.CREATING)
             else:
                 year = int(rng.integers(2019, 2026))
                 status = InstitutionStatus.CREATING if year >= 2024 else InstitutionStatus.RECOGNISED
@@ -361,9 +394,11 @@ class _Builder:
             level = PlatformLevel.PROVINCIAL if i % 3 else PlatformLevel.NATIONAL
             add(PlatformKind.INCUBATOR, level, f"{self.counties[county]}{word}科技企业孵化器" + (f"（{i // len(INCUBATOR_WORDS) + 1}期）" if i >= len(INCUBATOR_WORDS) else ""),
                 "科技企业孵化", None, lead, int(rng.integers(2015, 2026)), division=county)
+        _unique_names(specs)
         created = Platform.objects.bulk_create([
             Platform(kind=s["kind"], level=s["level"], name=s["name"], lead_enterprise_id=s["lead"], division_id=s["division"],
                      field=s["field"], cluster_id=s["cluster"], status=s["status"], recognised_year=s["year"],
+                     recognised_on=datetime.date(s["year"], 11, 15) if s["status"] != InstitutionStatus.CREATING else None,
                      next_evaluation_year=ROUND_YEAR + 1)
             for s in specs
         ])
@@ -399,6 +434,76 @@ class _Builder:
                                             changed_on=datetime.date(s["year"], 11, 15), reason="经评审予以认定（批复）"))
         PlatformMember.objects.bulk_create(members, batch_size=2000)
         StatusChange.objects.bulk_create(history, batch_size=2000)
+
+    def recognition_dates(self) -> None:
+        """A recognition date for every institution of the register, in its recognition year: the levels'
+        batches (demo stand-in — the real batch dates come with the imported lists), so monitoring counts
+        new recognitions by month (issue 13 §2)."""
+        rng = self.rng
+        by_batch: dict[datetime.date, list[int]] = defaultdict(list)
+        for inst_id, year in RDInstitution.objects.filter(recognised_on=None).order_by("id").values_list("id", "recognised_year"):
+            level = self.level_of[inst_id]
+            months = BATCH_MONTHS.get(level, ((12, 20),))
+            month, day = months[int(rng.integers(len(months)))]
+            by_batch[datetime.date(year, month, day)].append(inst_id)
+        for on, ids in sorted(by_batch.items()):
+            RDInstitution.objects.filter(id__in=ids).update(recognised_on=on)
+
+    def milestones(self) -> None:
+        """What the province tracks towards national titles (seed task 8, 11): the national graphene centre's
+        acceptance, bids for national centres and branches, bids for national pilot platforms."""
+        rows = []
+        for plat, spec in self.platform_rows:
+            if spec["kind"] == PlatformKind.INNOVATION_CENTRE and spec["level"] == PlatformLevel.NATIONAL:
+                rows.append(Milestone(platform=plat, kind=MilestoneKind.NATIONAL_ACCEPTANCE, title="国家制造业创新中心建设验收",
+                                      due_on=datetime.date(2026, 9, 30), status=MilestoneStatus.IN_PROGRESS,
+                                      note="已完成建设期自评和第三方评估，待工信部组织现场验收。"))
+        provincial = [(p, sp) for p, sp in self.platform_rows
+                      if sp["kind"] == PlatformKind.INNOVATION_CENTRE and sp["level"] == PlatformLevel.PROVINCIAL]
+        for k, (plat, spec) in enumerate(provincial[:5]):  # the seed's fields: 合成生物, 氢能装备 …
+            kind = MilestoneKind.NATIONAL_CENTRE_BID if k % 2 == 0 else MilestoneKind.NATIONAL_BRANCH_BID
+            status = [MilestoneStatus.IN_PROGRESS, MilestoneStatus.ACHIEVED, MilestoneStatus.PLANNED,
+                      MilestoneStatus.IN_PROGRESS, MilestoneStatus.NOT_ACHIEVED][k]  # k odd: a branch
+            rows.append(Milestone(
+                platform=plat, kind=kind, title=f"争创国家{spec['field']}制造业创新中心" + ("" if k % 2 == 0 else "分中心"),
+                due_on=datetime.date(2026, 6 + k, 30), status=status,
+                achieved_on=datetime.date(2026, 3, 18) if status == MilestoneStatus.ACHIEVED else None,
+                note={MilestoneStatus.IN_PROGRESS: "已报送申建材料，等待工信部论证。",
+                      MilestoneStatus.PLANNED: "编制申建方案。",
+                      MilestoneStatus.ACHIEVED: "已获批组建国家中心分中心。",
+                      MilestoneStatus.NOT_ACHIEVED: "本轮未获批，下一批次继续争创。"}[status]))
+        pilots = [(p, sp) for p, sp in self.platform_rows if sp["kind"] == PlatformKind.PILOT_PLATFORM]
+        for plat, _spec in pilots[:2]:
+            rows.append(Milestone(platform=plat, kind=MilestoneKind.NATIONAL_PILOT_BID, title="申报国家级制造业中试平台",
+                                  due_on=datetime.date(2027, 6, 30), status=MilestoneStatus.PLANNED,
+                                  note="按工信部中试平台体系（储备→重点培育→国家级）推进。"))
+        Milestone.objects.bulk_create(rows)
+
+    def pilot_services(self) -> None:
+        """Service records of the pilot platforms (to whom, what, pilot runs, revenue) for 2024–2025; their
+        yearly totals are what the pilot platforms' operation evaluation reads."""
+        rng = self.rng
+        kinds = list(PilotServiceKind.values)
+        words = {"design": "样机设计验证", "performance": "性能测试与可靠性验证", "process": "工艺放大验证",
+                 "fit": "整机适配验证", "production": "小批量试制"}
+        rows = []
+        for plat, spec in self.platform_rows:
+            if spec["kind"] != PlatformKind.PILOT_PLATFORM:
+                continue
+            q = self.quality[("p", plat.pk)]
+            clients = self.by_cluster.get(spec["cluster"]) or list(map(int, self.ent_id))
+            for year in DATA_YEARS:
+                if year < spec["year"]:
+                    continue
+                for _ in range(int(rng.poisson((0.9 if year < ROUND_YEAR else 1.0) * (6 + 60 * q)))):
+                    client = int(clients[int(rng.integers(len(clients)))])
+                    kind = kinds[int(rng.integers(len(kinds)))]
+                    runs = int(rng.integers(1, 6))
+                    rows.append(PilotService(
+                        platform=plat, service_date=datetime.date(year, int(rng.integers(1, 13)), int(rng.integers(1, 29))),
+                        client_id=client, client_name=self.ent_name[client], kind=kind, pilot_runs=runs,
+                        revenue=int(runs * rng.integers(3, 40)) * 10_000, description=words[kind]))
+        PilotService.objects.bulk_create(rows, batch_size=2000)
 
     # --- annual data -------------------------------------------------------------------------------
 
@@ -525,34 +630,40 @@ class _Builder:
         return sorted(self.rng.choice(ids, size=min(n, len(ids)), replace=False).tolist()) if ids else []
 
     def rounds(self) -> None:
+        """One complete round of each purpose — recognition, annual, acceptance, operation — run through the
+        evaluation services; provincial designations only (national titles are monitored, never graded)."""
         p = self.p
         active = [(i, lvl) for i, _, lvl, st in self.inst if st != InstitutionStatus.REVOKED]
         by_level: dict[str, list[int]] = defaultdict(list)
         for i, lvl in active:
             by_level[lvl].append(i)
         per = p["per_round"]
-        tech = (self._sample(by_level[InstitutionLevel.NATIONAL_TECH_CENTRE], max(2, per // 8))
-                + self._sample(by_level[InstitutionLevel.PROVINCIAL_TECH_CENTRE], per // 2)
+        tech = (self._sample(by_level[InstitutionLevel.PROVINCIAL_TECH_CENTRE], per // 2 + per // 8)
                 + self._sample(by_level[InstitutionLevel.CITY_LEVEL], per // 3))
         institutes = (self._sample(by_level[InstitutionLevel.PROVINCIAL_KEY_INSTITUTE], per // 3)
                       + self._sample(by_level[InstitutionLevel.PROVINCIAL_INSTITUTE], per - per // 3))
-        centres = [pl_.pk for pl_, s in self.platform_rows if s["kind"] == PlatformKind.INNOVATION_CENTRE]
-        creating = [pl_.pk for pl_, s in self.platform_rows
-                    if s["kind"] == PlatformKind.INNOVATION_CENTRE and s["status"] == InstitutionStatus.CREATING]
+        centres = [pl_.pk for pl_, s in self.platform_rows
+                   if s["kind"] == PlatformKind.INNOVATION_CENTRE and s["level"] == PlatformLevel.PROVINCIAL]
+        pilots = [pl_.pk for pl_, s in self.platform_rows if s["kind"] == PlatformKind.PILOT_PLATFORM and s["year"] <= ROUND_YEAR]
         operated = []
-        for kind in (PlatformKind.PILOT_PLATFORM, PlatformKind.ALLIANCE, PlatformKind.PUBLIC_SERVICE,
-                     PlatformKind.HIGH_TECH_ZONE, PlatformKind.INCUBATOR):
-            ids = [pl_.pk for pl_, s in self.platform_rows if s["kind"] == kind and s["year"] <= ROUND_YEAR]
+        for kind in (PlatformKind.ALLIANCE, PlatformKind.PUBLIC_SERVICE, PlatformKind.HIGH_TECH_ZONE, PlatformKind.INCUBATOR):
+            ids = [pl_.pk for pl_, s in self.platform_rows
+                   if s["kind"] == kind and s["year"] <= ROUND_YEAR and s["level"] != PlatformLevel.NATIONAL]
             operated += self._sample(ids, p["per_kind"])
+        # the innovation centres' cycle (cycles.toml) decides which of them each round takes
         specs = [
             ("2025年度企业技术中心评价", "tech_centre_annual", tech, [], RegionRule.COUNTY, datetime.date(2026, 6, 20)),
             ("2025年度省重点企业研究院和省企业研究院评价", "research_institute_annual", institutes, [], RegionRule.COUNTY,
              datetime.date(2026, 6, 25)),
-            ("2025年度省级制造业创新中心年度评价", "innovation_centre_annual", [], sorted(set(centres) - set(creating)),
-             RegionRule.CITY, datetime.date(2026, 5, 30)),
-            ("省级制造业创新中心验收评价（2026年第一批）", "innovation_centre_acceptance", [], creating, RegionRule.CITY,
+            ("2025年度省级制造业创新中心年度评价", "innovation_centre_annual", [], centres, RegionRule.CITY,
+             datetime.date(2026, 5, 30)),
+            ("省级制造业创新中心验收评价（2026年第一批）", "innovation_centre_acceptance", [], centres, RegionRule.CITY,
              datetime.date(2026, 7, 10)),
-            ("2025年度中试平台、产业技术联盟、公共服务平台、高新区和孵化器运行评价", "platform_operation", [], operated,
+            ("2025年度省级制造业创新中心运行评价（三年一评）", "innovation_centre_operation", [], centres, RegionRule.CITY,
+             datetime.date(2026, 7, 20)),
+            ("2025年度省级制造业中试平台运行评价", "pilot_platform_operation", [], pilots, RegionRule.COUNTY,
+             datetime.date(2026, 7, 25)),
+            ("2025年度产业技术联盟、公共服务平台、高新区和孵化器运行评价", "platform_operation", [], operated,
              RegionRule.COUNTY, datetime.date(2026, 7, 30)),
         ]
         for name, code, inst_ids, plat_ids, rule, decided in specs:
@@ -560,6 +671,7 @@ class _Builder:
                 self._evaluation_round(name, code, inst_ids, plat_ids, rule, decided)
         self._recognition_round()
         self._open_call()
+        self._enterprise_call()
 
     def _create(self, name: str, code: str, rule: str, deadline: datetime.date, review_deadline: datetime.date | None,
                 **extra: Any) -> Round:
@@ -610,36 +722,49 @@ class _Builder:
         return float(np.clip(0.3 + 10 * (rd / rev if rev else 0), 0.1, 1.0))
 
     def _date(self, round_: Round, decided: datetime.date) -> None:
-        """Decisions, status changes and notices dated on the decision day (not the day the demo ran)."""
+        """Decisions, status changes, notices and recognitions dated on the decision day (not the day the demo
+        ran), then the round is closed (read-only from here on)."""
         at = timezone.make_aware(datetime.datetime.combine(decided, datetime.time(10)))
         StatusChange.objects.filter(submission__round=round_).update(changed_on=decided)
         Notice.objects.filter(submission__round=round_).update(issued_on=decided)
+        RDInstitution.objects.filter(submissions__round=round_, submissions__decision=Submission.Decision.RECOGNISE).update(
+            recognised_on=decided, recognised_year=decided.year, next_evaluation_year=decided.year + 1)
         round_.submissions.exclude(decided_at=None).update(decided_at=at)
+        round_.submissions.exclude(exception_at=None).update(exception_at=at - datetime.timedelta(days=2))
+        round_.submissions.exclude(reduced_panel_at=None).update(reduced_panel_at=at - datetime.timedelta(days=5))
         Assignment.objects.filter(submission__round=round_).exclude(submitted_at=None).update(
             submitted_at=at - datetime.timedelta(days=20))
-        round_.status = Round.Status.CLOSED
-        round_.save(update_fields=["status"])
+        ev.set_round_status(round_, Round.Status.CLOSED, self.actor)
+        Round.objects.filter(pk=round_.pk).update(closed_at=at + datetime.timedelta(days=1))
+
+    def _decide(self, round_: Round, reasons: str) -> None:
+        """Approve a reduced panel where the pool ran out (with the reason), then determine every submission."""
+        for short in ev.shortfalls(round_):
+            ev.approve_reduced_panel(Submission.objects.select_related("round").get(pk=short["id"]), self.actor,
+                                     "符合回避规则的同领域专家不足，经批准减员评审")
+        for sub in round_.submissions.filter(status=Submission.Status.REVIEWING).select_related(
+                "round", "enterprise", "institution", "platform"):
+            ev.determine(sub, self.actor, reasons)
 
     def _evaluation_round(self, name: str, code: str, inst_ids: list[int], plat_ids: list[int], rule: str,
                           decided: datetime.date) -> None:
         round_ = self._create(name, code, rule, decided - datetime.timedelta(days=75), decided - datetime.timedelta(days=15))
-        ev.enrol_institutions(round_, actor=self.actor, institution_ids=inst_ids, platform_ids=plat_ids)
+        if not ev.enrol_institutions(round_, actor=self.actor, institution_ids=inst_ids, platform_ids=plat_ids):
+            round_.delete()
+            return
         subs = list(round_.submissions.order_by("id"))
         if len(subs) > 4 and code in ("tech_centre_annual", "platform_operation"):
             ev.defer(subs[-1], "企业正在实施重大资产重组，申请暂缓本年度评价", actor=self.actor)
-        round_.status = Round.Status.REVIEWING
-        round_.save(update_fields=["status"])
+        ev.set_round_status(round_, Round.Status.REVIEWING, self.actor)
         self._assign(round_, manual=3)
-        # one expert declares a relation on opening an assignment → recused, and the gap is refilled
+        # one expert declares a relation on opening an assignment → every pending assignment of that expert for
+        # the enterprise is recused and each panel is refilled from the pool at once
         first = (Assignment.objects.filter(submission__round=round_, method="batch").order_by("submission_id", "expert_id")
-                 .select_related("submission").first())
+                 .select_related("submission__round", "expert").first())
         if first is not None:
-            ev.declare_conflict(first, "近三年曾为该企业提供技术咨询服务")
-            ev.batch_assign(round_, actor=self.actor)
+            ev.declare_conflict(first, "近三年曾为该企业提供技术咨询服务", actor=first.expert.user)
         self._score(round_)
-        for sub in round_.submissions.filter(status=Submission.Status.REVIEWING).select_related("round", "enterprise",
-                                                                                               "institution", "platform"):
-            ev.determine(sub, self.actor, "经专家评审、综合评价，省经信厅审定。")
+        self._decide(round_, "经专家评审、综合评价，省经信厅审定。")
         self._date(round_, decided)
 
     def _applicants(self, n: int, exclude: set[int]) -> list[int]:
@@ -664,12 +789,17 @@ class _Builder:
             self.applied.add(ent)
             ev.apply_for_recognition(round_, Enterprise.objects.get(pk=ent), self._declared(ent), self.actor,
                                      title=f"{self.ent_name[ent]}省企业研究院", today=datetime.date(2026, 2, 20))
-        round_.status = Round.Status.REVIEWING
-        round_.save(update_fields=["status"])
+        ev.set_round_status(round_, Round.Status.REVIEWING, self.actor)
         self._assign(round_, manual=2)
         self._score(round_)
-        for sub in round_.submissions.filter(status=Submission.Status.REVIEWING).select_related("round", "enterprise"):
-            ev.determine(sub, self.actor, "经形式审查、专家评审和省经信厅审定。")
+        # an applicant missing one condition but scoring well: the province records an exception (shown on the
+        # record); the others missing a condition are rejected with the condition named
+        for sub in round_.submissions.filter(status=Submission.Status.REVIEWING).order_by("id"):
+            if len(sub.failed_conditions) == 1 and ev.panel_refusal(sub) == "":
+                ev.record_condition_exception(sub, self.actor, f"{sub.failed_conditions[0]['label']}差距较小，企业已作出书面承诺"
+                                                               "限期达标，经厅务会研究同意予以认定")
+                break
+        self._decide(round_, "经形式审查、专家评审和省经信厅审定。")
         self._date(round_, decided)
 
     def _open_call(self) -> None:
@@ -682,11 +812,22 @@ class _Builder:
         for ent in self._applicants(self.p["open_apps"], self.applied):
             ev.apply_for_recognition(round_, Enterprise.objects.get(pk=ent), self._declared(ent), self.actor,
                                      title=f"{self.ent_name[ent]}企业技术中心", today=datetime.date(2026, 10, 20))
-        round_.status = Round.Status.REVIEWING
-        round_.save(update_fields=["status"])
+        ev.set_round_status(round_, Round.Status.REVIEWING, self.actor)
         self._assign(round_, manual=3)
         keep = {self.login_profile.pk} if self.login_profile else set()
         self._score(round_, keep_pending=keep, share=0.5)
+
+    def _enterprise_call(self) -> None:
+        """A call open for applications now, so the demo ``enterprise`` login has one to apply to (issue 13 §10)."""
+        today = timezone.localdate()
+        deadline = max(datetime.date(2027, 3, 31), today + datetime.timedelta(days=90))
+        round_ = self._create("2026年度省企业研究院认定（第二批）", "rd_institution_recognition", RegionRule.COUNTY,
+                              deadline, deadline + datetime.timedelta(days=45),
+                              target_level=InstitutionLevel.PROVINCIAL_INSTITUTE)
+        login = User.objects.filter(username="enterprise", role=Role.ENTERPRISE).values_list("enterprise_id", flat=True).first()
+        for ent in self._applicants(2, self.applied | {login}):
+            ev.apply_for_recognition(round_, Enterprise.objects.get(pk=ent), self._declared(ent), self.actor,
+                                     title=f"{self.ent_name[ent]}省企业研究院", today=min(today, deadline))
 
 
 # --------------------------------------------------------------------------------------------------
@@ -714,8 +855,8 @@ def clear() -> None:
                   .values_list("institution_id", flat=True))
     created |= set(RDInstitution.objects.filter(level=InstitutionLevel.CITY_LEVEL, name__endswith=CITY_LEVEL_SUFFIX)
                    .values_list("id", flat=True))
-    for model in (Assignment, ConflictDeclaration, Notice, StatusChange, AnnualData, Submission, Round, PlatformMember,
-                  Platform, EnterpriseGroup):
+    for model in (Correction, Assignment, ConflictDeclaration, Notice, StatusChange, AnnualData, Submission, Round,
+                  PlatformMember, Milestone, PilotService, Platform, EnterpriseGroup):
         _raw_delete(model.objects.all())
     for inst, (status, level) in first.items():
         if inst in created or not status:
@@ -726,6 +867,7 @@ def clear() -> None:
         _raw_delete(RDInstitution.objects.filter(id__in=ids[start:start + 500]))
     RDInstitution.objects.exclude(field="", cluster=None, next_evaluation_year=None).update(
         field="", cluster=None, next_evaluation_year=None)
+    RDInstitution.objects.exclude(recognised_on=None).update(recognised_on=None)  # the demo's batch dates
     ExpertProfile.objects.filter(user__username=EXPERT_LOGIN).delete()
     _raw_delete(ExpertProfile.objects.filter(user__username__startswith=EXPERT_PREFIX))
     User.objects.filter(username__startswith=EXPERT_PREFIX, role=Role.EXPERT).delete()

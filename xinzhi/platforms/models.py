@@ -42,6 +42,9 @@ class InstitutionStatus(models.TextChoices):
     REVOKED = "revoked", "撤销"
 
 
+#: institution levels the state recognises and evaluates; the province monitors them and never grades them
+NATIONAL_LEVELS = frozenset({InstitutionLevel.NATIONAL_TECH_CENTRE})
+
 #: the level an institution drops to on downgrade (动态管理 降级). UNVERIFIED: no source states the
 #: ladder; this is the cultivation chain of policy_criteria.md §7.0/§7.1 read downwards.
 DOWNGRADE_TO = {
@@ -58,13 +61,16 @@ class RDInstitution(models.Model):
     enterprise = models.ForeignKey("enterprises.Enterprise", on_delete=models.CASCADE, related_name="rd_institutions")
     name = models.CharField("名称", max_length=200)
     level = models.CharField("级别", max_length=30, choices=InstitutionLevel.choices)
-    recognised_year = models.PositiveSmallIntegerField("认定年度")
+    recognised_year = models.PositiveSmallIntegerField("认定年度", help_text="认定日期所在年度（有认定日期时由其决定）")
+    recognised_on = models.DateField("认定日期", null=True, blank=True,
+                                     help_text="认定文件的发文日期；按月统计新认定数以此为准")
     status = models.CharField("状态", max_length=12, choices=InstitutionStatus.choices, default=InstitutionStatus.RECOGNISED)
     field = models.CharField("技术领域", max_length=100, blank=True, default="")
     cluster = models.ForeignKey(
         "industries.Cluster", null=True, blank=True, on_delete=models.SET_NULL, verbose_name="415X集群",
     )
     next_evaluation_year = models.PositiveSmallIntegerField("下次评价年度", null=True, blank=True)
+    import_batch = models.ForeignKey("core.ImportBatch", null=True, blank=True, on_delete=models.SET_NULL, editable=False)
 
     scope_region_field = "enterprise__division__code"
     scope_enterprise_field = "enterprise_id"
@@ -81,6 +87,11 @@ class RDInstitution(models.Model):
     def kind(self) -> str:
         """The scheme key: R&D institutions are evaluated by level."""
         return self.level
+
+    @property
+    def is_national(self) -> bool:
+        """A national title (国家企业技术中心): monitored by the province, evaluated by the state."""
+        return self.level in NATIONAL_LEVELS
 
     @property
     def division_id(self) -> str:
@@ -123,6 +134,8 @@ class Platform(models.Model):
     )
     status = models.CharField("状态", max_length=12, choices=InstitutionStatus.choices, default=InstitutionStatus.CREATING)
     recognised_year = models.PositiveSmallIntegerField("认定（批复）年度", null=True, blank=True)
+    recognised_on = models.DateField("认定（批复）日期", null=True, blank=True)
+    import_batch = models.ForeignKey("core.ImportBatch", null=True, blank=True, on_delete=models.SET_NULL, editable=False)
     next_evaluation_year = models.PositiveSmallIntegerField("下次评价年度", null=True, blank=True)
     members = models.ManyToManyField(
         "enterprises.Enterprise", through="PlatformMember", related_name="platform_memberships", blank=True,
@@ -134,6 +147,8 @@ class Platform(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["kind", "level"]), models.Index(fields=["division"])]
+        # a platform is known by its name within its kind (imports match on it; the demo never repeats one)
+        constraints = [models.UniqueConstraint(fields=["kind", "name"], name="platform_kind_name_unique")]
         verbose_name = verbose_name_plural = "创新平台"
 
     def __str__(self) -> str:
@@ -142,6 +157,11 @@ class Platform(models.Model):
     @property
     def enterprise_id(self) -> int | None:
         return self.lead_enterprise_id
+
+    @property
+    def is_national(self) -> bool:
+        """A national platform (国家级): monitored by the province, not graded in provincial rounds."""
+        return self.level == PlatformLevel.NATIONAL
 
 
 class ChainPosition(models.TextChoices):
@@ -159,6 +179,7 @@ class PlatformMember(models.Model):
     role = models.CharField("角色", max_length=20, default="member", choices=[("lead", "牵头单位"), ("member", "成员单位")])
     chain_position = models.CharField("产业链环节", max_length=12, choices=ChainPosition.choices, blank=True, default="")
     joined_year = models.PositiveSmallIntegerField("加入年度", null=True, blank=True)
+    import_batch = models.ForeignKey("core.ImportBatch", null=True, blank=True, on_delete=models.SET_NULL, editable=False)
 
     scope_region_field = "platform__division__code"
     scope_enterprise_field = "enterprise_id"
@@ -222,6 +243,18 @@ class StatusChange(_SubjectMixin):
     def __str__(self) -> str:
         return f"{self.changed_on} {self.from_status}→{self.to_status}"
 
+    @staticmethod
+    def _level_label(level: str) -> str:
+        return InstitutionLevel(level).label if level in InstitutionLevel.values else level
+
+    @property
+    def from_level_label(self) -> str:
+        return self._level_label(self.from_level)
+
+    @property
+    def to_level_label(self) -> str:
+        return self._level_label(self.to_level)
+
 
 class AnnualData(_SubjectMixin):
     """A yearly indicators record of an institution (what the evaluation schemes compute from).
@@ -245,6 +278,9 @@ class AnnualData(_SubjectMixin):
     rd_floor_area = models.IntegerField("研发场地面积(平方米)", null=True, blank=True)
     cooperation_projects = models.IntegerField("产学研合作项目(项)", null=True, blank=True)
     services_provided = models.IntegerField("对外服务(次)", null=True, blank=True)
+    clients_served = models.IntegerField("服务企业(家)", null=True, blank=True)
+    pilot_runs = models.IntegerField("中试（验证）批次", null=True, blank=True)
+    service_revenue = models.BigIntegerField("服务收入(元)", null=True, blank=True)
     incubated_enterprises = models.IntegerField("孵化企业(家)", null=True, blank=True)
     member_count = models.IntegerField("成员单位(家)", null=True, blank=True)
     external_funding = models.BigIntegerField("获得外部资金(元)", null=True, blank=True)
@@ -253,8 +289,8 @@ class AnnualData(_SubjectMixin):
     DATA_FIELDS = (
         "revenue", "total_cost", "rd_expense", "rd_staff", "total_staff", "senior_rd_staff", "invention_patents",
         "new_invention_patents", "conversions", "standards_led", "new_product_revenue", "equipment_value",
-        "rd_floor_area", "cooperation_projects", "services_provided", "incubated_enterprises", "member_count",
-        "external_funding",
+        "rd_floor_area", "cooperation_projects", "services_provided", "clients_served", "pilot_runs",
+        "service_revenue", "incubated_enterprises", "member_count", "external_funding",
     )
 
     class Meta:
@@ -306,3 +342,89 @@ class Notice(_SubjectMixin):
 
     def __str__(self) -> str:
         return self.title
+
+
+class MilestoneKind(models.TextChoices):
+    """Milestones towards national titles the province tracks (seed task 8: 争创国家中心或分中心;
+    推动国家石墨烯创新中心通过验收; task 11: 争创国家级中试平台)."""
+
+    NATIONAL_CENTRE_BID = "national_centre_bid", "争创国家制造业创新中心"
+    NATIONAL_BRANCH_BID = "national_branch_bid", "争创国家制造业创新中心分中心"
+    NATIONAL_ACCEPTANCE = "national_acceptance", "国家制造业创新中心验收"
+    NATIONAL_PILOT_BID = "national_pilot_bid", "争创国家级中试平台"
+    OTHER = "other", "其他"
+
+
+class MilestoneStatus(models.TextChoices):
+    PLANNED = "planned", "计划"
+    IN_PROGRESS = "in_progress", "推进中"
+    ACHIEVED = "achieved", "已实现"
+    NOT_ACHIEVED = "not_achieved", "未实现"
+
+
+class Milestone(models.Model):
+    """A tracked step of a platform towards (or within) a national title: a bid, a branch, an acceptance."""
+
+    platform = models.ForeignKey(Platform, on_delete=models.CASCADE, related_name="milestones")
+    kind = models.CharField("事项", max_length=24, choices=MilestoneKind.choices)
+    title = models.CharField("说明", max_length=200, blank=True, default="")
+    due_on = models.DateField("计划时间", null=True, blank=True)
+    status = models.CharField("进展", max_length=14, choices=MilestoneStatus.choices, default=MilestoneStatus.PLANNED)
+    achieved_on = models.DateField("实现日期", null=True, blank=True)
+    note = models.TextField("进展情况", blank=True, default="")
+    updated_by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    scope_region_field = "platform__division__code"
+    scope_enterprise_field = "platform__lead_enterprise_id"
+    objects = ScopedManager()
+
+    class Meta:
+        ordering = ["due_on", "id"]
+        verbose_name = verbose_name_plural = "争创与验收节点"
+
+    def __str__(self) -> str:
+        return f"{self.platform_id} {self.get_kind_display()}"
+
+
+class PilotServiceKind(models.TextChoices):
+    """What a pilot-scale platform verifies for a client (programmes.md §4: design, function/performance,
+    process, fit and production verification — the Chinese labels paraphrase that definition)."""
+
+    DESIGN = "design", "设计验证"
+    PERFORMANCE = "performance", "功能与性能验证"
+    PROCESS = "process", "工艺验证"
+    FIT = "fit", "适配验证"
+    PRODUCTION = "production", "生产验证（小批量试制）"
+
+
+class PilotService(models.Model):
+    """One service a pilot-scale platform gave: to whom, what, how many pilot runs, for what revenue.
+
+    The year's records feed the platform's evaluation (services, clients, runs, revenue)."""
+
+    platform = models.ForeignKey(Platform, on_delete=models.CASCADE, related_name="pilot_services")
+    service_date = models.DateField("服务日期")
+    client = models.ForeignKey("enterprises.Enterprise", null=True, blank=True, on_delete=models.SET_NULL,
+                               related_name="+", verbose_name="服务对象（在企业库中时）")
+    client_name = models.CharField("服务对象", max_length=200)
+    kind = models.CharField("服务类型", max_length=12, choices=PilotServiceKind.choices)
+    pilot_runs = models.PositiveIntegerField("中试（验证）批次", default=1)
+    revenue = models.BigIntegerField("服务收入(元)", default=0)
+    description = models.CharField("服务内容", max_length=300, blank=True, default="")
+
+    scope_region_field = "platform__division__code"
+    scope_enterprise_field = "platform__lead_enterprise_id"
+    objects = ScopedManager()
+
+    class Meta:
+        ordering = ["-service_date", "id"]
+        indexes = [models.Index(fields=["platform", "service_date"])]
+        verbose_name = verbose_name_plural = "中试服务记录"
+
+    def __str__(self) -> str:
+        return f"{self.platform_id} {self.service_date} {self.client_name}"
+
+    @property
+    def revenue_wan(self) -> str:
+        return f"{self.revenue / 10_000:,.1f}"

@@ -19,6 +19,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import Count, Q
+from django.db.models.functions import Substr
 from django.urls import reverse
 
 from xinzhi.core.scope import region_prefix
@@ -39,11 +40,16 @@ from .models import (
 )
 
 #: ECharts categories, in legend order
-CATEGORIES = ["地区", *PlatformKind.labels, "产业链环节", "企业", "研发机构"]
+CATEGORIES = ["地区", *PlatformKind.labels, "产业链环节", "企业", "研发机构", "415X集群"]
 CAT = {name: i for i, name in enumerate(CATEGORIES)}
 KIND_CAT = {k.value: CAT[k.label] for k in PlatformKind}
 CHAIN_ORDER = [ChainPosition.UPSTREAM, ChainPosition.MIDSTREAM, ChainPosition.DOWNSTREAM]
 LAYERS = ("institutions", "platforms", "projects")
+
+
+def _categories() -> list[dict[str, Any]]:
+    """ECharts categories; the clusters get their own colour (the default palette has nine)."""
+    return [{"name": c, **({"itemStyle": {"color": "#8d6e63"}} if c == "415X集群" else {})} for c in CATEGORIES]
 
 
 def cluster_codes(code: str | None) -> list[str] | None:
@@ -55,6 +61,67 @@ def cluster_codes(code: str | None) -> list[str] | None:
 
 def _region_q(field: str, region: str | None) -> Q:
     return Q(**{f"{field}__startswith": region_prefix(region)}) if region else Q()
+
+
+def overview(user, cluster: str | None = None) -> dict[str, Any]:
+    """The province view, aggregated (issue 15 §9): one node per city, one per city and platform kind
+    (``杭州市·制造业创新中心 ×8``) and one for the city's R&D institutions, linked to the 415X clusters their
+    platforms serve. Every aggregate carries ``expand`` (the city's code): the page fetches that city's
+    detailed graph (:func:`network` with ``region``) and puts it in place of the aggregates. SQL
+    aggregates through ``restrict``; about a hundred nodes instead of ≈ 1,500."""
+    clusters = cluster_codes(cluster)
+    names = dict(Division.objects.filter(level="city").values_list("code", "name"))
+    cluster_names = dict(Cluster.objects.values_list("code", "name"))
+    platforms = Platform.objects.restrict(user).exclude(status=InstitutionStatus.REVOKED)
+    institutions = RDInstitution.objects.restrict(user).exclude(status=InstitutionStatus.REVOKED)
+    if clusters:
+        platforms = platforms.filter(cluster_id__in=clusters)
+        institutions = institutions.filter(cluster_id__in=clusters)
+    by_kind = (platforms.annotate(city=Substr("division__code", 1, 4)).values("city", "kind", "cluster_id")
+               .annotate(n=Count("id"), national=Count("id", filter=Q(level=PlatformLevel.NATIONAL))).order_by())
+    members = dict(PlatformMember.objects.filter(platform__in=platforms).annotate(city=Substr("platform__division__code", 1, 4))
+                   .values("city").annotate(n=Count("enterprise_id", distinct=True)).values_list("city", "n").order_by())
+    inst_by_city = dict(institutions.annotate(city=Substr("enterprise__division__code", 1, 4)).values("city")
+                        .annotate(n=Count("id")).values_list("city", "n").order_by())
+    nodes: dict[str, dict[str, Any]] = {}
+    links: list[dict[str, Any]] = []
+    kind_counts: dict[tuple[str, str], int] = defaultdict(int)
+    cluster_links: dict[tuple[str, str], int] = defaultdict(int)
+    totals: dict[str, int] = defaultdict(int)
+    for r in by_kind:
+        kind_counts[(r["city"], r["kind"])] += r["n"]
+        totals[r["city"]] += r["n"]
+        if r["cluster_id"]:
+            cluster_links[(f"g:{r['city']}:{r['kind']}", r["cluster_id"])] += r["n"]
+    for city, n in inst_by_city.items():
+        totals[city] += n
+    for city in sorted(set(totals) | set(inst_by_city)):
+        code = city + "00"
+        nodes[f"r:{code}"] = {"id": f"r:{code}", "name": names.get(code, code), "category": CAT["地区"], "kind": "region",
+                              "division": code, "symbolSize": 28 + min(30, totals[city] // 8), "expand": code,
+                              "summary": f"平台 {totals[city] - inst_by_city.get(city, 0)} 个，成员企业 {members.get(city, 0)} 家，"
+                                         f"研发机构 {inst_by_city.get(city, 0)} 个"}
+    for (city, kind), n in sorted(kind_counts.items()):
+        key = f"g:{city}:{kind}"
+        nodes[key] = {"id": key, "name": f"{names.get(city + '00', city)}·{PlatformKind(kind).label} ×{n}",
+                      "category": KIND_CAT[kind], "kind": "group", "count": n, "expand": city + "00",
+                      "symbolSize": 12 + min(22, 3 * n)}
+        links.append({"source": key, "target": f"r:{city}00", "relation": "位于"})
+    for city, n in sorted(inst_by_city.items()):
+        key = f"g:{city}:institution"
+        nodes[key] = {"id": key, "name": f"{names.get(city + '00', city)}·研发机构 ×{n}", "category": CAT["研发机构"],
+                      "kind": "group", "count": n, "expand": city + "00", "symbolSize": 10 + min(22, n // 10)}
+        links.append({"source": key, "target": f"r:{city}00", "relation": "位于"})
+    for (group, code), n in sorted(cluster_links.items()):
+        key = f"k:{code}"
+        if key not in nodes:
+            nodes[key] = {"id": key, "name": cluster_names.get(code, code), "category": CAT["415X集群"], "kind": "cluster",
+                          "symbolSize": 20}
+        links.append({"source": group, "target": key, "relation": f"服务该集群的平台 {n} 个", "value": n})
+    counts = {"region": len(totals), "platform": sum(kind_counts.values()), "institution": sum(inst_by_city.values()),
+              "enterprise": sum(members.values())}
+    return {"categories": _categories(), "nodes": list(nodes.values()), "links": links, "counts": counts,
+            "truncated": 0, "hidden_members": 0, "by_city": True, "aggregated": True}
 
 
 def network(
@@ -167,8 +234,9 @@ def network(
         counts[n["kind"]] += 1
     counts["platform"] = len(plat_rows)
     return {
-        "categories": [{"name": c} for c in CATEGORIES], "nodes": list(nodes.values()), "links": links,
+        "categories": _categories(), "nodes": list(nodes.values()), "links": links,
         "counts": dict(counts), "truncated": truncated, "hidden_members": sum(hidden.values()), "by_city": by_city,
+        "aggregated": False,
     }
 
 

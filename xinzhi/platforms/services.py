@@ -16,9 +16,12 @@ from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.functions import Substr
 
+from xinzhi.core.scope import region_prefix
 from xinzhi.enterprises.models import EnterpriseYear, MonthlyStat
+from xinzhi.regions.models import Division
 
 from . import criteria as criteria_module
+from . import targets as target_source
 from .models import (
     DOWNGRADE_TO,
     AnnualData,
@@ -32,6 +35,7 @@ from .models import (
 )
 
 S = InstitutionStatus
+CHAIN_FILE = criteria_module.CRITERIA_FILE.parent / "chain.toml"
 
 #: allowed status transitions (revoked is final: a revoked unit re-enters only by a new recognition)
 TRANSITIONS: dict[str, set[str]] = {
@@ -118,19 +122,21 @@ def record_annual_data(subject: Subject, year: int, values: Mapping[str, Any]) -
 
 @transaction.atomic
 def recognise(
-    enterprise, level: str, name: str, year: int, actor=None, submission=None, reason: str = "", field: str = "",
-    cluster=None,
+    enterprise, level: str, name: str, on: datetime.date | None = None, actor=None, submission=None, reason: str = "",
+    field: str = "", cluster=None,
 ) -> RDInstitution:
-    """Create the recognised R&D institution (or restore an existing one of the same level)."""
+    """Create the recognised R&D institution, dated ``on`` (the decision day; its year is the recognition
+    year — a decision in April 2026 on 2025 data is a 2026 recognition)."""
+    on = on or datetime.date.today()
     institution = RDInstitution.objects.create(
-        enterprise=enterprise, name=name, level=level, recognised_year=year, status=S.CREATING, field=field,
-        cluster=cluster, next_evaluation_year=year + 1,
+        enterprise=enterprise, name=name, level=level, recognised_year=on.year, recognised_on=on, status=S.CREATING,
+        field=field, cluster=cluster, next_evaluation_year=on.year + 1,
     )
     change_status(institution, S.RECOGNISED, reason or f"经评审认定为{InstitutionLevel(level).label}", actor,
-                  submission=submission)
+                  on=on, submission=submission)
     issue_notice(NoticeKind.RECOGNITION, f"关于认定{name}为{InstitutionLevel(level).label}的通知",
                  reason or "经企业申报、专家评审和省级审定，予以认定。", subject=institution, actor=actor,
-                 submission=submission)
+                 submission=submission, on=on)
     return institution
 
 
@@ -149,6 +155,8 @@ def apply_result(subject: Subject, action: str, grade: str, year: int, reasons: 
     ``confirm`` keeps (or restores) 已认定; ``warn`` and ``rectify`` → 预警 and re-evaluation next year;
     ``downgrade`` → one level down (降级; 撤销 when there is no lower level); ``revoke`` → 撤销.
     """
+    if subject.status == S.REVOKED:
+        raise TransitionError("已撤销，评价结果不再改变其状态（已撤销的机构须重新认定）")
     subject.next_evaluation_year = year + 1
     subject.save(update_fields=["next_evaluation_year"])
     reasons = (reasons or "").strip().rstrip("。；;")
@@ -257,35 +265,164 @@ def coverage(user, year: int, by: str = "city", month: int | None = None) -> lis
                   with_rd=Count("id", filter=Q(has_rd=True)))
         .order_by("key")
     )
+    if by == "industry":
+        from xinzhi.industries.models import IndustryCode
+
+        names = dict(IndustryCode.objects.filter(level="division").values_list("code", "name"))
+    else:
+        names = {code[: 4 if by == "city" else 6]: name for code, name in
+                 Division.objects.filter(level=by).values_list("code", "name")}
     out = []
     for r in rows:
         total = r["total"]
         out.append({
-            **r,
+            **r, "name": names.get(r["key"], r["key"]),
             "institution_coverage": round(100 * r["with_institution"] / total, 2) if total else None,
             "rd_coverage": round(100 * r["with_rd"] / total, 2) if total else None,
         })
     return out
 
 
-def counts_vs_targets(user, year: int | None = None) -> dict[str, Any]:
-    """Institution counts by level (stock at ``year`` end and new in ``year``) against the seed targets."""
-    targets = criteria_module.load_targets()
-    year = year or int(targets["year"])
+def recognised_by(as_of: datetime.date) -> Q:
+    """Recognised on or before ``as_of``: by the recognition date; an undated (legacy) row counts as
+    recognised on 31 December of its recognition year. The one definition the counts use (monitoring's
+    source applies the same rule: an undated row falls in month 12)."""
+    last_undated_year = as_of.year if (as_of.month, as_of.day) == (12, 31) else as_of.year - 1
+    return Q(recognised_on__lte=as_of) | Q(recognised_on=None, recognised_year__lte=last_undated_year)
+
+
+def recognised_in(year: int, as_of: datetime.date) -> Q:
+    """New recognitions of ``year`` up to ``as_of`` (新认定, the target basis)."""
+    return recognised_by(min(as_of, datetime.date(year, 12, 31))) & (
+        Q(recognised_on__year=year) | Q(recognised_on=None, recognised_year=year))
+
+
+def default_as_of(year: int, today: datetime.date | None = None) -> datetime.date:
+    """The year's end, or today while the year runs."""
+    today = today or datetime.date.today()
+    return min(today, datetime.date(year, 12, 31))
+
+
+def user_region(user) -> str:
+    """The division a user's pages compare with targets: the province for province-wide users."""
+    division = getattr(user, "division_id", None)
+    return "330000" if getattr(user, "is_superuser", False) or not division else division
+
+
+def counts_vs_targets(user, year: int | None = None, as_of: datetime.date | None = None) -> dict[str, Any]:
+    """Institution counts by level in the user's region — stock (not revoked, recognised by ``as_of``)
+    and new recognitions of ``year`` up to ``as_of`` — against the region's own target for the year.
+
+    The seed's 5 / 130 / 60 / 220 are new recognitions (``targets.toml: basis = "new"``); a city or county
+    compares with its allocated target (from monitoring, :mod:`.targets`), never the province's."""
+    config = criteria_module.load_targets()
+    year = year or int(config["year"])
+    as_of = as_of or default_as_of(year)
     rows = (
-        RDInstitution.objects.restrict(user).filter(recognised_year__lte=year).exclude(status=S.REVOKED)
+        RDInstitution.objects.restrict(user).filter(recognised_by(as_of)).exclude(status=S.REVOKED)
         .values("level")
-        .annotate(stock=Count("id"), new=Count("id", filter=Q(recognised_year=year)))
+        .annotate(stock=Count("id"), new=Count("id", filter=recognised_in(year, as_of)))
     )
     by_level = {r["level"]: r for r in rows}
-    basis = targets.get("basis", "stock")
+    basis = config.get("basis", "new")
+    region = user_region(user)
+    indicators = config.get("indicators", {})
+    targets = target_source.targets_for(list(indicators.values()), region, year)
     levels = []
     for level in InstitutionLevel:
-        target = targets["levels"].get(level.value)
+        indicator = indicators.get(level.value)
+        target = targets.get(indicator) if indicator else None
         r = by_level.get(level.value, {"stock": 0, "new": 0})
         actual = r["new"] if basis == "new" else r["stock"]
         levels.append({
-            "level": level.value, "label": level.label, "stock": r["stock"], "new": r["new"], "target": target,
+            "level": level.value, "label": level.label, "stock": r["stock"], "new": r["new"],
+            "target": None if target is None else round(target),
             "progress": round(100 * actual / target, 1) if target else None,
         })
-    return {"year": year, "basis": basis, "reference": targets.get("reference", ""), "levels": levels}
+    return {"year": year, "as_of": as_of.isoformat(), "basis": basis, "region": region,
+            "region_name": Division.objects.filter(code=region).values_list("name", flat=True).first() or region,
+            "reference": config.get("reference", ""), "levels": levels}
+
+
+# --- the cultivation chain (seed task 5) -----------------------------------------------------------
+
+
+def load_chain() -> dict[str, Any]:
+    return criteria_module._load(str(CHAIN_FILE), CHAIN_FILE.stat().st_mtime)
+
+
+def cultivation_chain(user, step: int = 0, year: int | None = None, region: str | None = None) -> dict[str, Any]:
+    """Holders of a level who meet, or nearly meet, the next level's criteria, with their gaps, in the user's
+    scope (and ``region``, a division code): the rows, and counts by city (or county inside a city).
+
+    Facts: the year's statistics (latest month filed: revenue, R&D expense) and the institution's annual
+    data of the year (staff, equipment, floor area, patents); held levels from the register."""
+    import polars as pl
+
+    from . import chain as chain_module
+
+    config = load_chain()
+    steps = config["steps"]
+    spec = steps[step]
+    year = year or datetime.date.today().year - 1
+    checks = criteria_module.load_criteria().get(spec["to"], {}).get("checks", [])
+    candidates = RDInstitution.objects.restrict(user).filter(level=spec["from"]).exclude(status=S.REVOKED)
+    if region:
+        candidates = candidates.filter(enterprise__division__code__startswith=region_prefix(region))
+    holders = RDInstitution.objects.filter(level=spec["to"]).exclude(status=S.REVOKED).values("enterprise_id")
+    rows = list(candidates.exclude(enterprise_id__in=holders).order_by("id").values(
+        "id", "name", "enterprise_id", "enterprise__name", "enterprise__division_id"))
+    empty = {"step": step, "steps": steps, "spec": spec, "year": year, "rows": [], "by_region": [],
+             "near_share": config["near_share"], "checks": checks, "totals": {"candidates": 0, "met": 0, "near": 0}}
+    if not rows:
+        return empty
+    frame = pl.DataFrame(rows).rename({"enterprise__name": "enterprise", "enterprise__division_id": "division"})
+    ents = frame["enterprise_id"].to_list()
+    stats = pl.DataFrame(list(MonthlyStat.objects.filter(enterprise_id__in=ents, year=year)
+                              .values("enterprise_id", "month", "revenue", "rd_expense")),
+                         schema={"enterprise_id": pl.Int64, "month": pl.Int64, "revenue": pl.Int64, "rd_expense": pl.Int64})
+    stats = stats.sort("month").group_by("enterprise_id").last().drop("month")
+    annual_fields = ["rd_staff", "equipment_value", "rd_floor_area", "invention_patents", "conversions"]
+    annual = pl.DataFrame(list(AnnualData.objects.filter(institution_id__in=frame["id"].to_list(), year=year)
+                               .values("institution_id", *annual_fields)),
+                          schema={"institution_id": pl.Int64, **dict.fromkeys(annual_fields, pl.Int64)})
+    held = pl.DataFrame(list(RDInstitution.objects.filter(enterprise_id__in=ents).exclude(status=S.REVOKED)
+                             .values("enterprise_id", "level", "recognised_year")),
+                        schema={"enterprise_id": pl.Int64, "level": pl.String, "recognised_year": pl.Int64})
+    levels = held.group_by("enterprise_id").agg(
+        pl.col("level").unique().sort().alias("holds_level"),
+        (year - pl.col("recognised_year").filter(pl.col("level") == InstitutionLevel.PROVINCIAL_TECH_CENTRE).min())
+        .fill_null(0).alias("years_as_provincial_tech_centre"))
+    frame = (frame.join(stats, on="enterprise_id", how="left")
+             .join(annual, left_on="id", right_on="institution_id", how="left")
+             .join(levels, on="enterprise_id", how="left")
+             .with_columns(rd_intensity=pl.when(pl.col("revenue") > 0)
+                           .then(pl.col("rd_expense").cast(pl.Float64) * 100 / pl.col("revenue"))))
+    assessed = chain_module.assess(frame, checks, float(config["near_share"]))
+    names = dict(Division.objects.filter(level__in=["city", "county"]).values_list("code", "name"))
+    own = region or (getattr(user, "division_id", None) if not getattr(user, "is_superuser", False) else None)
+    by_city = not own or len(region_prefix(own)) <= 2
+    cities = {code[:4]: name for code, name in names.items() if code.endswith("00")}
+    assessed = assessed.with_columns(
+        city=pl.col("division").str.slice(0, 4).replace_strict(cities, default=pl.col("division")),
+        county=pl.col("division").replace_strict(names, default=pl.col("division")),
+    )
+    key = "city" if by_city else "county"
+    summary = (assessed.group_by(key).agg(candidates=pl.len(), met=pl.col("met").sum(), near=pl.col("near").sum())
+               .sort(key).rename({key: "region"}))
+    shown = assessed.filter(pl.col("met") | pl.col("near")).sort(["met", "near", "division", "id"],
+                                                                   descending=[True, True, False, False])
+    return {**empty, "rows": shown.select("id", "name", "enterprise_id", "enterprise", "city", "county", "met", "near",
+                                          "failed", "gaps").to_dicts(),
+            "by_region": summary.to_dicts(), "region_level": key,
+            "totals": {"candidates": assessed.height, "met": int(assessed["met"].sum()),
+                       "near": int(assessed["near"].sum())}}
+
+
+
+PILOT_SCHEME_FILE = criteria_module.CRITERIA_FILE.parent / "pilot_platform.toml"
+
+
+def load_pilot_scheme() -> dict[str, Any]:
+    """The pilot-scale platforms' scheme file (who builds, where, standards, support, evaluation)."""
+    return criteria_module._load(str(PILOT_SCHEME_FILE), PILOT_SCHEME_FILE.stat().st_mtime)

@@ -4,17 +4,19 @@ coverage and counts vs targets. Every read goes through ``restrict``; out-of-sco
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import ExtractYear, Substr
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
+from xinzhi.accounts.permissions import capability_required
 from xinzhi.core.scope import region_prefix
 from xinzhi.evaluation import scoring
-from xinzhi.evaluation.models import Purpose, Round, Submission
+from xinzhi.evaluation import services as ev_services
+from xinzhi.evaluation.models import Round, Submission
 from xinzhi.evaluation.permissions import has_permission
 from xinzhi.industries.models import Cluster
 from xinzhi.regions.models import Division
@@ -22,31 +24,25 @@ from xinzhi.regions.models import Division
 from . import network as network_module
 from . import services
 from .models import (
+    NATIONAL_LEVELS,
     AnnualData,
     InstitutionLevel,
     InstitutionStatus,
+    Milestone,
     Notice,
+    PilotService,
     Platform,
     PlatformKind,
+    PlatformLevel,
     PlatformMember,
     RDInstitution,
     StatusChange,
 )
 
-READ_ROLES = {"province_staff", "city_staff", "county_staff", "leader", "enterprise"}
-#: the network view and the map layers are for government users (staff and leaders)
-NETWORK_ROLES = READ_ROLES - {"enterprise"}
 
-
-def _require(user) -> None:
-    if not (user.is_superuser or user.role in READ_ROLES):
-        raise PermissionDenied("无权查看研发机构库")
-
-
-@login_required
+@capability_required("platforms.view")
 def register(request):
     user = request.user
-    _require(user)
     params = {k: (request.GET.get(k) or "").strip() for k in ("q", "level", "status", "cluster", "kind", "tab")}
     if params["tab"] == "platforms":
         qs = Platform.objects.restrict(user).select_related("division", "cluster", "lead_enterprise")
@@ -85,22 +81,11 @@ def _subject_context(user, subject, q: Q) -> dict:
 
 
 def _open_evaluation_rounds(user, subject) -> list[Round]:
-    """Evaluation rounds (not recognition, not closed) whose scheme applies to ``subject`` and that do not
-    hold it yet — offered to province staff on the subject's page to enrol just this one."""
+    """Open evaluation rounds this subject may join — offered to province staff on its page."""
     if not has_permission("run_round", user)[0]:
         return []
-    kind = getattr(subject, "level", None) or getattr(subject, "kind", "")
     q = Q(institution=subject) if isinstance(subject, RDInstitution) else Q(platform=subject)
-    rounds = (Round.objects.exclude(purpose=Purpose.RECOGNITION).exclude(status=Round.Status.CLOSED)
-              .exclude(submissions__in=Submission.objects.filter(q)).order_by("-year", "-deadline"))
-    out = []
-    for r in rounds:
-        try:
-            if kind in scoring.get_scheme(r.scheme_code).applies_to:
-                out.append(r)
-        except scoring.SchemeError:
-            continue
-    return out
+    return ev_services.rounds_open_for(subject, q)
 
 
 def _report_annual_data(request, subject) -> None:
@@ -138,10 +123,9 @@ def _post_annual_data(request, subject: RDInstitution | Platform, can_report: bo
     return redirect(page, subject.pk)
 
 
-@login_required
+@capability_required("platforms.view")
 def institution_detail(request, pk: int):
     user = request.user
-    _require(user)
     inst = get_object_or_404(RDInstitution.objects.restrict(user).select_related("enterprise__division", "cluster"), pk=pk)
     can_report = _can_report(user, inst)
     if request.method == "POST":
@@ -153,27 +137,33 @@ def institution_detail(request, pk: int):
     })
 
 
-@login_required
+@capability_required("platforms.view")
 def platform_detail(request, pk: int):
     user = request.user
-    _require(user)
     plat = get_object_or_404(Platform.objects.restrict(user).select_related("division", "cluster", "lead_enterprise"), pk=pk)
     can_report = _can_report(user, plat)
     if request.method == "POST":
         return _post_annual_data(request, plat, can_report, "无权填报该平台的年度数据", "platforms:platform")
     members = PlatformMember.objects.filter(platform=plat).select_related("enterprise__division").order_by("chain_position", "enterprise__name")
+    pilot = {}
+    if plat.kind == PlatformKind.PILOT_PLATFORM:
+        services_qs = PilotService.objects.restrict(user).filter(platform=plat)
+        totals = (services_qs.annotate(year=ExtractYear("service_date")).values("year").order_by("-year")
+                  .annotate(services_provided=Count("id"), clients_served=Count("client_name", distinct=True),
+                            pilot_runs=Sum("pilot_runs"), service_revenue=Sum("revenue")))
+        pilot = {"pilot_services": services_qs[:100],
+                 "pilot_totals": [{**t, "service_revenue_wan": f"{(t['service_revenue'] or 0) / 10_000:,.1f}"} for t in totals]}
     return render(request, "platforms/platform_detail.html", {
-        "subject": plat, "members": members, **_subject_context(user, plat, Q(platform=plat)),
+        "subject": plat, "members": members, **_subject_context(user, plat, Q(platform=plat)), **pilot,
+        "milestones": Milestone.objects.restrict(user).filter(platform=plat),
         "can_report": can_report, "report_year": timezone.localdate().year - 1,
         "open_rounds": _open_evaluation_rounds(user, plat), "subject_key": "platform",
     })
 
 
-@login_required
+@capability_required("platforms.overview")
 def coverage(request):
     user = request.user
-    if not (user.is_superuser or user.role in READ_ROLES - {"enterprise"}):
-        raise PermissionDenied("无权查看覆盖率")
     try:
         year = int(request.GET.get("year") or timezone.localdate().year - 1)
     except ValueError:
@@ -184,9 +174,65 @@ def coverage(request):
     })
 
 
-def _require_network(user) -> None:
-    if not (user.is_superuser or user.role in NETWORK_ROLES):
-        raise PermissionDenied("无权查看平台网络")
+@capability_required("platforms.overview")
+def chain(request):
+    """The cultivation chain (培育链路): holders of a level meeting or nearly meeting the next level's criteria."""
+    user = request.user
+    steps = services.load_chain()["steps"]
+    try:
+        step = min(max(int(request.GET.get("step") or 0), 0), len(steps) - 1)
+        year = int(request.GET.get("year") or timezone.localdate().year - 1)
+    except ValueError:
+        step, year = 0, timezone.localdate().year - 1
+    _, region = _network_filters(request)
+    data = services.cultivation_chain(user, step, year, region)
+    page = Paginator(data["rows"], 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "platforms/chain.html", {
+        **data, "page": page, "regions": _region_choices(user), "region": region or "", "query": query.urlencode(),
+    })
+
+
+@capability_required("platforms.overview")
+def national(request):
+    """National titles in the user's scope — monitored, not graded by the province: national technology
+    centres, national platforms, and the milestones towards national titles (bids, branches, acceptance)."""
+    user = request.user
+    institutions = (RDInstitution.objects.restrict(user).filter(level__in=NATIONAL_LEVELS)
+                    .select_related("enterprise__division").order_by("enterprise__division_id", "name"))
+    platforms = (Platform.objects.restrict(user).filter(level=PlatformLevel.NATIONAL)
+                 .select_related("division", "lead_enterprise").order_by("kind", "division_id", "name"))
+    latest = (AnnualData.objects.restrict(user).filter(institution__in=institutions).order_by("institution_id", "-year")
+              .values("institution_id", "year", "rd_expense", "rd_staff", "invention_patents"))
+    data: dict[int, dict] = {}
+    for row in latest:
+        data.setdefault(row["institution_id"], {**row, "rd_expense_wan": f"{(row['rd_expense'] or 0) / 10_000:,.0f}"})
+    rows = [(inst, data.get(inst.pk)) for inst in institutions]
+    by_city = (institutions.exclude(status=InstitutionStatus.REVOKED)
+               .annotate(city=Substr("enterprise__division__code", 1, 4)).values("city").order_by("city")
+               .annotate(n=Count("id")))
+    names = {c[:4]: n for c, n in Division.objects.filter(level="city").values_list("code", "name")}
+    return render(request, "platforms/national.html", {
+        "institutions": rows, "platforms": platforms,
+        "by_city": [{"name": names.get(r["city"], r["city"]), "n": r["n"]} for r in by_city],
+        "milestones": Milestone.objects.restrict(user).select_related("platform__division").order_by("due_on", "id"),
+    })
+
+
+@capability_required("platforms.view")
+def pilot_scheme(request):
+    """The pilot-scale platforms' build-and-evaluate scheme (pilot_platform.toml) and their service totals."""
+    user = request.user
+    scheme = services.load_pilot_scheme()
+    totals = (PilotService.objects.restrict(user).annotate(year=ExtractYear("service_date"))
+              .values("platform_id", "platform__name", "platform__division__name", "year").order_by("platform__name", "-year")
+              .annotate(n=Count("id"), clients=Count("client_name", distinct=True), runs=Sum("pilot_runs"),
+                        revenue=Sum("revenue")))
+    return render(request, "platforms/pilot_scheme.html", {
+        "scheme": scheme, "evaluation": scoring.get_scheme(scheme["evaluation"]["scheme"]),
+        "totals": [{**t, "revenue_wan": f"{(t['revenue'] or 0) / 10_000:,.1f}"} for t in totals],
+    })
 
 
 def _network_filters(request) -> tuple[str | None, str | None]:
@@ -208,34 +254,41 @@ def _region_choices(user) -> list[tuple[str, str]]:
     return [(code, name if level == "city" else f"\u3000{name}") for code, name, level in rows]
 
 
-@login_required
+@capability_required("platforms.overview")
 def network_page(request):
     """The platform network (issue §7): members, chains and regions as an ECharts graph."""
     user = request.user
-    _require_network(user)
     cluster, region = _network_filters(request)
-    data = network_module.network(user, cluster, region)
+    data = _graph(request, user, cluster, region)
     return render(request, "platforms/network.html", {
         "graph": data, "clusters": Cluster.objects.order_by("kind", "code"), "regions": _region_choices(user),
-        "applied": {"cluster": cluster or "", "region": region or ""},
+        "applied": {"cluster": cluster or "", "region": region or "", "view": request.GET.get("view", "")},
         "kinds": PlatformKind.choices,
     })
 
 
-@login_required
+def _graph(request, user, cluster: str | None, region: str | None) -> dict:
+    """The province-wide view is aggregated by city and kind (expand on click) unless ``view=all`` asks for
+    every node; a city or county view is drawn in full."""
+    own = None if user.is_superuser or not user.division_id else user.division_id
+    province_wide = len(region_prefix(region or own or "330000")) <= 2
+    if province_wide and request.GET.get("view") != "all":
+        return network_module.overview(user, cluster)
+    return network_module.network(user, cluster, region)
+
+
+@capability_required("platforms.overview")
 def network_json(request):
     """The same graph as JSON (``?cluster=&region=``)."""
     user = request.user
-    _require_network(user)
     cluster, region = _network_filters(request)
-    return JsonResponse(network_module.network(user, cluster, region))
+    return JsonResponse(_graph(request, user, cluster, region))
 
 
-@login_required
+@capability_required("platforms.overview")
 def map_points(request):
     """Point layers for the thematic map: ``?layer=institutions|platforms|projects[&cluster=code]``."""
     user = request.user
-    _require_network(user)
     layer = request.GET.get("layer") or "institutions"
     if layer not in network_module.LAYERS:
         return JsonResponse({"error": f"layer 须为 {' / '.join(network_module.LAYERS)}"}, status=400)

@@ -84,6 +84,9 @@ PLATFORMS_MENU: tuple[MenuItem, ...] = (
     MenuItem(_("机构与平台名录"), "platforms:register", "platforms.overview"),
     MenuItem(_("覆盖率与目标"), "platforms:coverage", "platforms.overview"),
     MenuItem(_("创新平台网络"), "platforms:network", "platforms.overview"),
+    MenuItem(_("培育链路"), "platforms:chain", "platforms.overview"),
+    MenuItem(_("国家级称号监测"), "platforms:national", "platforms.overview"),
+    MenuItem(_("中试平台方案"), "platforms:pilot_scheme", "platforms.overview"),
     MenuItem(_("认定与评价批次"), "evaluation:rounds", "evaluation.round.view"),
 )
 

@@ -169,15 +169,26 @@ def test_recognise_evaluate_grade_revoke_in_the_browser(page, live_site):
     log_in(page, base, "province")
     page.goto(call_url)
     _click(page, "main button[value=aggregate]")
-    assert "已汇总 1 个项目" in _messages(page)
+    assert "已汇总 1 个未决定项目" in _messages(page)
     row = page.locator("main table.data tbody tr", has_text=title).inner_text()
     assert re.search(r"\d+\.\d\d", row), row
     _click(page, f"main table.data a:has-text('{title}')")
     assert page.locator("main tr.assignment", has_text="已提交").count() == 3
+    # the demo enterprise misses the revenue threshold: recognising is refused until an exception is recorded
+    page.fill("main textarea[name=reasons]", "专家评审通过，经省经信厅审定予以认定。")
+    page.select_option("main select[name=decision]", "recognise")
+    _click(page, "main button[value=determine]")
+    assert "认定条件未全部符合，不能予以认定" in _messages(page) and "主营业务收入" in _messages(page)
+    assert "已提交" in page.inner_text("main h1") or "评审中" in page.inner_text("main h1")
+    page.fill("#exception-form textarea[name=exception_reason]", "加快发展县企业，营业收入门槛按省政策放宽，经厅务会研究同意。")
+    _click(page, "#exception-form button")
+    assert "已记录条件例外理由" in _messages(page)
+    assert "加快发展县企业" in page.inner_text("#condition-exception")
     page.fill("main textarea[name=reasons]", "专家评审通过，经省经信厅审定予以认定。")
     page.select_option("main select[name=decision]", "recognise")
     _click(page, "main button[value=determine]")
     assert "已作出决定：予以认定" in _messages(page)
+    assert "加快发展县企业" in page.inner_text("#condition-exception")  # the exception stays on the record
     assert "已决定" in page.inner_text("main h1") and "予以认定" in page.inner_text("main")
     screenshot(page, "eval-08-recognised")
 

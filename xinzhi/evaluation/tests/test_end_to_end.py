@@ -4,6 +4,7 @@ notices, and the scheme version recorded."""
 import datetime
 
 import pytest
+from django.utils import timezone
 
 from xinzhi.evaluation.models import Assignment, Round, Submission
 from xinzhi.platforms import services as platform_services
@@ -56,7 +57,10 @@ def test_recognise_evaluate_warn_revoke(client, world):
                     content_type="application/json")
     assert r.status_code == 200, r.content
     inst = RDInstitution.objects.get(pk=r.json()["institution_id"])
-    assert (inst.level, inst.status, inst.recognised_year) == ("provincial_tech_centre", "recognised", 2025)
+    # recognised on the decision day: a decision on 2025 data taken in 2026 is a 2026 recognition
+    today = timezone.localdate()
+    assert (inst.level, inst.status, inst.recognised_on, inst.recognised_year) == (
+        "provincial_tech_centre", "recognised", today, today.year)
     assert Notice.objects.filter(institution=inst, kind="recognition").exists()
 
     # 5. next year's annual evaluation: a weak year → 合格 with 警告

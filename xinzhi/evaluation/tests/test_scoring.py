@@ -159,3 +159,73 @@ def test_shipped_schemes_load_and_sum_to_100():
     kinds = {k for s in schemes for k in s.applies_to}
     assert {"provincial_tech_centre", "provincial_institute", "innovation_centre", "pilot_platform", "alliance"} <= kinds
     assert scoring.scheme_for("innovation_centre", "acceptance").code == "innovation_centre_acceptance"
+
+
+ROUNDING = """
+code = "rounding"
+name = "舍入"
+version = "t"
+purpose = "annual"
+applies_to = ["x"]
+trim_min_reviewers = 5
+
+[[grades]]
+name = "合格"
+min = 60
+
+[[indicators]]
+code = "a"
+name = "甲"
+numerator = "a"
+weight = 10
+function = "linear"
+lower = 0
+upper = 3
+
+[[indicators]]
+code = "b"
+name = "乙"
+numerator = "b"
+weight = 10
+function = "linear"
+lower = 0
+upper = 3
+
+[[criteria]]
+code = "c"
+name = "评议"
+weight = 80
+max = 3
+"""
+
+
+def test_rounding_is_at_each_step_so_the_shown_parts_add_up():
+    """The documented rule (docs/institutions-and-evaluation.md, 得分的舍入): every indicator's points, each
+    reviewer's part, the quantitative subtotal and the expert mean are rounded half-up to 0.01 as they are
+    computed and shown; the total is the sum of the two shown parts. Rounding only at the end gives another
+    total in about one case in five (40 of 186 on the demo) — here 13.34 + 26.67 = 40.01, not 40.00."""
+    scheme = scoring.load_scheme(ROUNDING)
+    # each indicator: 2/3 of 10 points = 6.666… → 6.67
+    result = scoring.evaluate(scheme, {"a": 2, "b": 2}, [{"c": 1}, {"c": 1}, {"c": 1}], trim=True)
+    assert [r.points for r in result.indicators] == [D("6.67"), D("6.67")]
+    assert result.quantitative == D("13.34")
+    assert result.reviewer_parts == [D("26.67")] * 3  # 80 × 1/3
+    assert result.expert == D("26.67")
+    assert result.total == D("40.01") == result.quantitative + result.expert
+    assert scoring.q2(D(40) / 3 + D(80) / 3) == D("40.00")  # what rounding only at the end would have said
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_the_total_is_always_the_sum_of_the_shown_parts(seed):
+    import random
+
+    rng = random.Random(seed)
+    scheme = scoring.get_scheme("tech_centre_annual")
+    data = {"revenue": rng.randint(10**7, 10**10), "rd_expense": rng.randint(0, 10**8), "rd_staff": rng.randint(0, 400),
+            "invention_patents": rng.randint(0, 60), "new_product_revenue": rng.randint(0, 10**9),
+            "equipment_value": rng.randint(0, 10**8), "standards_led": rng.randint(0, 5),
+            "cooperation_projects": rng.randint(0, 20)}
+    reviews = [{c.code: str(rng.randint(0, 20) / 2) for c in scheme.criteria} for _ in range(rng.randint(1, 7))]
+    result = scoring.evaluate(scheme, data, reviews)
+    assert result.quantitative == sum(r.points for r in result.indicators)
+    assert result.total == result.quantitative + result.expert

@@ -70,7 +70,11 @@ def test_demo_deterministic_complete_and_recusal(demo):
     # downgrade changes a level; what a round evaluated is in the status history
     covered |= set(StatusChange.objects.exclude(submission=None).exclude(from_level="").values_list("from_level", flat=True))
     assert set(PlatformKind.values) <= covered
-    assert set(InstitutionLevel.values) <= covered
+    # provincial designations only: national titles are monitored, never graded by the province (issue 14 §4)
+    assert set(InstitutionLevel.values) - {"national_tech_centre"} <= covered
+    assert not Submission.objects.filter(institution__level="national_tech_centre").exists()
+    assert not Submission.objects.filter(platform__level="national").exists()
+    assert not StatusChange.objects.exclude(submission=None).filter(institution__level="national_tech_centre").exists()
     # results drove statuses: warned, downgraded and revoked happen, with notices
     changed = set(StatusChange.objects.exclude(submission=None).values_list("to_status", flat=True))
     assert {"warned", "revoked"} <= changed and ("downgraded" in changed or "revoked" in changed)
@@ -99,6 +103,60 @@ def test_demo_deterministic_complete_and_recusal(demo):
     demo_data.clear()
     demo_data.load(scale="small", seed=SEED, log=None)
     assert _snapshot() == first
+
+
+def test_demo_runs_each_purpose_by_the_rules(demo):
+    import datetime
+
+    from django.db.models import Count, Q
+    from django.utils import timezone
+
+    from xinzhi.platforms.models import Milestone, PilotService
+
+    closed = Round.objects.filter(status=Round.Status.CLOSED)
+    # one complete round of each purpose, everything in it decided (or deferred) and read-only
+    assert set(closed.values_list("purpose", flat=True)) == {"recognition", "annual", "acceptance", "operation"}
+    assert not Submission.objects.filter(round__in=closed, status__in=["submitted", "reviewing"]).exists()
+    assert all(r.closed_at is not None for r in closed)
+    # innovation centres by their cycle: none has an annual evaluation in its operation year
+    op = set(Submission.objects.filter(round__scheme_code="innovation_centre_operation").values_list("platform_id", flat=True))
+    annual = set(Submission.objects.filter(round__scheme_code="innovation_centre_annual").values_list("platform_id", flat=True))
+    assert op and annual and not op & annual
+    # recognition needs the conditions and the score; the exception is on the record
+    recognised = Submission.objects.filter(round__purpose="recognition", decision="recognise")
+    assert recognised.exists()
+    for sub in recognised:
+        assert not sub.failed_conditions or sub.condition_exception, sub.title
+    assert Submission.objects.filter(round__purpose="recognition", decision="reject").exists()
+    # a recognition decided on 2026-04-28 is a 2026 recognition, dated that day
+    for inst in RDInstitution.objects.filter(submissions__decision="recognise"):
+        assert (inst.recognised_on, inst.recognised_year) == (datetime.date(2026, 4, 28), 2026)
+    # every institution of the register carries a recognition date in its recognition year
+    assert not RDInstitution.objects.filter(recognised_on=None).exists()
+    assert all(on.year == y for on, y in RDInstitution.objects.values_list("recognised_on", "recognised_year"))
+    # panels full (recused reviewers replaced) or a reduced panel approved
+    decided = (Submission.objects.filter(status="determined")
+               .annotate(active=Count("assignments", filter=~Q(assignments__status="recused"))))
+    for sub in decided:
+        assert sub.active >= sub.round.reviewers_per_submission or sub.reduced_panel_at, sub.title
+    assert Assignment.objects.filter(method="refill", replaces__status="recused").exists()
+    # no two platforms of a kind share a name
+    names = Counter(Platform.objects.values_list("kind", "name"))
+    assert max(names.values()) == 1
+    # the pilot platforms' service records are what their evaluation counted
+    pilots = Submission.objects.filter(round__scheme_code="pilot_platform_operation", status="determined")
+    assert pilots.exists()
+    for sub in pilots:
+        n = PilotService.objects.filter(platform=sub.platform, service_date__year=2025).count()
+        services = next(r for r in sub.indicator_results if r["code"] == "services")
+        assert (services["value"] and int(float(services["value"]))) == (n or None), sub.title
+    # milestones towards national titles, the graphene centre's acceptance among them
+    assert Milestone.objects.filter(kind="national_acceptance", platform__name__contains="石墨烯").exists()
+    assert Milestone.objects.filter(kind__in=["national_centre_bid", "national_branch_bid"]).count() >= 2
+    # the demo enterprise login has an open call it can apply to
+    login = User.objects.get(username="enterprise")
+    calls = Round.objects.filter(purpose="recognition", status="open", deadline__gte=timezone.localdate())
+    assert calls.exclude(submissions__enterprise_id=login.enterprise_id).exists()
 
 
 def test_clear_removes_what_load_wrote():
@@ -132,8 +190,21 @@ def test_network_scoped(client, users):
     client.force_login(users["province"])
     r = client.get("/platforms/network/")
     assert r.status_code == 200 and "echarts.min.js" in r.content.decode()
-    full = r.context["graph"]
-    assert full["counts"]["platform"] == Platform.objects.exclude(status="revoked").count()
+    # the province view is aggregated by city and kind (issue 15 §9): every platform counted, each aggregate
+    # expandable into its city's detailed graph
+    overview = r.context["graph"]
+    active = Platform.objects.exclude(status="revoked")
+    assert overview["aggregated"] and overview["counts"]["platform"] == active.count()
+    groups = [n for n in overview["nodes"] if n["kind"] == "group" and n["id"].split(":")[2] != "institution"]
+    assert sum(n["count"] for n in groups) == active.count() and len(overview["nodes"]) < 150
+    ids = {n["id"] for n in overview["nodes"]}
+    assert all(link["source"] in ids and link["target"] in ids for link in overview["links"])
+    city = next(n["expand"] for n in groups)
+    detail = client.get(f"/platforms/network.json?region={city}").json()
+    assert not detail["aggregated"] and {n["id"] for n in detail["nodes"] if n["id"].startswith("p:")} == {
+        f"p:{pk}" for pk in active.filter(division__code__startswith=city[:4]).values_list("pk", flat=True)}
+    full = client.get("/platforms/network/?view=all").context["graph"]
+    assert full["counts"]["platform"] == active.count()
     ids = {n["id"] for n in full["nodes"]}
     assert all(link["source"] in ids and link["target"] in ids for link in full["links"])
     assert any(n["kind"] == "chain" for n in full["nodes"])
@@ -148,8 +219,11 @@ def test_network_scoped(client, users):
     # cluster filter
     client.force_login(users["province"])
     cl = Platform.objects.exclude(cluster=None).first().cluster_id
-    data = client.get(f"/platforms/network.json?cluster={cl}").json()
+    data = client.get(f"/platforms/network.json?cluster={cl}&view=all").json()
     names = {n["name"] for n in data["nodes"] if n["id"].startswith("p:")}
+    aggregated = client.get(f"/platforms/network.json?cluster={cl}").json()
+    assert sum(n["count"] for n in aggregated["nodes"] if n["kind"] == "group" and not n["id"].endswith("institution")) \
+        == Platform.objects.exclude(status="revoked").filter(cluster_id__in=cluster_codes(cl)).count()
     assert names and names <= set(Platform.objects.filter(cluster_id__in=cluster_codes(cl)).values_list("name", flat=True))
     for role in ("expert", "enterprise"):
         client.force_login(users[role])

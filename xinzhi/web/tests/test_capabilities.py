@@ -33,8 +33,6 @@ UNLABELLED = {
     "core:imports", "core:import_preview", "core:import_commit", "core:import_cancel", "core:import_template",
     "monitoring:cockpit", "monitoring:map", "monitoring:map_data", "monitoring:reports", "monitoring:targets",
     "monitoring:indicator", "monitoring:drilldown",
-    "platforms:register", "platforms:institution", "platforms:platform", "platforms:coverage", "platforms:network",
-    "platforms:network_json", "platforms:map_points",
     "evaluation:rounds", "evaluation:round", "evaluation:apply", "evaluation:enrol", "evaluation:submission",
     "evaluation:my_assignments", "evaluation:review",
     "cultivation:package", "cultivation:unclaimed", "cultivation:pool", "cultivation:counts",
