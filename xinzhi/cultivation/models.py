@@ -13,12 +13,10 @@ from django.db import models
 from django.db.models import Q
 
 from xinzhi.core.scope import ScopedManager
+from xinzhi.policy.programmes import RECOGNITION, choices
 
-
-class Program(models.TextChoices):
-    HTE = "hte", "高新技术企业"
-    TECH_SME = "tech_sme", "科技型中小企业"
-    ADVANCED_SERVICE = "advanced_service", "技术先进型服务企业"
+#: certificates held (the recognitions of the programme registry, ``xinzhi.policy.programmes``)
+Program = models.TextChoices("Program", [(key.upper(), (key, label)) for key, label in choices(RECOGNITION)])
 
 
 class Certification(models.Model):
@@ -101,13 +99,8 @@ class AnnualPackage(models.Model):
 # --------------------------------------------------------------------------- bulk screening
 
 
-class ScreenProgram(models.TextChoices):
-    HTE = "hte", "高新技术企业"
-    TECH_SME = "tech_sme", "科技型中小企业"
-    ADVANCED_MANUFACTURING = "advanced_manufacturing", "先进制造业企业（增值税加计抵减）"
-    RD_SUPER_DEDUCTION = "rd_super_deduction", "研发费用加计扣除"
-    VAT_ADDITIONAL_DEDUCTION = "vat_additional_deduction", "增值税5%加计抵减（先进制造业企业）"
-    HTE_INCOME_TAX = "hte_income_tax", "高企15%所得税优惠"
+#: every programme of the registry (the screening results' ``program``)
+ScreenProgram = models.TextChoices("ScreenProgram", [(key.upper(), (key, label)) for key, label in choices()])
 
 
 class ScreeningRun(models.Model):

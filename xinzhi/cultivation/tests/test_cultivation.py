@@ -15,68 +15,61 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from xinzhi.accounts.models import Department, Role, User
 from xinzhi.core import uscc
 from xinzhi.core.imports import commit_import
-from xinzhi.cultivation.flat import EXTRA_COLUMNS, FLAT_COLUMNS, frame_from_json
 from xinzhi.cultivation.generate import generate_packages
 from xinzhi.cultivation.models import AnnualPackage, Certification, ListEntry, SamplingItem
 from xinzhi.cultivation.services import am_list, packages, sampling, screening, whatif
 from xinzhi.enterprises.models import Enterprise
-from xinzhi.policy.bulk import frame_from_packages
+from xinzhi.policy.frame import frame_from_json
 from xinzhi.policy.package import parse_package
 from xinzhi.policy.params import load_parameters
+from xinzhi.policy.programmes import KEYS
+from xinzhi.policy.register import long_results, screen_all
 from xinzhi.policy.tests.generate import packages as random_packages
 
 EXAMPLE = json.loads(open("xinzhi/policy/examples/package.json", encoding="utf-8").read(), parse_float=Decimal)
 
 
-def test_columnar_flatten_matches_bulk_flatten():
-    ds = random_packages(150)
-    expected = frame_from_packages([parse_package(d) for d in ds])
-    got = frame_from_json([json.dumps(d, default=str) for d in ds])
-    for c in FLAT_COLUMNS + list(EXTRA_COLUMNS):
-        a, b = expected[c], got[c]
-        same = (a.cast(b.dtype) == b) | (a.is_null() & b.is_null())
-        assert same.fill_null(False).all(), c
-
-
 def test_tax_incentives_near_eligible_follow_their_closable_gap():
-    """The pool holds tax incentives too: the VAT 5% deduction when only the manufacturing share fails, the
-    HTE 15% rate when the enterprise is near-eligible for HTE (with the HTE gap); never the super deduction."""
-    from xinzhi.cultivation.programs import AM_CONDITIONS, long_results, screen_all
-
+    """The pool holds tax incentives too: the VAT deduction when only the manufacturing share fails, the HTE
+    rate when the enterprise is near-eligible for HTE (with the HTE gap); never the super deduction."""
     ds = random_packages(600)
     frame = frame_from_json([json.dumps(d, default=str) for d in ds]).with_columns(
         enterprise_id=pl.int_range(1, len(ds) + 1))
     screened = screen_all(frame, 2025)
-    long = long_results(screened)
+    long = long_results(screened, 2025)
     by = {prog: long.filter(pl.col("program") == prog).sort("enterprise_id") for prog in
           ("hte", "vat_additional_deduction", "hte_income_tax", "rd_super_deduction")}
     vat, ht, hte = by["vat_additional_deduction"], by["hte_income_tax"], by["hte"]
-    wide = screened.with_columns(enterprise_id=pl.int_range(1, len(ds) + 1)).sort("enterprise_id")
-    others_ok = pl.all_horizontal([pl.col(c).fill_null(True) for c in AM_CONDITIONS if c != "am_share"])
-    expected_vat = wide.select(~pl.col("vat_eligible") & others_ok & (pl.col("vat_share_gap_fen") > 0))
+    wide = screened.sort("enterprise_id")
+    others = ("advanced_manufacturing.hte", "advanced_manufacturing.manufacturing_industry",
+              "vat_additional_deduction.general_taxpayer", "vat_additional_deduction.no_other_policy")
+    expected_vat = wide.select((pl.col("vat_additional_deduction.eligible") == False)  # noqa: E712
+                               & pl.all_horizontal([pl.col(c) for c in others])
+                               & (pl.col("advanced_manufacturing.manufacturing_sales_share") == False))  # noqa: E712
     assert vat["near"].to_list() == expected_vat.to_series().fill_null(False).to_list()
     assert vat["near"].sum() > 0
     near_vat = vat.filter("near")
     assert near_vat["gap_amount"].min() > 0 and not near_vat["holds_pkg"].any()
-    expected_ht = (~wide["hte_tax_eligible"] & hte["near"]).to_list()
+    assert all("制造业销售额还差" in t for t in near_vat["gap_text"])
+    expected_ht = (~wide["hte_income_tax.eligible"] & hte["near"]).to_list()
     assert ht["near"].to_list() == expected_ht and ht["near"].sum() > 0
     near_ht = ht.filter("near")
-    assert near_ht["gap_amount"].to_list() == hte.filter(pl.Series(expected_ht))["gap_amount"].to_list()
-    assert all("高企认定：" in t for t in near_ht.filter(pl.col("gap_amount").is_not_null())["gap_text"])
+    assert near_ht["gap_points"].to_list() == hte.filter(pl.Series(expected_ht))["gap_points"].to_list()
+    assert all("高新技术企业认定：" in t for t in near_ht.filter(pl.col("gap_points").is_not_null())["gap_text"])
     assert not by["rd_super_deduction"]["near"].any()
 
 
 def test_what_if_compares_every_programme_without_touching_files():
-    """The what-if engine (pure): a looser S&T-staff share only adds HTEs, a stricter tech-SME pass mark
+    """The what-if engine (pure): a lower HTE pass mark only adds HTEs, a stricter tech-SME pass mark
     only removes tech-SMEs, and every programme is compared with its fiscal cost; the files are unchanged."""
-    from xinzhi.cultivation.programs import PROGRAMS, compare, screen_all
+    from xinzhi.cultivation.programs import compare
 
     ds = random_packages(400)
     frame = frame_from_json([json.dumps(d, default=str) for d in ds]).with_columns(city_code=pl.lit("330100"))
     tree = load_parameters()
     before = screen_all(frame, 2024, tree)
-    looser = compare(before, screen_all(frame, 2024, tree.with_overrides({"hte.st_staff_min_share": Decimal("0.05")})))
-    assert set(looser["program"]) == set(PROGRAMS)
+    looser = compare(before, screen_all(frame, 2024, tree.with_overrides({"hte.score.pass_min": 50})))
+    assert set(looser["program"]) == set(KEYS)
     hte = looser.filter(pl.col("program") == "hte").row(0, named=True)
     assert hte["newly_eligible"] > 0 and hte["no_longer_eligible"] == 0
     assert hte["eligible_after"] == hte["eligible_before"] + hte["newly_eligible"]
