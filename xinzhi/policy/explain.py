@@ -319,4 +319,5 @@ def parameter_groups(tree: Any, on: date) -> list[dict[str, Any]]:
         item["history"] = [{"start": x.start, "end": x.end, "value": value_text(param.unit, x.value),
                             "reference": x.reference, "unverified": x.unverified} for x in param.values]
         group["parameters"].append(item)
-    return list(groups.values())
+    order = ("hte", "tech_sme", "advanced_service", "vat_additional_deduction", "rd_super_deduction", "income_tax")
+    return [groups[k] for k in sorted(groups, key=lambda k: (order.index(k) if k in order else len(order), k))]

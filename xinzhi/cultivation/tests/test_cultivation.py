@@ -179,6 +179,28 @@ def test_screen_api(client, world):
                        content_type="application/json").status_code == 403
 
 
+def test_screen_api_refuses_a_year_the_parameters_do_not_cover_with_400(client, world):
+    client.force_login(world["owner"])
+    response = client.post("/api/v1/policy/screen?year=2016", json.dumps(EXAMPLE, default=str),
+                           content_type="application/json")
+    assert response.status_code == 400
+    assert "无法计算2016年度" in response.json()["detail"] and "研发费用加计扣除" in response.json()["detail"]
+
+
+def test_risk_signals_sit_above_the_parameters_in_force():
+    """The high-tech revenue margin follows hte.high_tech_revenue_min_share (a what-if tree moves it)."""
+    from xinzhi.cultivation import risk
+
+    frame = frame_from_json([json.dumps(dict(EXAMPLE, revenue={**EXAMPLE["revenue"], "total_revenue": "100000000",
+                                                                "high_tech_revenue": str(v)}), default=str)
+                             for v in (60_500_000, 70_500_000)]).with_columns(enterprise_id=pl.Series([1, 2]))
+    live = load_parameters()
+    at_60 = risk.signals(frame, None, live.at(date(2024, 12, 31)))["ht_revenue_margin"].to_list()
+    moved = live.with_overrides({"hte.high_tech_revenue_min_share": Decimal("0.70")})
+    at_70 = risk.signals(frame, None, moved.at(date(2024, 12, 31)))["ht_revenue_margin"].to_list()
+    assert at_60 == [True, False] and at_70 == [False, True]
+
+
 def test_lists_scoped_and_counts(client, world):
     run = world["run"]
     assert run.enterprise_count == 80
@@ -198,7 +220,7 @@ def test_lists_scoped_and_counts(client, world):
 
 def test_tax_incentives_in_the_register_screening(client, world):
     run = world["run"]
-    for program in ("rd_super_deduction", "vat_additional_deduction", "hte_income_tax"):
+    for program in ("rd_super_deduction", "vat_additional_deduction", "hte_income_tax", "advanced_service"):
         rows = screening.results(world["province"], run, program)
         assert rows.count() == 80, program
     rd = screening.results(world["province"], run, "rd_super_deduction")

@@ -125,8 +125,10 @@ NOT_FOR_ENTERPRISES = re.compile(r"https?:|www\.|\.(com|cn|md|toml|json|py)\b|�
                                    {"tax": {"collection_method": "deemed"}, "industry_code": "5191"}])
 def test_display_fields_are_chinese_without_keys_notes_or_addresses(patch):
     data = merge(json.loads(EXAMPLE.read_text(encoding="utf-8"), parse_float=Decimal), patch)
-    texts = _display_texts(screen(parse_package(data), 2024))
+    answer = screen(parse_package(data), 2024)
+    texts = _display_texts(answer)
     assert len(texts) > 80
+    assert "档档" not in json.dumps(answer, ensure_ascii=False)
     bad = [t for t in texts if SNAKE.search(t) or NOT_FOR_ENTERPRISES.search(t)]
     assert not bad, bad[:5]
 
