@@ -13,10 +13,10 @@ from django.db import models
 from django.db.models import Q
 
 from xinzhi.core.scope import ScopedManager
-from xinzhi.policy.programmes import RECOGNITION, choices
+from xinzhi.policy.programmes import choices
 
 #: certificates held (the recognitions of the programme registry, ``xinzhi.policy.programmes``)
-Program = models.TextChoices("Program", [(key.upper(), (key, label)) for key, label in choices(RECOGNITION)])
+Program = models.TextChoices("Program", [(key.upper(), (key, label)) for key, label in choices(holders=True)])
 
 
 class Certification(models.Model):
@@ -138,7 +138,7 @@ class ScreeningResult(models.Model):
     eligible = models.BooleanField("符合条件", null=True)
     score = models.IntegerField("得分", null=True)
     failed = models.CharField("未满足条件", max_length=200, blank=True)
-    gap_text = models.CharField("差距", max_length=400, blank=True)
+    gap_text = models.CharField("差距", max_length=1000, blank=True)
     gap_amount = models.BigIntegerField("差距金额(元)", null=True)
     gap_staff = models.IntegerField("差距人数", null=True)
     gap_points = models.IntegerField("差距分数", null=True)

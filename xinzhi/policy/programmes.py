@@ -48,6 +48,7 @@ class Programme:
     pre: Callable[[pl.DataFrame, ParameterView, int], pl.DataFrame] | None = None  # columns computed before the query
     summary: str | None = None  # one line when eligible, a template over the benefit slots
     notes: tuple[tuple[str, str], ...] = field(default_factory=tuple)  # (boolean column, template)
+    holder: str = ""  # what a holder is called (a certificate's type), for recognitions
 
     @property
     def benefit_from(self) -> str | None:
@@ -61,19 +62,20 @@ class Programme:
 
 REGISTRY: tuple[Programme, ...] = (
     Programme(
-        "hte", "高新技术企业认定", RECOGNITION, hte.CONDITIONS, hte.stages, hte.OUTPUTS,
+        "hte", "高新技术企业认定", RECOGNITION, hte.CONDITIONS, hte.stages, hte.OUTPUTS, holder="高新技术企业",
         benefit_column="hte_income_tax.benefit_if_certified", certificate=True,
         benefit=(Benefit("认定后按{income_tax.hte_rate}税率（及亏损结转年限延长）估算每年少缴企业所得税",
                          "hte_income_tax.benefit_if_certified"),),
     ),
     Programme(
         "tech_sme", "科技型中小企业评价", RECOGNITION, tech_sme.CONDITIONS, tech_sme.stages, tech_sme.OUTPUTS,
+        holder="科技型中小企业",
         benefit=(Benefit("研发费用加计扣除比例（科技型中小企业）", param="rd_super_deduction.tech_sme_expensed_extra_rate",
                          unit="ratio"),),
     ),
     Programme(
         "advanced_service", "技术先进型服务企业认定", RECOGNITION, advanced_service.CONDITIONS, advanced_service.stages,
-        advanced_service.OUTPUTS,
+        advanced_service.OUTPUTS, holder="技术先进型服务企业",
         benefit=(Benefit("企业所得税税率（与高新技术企业税率优惠不叠加）", param="advanced_service.income_tax_rate",
                          unit="ratio"),
                  Benefit("职工教育经费税前扣除上限（占工资薪金总额，超过部分结转）",
@@ -119,10 +121,11 @@ BY_KEY = {p.key: p for p in REGISTRY}
 KEYS = tuple(BY_KEY)
 
 
-def choices(basis: str | None = None, certificate: bool | None = None) -> list[tuple[str, str]]:
-    """``(key, label)`` pairs for model and form choices."""
-    return [(p.key, p.label) for p in REGISTRY
-            if (basis is None or p.basis == basis) and (certificate is None or p.certificate == certificate)]
+def choices(basis: str | None = None, holders: bool = False) -> list[tuple[str, str]]:
+    """``(key, label)`` pairs for model and form choices (``holders``: the recognitions, by what a holder is called)."""
+    if holders:
+        return [(p.key, p.holder) for p in REGISTRY if p.holder]
+    return [(p.key, p.label) for p in REGISTRY if basis is None or p.basis == basis]
 
 
 def with_requirements(keys: tuple[str, ...], benefits: bool = True) -> tuple[str, ...]:

@@ -122,7 +122,7 @@ def run_screening(year: int, user=None, frame: pl.DataFrame | None = None) -> Sc
     if frame.height:
         long = results_for(frame, year).with_columns(
             run_id=pl.lit(run.pk, dtype=pl.Int64),
-            failed=pl.col("failed").str.slice(0, 200), gap_text=pl.col("gap_text").str.slice(0, 400))
+            failed=pl.col("failed").str.slice(0, 200), gap_text=pl.col("gap_text").str.slice(0, 1000))
         insert_frame(ScreeningResult._meta.db_table, long.select(RESULT_COLUMNS))
         run.result_count = long.height
     run.enterprise_count = frame.height
