@@ -258,6 +258,37 @@ class Flag(Kind):
 
 
 @dataclass(frozen=True)
+class ScorePasses(Kind):
+    """A score reaches its pass mark (a parameter). With ``best``/``complete`` (expert points still missing count at
+    the bottom in ``score`` and at the top in ``best``): undetermined while the two straddle the mark. ``unless``: a
+    boolean column that meets the condition anyway (a direct qualification). The gap is the points missing."""
+
+    has_gap = True
+
+    score: str
+    minimum: str
+    best: str | None = None
+    complete: str | None = None
+    unless: str | None = None
+    unit: str = "points"
+
+    def compile(self, name: str, v: ParameterView, w: Width) -> dict[str, pl.Expr]:
+        need = pl.lit(v(self.minimum), dtype=pl.Int64)
+        score = pl.col(self.score).cast(pl.Int64)
+        met = pl.when(score >= need).then(pl.lit(True))
+        if self.best and self.complete:
+            met = met.when(pl.col(self.complete) | (pl.col(self.best) < need)).then(pl.lit(False)) \
+                .otherwise(pl.lit(None, dtype=pl.Boolean))
+        else:
+            met = met.otherwise(pl.lit(False))
+        gap = pl.max_horizontal(pl.lit(0, dtype=pl.Int64), need - score)
+        if self.unless:
+            met = met | pl.col(self.unless)
+            gap = pl.when(pl.col(self.unless)).then(pl.lit(0, dtype=pl.Int64)).otherwise(gap)
+        return {name: met, f"{name}.gap": gap}
+
+
+@dataclass(frozen=True)
 class Computed(Kind):
     """Met (``<home>.<key>``) and its gap (``<home>.<key>.gap``) are columns the programme computes in its
     own stages (e.g. the innovation score, the three-year R&D ratio by sales tier)."""

@@ -187,6 +187,25 @@ def test_screen_api_refuses_a_year_the_parameters_do_not_cover_with_400(client, 
     assert "无法计算2016年度" in response.json()["detail"] and "研发费用加计扣除" in response.json()["detail"]
 
 
+def test_a_stored_package_of_a_year_not_covered_is_refused_in_chinese_everywhere(client, world):
+    """A 2017 package validates, but the R&D super deduction has no parameters before 2018: the profile shows the
+    Chinese sentence, the answers API answers 400, the register run and the what-if refuse the year."""
+    e = world["ents"][0]
+    old = dict(EXAMPLE, year=2017, registration_date="2010-01-01", prior_years=[], tax={}, holdings={})
+    assert packages.save_package(e, 2017, old, world["owner"]).status == "valid"
+    answers = screening.enterprise_answers(e, 2017)
+    assert "研发费用加计扣除的政策参数自2018年起" in answers["refused"]
+    client.force_login(world["owner"])
+    response = client.get(f"/api/v1/cultivation/enterprises/{e.pk}/answers?year=2017")
+    assert response.status_code == 400 and "无法计算2017年度" in response.json()["detail"]
+    page = client.get(f"/cultivation/package/{e.pk}/2017/").content.decode()
+    assert "无法计算2017年度" in page and "Traceback" not in page
+    with pytest.raises(ValidationError):
+        whatif.run(world["province"], 2017, {"hte.st_staff_min_share": "0.3"})
+    with pytest.raises(Exception, match="无法计算2017年度"):
+        screening.run_screening(2017, world["province"])
+
+
 def test_risk_signals_sit_above_the_parameters_in_force():
     """The high-tech revenue margin follows hte.high_tech_revenue_min_share (a what-if tree moves it)."""
     from xinzhi.cultivation import risk

@@ -32,6 +32,7 @@ from ..conditions import (
     InList,
     NoneWithinYears,
     RatioAtLeast,
+    ScorePasses,
     Width,
     YearsSince,
     added_to_reach,
@@ -82,7 +83,8 @@ CONDITIONS: tuple[Condition, ...] = (
               threshold="不低于{hte.high_tech_revenue_min_share}",
               gap="高新技术产品（服务）收入还差{gap}可达到{hte.high_tech_revenue_min_share}（新增收入计入总收入）",
               value="高新技术产品（服务）收入{num}，总收入{den}，占{ratio}"),
-    Condition(P, "innovation_score", "创新能力评价", Computed(unit="points"),
+    Condition(P, "innovation_score", "创新能力评价",
+              ScorePasses("hte.score", "hte.score.pass_min", best="hte.score_max", complete="hte.score_complete"),
               "企业创新能力评价", ("hte.score.pass_min",), threshold="不低于{hte.score.pass_min}",
               gap=(("hte.score_complete", "创新能力评价得分{score}分，还差{gap}分可达到{hte.score.pass_min}"),
                    (None, "即使待评的专家评分项全部取上限也只有{score_max}分，还差{gap_max}分可达到{hte.score.pass_min}")),
@@ -311,14 +313,8 @@ def stages(v: ParameterView, w: Width, ctx: Any = None) -> list[dict[str, pl.Exp
 
     # stage 5: the pass mark; stage 6: eligibility
     need = v("hte.score.pass_min")
-    points, best = pl.col("hte.score"), pl.col("hte.score_max")
-    fifth = {
-        "hte.innovation_score": pl.when(points >= need).then(pl.lit(True))
-        .when(pl.col("hte.score_complete") | (best < need)).then(pl.lit(False)).otherwise(pl.lit(None, dtype=pl.Boolean)),
-        "hte.innovation_score.gap": pl.max_horizontal(i64(0), i64(need) - points),
-        "hte.score_gap_max": pl.max_horizontal(i64(0), i64(need) - best),
-        **compile_stage(CONDITIONS, 4, v, w),
-    }
+    best = pl.col("hte.score_max")
+    fifth = {"hte.score_gap_max": pl.max_horizontal(i64(0), i64(need) - best), **compile_stage(CONDITIONS, 4, v, w)}
     last = {"hte.eligible": all_met(CONDITIONS, v)}
     return [first, second, third, fourth, fifth, last]
 

@@ -22,6 +22,7 @@ from ..conditions import (
     Flag,
     NoneInYears,
     NotInIndustries,
+    ScorePasses,
     Width,
     all_met,
     compile_stage,
@@ -65,13 +66,13 @@ CONDITIONS: tuple[Condition, ...] = (
               "所在行业不属于研发费用加计扣除政策规定的不适用行业", ("tech_sme.excludes_negative_list_industries",),
               threshold="不属于：{rd_super_deduction.negative_list}",
               gap="所在行业属于研发费用加计扣除政策规定的不适用行业", when="tech_sme.excludes_negative_list_industries"),
-    Condition(P, "evaluation", "综合评价得分", Computed(unit="points"),
+    Condition(P, "evaluation", "综合评价得分", ScorePasses("tech_sme.score", "tech_sme.score.pass_min", unless="tech_sme.direct"),
               "综合评价得分不低于{tech_sme.score.pass_min}，或符合直接认定条件", ("tech_sme.score.pass_min",),
               threshold="不低于{tech_sme.score.pass_min}", gap="综合评价得分{score}分，还差{gap}分可达到{tech_sme.score.pass_min}",
-              value="{score}分", closable=True, stage=1),
+              value="{score}分", closable=True, stage=2),
     Condition(P, "personnel_score", "科技人员指标得分", Computed(unit="persons"),
               "科技人员指标得分不为零，或符合直接认定条件", ("tech_sme.score.pass_min",), threshold="大于零",
-              gap="科技人员还差{gap}人可使科技人员指标得分不为零", value="{personnel_points}分", closable=True, stage=1),
+              gap="科技人员还差{gap}人可使科技人员指标得分不为零", value="{personnel_points}分", closable=True, stage=2),
 )
 
 PARTS = {"personnel": "科技人员指标", "rd_input": "研发投入指标", "achievements": "科技成果指标"}
@@ -91,8 +92,8 @@ def hires_to(share: Fraction, w: Width = WIDE) -> pl.Expr:
 
 
 def stages(v: ParameterView, w: Width, ctx: object = None) -> list[dict[str, pl.Expr]]:
-    """Stage 1: the R&D expense, band indexes, the basic conditions; 2: points, total, direct paths, the
-    evaluation conditions; 3: eligibility."""
+    """Stage 1: the R&D expense, band indexes, the basic conditions; 2: points, total, direct paths; 3: the
+    evaluation conditions; 4: eligibility."""
     k = WIDE
     st, total = k.col("st_staff"), k.col("staff_total")
     pb, sb, cb, ib = (v(f"{P}.score.personnel_bands"), v(f"{P}.score.rd_sales_bands"), v(f"{P}.score.rd_cost_bands"),
@@ -121,7 +122,6 @@ def stages(v: ParameterView, w: Width, ctx: object = None) -> list[dict[str, pl.
         "tech_sme.direct_standard": (pl.col("last_led_standard_year") >= since).fill_null(False),
     }
     any_direct = pl.any_horizontal(list(direct.values()))
-    need = v(f"{P}.score.pass_min")
     scoring = [b for b in pb if b["points"] > 0]
     second = {
         **direct, "tech_sme.direct": any_direct,
@@ -129,17 +129,14 @@ def stages(v: ParameterView, w: Width, ctx: object = None) -> list[dict[str, pl.
         "tech_sme.rd_method_costs": use_costs,
         "tech_sme.personnel.points": personnel, "tech_sme.rd_input.points": rd_points,
         "tech_sme.achievements.points": ip_points, "tech_sme.score": score,
-        "tech_sme.evaluation": (score >= need) | any_direct,
-        "tech_sme.evaluation.gap": pl.when(any_direct).then(i64(0)).otherwise(pl.max_horizontal(i64(0), i64(need) - score)),
         "tech_sme.personnel_score": (personnel > 0) | any_direct,
         "tech_sme.personnel_score.gap": pl.when(any_direct).then(i64(0)).otherwise(hires_to(Fraction(scoring[-1]["min"]))),
         # the next band up of each indicator, what it takes (for the suggestions shown with a gap)
         "tech_sme.next.hires": _next_hires(pl.col("tech_sme.personnel.grade"), pb),
         "tech_sme.next.rd_fen": _next_rd(by_sales, sb),
-        **compile_stage(CONDITIONS, 1, v, k),
     }
     last = {"tech_sme.eligible": all_met(CONDITIONS, v)}
-    return [first, second, last]
+    return [first, second, compile_stage(CONDITIONS, 2, v, k), last]
 
 
 def _next_hires(grade: pl.Expr, bands: list) -> pl.Expr:
