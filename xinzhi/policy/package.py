@@ -1,6 +1,6 @@
 """The annual "report once" data package (最多报一次): one enterprise's inputs for every rule.
 
-An enterprise reports one package per fiscal year; every rule in :mod:`xinzhi.policy.rules` reads
+An enterprise reports one package per fiscal year; every programme in :mod:`xinzhi.policy.variables` reads
 from it and nothing else. Units:
 
 * money: yuan (元) as :class:`~decimal.Decimal`, at most 2 decimal places (fen); JSON gives it as
