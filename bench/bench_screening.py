@@ -15,11 +15,13 @@ grade, missing expert points at the grade minimum and "undetermined" when the pa
 them) — with the platform's own parameters in force on the assessment date. Checked against ours on
 every row. Printed:
 
-(a) HTE only, like for like: ``bulk.screen_frame(programs=("hte",))`` vs the OpenFisca simulation;
-(b) for information, our full multi-programme screening (``programs.screen_all``: HTE, tech-SME,
-    advanced-manufacturing list, R&D super deduction, VAT 5% additional deduction, HTE income tax).
+(a) HTE only, like for like: ``engine.run(programmes=("hte",))`` (the columns the lists read) vs the
+    OpenFisca simulation;
+(b) for information, our full screening of every programme (``register.screen_all``: HTE, tech-SME,
+    advanced service, advanced-manufacturing list, R&D super deduction, VAT additional deduction, HTE
+    income tax) with the columns the lists read.
 
-Our timings: ``screen_frame`` keeps the expressions it builds with the parameter tree (per date and
+Our timings: the engine keeps the expressions it builds with the parameter tree (per year, date and
 programmes), so a repeated call with the same tree — the service's case, ``load_parameters()`` is parsed
 once per process — skips building them ("warm"). "Cold" is a call with a tree it has not seen (a fresh
 copy of the same parameters, as each what-if gets): expressions built, then run. Both are printed, best
@@ -49,11 +51,17 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "xinzhi.settings")
 
 from xinzhi.core import uscc  # noqa: E402
-from xinzhi.cultivation.flat import frame_from_json  # noqa: E402
 from xinzhi.cultivation.generate import generate_packages  # noqa: E402
-from xinzhi.cultivation.programs import screen_all  # noqa: E402
-from xinzhi.policy.bulk import EXPERT_KEYS, screen_frame  # noqa: E402
+from xinzhi.policy import engine  # noqa: E402
+from xinzhi.policy.frame import EXPERT_KEYS, frame_from_json  # noqa: E402
 from xinzhi.policy.params import jsonable, load_parameters  # noqa: E402
+from xinzhi.policy.register import screen_all  # noqa: E402
+from xinzhi.policy.variables import hte as hte_vars  # noqa: E402
+
+
+def screen_frame(frame: pl.DataFrame, on: date, tree=None, programs: tuple[str, ...] = ("hte",)) -> pl.DataFrame:
+    """The HTE columns the lists read, from the one engine (``engine.run``, HTE only, no benefit)."""
+    return engine.run(frame, on.year, tree, on=on, programmes=programs, benefits=False, outputs=hte_vars.OUTPUTS)
 
 FULL = 62_000
 
@@ -97,12 +105,12 @@ Enterprise = build_entity(key="enterprise", plural="enterprises", label="企业"
 YEAR = DateUnit.YEAR
 MONEY = ["rd_personnel", "rd_direct", "rd_depr", "rd_amort", "rd_design", "rd_equip", "rd_other", "rd_ent_dom",
          "rd_ent_abr", "rd_in_china", "sales", "total_revenue", "high_tech_revenue", "net_assets",
-         "sales_p1", "sales_p2", "na_p1", "na_p2", "rd_p1", "rd_p2"]
+         "sales_p1", "sales_p2", "na_p1", "na_p2", "rd_p1", "rd_p2", "rd_dom_p1", "rd_dom_p2"]
 COUNTS = ["staff_total", "st_staff", "class1", "class1_own", "class2", "class2_own", "class2_used", "conv_sum",
           "conv_n", "data_year"]
 EXPERT = ["ip_advancement", "ip_core_support", "ip_quantity", "ip_acquisition", "ip_standards_bonus", "conversion",
           "rd_org_rules", "rd_institution", "rd_conversion_rules", "rd_talent", "growth_net_assets", "growth_sales"]
-FLAGS = ["has_in_china", "has_p1", "has_p2", "participated_standard", "has_incident"]
+FLAGS = ["has_in_china", "has_p1", "has_p2", "has_dom_p1", "has_dom_p2", "participated_standard", "has_incident"]
 DATES = ["registration_date", "assessment_date", "last_hte_incident"]
 STRINGS = ["hte_field"]
 
@@ -228,9 +236,9 @@ class hte_score_parts(Variable):
         a_hi = np.where(~has_ip, 0, np.where(own, ab[True]["points_max"], ab[False]["points_max"]))
         part = e("participated_standard", period)
         cb = P["hte.score.conversion_bands"]
-        n, s = e("conv_n", period), e("conv_sum", period)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            avg = np.where(n > 0, s / np.where(n == 0, 1, n), 0.0)
+        reg_year = _ymd(e("registration_date", period))[0]
+        n = np.maximum(1, np.minimum(P["hte.score.conversion_years"], e("data_year", period) - reg_year + 1))
+        avg = e("conv_sum", period) / n  # a year not reported counts as 0
         c_index = np.select([avg >= float(b["min"]) for b in cb if "min" in b],
                             [i for i, b in enumerate(cb) if "min" in b], len(cb) - 1)
         mgmt = P["hte.score.rd_management_max"]
@@ -302,8 +310,13 @@ class hte_conditions(Variable):
         en, ed = _frac(P["hte.rd_entrusted_counted_share"])
         domestic = np.where(e("has_in_china", period), np.minimum(e("rd_in_china", period), rd_now),
                             rd_now - _floor_scale(e("rd_ent_abr", period), en, ed))
+        has_p1, has_p2 = e("has_p1", period), e("has_p2", period)
+        dom_sum = domestic + np.where(has_p1, e("rd_dom_p1", period), 0) + np.where(has_p2, e("rd_dom_p2", period), 0)
         dn, dd = _frac(P["hte.rd_domestic_min_share"])
-        dom_ok = (rd_now > 0) & (domestic * dd >= rd_now * dn)
+        dom_ok = (rd_sum > 0) & (dom_sum * dd >= rd_sum * dn)
+        dom_pending = (e("hte_years_missing", period) > 0) | (has_p1 & ~e("has_dom_p1", period)) \
+            | (has_p2 & ~e("has_dom_p2", period))
+        dom_state = np.where(dom_pending, -1, dom_ok.astype(int))
         hn, hd = _frac(P["hte.high_tech_revenue_min_share"])
         total_rev = e("total_revenue", period)
         ht_ok = (total_rev > 0) & (e("high_tech_revenue", period) * hd >= total_rev * hn)
@@ -315,7 +328,7 @@ class hte_conditions(Variable):
         window_start = _add_years(on, -P["hte.incident_lookback_years"])
         no_incident = ~(e("has_incident", period) & (e("last_hte_incident", period) > window_start))
         return _tri([reg_ok.astype(int), ip_ok.astype(int), field_state, st.astype(int), rd_ratio,
-                     dom_ok.astype(int), ht_ok.astype(int), e("hte_innovation_score", period),
+                     dom_state, ht_ok.astype(int), e("hte_innovation_score", period),
                      no_incident.astype(int)])
 
 
@@ -353,7 +366,7 @@ MODEL_PARAMS = ("hte.rd_entrusted_counted_share", "hte.rd_other_max_share", "hte
                 "hte.score.growth_bands", "hte.score.ip_quantity_bands", "hte.score.ip_acquisition_bands",
                 "hte.score.conversion_bands", "hte.score.rd_management_max", "hte.score.ip_advancement_max",
                 "hte.score.ip_core_support_max", "hte.score.ip_standards_bonus_max", "hte.score.ip_cap",
-                "hte.score.pass_min")
+                "hte.score.pass_min", "hte.score.conversion_years")
 
 
 def openfisca_inputs(frame: pl.DataFrame) -> dict[str, np.ndarray]:
@@ -366,7 +379,7 @@ def openfisca_inputs(frame: pl.DataFrame) -> dict[str, np.ndarray]:
 
     money_cols = ["rd_personnel", "rd_direct", "rd_depr", "rd_amort", "rd_design", "rd_equip", "rd_other", "rd_ent_dom",
                   "rd_ent_abr", "rd_in_china", "sales", "total_revenue", "high_tech_revenue", "net_assets",
-                  "sales_p1", "sales_p2", "na_p1", "na_p2", "rd_p1", "rd_p2"]
+                  "sales_p1", "sales_p2", "na_p1", "na_p2", "rd_p1", "rd_p2", "rd_dom_p1", "rd_dom_p2"]
     out = {c: money(c) for c in money_cols}
     for c in ("staff_total", "st_staff", "class1", "class1_own", "class2", "class2_own", "class2_used", "conv_sum",
               "conv_n"):
@@ -377,6 +390,8 @@ def openfisca_inputs(frame: pl.DataFrame) -> dict[str, np.ndarray]:
     out["has_in_china"] = frame["rd_in_china"].is_not_null().to_numpy()
     out["has_p1"] = frame["sales_p1"].is_not_null().to_numpy()
     out["has_p2"] = frame["sales_p2"].is_not_null().to_numpy()
+    out["has_dom_p1"] = frame["rd_dom_p1"].is_not_null().to_numpy()
+    out["has_dom_p2"] = frame["rd_dom_p2"].is_not_null().to_numpy()
     out["participated_standard"] = frame["participated_standard"].fill_null(False).to_numpy()
     out["has_incident"] = frame["last_hte_incident"].is_not_null().to_numpy()
     for c in ("registration_date", "assessment_date", "last_hte_incident"):
@@ -446,7 +461,7 @@ def main() -> None:
     frames = {mult: (pl.concat([flat] * mult, rechunk=True) if mult > 1 else flat) for mult in (1, 8)}
     tree = load_parameters()
     screen_frame(flat.head(100), on, programs=("hte",))  # warm-up (parameter load, Polars start-up)
-    screen_all(flat.head(100), 2025)
+    screen_all(flat.head(100), 2025, tree)
     ours_hte, ours_cold, ours_all, hte_out = {}, {}, {}, {}
     for mult, frame in frames.items():
         repeat = 3 if mult == 1 else 2
@@ -456,10 +471,10 @@ def main() -> None:
         ours_hte[mult], hte_out[mult] = best_of(lambda f=frame: screen_frame(f, on, tree, programs=("hte",)), repeat)
         print(f"ours  HTE only                {frame.height:>9,}: {ours_hte[mult]:6.3f}s warm, {ours_cold[mult]:6.3f}s "
               f"cold ({frame.height / ours_hte[mult]:,.0f}/s warm); eligible "
-              f"{int(hte_out[mult]['hte_eligible'].fill_null(False).sum()):,}, "
-              f"undetermined {int(hte_out[mult]['hte_eligible'].is_null().sum()):,}")
+              f"{int(hte_out[mult]['hte.eligible'].fill_null(False).sum()):,}, "
+              f"undetermined {int(hte_out[mult]['hte.eligible'].is_null().sum()):,}")
         if not skip_all:
-            ours_all[mult], _ = best_of(lambda f=frame: screen_all(f, 2025), repeat)
+            ours_all[mult], _ = best_of(lambda f=frame: screen_all(f, 2025, tree), repeat)
             print(f"ours  all six programmes      {frame.height:>9,}: {ours_all[mult]:6.3f}s "
                   f"({frame.height / ours_all[mult]:,.0f}/s)")
     keep = os.environ.get("BENCH_SCREENING_OPENFISCA_DIR")
@@ -477,7 +492,7 @@ def main() -> None:
                 inputs = openfisca_inputs(frame)
                 runs = [openfisca_run(model, inputs, frame.height) for _ in range(3 if mult == 1 else 2)]
                 t_of, of_elig = min(r[0] for r in runs), runs[-1][1]  # simulation time only (system built before)
-                ours = ours_tri(hte_out[mult]["hte_eligible"])
+                ours = ours_tri(hte_out[mult]["hte.eligible"])
                 differ = int((ours != of_elig).sum())
                 print(f"OpenFisca HTE (with score)    {frame.height:>9,}: {t_of:6.3f}s; eligibility agrees on "
                       f"{frame.height - differ:,}/{frame.height:,} rows")

@@ -88,7 +88,7 @@ def _mount_routers() -> None:
     api.add_router("/monitoring", monitoring_router)
     api.add_router("/platforms", "xinzhi.platforms.api.router")
     api.add_router("/platforms", "xinzhi.evaluation.api.router")  # the evaluation endpoints keep their URLs
-    api.add_router("/policy", "xinzhi.policy.api.router")
+    api.add_router("/policy", "xinzhi.cultivation.api.policy_router")  # POST /policy/screen
     api.add_router("/cultivation", "xinzhi.cultivation.api.router")
 
 

@@ -50,7 +50,6 @@ INSTALLED_APPS = [
     "xinzhi.cultivation",
     "xinzhi.platforms",
     "xinzhi.evaluation",
-    "xinzhi.policy",
     "xinzhi.monitoring",
     "xinzhi.web",
 ]

@@ -1,16 +1,31 @@
-"""Cultivation API: counts by region (cockpit/map) and the enterprise's own policy answers."""
+"""Cultivation API: counts by region (cockpit/map), an enterprise's own policy answers, and
+``POST /api/v1/policy/screen`` (a report-once package in, ``xinzhi.policy.screen``'s answer out).
+
+The screen endpoint is here because this app owns the register's scope: an enterprise user may screen its
+own package or an ad-hoc one (no USCC, or a USCC not in the register), never another registered
+enterprise's; staff may screen packages of enterprises in their region or ad-hoc ones; experts may not.
+Invalid packages → 422 with the Chinese field errors; a year the policy parameters do not cover → 400
+with a Chinese sentence naming the programme and the first year covered. Money is strings (yuan).
+"""
 
 from __future__ import annotations
 
+import json
+from decimal import Decimal
+
 from django.shortcuts import get_object_or_404
-from ninja import Router
+from ninja import Router, Status
 from ninja.errors import HttpError
 
 from xinzhi.enterprises.models import Enterprise
+from xinzhi.policy.engine import YearNotCovered
+from xinzhi.policy.package import PackageValidationError, parse_package
+from xinzhi.policy.screen import screen
 
 from .services import screening
 
 router = Router(tags=["培育与政策兑现"])
+policy_router = Router(tags=["政策匹配"])
 
 
 @router.get("/counts", summary="分地区统计：符合条件、应享未享、培育对象（按县或市）")
@@ -31,6 +46,32 @@ def answers(request, enterprise_id: int, year: int | None = None):
     result = screening.enterprise_answers(enterprise, year)
     if result is None:
         raise HttpError(404, "该企业尚未报送有效的年度数据包")
+    if "refused" in result:
+        raise HttpError(400, result["refused"])
     if "errors" in result:
         return {"errors": result["errors"]}
     return result["result"]
+
+
+@policy_router.post("/screen", summary="政策匹配：年度数据包 → 各项政策资格、得分、差距与依据",
+                    response={200: dict, 400: dict, 422: dict})
+def screen_package(request, year: int | None = None):
+    try:
+        data = json.loads(request.body or b"null", parse_float=Decimal)
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        return Status(422, {"detail": "请求体不是有效的 JSON", "errors": [{"field": "", "label": "", "reason": str(exc)}]})
+    try:
+        package = parse_package(data if isinstance(data, dict) else {"__invalid__": data})
+    except PackageValidationError as exc:
+        return Status(422, {"detail": "数据包校验未通过", "errors": exc.as_list()})
+    user = request.auth
+    if getattr(user, "role", None) == "expert":
+        raise HttpError(403, "无权使用政策匹配")
+    if package.uscc:
+        registered = Enterprise.objects.filter(uscc=package.uscc).values_list("pk", flat=True).first()
+        if registered is not None and not Enterprise.objects.restrict(user).filter(pk=registered).exists():
+            raise HttpError(403, "无权对该企业的数据包进行匹配")
+    try:
+        return Status(200, screen(package, year))
+    except YearNotCovered as exc:
+        return Status(400, {"detail": str(exc), "errors": [{"field": "year", "label": "计算年度", "reason": str(exc)}]})

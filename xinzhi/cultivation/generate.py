@@ -83,6 +83,8 @@ def generate_packages(firms: pl.DataFrame, seed: int) -> pl.DataFrame:
     g2 = rng.uniform(0.95, 1.25, n)
     p2_sales = p1_sales / g2
     p2_rd = p1_rd / g2 * rng.uniform(0.85, 1.1, n)
+    # the domestic share of R&D in earlier years: this year's (the abroad-entrusted part counted at 80% is not domestic)
+    domestic_share = 1.0 - np.divide(np.floor(abroad * 0.8), rd, out=np.zeros(n), where=rd > 0)
     na1 = net_assets / rng.uniform(1.0, 1.3, n)
     na2 = na1 / rng.uniform(1.0, 1.3, n)
     reg = firms["registered_on"].fill_null(date(2010, 1, 1))
@@ -125,6 +127,8 @@ def generate_packages(firms: pl.DataFrame, seed: int) -> pl.DataFrame:
         "net_assets": _signed(net_assets), "total_assets": _money(total_assets),
         "p1_sales": _money(p1_sales), "p1_na": _signed(na1), "p1_rd": _money(p1_rd), "has_p1": has_p1,
         "p2_sales": _money(p2_sales), "p2_na": _signed(na2), "p2_rd": _money(p2_rd), "has_p2": has_p2,
+        "p1_rd_dom": _money(np.floor(np.round(p1_rd) * domestic_share)),
+        "p2_rd_dom": _money(np.floor(np.round(p2_rd) * domestic_share)),
         "class1_own": class1, "class2_own": class2, "conv1": conv[:, 0], "conv2": conv[:, 1], "conv3": conv[:, 2],
         **{f"m{i}": flags[:, i] for i in range(7)},
         "incident": incident,
@@ -148,13 +152,14 @@ def generate_packages(firms: pl.DataFrame, seed: int) -> pl.DataFrame:
 
 def _prior(prefix: str, back: int) -> pl.Expr:
     return pl.struct(year=pl.col("year") - back, sales_revenue=pl.col(f"{prefix}_sales"),
-                     net_assets=pl.col(f"{prefix}_na"), rd_expense=pl.col(f"{prefix}_rd"))
+                     net_assets=pl.col(f"{prefix}_na"), rd_expense=pl.col(f"{prefix}_rd"),
+                     rd_domestic=pl.col(f"{prefix}_rd_dom"))
 
 
 def _package_struct() -> pl.Expr:
     c = pl.col
     prior_dtype = pl.List(pl.Struct({"year": pl.Int64, "sales_revenue": pl.String, "net_assets": pl.String,
-                                     "rd_expense": pl.String}))
+                                     "rd_expense": pl.String, "rd_domestic": pl.String}))
     priors = (pl.when(c("has_p2")).then(pl.concat_list([_prior("p2", 2), _prior("p1", 1)]))
               .when(c("has_p1")).then(pl.concat_list([_prior("p1", 1)]))
               .otherwise(pl.lit([], dtype=prior_dtype)))

@@ -13,12 +13,10 @@ from django.db import models
 from django.db.models import Q
 
 from xinzhi.core.scope import ScopedManager
+from xinzhi.policy.programmes import choices
 
-
-class Program(models.TextChoices):
-    HTE = "hte", "高新技术企业"
-    TECH_SME = "tech_sme", "科技型中小企业"
-    ADVANCED_SERVICE = "advanced_service", "技术先进型服务企业"
+#: certificates held (the recognitions of the programme registry, ``xinzhi.policy.programmes``)
+Program = models.TextChoices("Program", [(key.upper(), (key, label)) for key, label in choices(holders=True)])
 
 
 class Certification(models.Model):
@@ -103,13 +101,8 @@ class AnnualPackage(models.Model):
 # --------------------------------------------------------------------------- bulk screening
 
 
-class ScreenProgram(models.TextChoices):
-    HTE = "hte", "高新技术企业"
-    TECH_SME = "tech_sme", "科技型中小企业"
-    ADVANCED_MANUFACTURING = "advanced_manufacturing", "先进制造业企业（增值税加计抵减）"
-    RD_SUPER_DEDUCTION = "rd_super_deduction", "研发费用加计扣除"
-    VAT_ADDITIONAL_DEDUCTION = "vat_additional_deduction", "增值税5%加计抵减（先进制造业企业）"
-    HTE_INCOME_TAX = "hte_income_tax", "高企15%所得税优惠"
+#: every programme of the registry (the screening results' ``program``)
+ScreenProgram = models.TextChoices("ScreenProgram", [(key.upper(), (key, label)) for key, label in choices()])
 
 
 class ScreeningRun(models.Model):
@@ -147,7 +140,7 @@ class ScreeningResult(models.Model):
     eligible = models.BooleanField("符合条件", null=True)
     score = models.IntegerField("得分", null=True)
     failed = models.CharField("未满足条件", max_length=200, blank=True)
-    gap_text = models.CharField("差距", max_length=400, blank=True)
+    gap_text = models.CharField("差距", max_length=1000, blank=True)
     gap_amount = models.BigIntegerField("差距金额(元)", null=True)
     gap_staff = models.IntegerField("差距人数", null=True)
     gap_points = models.IntegerField("差距分数", null=True)

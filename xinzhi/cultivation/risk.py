@@ -1,19 +1,15 @@
 """Risk signals and the seeded stratified draw for on-site verification (实地核查) and enforcement
 inspection (执法检查) of certified HTEs and tech-SMEs (seed task 4). Pure: numpy + Polars.
 
-Risk signals (each 0/1, computed from the current and previous year's packages, columnar):
+Risk signals (each 0/1, from the current and previous year's packages, columnar). Each sits just above an
+official threshold read from the parameters; the margins and weights are this platform's heuristics, in
+``risk_signals.toml`` (not official figures):
 
-=====================  ==========================================================================  ======
-signal                 rule                                                                        weight
-=====================  ==========================================================================  ======
-``rd_ratio_margin``    latest-year R&D (HTE scope) / sales within 0.5 percentage points above       2.0
-                       the tier threshold (5% / 4% / 3%, 国科发火〔2016〕32号 第十一条第（五）项)
-``ht_revenue_margin``  high-tech revenue / total revenue in [60%, 62%) (第十一条第（六）项)         2.0
-``st_staff_near_10``   S&T staff / total staff in [10%, 11%) (第十一条第（四）项)                  2.0
-``jump``               R&D expenses or high-tech revenue up more than 50% on the previous           1.5
-                       year's package, or the S&T staff share up more than 5 points
-``sme_score_margin``   tech-SME score in [60, 65) (国科发政〔2017〕115号 第六条第（五）项)        1.5
-=====================  ==========================================================================  ======
+* ``rd_ratio_margin``: latest-year R&D (HTE scope) / sales just above the tier's ratio (``hte.rd_ratio_scale``);
+* ``ht_revenue_margin``: high-tech revenue / total revenue just above ``hte.high_tech_revenue_min_share``;
+* ``st_staff_near_10``: S&T staff / total staff just above ``hte.st_staff_min_share``;
+* ``jump``: R&D expenses or high-tech revenue up sharply on the previous year's package, or the S&T share;
+* ``sme_score_margin``: tech-SME score just above ``tech_sme.score.pass_min``.
 
 weight = 1 + Σ signal × weight: an enterprise with no signal can still be drawn (every certified
 enterprise has a chance — the draw is a check, not an accusation).
@@ -28,77 +24,90 @@ give the same list.
 
 from __future__ import annotations
 
+import tomllib
+from decimal import Decimal
 from fractions import Fraction
+from pathlib import Path
+from typing import Any
 
 import numpy as np
 import polars as pl
 
-from xinzhi.policy.bulk import hte_rd_now
-from xinzhi.policy.params import ParameterView
+from xinzhi.policy.conditions import WIDE, reaches
+from xinzhi.policy.params import ParameterView, as_fraction
+from xinzhi.policy.variables.hte import rd_now
 
-WEIGHTS = {"rd_ratio_margin": 2.0, "ht_revenue_margin": 2.0, "st_staff_near_10": 2.0, "jump": 1.5,
-           "sme_score_margin": 1.5}
-SIGNAL_LABELS = {"rd_ratio_margin": "研发费用占比刚过门槛", "ht_revenue_margin": "高新技术产品收入占比刚过60%",
-                 "st_staff_near_10": "科技人员占比接近10%", "jump": "指标较上年跳升", "sme_score_margin": "科小评价得分刚过60分"}
+with open(Path(__file__).with_name("risk_signals.toml"), "rb") as _fh:
+    SIGNALS: dict[str, dict[str, Any]] = tomllib.load(_fh, parse_float=Decimal)
+
+WEIGHTS = {key: float(s["weight"]) for key, s in SIGNALS.items()}
+SIGNAL_LABELS = {key: s["label"] for key, s in SIGNALS.items()}
 
 
-def _ratio_at_least(num: pl.Expr, den: pl.Expr, t: Fraction) -> pl.Expr:
-    return (den > 0) & (num * t.denominator >= den * t.numerator)
+def _just_above(num: pl.Expr, den: pl.Expr, t: Fraction, margin: Fraction) -> pl.Expr:
+    """t ≤ num / den < t + margin (exact)."""
+    return reaches(num, den, t) & ~reaches(num, den, t + margin)
 
 
 def signals(current: pl.DataFrame, previous: pl.DataFrame | None, v: ParameterView,
             sme_scores: pl.DataFrame | None = None) -> pl.DataFrame:
     """``enterprise_id`` + one boolean column per signal + ``weight``.
 
-    ``current``/``previous``: flat frames (:mod:`xinzhi.cultivation.flat`) with ``enterprise_id``;
+    ``current``/``previous``: flat frames (:mod:`xinzhi.policy.frame`) with ``enterprise_id``;
     ``sme_scores``: ``enterprise_id, tech_sme_score`` from the screening.
     """
+    k = WIDE
     tiers = v("hte.rd_ratio_scale")
-    cur = current.with_columns(_rd=hte_rd_now(v).cast(pl.Int64))
-    sales, rd = pl.col("sales").cast(pl.Int128), pl.col("_rd").cast(pl.Int128)
-    margin = Fraction(1, 200)
+    cur = current.with_columns(_rd=rd_now(v, k).cast(pl.Int64))
+    sales, rd = k.col("sales"), k.col("_rd")
+    rd_margin = as_fraction(SIGNALS["rd_ratio_margin"]["above"])
     tier_exprs = []
     lower = None
     for t in tiers:
-        threshold = Fraction(t["min_ratio"])
-        in_tier = sales <= t["sales_up_to"] * 100 if "sales_up_to" in t else pl.lit(True)
+        in_tier = sales <= k.lit(t["sales_up_to"] * 100) if "sales_up_to" in t else pl.lit(True)
         if lower is not None:
-            in_tier = in_tier & (sales > lower)
+            in_tier = in_tier & (sales > k.lit(lower))
         lower = t.get("sales_up_to", 0) * 100
-        tier_exprs.append(in_tier & _ratio_at_least(rd, sales, threshold)
-                          & ~_ratio_at_least(rd, sales, threshold + margin))
-    ht = pl.col("high_tech_revenue").cast(pl.Int128)
-    tr = pl.col("total_revenue").cast(pl.Int128)
-    st, total = pl.col("st_staff").cast(pl.Int128), pl.col("staff_total").cast(pl.Int128)
-    share = v.fraction("hte.st_staff_min_share")
+        tier_exprs.append(in_tier & _just_above(rd, sales, Fraction(t["min_ratio"]), rd_margin))
+    ht, tr = k.col("high_tech_revenue"), k.col("total_revenue")
+    st, total = k.col("st_staff"), k.col("staff_total")
     out = cur.select(
         "enterprise_id",
         rd_ratio_margin=pl.any_horizontal(tier_exprs).fill_null(False),
-        ht_revenue_margin=(_ratio_at_least(ht, tr, v.fraction("hte.high_tech_revenue_min_share"))
-                           & ~_ratio_at_least(ht, tr, Fraction(62, 100))).fill_null(False),
-        st_staff_near_10=(_ratio_at_least(st, total, share) & ~_ratio_at_least(st, total, share + Fraction(1, 100)))
-        .fill_null(False),
+        ht_revenue_margin=_just_above(ht, tr, v.fraction("hte.high_tech_revenue_min_share"),
+                                      as_fraction(SIGNALS["ht_revenue_margin"]["above"])).fill_null(False),
+        st_staff_near_10=_just_above(st, total, v.fraction("hte.st_staff_min_share"),
+                                     as_fraction(SIGNALS["st_staff_near_10"]["above"])).fill_null(False),
         _rd=pl.col("_rd"), _ht=pl.col("high_tech_revenue"), _st=pl.col("st_staff"), _total=pl.col("staff_total"),
     )
     if previous is not None and previous.height:
-        prev = previous.with_columns(_rd=hte_rd_now(v).cast(pl.Int64)).select(
+        jump = SIGNALS["jump"]
+        growth = 1 + as_fraction(jump["growth"])
+        points = as_fraction(jump["share_points"])
+        prev = previous.with_columns(_rd=rd_now(v, k).cast(pl.Int64)).select(
             "enterprise_id", _prd=pl.col("_rd"), _pht=pl.col("high_tech_revenue"), _pst=pl.col("st_staff"),
             _ptotal=pl.col("staff_total"))
         out = out.join(prev, on="enterprise_id", how="left")
-        jump = (((pl.col("_prd") > 0) & (pl.col("_rd") * 2 > pl.col("_prd") * 3))
-                | ((pl.col("_pht") > 0) & (pl.col("_ht") * 2 > pl.col("_pht") * 3))
-                | ((pl.col("_ptotal") > 0) & (pl.col("_total") > 0)
-                   & (pl.col("_st").cast(pl.Float64) / pl.col("_total") - pl.col("_pst").cast(pl.Float64) / pl.col("_ptotal")
-                      > 0.05)))
-        out = out.with_columns(jump=jump.fill_null(False))
+        c = {name: pl.col(name).cast(pl.Int128) for name in ("_rd", "_prd", "_ht", "_pht", "_st", "_pst", "_total", "_ptotal")}
+
+        def up(now: pl.Expr, before: pl.Expr) -> pl.Expr:  # now / before > 1 + growth
+            return (before > 0) & (now * growth.denominator > before * growth.numerator)
+
+        # st/total − pst/ptotal > points ⇔ q·(st·ptotal − pst·total) > p·total·ptotal (totals > 0)
+        share_up = (c["_ptotal"] > 0) & (c["_total"] > 0) & (
+            (c["_st"] * c["_ptotal"] - c["_pst"] * c["_total"]) * points.denominator
+            > c["_total"] * c["_ptotal"] * points.numerator)
+        out = out.with_columns(jump=(up(c["_rd"], c["_prd"]) | up(c["_ht"], c["_pht"]) | share_up).fill_null(False))
     else:
         out = out.with_columns(jump=pl.lit(False))
     if sme_scores is not None and sme_scores.height:
+        need = v("tech_sme.score.pass_min")
         out = out.join(sme_scores.select("enterprise_id", "tech_sme_score"), on="enterprise_id", how="left")
-        out = out.with_columns(sme_score_margin=pl.col("tech_sme_score").is_between(60, 64).fill_null(False))
+        out = out.with_columns(sme_score_margin=pl.col("tech_sme_score").is_between(
+            need, need + int(SIGNALS["sme_score_margin"]["points"]), closed="left").fill_null(False))
     else:
         out = out.with_columns(sme_score_margin=pl.lit(False))
-    weight = pl.lit(1.0) + pl.sum_horizontal([pl.col(k).cast(pl.Float64) * w for k, w in WEIGHTS.items()])
+    weight = pl.lit(1.0) + pl.sum_horizontal([pl.col(k_).cast(pl.Float64) * w for k_, w in WEIGHTS.items()])
     return out.select("enterprise_id", *WEIGHTS, weight=weight)
 
 

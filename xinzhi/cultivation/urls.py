@@ -4,7 +4,9 @@ from . import views
 
 app_name = "cultivation"
 urlpatterns = [
+    path("package/<int:enterprise_id>/", views.package_latest, name="package_latest"),
     path("package/<int:enterprise_id>/<int:year>/", views.package_edit, name="package"),
+    path("parameters/", views.parameters_page, name="parameters"),
     path("unclaimed/", views.result_list, {"kind": "unclaimed"}, name="unclaimed"),
     path("pool/", views.result_list, {"kind": "pool"}, name="pool"),
     path("counts/", views.region_counts, name="counts"),

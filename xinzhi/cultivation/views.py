@@ -13,9 +13,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from xinzhi.enterprises.models import Enterprise
+from xinzhi.policy.explain import parameter_groups
+from xinzhi.policy.params import load_parameters
 
 from .models import ListEntry, Outcome, SamplingDraw, SamplingItem, ScreenProgram
 from .services import am_list, packages, sampling, screening, whatif
@@ -51,8 +54,8 @@ def package_edit(request, enterprise_id: int, year: int):
         saved = packages.save_package(enterprise, year, data, request.user)
         errors = saved.errors
         if not errors:
-            messages.success(request, f"{year}年度数据包已保存（第{saved.version}版），校验通过")
-            return redirect("cultivation:package", enterprise.pk, year)
+            messages.success(request, f"{year}年度数据包已保存（第{saved.version}版），校验通过；匹配结果见本页下方")
+            return redirect(reverse("cultivation:package", args=[enterprise.pk, year]) + "#policies")
         messages.error(request, f"已保存为第{saved.version}版，但有{len(errors)}处校验问题，请修改")
         data = saved.data
     else:
@@ -61,10 +64,33 @@ def package_edit(request, enterprise_id: int, year: int):
     by_field = {e["field"]: e["reason"] for e in errors}
     sections = [(key, title, [(f, by_field.get(f.path)) for f in fields])
                 for key, title, fields in packages.form_sections()]
+    saved_answers = enterprise.annual_packages.filter(year=year, is_current=True, status="valid").exists()
     return render(request, "cultivation/package_form.html", {
         "enterprise": enterprise, "year": year, "sections": sections, "values": packages.form_values(data),
-        "errors": errors, "versions": versions, "can_change": can_change,
+        "errors": errors, "versions": versions, "can_change": can_change, "saved_answers": saved_answers,
     })
+
+
+@login_required
+def package_latest(request, enterprise_id: int):
+    """The enterprise's annual package: the latest year it filed, else last year (the enterprise menu's entry)."""
+    enterprise = get_object_or_404(Enterprise.objects.restrict(request.user), pk=enterprise_id)
+    latest = enterprise.annual_packages.order_by("-year").values_list("year", flat=True).first()
+    return redirect("cultivation:package", enterprise.pk, latest or date.today().year - 1)
+
+
+# --------------------------------------------------------------------------- parameters
+
+
+@login_required
+def parameters_page(request):
+    """政策参数: every parameter in force on a date, as it reads, with its citation (staff)."""
+    _staff(request.user)
+    try:
+        on = date.fromisoformat(request.GET.get("on") or date.today().isoformat())
+    except ValueError:
+        on = date.today()
+    return render(request, "cultivation/parameters.html", {"on": on, "groups": parameter_groups(load_parameters(), on)})
 
 
 # --------------------------------------------------------------------------- lists

@@ -1,6 +1,6 @@
 """The annual "report once" data package (最多报一次): one enterprise's inputs for every rule.
 
-An enterprise reports one package per fiscal year; every rule in :mod:`xinzhi.policy.rules` reads
+An enterprise reports one package per fiscal year; every programme in :mod:`xinzhi.policy.variables` reads
 from it and nothing else. Units:
 
 * money: yuan (元) as :class:`~decimal.Decimal`, at most 2 decimal places (fen); JSON gives it as
@@ -79,9 +79,12 @@ class RdExpense:
 
     personnel: Decimal = _f("人员人工费用", YUAN)
     direct_input: Decimal = _f("直接投入费用", YUAN)
-    depreciation: Decimal = _f("折旧费用（与长期待摊费用）", YUAN)
+    depreciation: Decimal = _f("折旧费用（与长期待摊费用）", YUAN, "会计口径；高企研发费用按此归集")
     amortisation: Decimal = _f("无形资产摊销费用", YUAN)
     design_and_trials: Decimal = _f("设计费用及新工艺规程制定、临床试验、现场试验费", YUAN, "加计扣除前五项之第五项；高企口径的设计费用与试验费用")
+    depreciation_tax: Decimal | None = _f("其中：税前扣除的折旧额（税法口径）", YUAN,
+                                          "研发设备享受加速折旧的，加计扣除按税前扣除的折旧额计算（国家税务总局公告2017年第40号）；"
+                                          "不填则与会计口径相同", default=None)
     equipment_debugging: Decimal = _f("装备调试费用", YUAN, "只计入高企口径", default=ZERO)
     other: Decimal = _f("其他（相关）费用", YUAN, "高企口径限20%，加计扣除口径限10%（自动计算限额）", default=ZERO)
     entrusted_domestic: Decimal = _f("委托境内研发实际发生额", YUAN, "按80%计入", default=ZERO)
@@ -127,6 +130,9 @@ class PriorYear:
     sales_revenue: Decimal = _f("销售收入", YUAN)
     net_assets: Decimal = _f("年末净资产", YUAN, "资产总额减负债总额（经审计）", signed=True)
     rd_expense: Decimal = _f("研究开发费用（高企口径合计）", YUAN)
+    rd_domestic: Decimal | None = _f("其中：境内研究开发费用", YUAN,
+                                     "在中国境内发生的研究开发费用；高企条件（五）境内占比按近三年合计计算，不填则该条件待补充",
+                                     default=None)
 
 
 @dataclass(frozen=True)
@@ -280,11 +286,25 @@ class PackageValidationError(ValueError):
 
 
 @lru_cache(maxsize=1)
+def _industry_rows() -> list[dict[str, str]]:
+    with open(INDUSTRY_CSV, encoding="utf-8") as fh:
+        return list(csv.DictReader(line for line in fh if not line.startswith("#")))
+
+
+@lru_cache(maxsize=1)
 def _industries() -> dict[str, tuple[str, str]]:
     """GB/T 4754-2017 code → (level, parent)."""
-    with open(INDUSTRY_CSV, encoding="utf-8") as fh:
-        rows = csv.DictReader(line for line in fh if not line.startswith("#"))
-        return {r["code"]: (r["level"], r["parent_code"]) for r in rows}
+    return {r["code"]: (r["level"], r["parent_code"]) for r in _industry_rows()}
+
+
+@lru_cache(maxsize=1)
+def _industry_names() -> dict[str, str]:
+    return {r["code"]: r["name"] for r in _industry_rows()}
+
+
+def industry_name(code: str | None) -> str:
+    """The Chinese name of a GB/T 4754-2017 code (section letter, division, group or class)."""
+    return _industry_names().get(code or "", "")
 
 
 def industry_section(code: str) -> str | None:
@@ -488,19 +508,25 @@ def _check_consistency(p: AnnualPackage, parser: _Parser) -> None:
     for i, loss in enumerate(p.tax.losses):
         if loss.year >= p.year:
             err(f"tax.losses[{i}].year", "亏损年度", f"应早于数据年度 {p.year}")
-    _check_expert_ranges(p.expert_scores, parser)
+    for i, y in enumerate(p.prior_years):
+        if y.rd_domestic is not None and y.rd_domestic > y.rd_expense:
+            err(f"prior_years[{i}].rd_domestic", "境内研究开发费用", "超过该年度研究开发费用")
+    _check_expert_ranges(p, parser)
 
 
-_EXPERT_MAX = {"ip_advancement": 8, "ip_core_support": 8, "ip_quantity": 8, "ip_acquisition": 6,
-               "ip_standards_bonus": 2, "conversion": 30, "rd_org_rules": 6, "rd_institution": 6,
-               "rd_conversion_rules": 4, "rd_talent": 4, "growth_net_assets": 10, "growth_sales": 10}
+def _check_expert_ranges(p: AnnualPackage, parser: _Parser) -> None:
+    """Each expert score within its item's maximum, as the parameters in force on the assessment date set it."""
+    from .params import ParameterError, load_parameters
+    from .variables.hte import expert_maxima
 
-
-def _check_expert_ranges(scores: ExpertScores, parser: _Parser) -> None:
-    for f in dataclasses.fields(scores):
-        value = getattr(scores, f.name)
-        if value is not None and value > _EXPERT_MAX[f.name]:
-            parser.error(f"expert_scores.{f.name}", f.metadata["zh"], f"不得超过 {_EXPERT_MAX[f.name]} 分")
+    try:
+        maxima = expert_maxima(load_parameters().at(p.assessment_date))
+    except ParameterError:  # a year the parameters do not cover: the screening refuses it with its own message
+        return
+    for f in dataclasses.fields(p.expert_scores):
+        value = getattr(p.expert_scores, f.name)
+        if value is not None and value > maxima[f.name]:
+            parser.error(f"expert_scores.{f.name}", f.metadata["zh"], f"不得超过 {maxima[f.name]} 分")
 
 
 # --------------------------------------------------------------------------- documentation
@@ -539,3 +565,39 @@ def _describe(tp: Any) -> tuple[Any, str]:
     if dataclasses.is_dataclass(tp):
         return tp, "对象"
     return tp, names[tp]
+
+
+# --------------------------------------------------------------------------- back to JSON
+
+
+def to_json(p: AnnualPackage) -> dict[str, Any]:
+    """A parsed package as the JSON object it reads from (money as yuan strings, dates ISO, every field)."""
+    def plain(value: Any) -> Any:
+        if isinstance(value, Decimal):
+            return str(value)
+        if isinstance(value, date):
+            return value.isoformat()
+        if isinstance(value, list):
+            return [plain(v) for v in value]
+        if isinstance(value, dict):
+            return {k: plain(v) for k, v in value.items()}
+        return value
+
+    return {"schema": SCHEMA, **plain(dataclasses.asdict(p))}
+
+
+def defaults(cls: type = AnnualPackage, prefix: str = "") -> dict[str, Any]:
+    """``{path: default}`` of every scalar field with a default — the one source of the defaults the
+    flattener applies (:mod:`xinzhi.policy.frame`)."""
+    out: dict[str, Any] = {}
+    hints = typing.get_type_hints(cls)
+    for f in dataclasses.fields(cls):
+        path = _join(prefix, f.name)
+        tp = _strip_optional(hints[f.name])
+        if dataclasses.is_dataclass(tp):
+            out.update(defaults(tp, path))
+        elif f.default is not dataclasses.MISSING:
+            out[path] = f.default
+        elif f.default_factory is not dataclasses.MISSING:  # type: ignore[misc]
+            out[path] = f.default_factory()  # type: ignore[misc]
+    return out

@@ -166,8 +166,9 @@ class ParameterView:
 class ParameterTree:
     """All parameters, by dotted name. Immutable; overrides give a new tree."""
 
-    def __init__(self, parameters: Mapping[str, Parameter]):
+    def __init__(self, parameters: Mapping[str, Parameter], titles: Mapping[str, str] | None = None):
         self._parameters = dict(parameters)
+        self.titles = dict(titles or {})  # file stem → the Chinese title of its group (the 政策参数 page)
 
     def __contains__(self, name: object) -> bool:
         return name in self._parameters
@@ -200,7 +201,7 @@ class ParameterTree:
                              if v.start < start)
                 values = (*kept, new)
             params[name] = replace(param, values=values)
-        return ParameterTree(params)
+        return ParameterTree(params, self.titles)
 
 
 def _day_before(day: date) -> date:
@@ -241,12 +242,14 @@ def _parameter(name: str, item: Mapping[str, Any], source: Path) -> Parameter:
 def read_parameters(directory: Path = PARAMETERS_DIR) -> ParameterTree:
     """Parse every ``*.toml`` file in ``directory`` (floats are read as Decimal)."""
     params: dict[str, Parameter] = {}
+    titles: dict[str, str] = {}
     for path in sorted(directory.glob("*.toml")):
         with open(path, "rb") as fh:
             data = tomllib.load(fh, parse_float=Decimal)
+        titles[path.stem] = data.get("title", path.stem)
         for param in _walk(path.stem, data, path):
             params[param.name] = param
-    return ParameterTree(params)
+    return ParameterTree(params, titles)
 
 
 @lru_cache(maxsize=4)

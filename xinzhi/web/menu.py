@@ -68,6 +68,8 @@ MAIN_MENU: tuple[MenuItem, ...] = (
     MenuItem(_("数据导入"), "core:imports", "imports.run", active=("/imports/",)),
     MenuItem(_("本企业画像"), "enterprises:detail", "enterprise.profile.view", unless="register.view",
              args=lambda user: (user.enterprise_id,), active=("/enterprises/",)),
+    MenuItem(_("年度数据包"), "cultivation:package_latest", "cultivation.package.edit", unless="register.view",
+             args=lambda user: (user.enterprise_id,), active=("/cultivation/package/",)),
     MenuItem(_("数据接口"), "/api/v1/docs", "api.tokens", active=("/api/",)),
     MenuItem(_("系统管理"), "admin:index", "admin.site", admin_only=True, active=("/admin/",)),
 )
@@ -78,6 +80,7 @@ CULTIVATION_MENU: tuple[MenuItem, ...] = (
     MenuItem(_("先进制造业企业名单"), "cultivation:am_list", "cultivation.view"),
     MenuItem(_("实地核查抽样"), "cultivation:sampling", "cultivation.sampling.view"),
     MenuItem(_("政策参数模拟"), "cultivation:what_if", "cultivation.what_if"),
+    MenuItem(_("政策参数"), "cultivation:parameters", "cultivation.view"),
 )
 
 PLATFORMS_MENU: tuple[MenuItem, ...] = (

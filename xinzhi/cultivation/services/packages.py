@@ -129,6 +129,8 @@ TRUE_BY_DEFAULT = {"compliance.registered_in_mainland"}
 TRISTATE = {"tax.claims_rd_super_deduction", "tax.claims_vat_additional_deduction", "tax.claims_hte_rate"}
 TRISTATE_CHOICES = {"true": "是", "false": "否"}
 SKIPPED = ("schema", "year", "uscc", "name", "prior_years", "conversions", "incidents", "tax.losses")
+#: the fields of an earlier year in the form's table (``prior1.*`` = year − 1, ``prior2.*`` = year − 2)
+PRIOR_FIELDS = ("sales_revenue", "net_assets", "rd_expense", "rd_domestic")
 
 
 def form_sections() -> list[tuple[str, str, list[FormField]]]:
@@ -201,9 +203,9 @@ def data_from_form(post: Any, year: int) -> dict[str, Any]:
                 set_path(data, f.path, int(raw) if f.kind == "count" and raw.isdigit() else raw)
     prior = []
     for back in (2, 1):
-        row = {k: (post.get(f"prior{back}.{k}") or "").strip() for k in ("sales_revenue", "net_assets", "rd_expense")}
+        row = {k: (post.get(f"prior{back}.{k}") or "").strip() for k in PRIOR_FIELDS}
         if any(row.values()):
-            prior.append({"year": year - back, **row})
+            prior.append({"year": year - back, **{k: v for k, v in row.items() if v}})
     if prior:
         data["prior_years"] = prior
     conversions = [(post.get(f"conversions.{i}") or "").strip() for i in range(3)]
@@ -227,7 +229,7 @@ def form_values(data: dict[str, Any]) -> dict[str, Any]:
             out[f.path] = value
     for item in data.get("prior_years") or []:
         back = data.get("year", 0) - item.get("year", 0)
-        for k in ("sales_revenue", "net_assets", "rd_expense"):
+        for k in PRIOR_FIELDS:
             out[f"prior{back}.{k}"] = item.get(k)
     for i, c in enumerate(data.get("conversions") or []):
         out[f"conversions.{i}"] = c

@@ -1,6 +1,6 @@
-"""Screening: one enterprise (scalar engine, ``xinzhi.policy.screen``) and the whole register
-(columnar, ``xinzhi.cultivation.programs`` over ``xinzhi.policy.bulk``), the 应享尽享 list, the
-cultivation pool and the counts by region.
+"""Screening: one enterprise (``xinzhi.policy.screen``, the one-row case) and the whole register
+(``xinzhi.policy.register`` over the same engine), the 应享尽享 list, the cultivation pool and the counts
+by region.
 """
 
 from __future__ import annotations
@@ -15,12 +15,13 @@ from django.db import connection, transaction
 from xinzhi.core.audit import log_bulk_changes
 from xinzhi.core.bulk import insert_frame, read_frame
 from xinzhi.core.scope import region_prefix
+from xinzhi.policy.engine import YearNotCovered, check_year
+from xinzhi.policy.frame import frame_from_json
 from xinzhi.policy.params import ParameterTree, load_parameters
+from xinzhi.policy.register import long_results, screen_all
 from xinzhi.policy.screen import screen
 
-from ..flat import frame_from_json
 from ..models import AnnualPackage, ScreeningResult, ScreeningRun
-from ..programs import long_results, screen_all
 from .packages import validate
 
 REGION_ROLES = ("province_staff", "city_staff", "county_staff", "leader")
@@ -32,7 +33,9 @@ RESULT_COLUMNS = ("run_id", "enterprise_id", "division_code", "year", "program",
 
 
 def enterprise_answers(enterprise, year: int | None = None) -> dict[str, Any] | None:
-    """``screen()`` of the enterprise's current valid package (latest year if ``year`` is None)."""
+    """``screen()`` of the enterprise's current valid package (latest year if ``year`` is None):
+    ``{"result", "package"}``, ``{"errors", "package"}`` when it no longer validates, or
+    ``{"refused", "package"}`` (a Chinese sentence) for a year the parameters do not cover."""
     qs = AnnualPackage.objects.filter(enterprise=enterprise, is_current=True, status="valid")
     if year:
         qs = qs.filter(year=year)
@@ -42,7 +45,10 @@ def enterprise_answers(enterprise, year: int | None = None) -> dict[str, Any] | 
     parsed, errors = validate(package.data)
     if parsed is None:  # parameters or rules changed since it was stored
         return {"errors": errors, "package": package}
-    return {"result": screen(parsed, package.year), "package": package}
+    try:
+        return {"result": screen(parsed, package.year), "package": package}
+    except YearNotCovered as exc:
+        return {"refused": str(exc), "package": package}
 
 
 # --------------------------------------------------------------------------- the register
@@ -75,10 +81,12 @@ def holdings_frame(year: int) -> pl.DataFrame:
     frame = read_frame(
         "SELECT enterprise_id, 'hte' AS program FROM cultivation_certification "
         "WHERE program = 'hte' AND issued_on <= %s AND (expires_on IS NULL OR expires_on >= %s) "
+        "UNION SELECT enterprise_id, 'advanced_service' FROM cultivation_certification "
+        "WHERE program = 'advanced_service' AND issued_on <= %s AND (expires_on IS NULL OR expires_on >= %s) "
         "UNION SELECT enterprise_id, 'tech_sme' FROM cultivation_certification WHERE program = 'tech_sme' AND year = %s "
         "UNION SELECT enterprise_id, 'advanced_manufacturing' FROM cultivation_listentry "
         "WHERE year = %s AND status = 'published'",
-        [end, start, year, year],
+        [end, start, end, start, year, year],
     )
     if frame.height == 0:
         return pl.DataFrame(schema={"enterprise_id": pl.Int64, "program": pl.String, "holds": pl.Boolean})
@@ -89,9 +97,7 @@ def holdings_frame(year: int) -> pl.DataFrame:
 def results_for(frame: pl.DataFrame, year: int, tree: ParameterTree | None = None) -> pl.DataFrame:
     """Long results (one row per enterprise and programme) of a flat frame, with ``holds``."""
     tree = tree or load_parameters()
-    screened = screen_all(frame, year, tree)
-    share = tree.at(date(year, 12, 31)).fraction("hte.st_staff_min_share")
-    long = long_results(screened, share)
+    long = long_results(screen_all(frame, year, tree), year, tree)
     # recognitions: certified / listed in the database; tax incentives: the package's claim flags
     return long.join(holdings_frame(year), on=["enterprise_id", "program"], how="left", maintain_order="left") \
         .with_columns(holds=pl.coalesce("holds", "holds_pkg", pl.lit(False)), year=pl.lit(year)).drop("holds_pkg")
@@ -105,6 +111,7 @@ def run_screening(year: int, user=None, frame: pl.DataFrame | None = None) -> Sc
     (django-auditlog on ``ScreeningRun``); the removed results of earlier runs are noted on it.
     """
     started = time.perf_counter()
+    check_year(year)  # a year the parameters do not cover: YearNotCovered (a Chinese sentence), nothing written
     frame = current_frame(year) if frame is None else frame
     old = list(ScreeningRun.objects.filter(year=year).values_list("pk", flat=True))
     if old:
@@ -115,7 +122,7 @@ def run_screening(year: int, user=None, frame: pl.DataFrame | None = None) -> Sc
     if frame.height:
         long = results_for(frame, year).with_columns(
             run_id=pl.lit(run.pk, dtype=pl.Int64),
-            failed=pl.col("failed").str.slice(0, 200), gap_text=pl.col("gap_text").str.slice(0, 400))
+            failed=pl.col("failed").str.slice(0, 200), gap_text=pl.col("gap_text").str.slice(0, 1000))
         insert_frame(ScreeningResult._meta.db_table, long.select(RESULT_COLUMNS))
         run.result_count = long.height
     run.enterprise_count = frame.height

@@ -1,4 +1,4 @@
-"""Template helpers: ``get_item`` and the "您可享受的政策" section of the enterprise profile."""
+"""Template helpers: ``get_item`` and the "您可享受的政策" section (enterprise profile, package page)."""
 
 from __future__ import annotations
 
@@ -14,13 +14,30 @@ def get_item(mapping: Any, key: str) -> Any:
     return mapping.get(key) if hasattr(mapping, "get") else None
 
 
-@register.inclusion_tag("cultivation/_policies.html", takes_context=True)
-def policy_answers(context, enterprise) -> dict[str, Any]:
-    """One answer per programme from ``screen()`` of the enterprise's current package.
+@register.filter
+def yuan(amount: Any) -> str:
+    """Whole yuan as it reads: 万元 with thousands separators from 1万 up (``xinzhi.policy.fmt``)."""
+    from xinzhi.policy.fmt import yuan_text
 
-    The caller has already loaded ``enterprise`` through ``restrict``; the package is read for that
-    enterprise only. Staff and the enterprise itself see it; others get nothing.
-    """
+    return "" if amount is None or amount == "" else yuan_text(amount)
+
+
+@register.filter
+def unique_citations(citations: list[dict[str, Any]] | None) -> list[dict[str, Any]]:
+    """Citations with the same text once (several parameters often come from one article)."""
+    seen: dict[str, dict[str, Any]] = {}
+    for c in citations or []:
+        if c["text"] in seen:
+            seen[c["text"]] = {**seen[c["text"]], "unverified": seen[c["text"]]["unverified"] or c["unverified"]}
+        else:
+            seen[c["text"]] = c
+    return list(seen.values())
+
+
+@register.inclusion_tag("cultivation/_policies.html", takes_context=True)
+def policy_answers(context, enterprise, year: int | None = None, show_link: bool = True) -> dict[str, Any]:
+    """One answer per programme from ``screen()`` of the enterprise's current package (of ``year``, else the
+    latest). The caller has loaded ``enterprise`` through ``restrict``; staff and the enterprise itself see it."""
     from xinzhi.cultivation.services.screening import enterprise_answers
 
     request = context.get("request")
@@ -28,24 +45,10 @@ def policy_answers(context, enterprise) -> dict[str, Any]:
     allowed = user is not None and (user.is_superuser or getattr(user, "role", "") in
                                     ("province_staff", "city_staff", "county_staff", "leader")
                                     or getattr(user, "enterprise_id", None) == enterprise.pk)
-    answers = enterprise_answers(enterprise) if allowed else None
+    answers = enterprise_answers(enterprise, year) if allowed else None
     can_fill = allowed and user is not None and getattr(user, "role", "") != "leader"
     programs = []
     if answers and "result" in answers:
         programs = list(answers["result"]["programs"].values())
     return {"enterprise": enterprise, "answers": answers, "programs": programs, "allowed": allowed,
-            "can_fill": can_fill, "year": answers["package"].year if answers else None}
-
-
-@register.filter
-def readable(value: Any) -> str:
-    """A rule's value or threshold as a person reads it: dicts as ``键：值``, booleans as 是/否."""
-    if value is None or value == "":
-        return "—"
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if isinstance(value, dict):
-        return "；".join(f"{k}：{readable(v)}" for k, v in value.items())
-    if isinstance(value, list | tuple | set):
-        return "、".join(readable(v) for v in value) if value else "无"
-    return str(value)
+            "can_fill": can_fill, "show_link": show_link, "year": answers["package"].year if answers else year}

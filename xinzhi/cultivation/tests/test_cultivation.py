@@ -15,68 +15,61 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from xinzhi.accounts.models import Department, Role, User
 from xinzhi.core import uscc
 from xinzhi.core.imports import commit_import
-from xinzhi.cultivation.flat import EXTRA_COLUMNS, FLAT_COLUMNS, frame_from_json
 from xinzhi.cultivation.generate import generate_packages
 from xinzhi.cultivation.models import AnnualPackage, Certification, ListEntry, SamplingItem
 from xinzhi.cultivation.services import am_list, packages, sampling, screening, whatif
 from xinzhi.enterprises.models import Enterprise
-from xinzhi.policy.bulk import frame_from_packages
+from xinzhi.policy.frame import frame_from_json
 from xinzhi.policy.package import parse_package
 from xinzhi.policy.params import load_parameters
+from xinzhi.policy.programmes import KEYS
+from xinzhi.policy.register import long_results, screen_all
 from xinzhi.policy.tests.generate import packages as random_packages
 
 EXAMPLE = json.loads(open("xinzhi/policy/examples/package.json", encoding="utf-8").read(), parse_float=Decimal)
 
 
-def test_columnar_flatten_matches_bulk_flatten():
-    ds = random_packages(150)
-    expected = frame_from_packages([parse_package(d) for d in ds])
-    got = frame_from_json([json.dumps(d, default=str) for d in ds])
-    for c in FLAT_COLUMNS + list(EXTRA_COLUMNS):
-        a, b = expected[c], got[c]
-        same = (a.cast(b.dtype) == b) | (a.is_null() & b.is_null())
-        assert same.fill_null(False).all(), c
-
-
 def test_tax_incentives_near_eligible_follow_their_closable_gap():
-    """The pool holds tax incentives too: the VAT 5% deduction when only the manufacturing share fails, the
-    HTE 15% rate when the enterprise is near-eligible for HTE (with the HTE gap); never the super deduction."""
-    from xinzhi.cultivation.programs import AM_CONDITIONS, long_results, screen_all
-
+    """The pool holds tax incentives too: the VAT deduction when only the manufacturing share fails, the HTE
+    rate when the enterprise is near-eligible for HTE (with the HTE gap); never the super deduction."""
     ds = random_packages(600)
     frame = frame_from_json([json.dumps(d, default=str) for d in ds]).with_columns(
         enterprise_id=pl.int_range(1, len(ds) + 1))
     screened = screen_all(frame, 2025)
-    long = long_results(screened)
+    long = long_results(screened, 2025)
     by = {prog: long.filter(pl.col("program") == prog).sort("enterprise_id") for prog in
           ("hte", "vat_additional_deduction", "hte_income_tax", "rd_super_deduction")}
     vat, ht, hte = by["vat_additional_deduction"], by["hte_income_tax"], by["hte"]
-    wide = screened.with_columns(enterprise_id=pl.int_range(1, len(ds) + 1)).sort("enterprise_id")
-    others_ok = pl.all_horizontal([pl.col(c).fill_null(True) for c in AM_CONDITIONS if c != "am_share"])
-    expected_vat = wide.select(~pl.col("vat_eligible") & others_ok & (pl.col("vat_share_gap_fen") > 0))
+    wide = screened.sort("enterprise_id")
+    others = ("advanced_manufacturing.hte", "advanced_manufacturing.manufacturing_industry",
+              "vat_additional_deduction.general_taxpayer", "vat_additional_deduction.no_other_policy")
+    expected_vat = wide.select((pl.col("vat_additional_deduction.eligible") == False)  # noqa: E712
+                               & pl.all_horizontal([pl.col(c) for c in others])
+                               & (pl.col("advanced_manufacturing.manufacturing_sales_share") == False))  # noqa: E712
     assert vat["near"].to_list() == expected_vat.to_series().fill_null(False).to_list()
     assert vat["near"].sum() > 0
     near_vat = vat.filter("near")
     assert near_vat["gap_amount"].min() > 0 and not near_vat["holds_pkg"].any()
-    expected_ht = (~wide["hte_tax_eligible"] & hte["near"]).to_list()
+    assert all("制造业销售额还差" in t for t in near_vat["gap_text"])
+    expected_ht = (~wide["hte_income_tax.eligible"] & hte["near"]).to_list()
     assert ht["near"].to_list() == expected_ht and ht["near"].sum() > 0
     near_ht = ht.filter("near")
-    assert near_ht["gap_amount"].to_list() == hte.filter(pl.Series(expected_ht))["gap_amount"].to_list()
-    assert all("高企认定：" in t for t in near_ht.filter(pl.col("gap_amount").is_not_null())["gap_text"])
+    assert near_ht["gap_points"].to_list() == hte.filter(pl.Series(expected_ht))["gap_points"].to_list()
+    assert all("高新技术企业认定：" in t for t in near_ht.filter(pl.col("gap_points").is_not_null())["gap_text"])
     assert not by["rd_super_deduction"]["near"].any()
 
 
 def test_what_if_compares_every_programme_without_touching_files():
-    """The what-if engine (pure): a looser S&T-staff share only adds HTEs, a stricter tech-SME pass mark
+    """The what-if engine (pure): a lower HTE pass mark only adds HTEs, a stricter tech-SME pass mark
     only removes tech-SMEs, and every programme is compared with its fiscal cost; the files are unchanged."""
-    from xinzhi.cultivation.programs import PROGRAMS, compare, screen_all
+    from xinzhi.cultivation.programs import compare
 
     ds = random_packages(400)
     frame = frame_from_json([json.dumps(d, default=str) for d in ds]).with_columns(city_code=pl.lit("330100"))
     tree = load_parameters()
     before = screen_all(frame, 2024, tree)
-    looser = compare(before, screen_all(frame, 2024, tree.with_overrides({"hte.st_staff_min_share": Decimal("0.05")})))
-    assert set(looser["program"]) == set(PROGRAMS)
+    looser = compare(before, screen_all(frame, 2024, tree.with_overrides({"hte.score.pass_min": 50})))
+    assert set(looser["program"]) == set(KEYS)
     hte = looser.filter(pl.col("program") == "hte").row(0, named=True)
     assert hte["newly_eligible"] > 0 and hte["no_longer_eligible"] == 0
     assert hte["eligible_after"] == hte["eligible_before"] + hte["newly_eligible"]
@@ -186,6 +179,47 @@ def test_screen_api(client, world):
                        content_type="application/json").status_code == 403
 
 
+def test_screen_api_refuses_a_year_the_parameters_do_not_cover_with_400(client, world):
+    client.force_login(world["owner"])
+    response = client.post("/api/v1/policy/screen?year=2016", json.dumps(EXAMPLE, default=str),
+                           content_type="application/json")
+    assert response.status_code == 400
+    assert "无法计算2016年度" in response.json()["detail"] and "研发费用加计扣除" in response.json()["detail"]
+
+
+def test_a_stored_package_of_a_year_not_covered_is_refused_in_chinese_everywhere(client, world):
+    """A 2017 package validates, but the R&D super deduction has no parameters before 2018: the profile shows the
+    Chinese sentence, the answers API answers 400, the register run and the what-if refuse the year."""
+    e = world["ents"][0]
+    old = dict(EXAMPLE, year=2017, registration_date="2010-01-01", prior_years=[], tax={}, holdings={})
+    assert packages.save_package(e, 2017, old, world["owner"]).status == "valid"
+    answers = screening.enterprise_answers(e, 2017)
+    assert "研发费用加计扣除的政策参数自2018年起" in answers["refused"]
+    client.force_login(world["owner"])
+    response = client.get(f"/api/v1/cultivation/enterprises/{e.pk}/answers?year=2017")
+    assert response.status_code == 400 and "无法计算2017年度" in response.json()["detail"]
+    page = client.get(f"/cultivation/package/{e.pk}/2017/").content.decode()
+    assert "无法计算2017年度" in page and "Traceback" not in page
+    with pytest.raises(ValidationError):
+        whatif.run(world["province"], 2017, {"hte.st_staff_min_share": "0.3"})
+    with pytest.raises(Exception, match="无法计算2017年度"):
+        screening.run_screening(2017, world["province"])
+
+
+def test_risk_signals_sit_above_the_parameters_in_force():
+    """The high-tech revenue margin follows hte.high_tech_revenue_min_share (a what-if tree moves it)."""
+    from xinzhi.cultivation import risk
+
+    frame = frame_from_json([json.dumps(dict(EXAMPLE, revenue={**EXAMPLE["revenue"], "total_revenue": "100000000",
+                                                                "high_tech_revenue": str(v)}), default=str)
+                             for v in (60_500_000, 70_500_000)]).with_columns(enterprise_id=pl.Series([1, 2]))
+    live = load_parameters()
+    at_60 = risk.signals(frame, None, live.at(date(2024, 12, 31)))["ht_revenue_margin"].to_list()
+    moved = live.with_overrides({"hte.high_tech_revenue_min_share": Decimal("0.70")})
+    at_70 = risk.signals(frame, None, moved.at(date(2024, 12, 31)))["ht_revenue_margin"].to_list()
+    assert at_60 == [True, False] and at_70 == [False, True]
+
+
 def test_lists_scoped_and_counts(client, world):
     run = world["run"]
     assert run.enterprise_count == 80
@@ -205,7 +239,7 @@ def test_lists_scoped_and_counts(client, world):
 
 def test_tax_incentives_in_the_register_screening(client, world):
     run = world["run"]
-    for program in ("rd_super_deduction", "vat_additional_deduction", "hte_income_tax"):
+    for program in ("rd_super_deduction", "vat_additional_deduction", "hte_income_tax", "advanced_service"):
         rows = screening.results(world["province"], run, program)
         assert rows.count() == 80, program
     rd = screening.results(world["province"], run, "rd_super_deduction")

@@ -34,6 +34,11 @@ def package(rng: np.random.Generator, i: int, year: int = 2024) -> dict[str, Any
             prior.append({"year": year - back, "sales_revenue": str(s),
                           "net_assets": str(_money(rng, -5e6, 2e8) if rng.random() < 0.9 else 0),
                           "rd_expense": str(int(s * rng.uniform(0.01, 0.08)))})
+    # earlier years' domestic R&D (most packages report it; its own stream keeps the draws above unchanged)
+    dom = np.random.default_rng(9_000_000 + i)
+    for y in prior:
+        if dom.random() < 0.85:
+            y["rd_domestic"] = str(int(int(y["rd_expense"]) * dom.choice([1.0, 0.9, 0.7, 0.5])))
     parts = rng.dirichlet(np.ones(5)) * rd_now
     other = int(rd_now * rng.choice([0, 0.05, 0.15, 0.3]))
     good = rng.random() < 0.6

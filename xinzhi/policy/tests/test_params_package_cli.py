@@ -14,7 +14,6 @@ import pytest
 
 from xinzhi.policy.package import PackageValidationError, field_table, parse_package
 from xinzhi.policy.params import ParameterError, load_parameters, read_parameters
-from xinzhi.policy.rules.common import added_needed, hires_needed, pct, wan
 from xinzhi.policy.screen import screen
 
 from .cases import base_package, merge
@@ -53,8 +52,10 @@ def test_every_value_has_a_reference_and_decimals_not_floats():
 def test_trace_records_reference_and_unverified_flag():
     view = load_parameters().at(date(2024, 12, 31))
     view("income_tax.standard_rate")
-    (entry,) = view.trace_list()
-    assert entry["unverified"] is True and entry["reference"].startswith("企业所得税法")
+    view("rd_super_deduction.negative_list")
+    rate, negative = view.trace_list()
+    assert rate["unverified"] is False and rate["reference"] == "《中华人民共和国企业所得税法》第四条"
+    assert negative["unverified"] is True and negative["reference"].startswith("财税〔2015〕119号")
 
 
 def test_rational_parameter():
@@ -133,14 +134,19 @@ def test_package_doc_lists_every_field():
 # ---------------------------------------------------------------- gaps
 
 
-def test_gap_helpers():
-    assert hires_needed(9, 100, Fraction(1, 10)) == 2
-    assert hires_needed(10, 100, Fraction(1, 10)) == 0
-    assert added_needed(Decimal("50"), Decimal("100"), Fraction(3, 5)) == Decimal("25.00")
-    assert wan(Decimal("1234000")) == "123.4万元"
-    assert wan(Decimal("1234001")) == "123.41万元"
-    assert wan(Decimal("500")) == "500元"
-    assert pct(Decimal("0.04")) == "4%" and pct(Fraction(2, 3)) == "66.67%"
+def test_gaps_grow_the_whole_when_they_add_to_the_part():
+    """New S&T staff are staff (9/100 → 11/102 ≥ 10%); new high-tech revenue is revenue."""
+    import polars as pl
+
+    from xinzhi.policy.conditions import WIDE, added_to_reach
+
+    frame = pl.DataFrame({"n": [9, 10, 50, 0], "d": [100, 100, 100, 0]})
+    for t, grows, strict, expected in ((Fraction(1, 10), True, False, [2, 0, 0, 0]),
+                                       (Fraction(3, 5), True, False, [128, 125, 25, 0]),
+                                       (Fraction(1, 2), True, True, [83, 81, 1, 1]),
+                                       (Fraction(1, 10), False, False, [1, 0, 0, 0])):
+        got = frame.select(added_to_reach(WIDE.col("n"), WIDE.col("d"), t, grows, strict)).to_series().to_list()
+        assert got == expected, (t, grows, strict)
 
 
 def test_rd_gap_message_in_wan():
@@ -148,7 +154,7 @@ def test_rd_gap_message_in_wan():
         {"year": 2022, "sales_revenue": "100000000", "net_assets": "50000000", "rd_expense": "4000000"},
         {"year": 2023, "sales_revenue": "100000000", "net_assets": "50000000", "rd_expense": "4000000"}]})
     result = screen(parse_package(data))
-    assert "研发费用还差123.4万元可达到4%的比例要求" in result["programs"]["hte"]["gaps"]
+    assert "研究开发费用还差123.4万元可达到4%的比例要求" in result["programs"]["hte"]["gaps"]
 
 
 def test_screen_is_deterministic_and_traced():
@@ -156,7 +162,7 @@ def test_screen_is_deterministic_and_traced():
     first, second = screen(package, 2024), screen(package, 2024)
     assert first == second
     names = {p["name"] for p in first["trace"]["parameters"]}
-    assert "hte.rd_ratio_scale" in names and "income_tax.standard_rate" in first["trace"]["unverified"]
+    assert "hte.rd_ratio_scale" in names and "rd_super_deduction.negative_list" in first["trace"]["unverified"]
     json.dumps(first, ensure_ascii=False)  # JSON-ready
 
 
@@ -182,6 +188,13 @@ def test_cli_invalid_input_exits_nonzero_with_chinese_errors(tmp_path):
     proc = _cli("--input", str(bad))
     assert proc.returncode == 2
     assert "数据包校验未通过" in proc.stderr and "revenue.sales_revenue（销售收入）：不得为负数" in proc.stderr
+
+
+def test_cli_refuses_a_year_the_parameters_do_not_cover_in_chinese_with_exit_1():
+    proc = _cli("--input", str(EXAMPLE), "--year", "2016")
+    assert proc.returncode == 1
+    assert "无法计算2016年度" in proc.stderr and "自2018年起" in proc.stderr
+    assert "Traceback" not in proc.stderr and "ParameterError" not in proc.stderr
 
 
 def test_cli_not_json():

@@ -35,7 +35,7 @@ UNLABELLED = {
     "monitoring:indicator", "monitoring:drilldown",
     "evaluation:rounds", "evaluation:round", "evaluation:apply", "evaluation:enrol", "evaluation:submission",
     "evaluation:my_assignments", "evaluation:review",
-    "cultivation:package", "cultivation:unclaimed", "cultivation:pool", "cultivation:counts",
+    "cultivation:package", "cultivation:package_latest", "cultivation:parameters", "cultivation:unclaimed", "cultivation:pool", "cultivation:counts",
     "cultivation:run_screening", "cultivation:am_list", "cultivation:sampling", "cultivation:draw",
     "cultivation:what_if",
 }

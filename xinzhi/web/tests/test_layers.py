@@ -30,7 +30,6 @@ KNOWN = {
     ("core/management/commands/load_reference.py", "industries"),
     ("core/views.py", "monitoring"),
     ("enterprises/views.py", "cultivation"),
-    ("policy/api.py", "enterprises"),
 }
 
 

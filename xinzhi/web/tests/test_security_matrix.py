@@ -28,6 +28,8 @@ EXPECTED = {
     "/imports/": {"province": 200, "hangzhou": 200, "xihu": 200, "leader": 403, "expert": 403, "enterprise": 403},
     "/admin/": {"province": 200, "hangzhou": 302, "xihu": 302, "leader": 302, "expert": 302, "enterprise": 302},
     "/accounts/tokens/": {**{r: 200 for r in ROLES}, "expert": 403},  # experts use no API
+    "/cultivation/parameters/": {"province": 200, "hangzhou": 200, "xihu": 200, "leader": 200, "expert": 403,
+                                 "enterprise": 403},
 }
 
 

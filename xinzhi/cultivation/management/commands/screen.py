@@ -1,7 +1,8 @@
 """``xinzhi screen --input package.json [--year 2025]``: screen one report-once package.
 
-JSON in, JSON out (UTF-8, Chinese kept as is). An invalid package exits with status 2 and a
-Chinese list of the field errors on stderr (and as JSON on stdout with ``--json-errors``).
+JSON in, JSON out (UTF-8, Chinese kept as is). An invalid package exits with status 2 and a Chinese list
+of the field errors on stderr; a year the policy parameters do not cover exits with status 1 and a Chinese
+sentence naming the programme and the first year covered.
 """
 
 from __future__ import annotations
@@ -14,12 +15,13 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
+from xinzhi.policy.engine import YearNotCovered
 from xinzhi.policy.package import PackageValidationError, parse_package
 from xinzhi.policy.screen import screen
 
 
 class Command(BaseCommand):
-    requires_system_checks: list[str] = []  # pure computation: no database, independent of other apps
+    requires_system_checks: list[str] = []  # pure computation: no database
     help = "政策匹配：读取“最多报一次”年度数据包（JSON），输出各项政策的资格、得分、差距与依据（JSON）"
 
     def add_arguments(self, parser: Any) -> None:
@@ -35,7 +37,11 @@ class Command(BaseCommand):
         except PackageValidationError as exc:
             self.stderr.write(str(exc))
             raise SystemExit(2) from exc
-        result = screen(package, options["year"])
+        try:
+            result = screen(package, options["year"])
+        except YearNotCovered as exc:
+            self.stderr.write(str(exc))
+            raise SystemExit(1) from exc
         text = json.dumps(result, ensure_ascii=False, indent=None if options["compact"] else 2)
         if options["output"] == "-":
             self.stdout.write(text)
