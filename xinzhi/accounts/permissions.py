@@ -149,6 +149,8 @@ CAPABILITIES: dict[str, Capability] = {c.key: c for c in (
     Capability("platforms.view", "查看研发机构与平台", READERS | {ENTERPRISE}, "无权查看研发机构库"),
     Capability("platforms.overview", "查看机构覆盖率、目标与创新平台网络", READERS, "无权查看机构覆盖率与平台网络"),
     Capability("evaluation.round.view", "查看认定与评价批次", READERS, "无权查看评审批次"),
+    Capability("evaluation.calls", "查看申报通知、本企业申报与通知书", frozenset({ENTERPRISE}), "仅企业用户使用本页"),
+    Capability("evaluation.submission.view", "查看申报与评价材料", READERS | {ENTERPRISE}, "无权查看申报材料"),
     Capability("evaluation.round.run", "组织评审、分配专家、作出决定", frozenset({PROVINCE}),
                "仅省级工作人员可组织评审、分配专家和作出决定", write=True),
     Capability("evaluation.apply", "申报认定", STAFF | {ENTERPRISE}, "无权申报", write=True,

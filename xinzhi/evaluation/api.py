@@ -13,9 +13,10 @@ from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 from ninja.errors import HttpError
 
+from xinzhi.accounts.permissions import can, require
+
 from . import services as ev
 from .models import ClosedRoundError, Round, Submission
-from .permissions import has_permission
 
 router = Router(tags=["认定与评价"])
 
@@ -69,9 +70,7 @@ def submit_review(request, pk: int, payload: ReviewIn):
 
 @router.post("/submissions/{pk}/determine", summary="省级：作出决定（认定/评定等次）")
 def determine(request, pk: int, payload: DetermineIn):
-    ok, reason = has_permission("run_round", request.auth)
-    if not ok:
-        raise HttpError(403, reason)
+    require(request.auth, "evaluation.round.run")
     submission = get_object_or_404(Submission.objects.restrict(request.auth).select_related("round", "enterprise"), pk=pk)
     try:
         outcome = ev.determine(submission, request.auth, payload.reasons, payload.decision)
@@ -84,8 +83,7 @@ def determine(request, pk: int, payload: DetermineIn):
 
 @router.get("/rounds", summary="评审批次")
 def rounds(request):
-    ok, _ = has_permission("view_round", request.auth)
-    qs = Round.objects.restrict(request.auth) if ok else Round.objects.none()
+    qs = Round.objects.restrict(request.auth) if can(request.auth, "evaluation.round.view") else Round.objects.none()
     return [{"id": r.id, "name": r.name, "purpose": r.purpose, "purpose_label": r.get_purpose_display(), "year": r.year,
              "deadline": r.deadline.isoformat(), "status": r.status, "status_label": r.get_status_display(),
              "scheme": r.scheme_code, "scheme_name": r.scheme_name} for r in qs]

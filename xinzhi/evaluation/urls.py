@@ -5,6 +5,7 @@ from . import views
 app_name = "evaluation"
 urlpatterns = [
     path("", views.rounds, name="rounds"),
+    path("calls/", views.calls, name="calls"),
     path("rounds/<int:pk>/", views.round_detail, name="round"),
     path("rounds/<int:pk>/apply/", views.apply, name="apply"),
     path("enrol/", views.enrol, name="enrol"),

@@ -10,17 +10,16 @@ from __future__ import annotations
 import datetime
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
+from xinzhi.accounts.permissions import can, capability_required, require
 from xinzhi.enterprises.models import Enterprise
 
 from . import scoring, services
 from .models import ClosedRoundError, ExpertProfile, Purpose, RegionRule, Round, Submission
-from .permissions import has_permission, require
 from .subjects import provider
 
 REFUSED = (services.WorkflowError, ClosedRoundError)
@@ -28,23 +27,34 @@ REFUSED = (services.WorkflowError, ClosedRoundError)
 DECLARED_FIELDS = ("rd_staff", "equipment_value", "rd_floor_area", "invention_patents", "conversions")
 
 
-@login_required
+def _own_start_page(request):
+    """Experts and enterprises asking for the rounds are sent to their own pages."""
+    if request.user.role == "expert":
+        return redirect("evaluation:my_assignments")
+    if request.user.role == "enterprise":
+        return redirect("evaluation:calls")
+    return None
+
+
+@capability_required("evaluation.calls")
+def calls(request):
+    """The enterprise's page: open recognition calls, its applications and the notices it received."""
+    user = request.user
+    submissions = Submission.objects.restrict(user).select_related("round")
+    return render(request, "evaluation/enterprise_home.html", {
+        "calls": Round.objects.filter(purpose=Purpose.RECOGNITION, status=Round.Status.OPEN,
+                                      deadline__gte=timezone.localdate()),
+        "applied": set(submissions.exclude(status=Submission.Status.WITHDRAWN).values_list("round_id", flat=True)),
+        "submissions": submissions,
+        "notices": provider().notices_for(user),
+    })
+
+
+@capability_required("evaluation.round.view", otherwise=_own_start_page)
 def rounds(request):
     user = request.user
-    if user.role == "expert":
-        return redirect("evaluation:my_assignments")
-    if user.role == "enterprise":
-        submissions = Submission.objects.restrict(user).select_related("round")
-        return render(request, "evaluation/enterprise_home.html", {
-            "calls": Round.objects.filter(purpose=Purpose.RECOGNITION, status=Round.Status.OPEN,
-                                          deadline__gte=timezone.localdate()),
-            "applied": set(submissions.exclude(status=Submission.Status.WITHDRAWN).values_list("round_id", flat=True)),
-            "submissions": submissions,
-            "notices": provider().notices_for(user),
-        })
-    require("view_round", user)
     if request.method == "POST":
-        require("run_round", user)
+        require(user, "evaluation.round.run")
         try:
             r = services.create_round(
                 name=request.POST["name"], purpose=request.POST["purpose"], year=int(request.POST["year"]),
@@ -62,17 +72,16 @@ def rounds(request):
     return render(request, "evaluation/rounds.html", {
         "rounds": Round.objects.restrict(user), "schemes": scoring.all_schemes(), "purposes": Purpose.choices,
         "levels": provider().level_choices(), "region_rules": RegionRule.choices,
-        "can_run": has_permission("run_round", user)[0],
+        "can_run": bool(can(user, "evaluation.round.run")),
     })
 
 
-@login_required
+@capability_required("evaluation.round.view")
 def round_detail(request, pk: int):
     user = request.user
-    require("view_round", user)
     round_ = get_object_or_404(Round.objects.restrict(user), pk=pk)
     if request.method == "POST":
-        require("run_round", user)
+        require(user, "evaluation.round.run")
         action = request.POST.get("action")
         try:
             if action == "enrol":
@@ -97,18 +106,17 @@ def round_detail(request, pk: int):
     subs = Submission.objects.restrict(user).filter(round=round_).select_related("division", "enterprise")
     return render(request, "evaluation/round_detail.html", {
         "round": round_, "scheme": services.scheme_of(round_), "submissions": subs,
-        "progress": services.round_progress(round_), "can_run": has_permission("run_round", user)[0],
+        "progress": services.round_progress(round_), "can_run": bool(can(user, "evaluation.round.run")),
         "statuses": [(v, label) for v, label in Round.Status.choices if v in services.ROUND_STEPS[round_.status]],
         "shortfalls": services.shortfalls(round_) if not round_.is_closed else [],
     })
 
 
-@login_required
+@capability_required("evaluation.round.run")
 def enrol(request):
     """Enrol one institution or platform in an evaluation round, from its page in the register (province
     staff). The round's page enrols every eligible one; this takes just the one chosen."""
     user = request.user
-    require("run_round", user)
     if request.method != "POST":
         return redirect("evaluation:rounds")
     round_ = get_object_or_404(Round.objects.restrict(user), pk=request.POST.get("round") or 0)
@@ -134,7 +142,7 @@ def _visible_submission(user, pk: int) -> Submission:
     return get_object_or_404(Submission.objects.restrict(user).select_related("round", "enterprise", "division"), pk=pk)
 
 
-@login_required
+@capability_required("evaluation.submission.view")
 def submission_detail(request, pk: int):
     user = request.user
     submission = _visible_submission(user, pk)
@@ -144,13 +152,13 @@ def submission_detail(request, pk: int):
         post = request.POST
         try:
             if action == "defer":
-                ok, reason = has_permission("apply", user, submission.enterprise)
-                if not (ok or has_permission("run_round", user)[0]):
-                    raise PermissionDenied(reason)
+                decision = can(user, "evaluation.apply", submission.enterprise)
+                if not (decision or can(user, "evaluation.round.run")):
+                    raise PermissionDenied(decision.reason)
                 services.defer(submission, post.get("reason", ""), user)
                 messages.success(request, "已暂缓评价")
             else:
-                require("run_round", user)
+                require(user, "evaluation.round.run")
                 if action == "assign":
                     expert = get_object_or_404(ExpertProfile, pk=post.get("expert"))
                     services.assign(submission, expert, user)
@@ -178,7 +186,7 @@ def submission_detail(request, pk: int):
         return redirect("evaluation:submission", submission.pk)
     scheme = services.scheme_of(submission.round)
     context = {"s": submission, "scheme": scheme, "is_enterprise": is_enterprise,
-               "can_run": has_permission("run_round", user)[0], "corrections": submission.corrections.select_related("actor")}
+               "can_run": bool(can(user, "evaluation.round.run")), "corrections": submission.corrections.select_related("actor")}
     if not is_enterprise:
         context["assignments"] = submission.assignments.select_related("expert__user", "replaces__expert__user")
         context["criteria_means"] = services.expert_part_summary(submission)
@@ -190,17 +198,15 @@ def submission_detail(request, pk: int):
     return render(request, "evaluation/submission_detail.html", context)
 
 
-@login_required
+@capability_required("evaluation.review")
 def my_assignments(request):
     user = request.user
-    if user.role != "expert":
-        raise PermissionDenied("仅评审专家可查看")
     return render(request, "evaluation/my_assignments.html", {
         "assignments": services.expert_assignments(user).select_related("submission__round", "submission__division"),
     })
 
 
-@login_required
+@capability_required("evaluation.review")
 def review(request, pk: int):
     """The expert's scoring form. Only the expert's own assignment: anything else is 404."""
     user = request.user
@@ -229,7 +235,7 @@ def review(request, pk: int):
     })
 
 
-@login_required
+@capability_required("evaluation.apply")
 def apply(request, pk: int):
     """A recognition application: the enterprise for itself, or city/county staff for one of theirs."""
     user = request.user
@@ -238,7 +244,7 @@ def apply(request, pk: int):
         enterprise = get_object_or_404(Enterprise, pk=user.enterprise_id)
     else:
         enterprise = get_object_or_404(Enterprise.objects.restrict(user), pk=request.GET.get("enterprise") or request.POST.get("enterprise") or 0)
-    require("apply", user, enterprise)
+    require(user, "evaluation.apply", enterprise)
     labels = {f: provider().field_label(f) for f in DECLARED_FIELDS}
     if request.method == "POST":
         declared = {f: request.POST.get(f) for f in DECLARED_FIELDS if request.POST.get(f)}

@@ -12,12 +12,11 @@ from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
-from xinzhi.accounts.permissions import capability_required
+from xinzhi.accounts.permissions import can, capability_required
 from xinzhi.core.scope import region_prefix
 from xinzhi.evaluation import scoring
 from xinzhi.evaluation import services as ev_services
 from xinzhi.evaluation.models import Round, Submission
-from xinzhi.evaluation.permissions import has_permission
 from xinzhi.industries.models import Cluster
 from xinzhi.regions.models import Division
 
@@ -82,7 +81,7 @@ def _subject_context(user, subject, q: Q) -> dict:
 
 def _open_evaluation_rounds(user, subject) -> list[Round]:
     """Open evaluation rounds this subject may join — offered to province staff on its page."""
-    if not has_permission("run_round", user)[0]:
+    if not can(user, "evaluation.round.run"):
         return []
     q = Q(institution=subject) if isinstance(subject, RDInstitution) else Q(platform=subject)
     return ev_services.rounds_open_for(subject, q)

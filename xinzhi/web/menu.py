@@ -63,7 +63,7 @@ MAIN_MENU: tuple[MenuItem, ...] = (
     MenuItem(_("研发机构与平台"), "platforms:register", "platforms.overview", active=("/platforms/",)),
     MenuItem(_("认定与评价"), "evaluation:rounds", "evaluation.round.view",
              active=("/evaluation/rounds/", "/evaluation/submissions/")),
-    MenuItem(_("研发机构申报"), "evaluation:rounds", "evaluation.apply", unless="evaluation.round.view"),
+    MenuItem(_("研发机构申报"), "evaluation:calls", "evaluation.calls"),
     MenuItem(_("我的评审任务"), "evaluation:my_assignments", "evaluation.review", active=("/evaluation/my/",)),
     MenuItem(_("数据导入"), "core:imports", "imports.run", active=("/imports/",)),
     MenuItem(_("本企业画像"), "enterprises:detail", "enterprise.profile.view", unless="register.view",

@@ -161,7 +161,7 @@ def test_recognise_evaluate_grade_revoke_in_the_browser(page, live_site):
         log_in(page, base, username)
         assert "/evaluation/my/" in page.url
         assert page.locator("main table.data tbody tr", has_text=CALL).count() == 0
-        assert page.goto(submission_url).status == 404
+        assert page.goto(submission_url).status == 403  # experts read submissions only through assignments
         assert page.goto(review_urls[0]).status == 404
     screenshot(page, "eval-07-unassigned-expert-404")
 

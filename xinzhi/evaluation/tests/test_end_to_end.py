@@ -33,7 +33,7 @@ def test_recognise_evaluate_warn_revoke(client, world):
     assert r.status_code == 302
     # 2. the enterprise applies (page); criteria are checked against its statistics
     client.force_login(owner)
-    assert "省级企业技术中心认定" in client.get("/evaluation/").content.decode()
+    assert "省级企业技术中心认定" in client.get("/evaluation/calls/").content.decode()
     r = client.post(f"/evaluation/rounds/{call.pk}/apply/", {"title": "西湖智感技术中心", "rd_staff": "80",
                                                              "equipment_value": "30000000", "invention_patents": "25"})
     sub = Submission.objects.get(round=call)
@@ -92,7 +92,7 @@ def test_recognise_evaluate_warn_revoke(client, world):
     assert client.get(f"/api/v1/platforms/institutions/{inst.pk}").json()["status"] == "revoked"
     # the enterprise sees its notices
     client.force_login(owner)
-    assert "撤销通知" in client.get("/evaluation/").content.decode()
+    assert "撤销通知" in client.get("/evaluation/calls/").content.decode()
 
 
 def test_warning_then_restore_and_downgrade(world):

@@ -62,7 +62,7 @@ def test_expert_cannot_open_unassigned_submission(client, world, recognition):
     assert client.get(f"/evaluation/my/{mine.pk}/").status_code == 200
     other = services.assign(sub, world["experts"]["x2"], world["province"])
     assert client.get(f"/evaluation/my/{other.pk}/").status_code == 404
-    assert client.get(f"/evaluation/submissions/{sub.pk}/").status_code == 404
+    assert client.get(f"/evaluation/submissions/{sub.pk}/").status_code == 403  # experts read submissions only through their assignments
     assert client.get(f"/api/v1/platforms/my-assignments/{other.pk}").status_code in (404, 405)
     api = client.get("/api/v1/platforms/my-assignments").json()
     assert [a["id"] for a in api] == [mine.pk]
