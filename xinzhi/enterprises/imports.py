@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 
 from xinzhi.core.bulk import read_frame
-from xinzhi.core.imports import Column, ColumnType, ImportKind, register
+from xinzhi.core.imports import Column, ColumnType, ImportKind, RecordRegion, register
 from xinzhi.core.imports.checks import cumulative_decrease_issues, uscc_region_warnings
 from xinzhi.core.imports.diff import (
     KindDiff,
@@ -24,12 +24,23 @@ from .models import Enterprise, EnterpriseYear, MonthlyStat, Ownership
 USCC = Column("uscc", "统一社会信用代码", ColumnType.USCC, help_zh="18位，校验位须正确", example="91330106MA2H00006X")
 
 
+#: rows about a registered enterprise, which is in the county the register holds now
+REGISTERED_ENTERPRISE = RecordRegion(
+        key=("uscc",), sql="SELECT uscc, id AS record_id, division_code AS stored_division FROM enterprises_enterprise",
+        file_column=None, model="enterprises.Enterprise", noun="企业")
+REGISTERED_ENTERPRISE_MOVABLE = RecordRegion(
+        key=("uscc",), sql="SELECT uscc, id AS record_id, division_code AS stored_division FROM enterprises_enterprise",
+        file_column="division_code", model="enterprises.Enterprise", noun="企业")
+
+
 class EnterprisesKind(ImportKind):
     """The enterprise register, with the above-scale status (规上) of one year per row."""
 
     name = "enterprises"
     label_zh = "企业名录"
     file_key = ("uscc",)
+    #: a register row changes the stored enterprise; its county in the file is a move when it differs
+    record_region = REGISTERED_ENTERPRISE_MOVABLE
     instructions_zh = "每行一家企业，以统一社会信用代码识别；已有企业按本表更新，新企业新增。"
     columns = (
         USCC,
@@ -123,7 +134,8 @@ class MonthlyStatsKind(ImportKind):
     file_key = ("uscc", "year", "month")
     periodic = True
     scope_enterprise_column = "enterprise_id"
-    scope_header = "统一社会信用代码"
+    #: a filing belongs to its registered enterprise: the register's current county decides
+    record_region = REGISTERED_ENTERPRISE
     instructions_zh = "每行一家企业一个期别的1—N月累计值；企业须已在企业库中。累计值低于上月须在“是否修订”填“是”。"
     AMOUNTS = MonthlyStat.AMOUNT_FIELDS
     columns = (

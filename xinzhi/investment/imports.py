@@ -8,7 +8,7 @@ from dataclasses import replace
 import polars as pl
 
 from xinzhi.core.bulk import read_frame
-from xinzhi.core.imports import Column, ColumnType, ImportKind, register
+from xinzhi.core.imports import Column, ColumnType, ImportKind, RecordRegion, register
 from xinzhi.core.imports.checks import cumulative_decrease_issues, duplicate_issues
 from xinzhi.core.imports.diff import (
     KindDiff,
@@ -38,6 +38,10 @@ class InvestmentKind(ImportKind):
     label_zh = "高新技术产业投资项目及月度完成投资"
     file_key = ("code", "year", "month")
     periodic = True
+    #: a row changes the stored project (by 项目代码); its county in the file is a move when it differs
+    record_region = RecordRegion(
+        key=("code",), sql="SELECT code, id AS record_id, division_code AS stored_division FROM investment_investmentproject",
+        model="investment.InvestmentProject", noun="项目")
     instructions_zh = ("每行一个项目一个期别；项目信息按项目代码新增或更新。期别与累计完成投资须同时填写，"
                        "均留空时只登记项目。")
     PROJECT_VALUES = ("name", "division_code", "industry_code", "is_high_tech", "planned_total", "stage",
@@ -163,6 +167,8 @@ class RegionInvestmentKind(ImportKind):
     label_zh = "县（市、区）固定资产投资（1—N月累计）"
     file_key = ("division_code", "year", "month")
     periodic = True
+    #: the county is the row's key: a row writes the record of the county it names
+    record_region = RecordRegion(key=("division_code",))
     instructions_zh = "每行一个县（市、区）一个期别的全社会固定资产投资1—N月累计值。"
     columns = (
         DIVISION,

@@ -16,7 +16,15 @@ from django.db import DatabaseError, transaction
 
 from xinzhi.core.models import ImportBatch
 
-from .checks import division_issues, duplicate_issues, industry_issues, scope_issues, uscc_issues
+from .checks import (
+    MOVES_SCHEMA,
+    RECORD_ID,
+    division_issues,
+    duplicate_issues,
+    industry_issues,
+    record_region_issues,
+    uscc_issues,
+)
 from .diff import KindDiff
 from .parsing import ROW, empty_issues, file_issue, map_headers, parse_columns
 from .reading import RawTable, ReadError, read_table
@@ -34,6 +42,8 @@ class ValidationResult:
     issues: pl.DataFrame  # _row, field, reason, severity — sorted by row
     units: dict[str, str]  # header → unit as declared in the file
     diff: KindDiff | None = None  # of the error-free rows; None when the header is unusable
+    #: error-free rows moving a stored record to another county: _row, _record_id, from, to
+    moves: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=MOVES_SCHEMA))
 
     @property
     def row_count(self) -> int:
@@ -92,7 +102,8 @@ class ImportOutcome:
 def validate(kind: str | ImportKind, table: RawTable | pl.DataFrame, user=None) -> ValidationResult:
     """Parse and check every row of ``table`` and diff the error-free rows against the database.
 
-    With a ``user``, rows outside what the user may change (``xinzhi.core.scope``) are errors.
+    Rows outside what ``user`` may change — judged on the stored record, ``checks.record_region_issues``
+    — are errors; ``user`` None (the shell operator) has no region limit.
     """
     kind = get_kind(kind)
     raw = table.frame if isinstance(table, RawTable) else table
@@ -105,12 +116,13 @@ def validate(kind: str | ImportKind, table: RawTable | pl.DataFrame, user=None) 
     issues += headers.issues + _common_issues(kind, frame)
     frame, kind_issues = kind.check(frame)
     issues += kind_issues
-    if user is not None:
-        issues.append(scope_issues(kind, frame, user))
+    region_issues, moves = record_region_issues(kind, frame, user)
+    issues.append(region_issues)
     all_issues = _sorted(issues)
     bad_rows = all_issues.filter(pl.col("severity") == "error").select(ROW).unique()
     clean = frame.join(bad_rows, on=ROW, how="anti")
-    return ValidationResult(kind, frame, all_issues, units, kind.diff(clean))
+    return ValidationResult(kind, frame, all_issues, units, kind.diff(clean),
+                            moves=moves.join(bad_rows, on=ROW, how="anti"))
 
 
 def _apply_defaults(kind: ImportKind, frame: pl.DataFrame) -> pl.DataFrame:
@@ -177,6 +189,7 @@ def commit_import(
             if result.ok:
                 batch = _log(kind, table, result, user, ImportBatch.Status.COMMITTED, started)
                 kind.write(result.diff, batch, user)
+                _audit_moves(kind, result.moves, batch, user)
                 batch.duration_ms = int((time.perf_counter() - started) * 1000)
                 batch.save(update_fields=["duration_ms"])
                 return ImportOutcome(result, batch, committed=True, file_name=table.file_name)
@@ -186,6 +199,21 @@ def commit_import(
         raise
     batch = _log(kind, table, result, user, ImportBatch.Status.REJECTED, started)
     return ImportOutcome(result, batch, committed=False, file_name=table.file_name)
+
+
+def _audit_moves(kind: ImportKind, moves: pl.DataFrame, batch: ImportBatch, user) -> None:
+    """One audit entry per stored record the import moved to another county (a province action)."""
+    if moves.height == 0 or kind.record_region.model is None:
+        return
+    from django.apps import apps
+
+    from xinzhi.core.region_moves import log_region_moves
+
+    model = apps.get_model(kind.record_region.model)
+    first = moves.unique(RECORD_ID, keep="first", maintain_order=True)
+    stored = model._default_manager.in_bulk(first[RECORD_ID].to_list())
+    log_region_moves(model, [(pk, str(stored.get(pk, pk)), a, b) for _, pk, a, b in first.iter_rows()],
+                     actor=user if getattr(user, "pk", None) else None, additional_data={"import_batch": batch.pk})
 
 
 def _read_and_validate(kind: ImportKind, source, file_name: str | None, user) -> tuple[RawTable, ValidationResult]:

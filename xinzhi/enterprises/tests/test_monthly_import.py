@@ -254,7 +254,7 @@ def test_importing_user_scope(tmp_path, register):
     outcome = commit_import("monthly-stats", path, user=county)
     assert not outcome.committed
     assert [(i.row, i.field, i.reason_zh) for i in outcome.result.errors] == [
-        (3, "统一社会信用代码", "“330212”不在您的管辖范围内，无权导入")]
+        (3, "统一社会信用代码", "该企业现属“宁波市鄞州区”，不在您的管辖范围内，无权导入")]
     province = User.objects.create(username="pv", role=Role.PROVINCE_STAFF, division_id="330000")
     assert preview_import("monthly-stats", path, user=province).ok
     leader = User.objects.create(username="ld", role=Role.LEADER, division_id="330000")
