@@ -49,6 +49,46 @@ class KindDiff:
         return self.status.filter(pl.col("status") == status).height
 
 
+@dataclass(frozen=True)
+class TableChange:
+    """What an import wrote to one table, for receivers of ``core.signals.import_committed``.
+
+    ``columns``: the columns whose value changed in at least one updated row, plus every written column
+    when rows were inserted. ``months``: the distinct (year, month) of the inserted and updated rows,
+    for tables keyed by month (empty otherwise).
+    """
+
+    table: str
+    new: int
+    changed: int
+    columns: frozenset[str]
+    months: tuple[tuple[int, int], ...] = ()
+
+
+def table_changes(diff: KindDiff) -> list[TableChange]:
+    out = []
+    for t in diff.tables.values():
+        if t.new.height == 0 and t.changed.height == 0:
+            continue
+        columns = set()
+        for v in t.values:
+            old = v + OLD
+            if t.new.height or v not in t.changed.columns or old not in t.changed.columns:
+                columns.add(v)
+            elif t.changed.select(pl.col(v).ne_missing(pl.col(old)).any()).item():
+                columns.add(v)
+        if t.new.height:
+            columns |= set(t.key)
+        months: set[tuple[int, int]] = set()
+        for part in (t.new, t.changed):
+            if part.height and {"year", "month"} <= set(part.columns):
+                months |= set(part.select(pl.col("year").cast(pl.Int64), pl.col("month").cast(pl.Int64))
+                              .drop_nulls().unique().iter_rows())
+        out.append(TableChange(t.model._meta.db_table, t.new.height, t.changed.height, frozenset(columns),
+                               tuple(sorted(months))))
+    return out
+
+
 def coerce_like(frame: pl.DataFrame, like: pl.DataFrame) -> pl.DataFrame:
     """Cast the columns of ``frame`` (read from the database) to the dtypes ``like`` uses.
 

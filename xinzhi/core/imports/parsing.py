@@ -206,6 +206,9 @@ def parse_columns(kind: ImportKind, raw: pl.DataFrame, headers: HeaderMap) -> tu
             continue
         raw_value = _blank_to_null(src)
         shown = pl.col(src).str.strip_chars()
+        # a NUL byte (from a broken export) is stored by no database: name the cell, first of its problems
+        problems.append((pl.col(src).str.contains("\x00", literal=True), col,
+                         "含有空字符（NUL，多见于其他系统导出的文件），请删除后重新导入"))
         if col.required:
             problems.append((raw_value.is_null(), col, "必填项为空"))
         exprs.extend(_typed(col, src, headers.units.get(col.key), shown, problems))

@@ -70,7 +70,8 @@ def test_corrected_file_updates_exactly_changed_rows_with_audit(tmp_path, clean_
     corrected[7][7] = 99  # 从业人员
     outcome = commit_import("monthly-stats", write_csv(tmp_path / "b.csv", HEADER, corrected), user=user)
     assert outcome.committed
-    assert outcome.result.counts == {"rows": 20, "new": 0, "changed": 2, "unchanged": 18, "errors": 0, "warnings": 0}
+    assert outcome.result.counts == {"rows": 20, "new": 0, "changed": 2, "unchanged": 18, "errors": 0, "warnings": 0,
+                                      "flags": 0, "flagged_rows": 0}
     assert MonthlyStat.objects.filter(import_batch=outcome.batch).count() == 2
     entries = LogEntry.objects.filter(content_type__model="monthlystat", action=LogEntry.Action.UPDATE)
     assert entries.count() == 2
