@@ -39,7 +39,7 @@ def _count(key: str, header: str, path: str, required: bool = False, example: st
 FIELDS: tuple[tuple[Column, str], ...] = (
     (Column("uscc", "统一社会信用代码", ColumnType.USCC, example="91330106MA2H00006X"), "uscc"),
     (Column("enterprise_name", "企业名称", required=False, informational=True, help_zh="便于核对"), ""),
-    (Column("year", "数据年度", ColumnType.YEAR, example="2025"), "year"),
+    (Column("year", "数据年度", ColumnType.YEAR, example="2025", data_year=True), "year"),
     (Column("registration_date", "注册成立日期", ColumnType.DATE, required=False, help_zh="空白取企业库成立日期"),
      "registration_date"),
     (Column("industry_code", "行业代码", ColumnType.INDUSTRY, required=False, help_zh="空白取企业库行业"), "industry_code"),

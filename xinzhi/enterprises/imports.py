@@ -53,7 +53,8 @@ class EnterprisesKind(ImportKind):
         Column("ownership", "登记注册类型", ColumnType.CHOICE, required=False, choices=dict(Ownership.choices),
                default=Ownership.PRIVATE.value, help_zh="空白按“民营”", example="民营"),
         Column("is_listed", "是否上市", ColumnType.BOOL, required=False, default=False, example="否"),
-        Column("year", "规上年度", ColumnType.YEAR, required=False, help_zh="与“是否规上”一同填写", example="2025"),
+        Column("year", "规上年度", ColumnType.YEAR, required=False, help_zh="与“是否规上”一同填写", example="2025",
+               data_year=True),
         Column("above_scale", "是否规上", ColumnType.BOOL, required=False,
                help_zh="该年度是否为规模以上工业企业", example="是"),
     )

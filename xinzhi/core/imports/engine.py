@@ -18,6 +18,7 @@ from django.db import DatabaseError, IntegrityError, OperationalError, transacti
 from xinzhi.core.faults import checkpoint
 from xinzhi.core.locks import IMPORTS, hold
 from xinzhi.core.models import ImportBatch
+from xinzhi.core.periods import current_period, first_period
 from xinzhi.core.signals import import_committed
 
 from .checks import (
@@ -30,7 +31,7 @@ from .checks import (
     uscc_issues,
 )
 from .diff import KindDiff, table_changes
-from .parsing import ROW, empty_issues, file_issue, map_headers, parse_columns
+from .parsing import ROW, empty_issues, file_issue, issues_where, map_headers, parse_columns
 from .reading import RawTable, ReadError, read_table
 from .registry import get_kind
 from .spec import ColumnType, ImportKind, Issue
@@ -197,9 +198,29 @@ def _common_issues(kind: ImportKind, frame: pl.DataFrame) -> list[pl.DataFrame]:
             out.append(division_issues(frame, col.key, col.header))
         elif col.type is ColumnType.INDUSTRY:
             out.append(industry_issues(frame, col.key, col.header))
+    out += _period_bound_issues(kind, frame)
     key_headers = list(dict.fromkeys(kind.header_of(k) for k in kind.file_key))
     if all(k in frame.columns for k in kind.file_key):
         out.append(duplicate_issues(frame, kind.file_key, key_headers[0], "＋".join(key_headers)))
+    return out
+
+
+def _period_bound_issues(kind: ImportKind, frame: pl.DataFrame) -> list[pl.DataFrame]:
+    """Months from the first month with reference data to the current month; data years not in the future."""
+    current, first = current_period(), first_period()
+    out = []
+    for col in kind.importable_columns:
+        if col.type is ColumnType.PERIOD and {"year", "month"} <= set(frame.columns):
+            index = pl.col("year") * 12 + pl.col("month")
+            shown = pl.format("{}-{}", pl.col("year"), pl.col("month").cast(pl.String).str.zfill(2))
+            out.append(issues_where(frame, index > current.year * 12 + current.month, col.header,
+                                    pl.format(f"期别晚于当前月份：文件为{{}}，当前为{current}", shown)))
+            out.append(issues_where(frame, index < first.year * 12 + first.month, col.header, pl.format(
+                f"期别早于有参考数据的最早月份：文件为{{}}，最早为{first}（现行县级区划自{first.year}年{first.month}月起）",
+                shown)))
+        elif col.type is ColumnType.YEAR and col.data_year and col.key in frame.columns:
+            out.append(issues_where(frame, pl.col(col.key) > current.year, col.header,
+                                    pl.format(f"年度晚于当前年度：文件为{{}}，当前为{current.year}", pl.col(col.key))))
     return out
 
 

@@ -73,6 +73,8 @@ class Column:
     help_zh: str = ""
     example: str = ""
     informational: bool = False
+    #: a YEAR column naming the year the data are for: not later than the current year
+    data_year: bool = False
 
     @property
     def is_money(self) -> bool:
