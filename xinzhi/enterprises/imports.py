@@ -5,18 +5,21 @@ from __future__ import annotations
 import polars as pl
 
 from xinzhi.core.bulk import read_frame
-from xinzhi.core.imports import Column, ColumnType, ImportKind, RecordRegion, register
-from xinzhi.core.imports.checks import cumulative_decrease_issues, uscc_region_warnings
+from xinzhi.core.imports import CONFIRMATION, Column, ColumnType, ImportKind, RecordRegion, register
+from xinzhi.core.imports.checks import uscc_region_warnings
 from xinzhi.core.imports.diff import (
+    AROUND_SQL,
     KindDiff,
     cast_columns,
     diff_table,
     insert_rows,
+    read_around,
     read_monthly,
     row_status,
     update_rows,
 )
 from xinzhi.core.imports.parsing import issues_where
+from xinzhi.core.imports.plausibility import build_series
 from xinzhi.core.periods import Period
 
 from .models import Enterprise, EnterpriseYear, MonthlyStat, Ownership
@@ -137,7 +140,8 @@ class MonthlyStatsKind(ImportKind):
     scope_enterprise_column = "enterprise_id"
     #: a filing belongs to its registered enterprise: the register's current county decides
     record_region = REGISTERED_ENTERPRISE
-    instructions_zh = "每行一家企业一个期别的1—N月累计值；企业须已在企业库中。累计值低于上月须在“是否修订”填“是”。"
+    instructions_zh = ("每行一家企业一个期别的1—N月累计值；企业须已在企业库中。修订以前报送的数据在“是否修订”填“是”。"
+                       "与企业自身历史相比异常的数值（核实性审核）须说明后才能导入：可在“核实说明”列逐行说明。")
     AMOUNTS = MonthlyStat.AMOUNT_FIELDS
     columns = (
         USCC,
@@ -152,6 +156,7 @@ class MonthlyStatsKind(ImportKind):
                help_zh="人", example="230"),
         Column("is_revision", "是否修订", ColumnType.BOOL, required=False, default=False,
                help_zh="修订以前报送的数据时填“是”", example="否"),
+        CONFIRMATION,
     )
 
     def check(self, frame: pl.DataFrame) -> tuple[pl.DataFrame, list[pl.DataFrame]]:
@@ -163,21 +168,18 @@ class MonthlyStatsKind(ImportKind):
             issues_where(frame, pl.col("uscc").is_not_null() & pl.col("enterprise_id").is_null(), USCC.header,
                          pl.format("企业“{}”不在企业库中，请先导入企业名录", pl.col("uscc"))),
         ]
-        if "rd_expense" in frame.columns and "revenue" in frame.columns:
-            issues.append(issues_where(
-                frame, pl.col("rd_expense") > pl.col("revenue"), "研发费用",
-                pl.format("研发费用（{}元）高于营业收入（{}元），请核实", pl.col("rd_expense"), pl.col("revenue")),
-                "warning",
-            ))
-        known = frame.filter(pl.col("enterprise_id").is_not_null() & pl.col("year").is_not_null())
-        amounts = [a for a in self.AMOUNTS if a in frame.columns]
-        if known.height and amounts:
-            if "is_revision" not in known.columns:
-                known = known.with_columns(pl.lit(False).alias("is_revision"))
-            stored = _stored_stats(known, previous_month=True)
-            headers = {a: self.header_of(a) for a in amounts}
-            issues.append(cumulative_decrease_issues(known, stored, ["enterprise_id"], amounts, headers))
         return frame, issues
+
+    def plausibility_series(self, frame: pl.DataFrame) -> pl.DataFrame | None:
+        """Each enterprise's months: the file's and the stored ones around them (核实性审核)."""
+        amounts = [a for a in self.AMOUNTS if a in frame.columns]
+        known = frame.filter(pl.col("enterprise_id").is_not_null() & pl.col("year").is_not_null())
+        if not amounts or known.height == 0:
+            return None
+        stored = read_around(known, "SELECT enterprise_id, year, month, " + ", ".join(MonthlyStat.AMOUNT_FIELDS)
+                             + " FROM enterprises_monthlystat WHERE " + AROUND_SQL,
+                             {c: pl.Int64 for c in ("enterprise_id", "year", "month", *MonthlyStat.AMOUNT_FIELDS)})
+        return build_series(known, stored, "enterprise_id", amounts)
 
     def diff(self, frame: pl.DataFrame) -> KindDiff:
         stored = _stored_stats(frame, previous_month=False)

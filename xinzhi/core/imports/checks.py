@@ -97,45 +97,6 @@ def duplicate_issues(frame: pl.DataFrame, key: Sequence[str], header: str, key_l
                         pl.format("与第{}行重复（同一" + key_label + "只能出现一次）", pl.col("_first")))
 
 
-def cumulative_decrease_issues(
-    incoming: pl.DataFrame,
-    stored: pl.DataFrame,
-    group: Sequence[str],
-    values: Sequence[str],
-    headers: dict[str, str],
-    revision: str = "is_revision",
-) -> pl.DataFrame:
-    """Year-to-date values must not fall from one month to the next within ``group`` + year.
-
-    ``incoming`` (file rows: ``_row``, group, ``year``, ``month``, values, revision flag) is merged
-    with ``stored`` (database rows of the same series); a file row replaces the stored row of the
-    same month. Each file row is compared with the nearest earlier month of the merged series; a
-    decrease is an error unless the row is flagged as a revision.
-    """
-    keys = [*group, "year", "month"]
-    cols = [*keys, *values]
-    file_part = incoming.select([*cols, ROW, revision]).with_columns(pl.col(revision).fill_null(False))
-    db_part = stored.select(cols).join(file_part.select(keys), on=keys, how="anti")
-    db_part = db_part.with_columns(pl.lit(None, dtype=pl.Int64).alias(ROW), pl.lit(True).alias(revision))
-    series = pl.concat([file_part, db_part.select(file_part.columns)], how="vertical_relaxed").sort(keys)
-    within = [*group, "year"]
-    # window values first: ``issues_where`` filters before it evaluates the reason
-    series = series.with_columns(
-        pl.col("month").shift(1).over(within).alias("_prev_month"),
-        *[pl.col(v).shift(1).over(within).alias(f"_prev_{v}") for v in values],
-    )
-    out = []
-    for value in values:
-        prev = pl.col(f"_prev_{value}")
-        decrease = pl.col(ROW).is_not_null() & ~pl.col(revision) & (pl.col(value) < prev)
-        reason = pl.format(
-            "累计值低于上月：本期{}元，{}月累计{}元；如为修订请在“是否修订”填“是”",
-            pl.col(value), pl.col("_prev_month"), prev,
-        )
-        out.append(issues_where(series, decrease, headers[value], reason))
-    return pl.concat(out) if out else empty_issues()
-
-
 REGION_ROLES = ("province_staff", "city_staff", "county_staff")
 STORED, RECORD_ID = "_stored_division", "_record_id"
 MOVES_SCHEMA = {ROW: pl.Int64, RECORD_ID: pl.Int64, "from": pl.String, "to": pl.String}

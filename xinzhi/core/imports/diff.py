@@ -158,6 +158,25 @@ def read_monthly(frame: pl.DataFrame, previous_month: bool, sql: str, dtypes: di
     return pl.concat(parts, how="vertical_relaxed")
 
 
+#: the months ``read_around`` reads: three parameters — year, first month, previous year
+AROUND_SQL = "((year = %s AND month >= %s) OR (year = %s AND month = 12))"
+
+
+def read_around(frame: pl.DataFrame, sql: str, dtypes: dict) -> pl.DataFrame:
+    """Stored monthly rows around the periods of ``frame``, for the plausibility series: of each year in the
+    file, from two months before its first month to December, and the previous December.
+
+    ``sql`` ends with ``AROUND_SQL`` (year, first month, previous year). One query per year in the file.
+    """
+    periods = frame.select("year", "month").drop_nulls().unique()
+    parts = [pl.DataFrame(schema=dtypes)]
+    for year, lo in periods.group_by("year").agg(pl.col("month").min()).iter_rows():
+        part = read_frame(sql, [year, max(1, lo - 2), year - 1])
+        if part.height:
+            parts.append(cast_columns(part, dtypes))
+    return pl.concat(parts, how="vertical_relaxed")
+
+
 def row_status(primary: TableDiff, *others: TableDiff) -> pl.DataFrame:
     """Per file row: ``new`` if its primary row is new, ``changed`` if anything of it changes."""
     new = primary.new.select(ROW).unique()

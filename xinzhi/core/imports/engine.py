@@ -32,6 +32,7 @@ from .checks import (
 )
 from .diff import KindDiff, table_changes
 from .parsing import ROW, empty_issues, file_issue, issues_where, map_headers, parse_columns
+from .plausibility import plausibility_issues
 from .reading import RawTable, ReadError, read_table
 from .registry import get_kind
 from .spec import ColumnType, ImportKind, Issue
@@ -171,6 +172,11 @@ def validate(kind: str | ImportKind, table: RawTable | pl.DataFrame, user=None) 
     issues += kind_issues
     region_issues, moves = record_region_issues(kind, frame, user)
     issues.append(region_issues)
+    # plausibility (核实性审核) of the rows that pass the hard checks (强制性审核)
+    bad_rows = _sorted(issues).filter(pl.col("severity") == "error").select(ROW).unique()
+    series = kind.plausibility_series(frame.join(bad_rows, on=ROW, how="anti"))
+    headers_of = {c: kind.header_of(c) for c in frame.columns}
+    issues.append(plausibility_issues(kind.name, series, headers_of))
     all_issues = _sorted(issues)
     bad_rows = all_issues.filter(pl.col("severity") == "error").select(ROW).unique()
     clean = frame.join(bad_rows, on=ROW, how="anti")

@@ -87,6 +87,13 @@ class Column:
         return self.header
 
 
+#: the optional column in which a file explains, row by row, values flagged by the plausibility checks
+#: (核实性审核); kinds with plausibility rules list it among their columns. Never stored with the data:
+#: the explanations go to the ImportBatch.
+CONFIRMATION = Column("confirmation", "核实说明", required=False, max_length=500,
+                      help_zh="仅当本行有需核实的数值时填写：说明数值属实的原因，随导入记录保存", example="")
+
+
 @dataclass(frozen=True)
 class Issue:
     """One problem found in a file. ``row`` is the Excel row (header = 1, first data row = 2)."""
@@ -164,6 +171,13 @@ class ImportKind:
         return key
 
     # -- hooks ---------------------------------------------------------------------------------
+    def plausibility_series(self, frame: pl.DataFrame) -> pl.DataFrame | None:
+        """The series the plausibility rules of this kind run on (``plausibility.build_series``), or None.
+
+        ``frame``: the error-free parsed rows. Kinds without plausibility rules return None.
+        """
+        return None
+
     def check(self, frame: pl.DataFrame) -> tuple[pl.DataFrame, list[pl.DataFrame]]:
         """Kind-specific rules on the parsed frame (joins against reference/DB frames).
 
