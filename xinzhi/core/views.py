@@ -23,12 +23,12 @@ from django.views.decorators.http import require_POST
 
 from .imports.engine import commit_import, preview_import
 from .imports.exports import write_template
+from .imports.reading import MAX_ROWS, MAX_UPLOAD_BYTES
 from .imports.registry import get_kind, kind_names
 from .models import ImportBatch
 
 IMPORT_ROLES = {"province_staff", "city_staff", "county_staff"}
 ALLOWED_SUFFIXES = {".xlsx", ".csv", ".parquet"}
-MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 PENDING = "pending_import"
 
 
@@ -62,6 +62,12 @@ def import_home(request):
 def import_preview(request):
     user = request.user
     _require_import_role(user)
+    too_large = _("文件超过%(mb)sMB，请拆分为多个文件分批导入（每个文件不超过%(mb)sMB、%(rows)s行）") % {
+        "mb": MAX_UPLOAD_BYTES // 2**20, "rows": f"{MAX_ROWS:,}"}
+    if int(request.META.get("CONTENT_LENGTH") or 0) > MAX_UPLOAD_BYTES + 2**16:
+        # refused before the body is read: an oversized upload is neither parsed nor stored
+        messages.error(request, too_large)
+        return redirect("core:imports")
     kind, upload = request.POST.get("kind", ""), request.FILES.get("file")
     if kind not in kind_names():
         messages.error(request, _("请选择导入类型"))
@@ -70,7 +76,7 @@ def import_preview(request):
         messages.error(request, _("请上传 .xlsx、.csv 或 .parquet 文件"))
         return redirect("core:imports")
     if upload.size > MAX_UPLOAD_BYTES:
-        messages.error(request, _("文件超过50MB，请分批导入"))
+        messages.error(request, too_large)
         return redirect("core:imports")
     token = uuid.uuid4().hex
     stored = _upload_dir() / f"{token}{Path(upload.name).suffix.lower()}"

@@ -9,6 +9,7 @@ from xinzhi.core.imports import CONFIRMATION, Column, ColumnType, ImportKind, Re
 from xinzhi.core.imports.checks import uscc_region_warnings
 from xinzhi.core.imports.diff import (
     AROUND_SQL,
+    INSERT_PART_ROWS,
     KindDiff,
     cast_columns,
     diff_table,
@@ -105,11 +106,14 @@ class EnterprisesKind(ImportKind):
         years = diff.tables.get("year")
         if years is None:
             return
-        ids = pl.concat([
-            diff.extra["ids"].with_columns(pl.col("id").cast(pl.Int64)),
-            read_frame("SELECT id, uscc FROM enterprises_enterprise WHERE import_batch_id = %s", [batch.pk]),
-        ], how="vertical_relaxed").unique("uscc").rename({"id": "enterprise_id"})
-        insert_rows(EnterpriseYear, years.new.join(ids, on="uscc"), batch.pk)
+        typed = {"id": pl.Int64, "uscc": pl.String}
+        stored = diff.extra["ids"].cast(typed)
+        written = read_frame("SELECT id, uscc FROM enterprises_enterprise WHERE import_batch_id = %s",
+                             [batch.pk]).cast(typed)
+        ids = pl.concat([stored, written.join(stored.select("uscc"), on="uscc", how="anti")],  # + the new ones
+                        how="vertical_relaxed").rename({"id": "enterprise_id"})
+        for start in range(0, years.new.height, INSERT_PART_ROWS):  # joined in parts (memory of large files)
+            insert_rows(EnterpriseYear, years.new.slice(start, INSERT_PART_ROWS).join(ids, on="uscc"), batch.pk)
         update_rows(EnterpriseYear, years, batch.pk, actor, repr_column="_repr", batch_note=note)
 
     def export_frame(self, period: Period | None) -> pl.DataFrame:

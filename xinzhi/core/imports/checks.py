@@ -64,13 +64,18 @@ def industries_frame() -> pl.DataFrame:
 
 def _reference_issues(frame: pl.DataFrame, column: str, header: str, ref: pl.DataFrame, level: str,
                       unknown: str, wrong_level: str) -> pl.DataFrame:
+    """Checked once per distinct code, then joined to the rows holding a bad one (few), not to every row."""
     ref = ref.with_columns(pl.col("ref_code").cast(pl.String), pl.col("ref_level").cast(pl.String))
-    joined = frame.select(ROW, column).join(ref, left_on=column, right_on="ref_code", how="left")
+    codes = frame.select(pl.col(column).cast(pl.String)).drop_nulls().unique()
+    bad = codes.join(ref, left_on=column, right_on="ref_code", how="left").filter(
+        pl.col("ref_level").is_null() | (pl.col("ref_level") != level))
+    if bad.height == 0:
+        return empty_issues()
+    joined = frame.select(ROW, column).join(bad, on=column, how="inner")
     value = pl.col(column)
     return pl.concat([
-        issues_where(joined, value.is_not_null() & pl.col("ref_level").is_null(), header,
-                     pl.format(unknown, value)),
-        issues_where(joined, pl.col("ref_level").is_not_null() & (pl.col("ref_level") != level), header,
+        issues_where(joined, pl.col("ref_level").is_null(), header, pl.format(unknown, value)),
+        issues_where(joined, pl.col("ref_level").is_not_null(), header,
                      pl.format(wrong_level, value, pl.col("ref_name"))),
     ])
 
@@ -91,7 +96,9 @@ def duplicate_issues(frame: pl.DataFrame, key: Sequence[str], header: str, key_l
     """Every row repeating the key of an earlier row, naming that row."""
     if not key or frame.height == 0:
         return empty_issues()
-    keyed = frame.filter(pl.all_horizontal([pl.col(k).is_not_null() for k in key]))
+    keyed = frame.select(ROW, *key).filter(pl.all_horizontal([pl.col(k).is_not_null() for k in key]))
+    repeated = pl.col(key[0]).is_duplicated() if len(key) == 1 else pl.struct(list(key)).is_duplicated()
+    keyed = keyed.filter(repeated)  # the few repeated keys only (memory of large files)
     keyed = keyed.with_columns(pl.col(ROW).min().over(list(key)).alias("_first"))
     return issues_where(keyed, pl.col(ROW) != pl.col("_first"), header,
                         pl.format("与第{}行重复（同一" + key_label + "只能出现一次）", pl.col("_first")))
@@ -130,7 +137,8 @@ def record_region_issues(kind: ImportKind, frame: pl.DataFrame, user) -> tuple[p
     spec = kind.record_region
     file_col = spec.file_column if spec.file_column in frame.columns else None
     header = spec.header or (kind.header_of(file_col) if file_col else kind.header_of(spec.key[0]))
-    located = stored_regions(kind, frame)
+    needed = dict.fromkeys([ROW, *spec.key, file_col, kind.scope_enterprise_column])
+    located = stored_regions(kind, frame.select([c for c in needed if c in frame.columns]))
     new_county = pl.col(file_col) if file_col else pl.lit(None, dtype=pl.String)
     moving = located.filter((pl.col(STORED).is_not_null() & new_county.is_not_null()
                              & (new_county != pl.col(STORED))).fill_null(False))

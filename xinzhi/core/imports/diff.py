@@ -16,7 +16,7 @@ from django.db.models import Model
 from django.utils import timezone
 
 from xinzhi.core.audit import log_bulk_changes
-from xinzhi.core.bulk import insert_frame, read_frame, update_frame
+from xinzhi.core.bulk import insert_frame, read_frame, refresh_statistics_if_grown, update_frame
 
 from .parsing import ROW
 
@@ -219,16 +219,24 @@ def _fill_missing_columns(model: type[Model], frame: pl.DataFrame) -> pl.DataFra
     return frame.with_columns(exprs) if exprs else frame
 
 
+#: rows prepared (defaults, text dates) and inserted at a time: the copies of one part exist at once
+INSERT_PART_ROWS = 100_000
+
+
 def insert_rows(model: type[Model], frame: pl.DataFrame, batch_id: int | None) -> int:
-    """Insert ``frame`` (database column names; ``_row`` and helper columns are dropped)."""
+    """Insert ``frame`` (database column names; ``_row`` and helper columns are dropped), in parts."""
     if frame.height == 0:
         return 0
     columns = {f.column for f in model._meta.concrete_fields}
     frame = frame.select([c for c in frame.columns if c in columns])
-    if "import_batch_id" in columns:
-        frame = frame.with_columns(pl.lit(batch_id, dtype=pl.Int64).alias("import_batch_id"))
-    frame = _fill_missing_columns(model, frame)
-    return insert_frame(model._meta.db_table, _adapt(frame))
+    table = model._meta.db_table
+    for start in range(0, frame.height, INSERT_PART_ROWS):
+        part = frame.slice(start, INSERT_PART_ROWS)
+        if "import_batch_id" in columns:
+            part = part.with_columns(pl.lit(batch_id, dtype=pl.Int64).alias("import_batch_id"))
+        insert_frame(table, _adapt(_fill_missing_columns(model, part)), refresh_statistics=False)
+    refresh_statistics_if_grown(table, frame.height)
+    return frame.height
 
 
 def update_rows(model: type[Model], diff: TableDiff, batch_id: int | None, actor, repr_column: str | None = None,

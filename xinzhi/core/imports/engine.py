@@ -31,7 +31,7 @@ from .checks import (
     uscc_issues,
 )
 from .diff import KindDiff, table_changes
-from .parsing import ROW, empty_issues, file_issue, issues_where, map_headers, parse_columns
+from .parsing import PARSE_CHUNK_ROWS, ROW, empty_issues, file_issue, issues_where, map_headers, parse_columns
 from .plausibility import plausibility_issues
 from .reading import RawTable, ReadError, read_table
 from .registry import get_kind
@@ -153,11 +153,13 @@ class ImportOutcome:
         return not self.committed and not self.failed and self.result.ok and self.result.needs_confirmation
 
 
-def validate(kind: str | ImportKind, table: RawTable | pl.DataFrame, user=None) -> ValidationResult:
+def validate(kind: str | ImportKind, table: RawTable | pl.DataFrame, user=None, *, release: bool = False
+             ) -> ValidationResult:
     """Parse and check every row of ``table`` and diff the error-free rows against the database.
 
     Rows outside what ``user`` may change — judged on the stored record, ``checks.record_region_issues``
-    — are errors; ``user`` None (the shell operator) has no region limit.
+    — are errors; ``user`` None (the shell operator) has no region limit. ``release``: the file's text
+    frame is dropped from ``table`` once parsed (its memory serves the checks; the imports' own calls).
     """
     kind = get_kind(kind)
     raw = table.frame if isinstance(table, RawTable) else table
@@ -166,6 +168,9 @@ def validate(kind: str | ImportKind, table: RawTable | pl.DataFrame, user=None) 
     if headers.fatal:
         return ValidationResult(kind, pl.DataFrame(schema={ROW: pl.Int64}), _sorted(headers.issues), units)
     frame, issues = parse_columns(kind, raw, headers)
+    if release and isinstance(table, RawTable):
+        del raw
+        table.release()
     frame = _apply_defaults(kind, frame)
     issues += headers.issues + _common_issues(kind, frame)
     frame, kind_issues = kind.check(frame)
@@ -198,8 +203,9 @@ def _common_issues(kind: ImportKind, frame: pl.DataFrame) -> list[pl.DataFrame]:
     for col in kind.importable_columns:
         if col.key not in frame.columns:
             continue
-        if col.type is ColumnType.USCC:
-            out.append(uscc_issues(frame, col.key, col.header))
+        if col.type is ColumnType.USCC:  # in slices: 18 character columns per code (memory of large files)
+            out += [uscc_issues(frame.slice(start, PARSE_CHUNK_ROWS), col.key, col.header)
+                    for start in range(0, max(frame.height, 1), PARSE_CHUNK_ROWS)]
         elif col.type is ColumnType.DIVISION:
             out.append(division_issues(frame, col.key, col.header))
         elif col.type is ColumnType.INDUSTRY:
@@ -319,7 +325,7 @@ def _read_reason(exc: Exception) -> str:
 
 
 def _validate_table(kind: ImportKind, table: RawTable | ValidationResult, user) -> ValidationResult:
-    return table if isinstance(table, ValidationResult) else validate(kind, table, user)
+    return table if isinstance(table, ValidationResult) else validate(kind, table, user, release=True)
 
 
 def _read_and_validate(kind: ImportKind, source, file_name: str | None, user) -> tuple[RawTable, ValidationResult]:
