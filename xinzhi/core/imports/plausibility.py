@@ -111,8 +111,10 @@ def plausibility_issues(kind: str, series: pl.DataFrame | None, headers: dict[st
     """Every rule of ``kind`` on its series; ``headers``: parsed column → Chinese header."""
     if series is None or series.height == 0:
         return empty_issues()
+    rules = rules_for(kind)
+    series = enrich(series, sorted({v for r in rules for v in r.fields_for(kind) if v in series.columns}))
     out = []
-    for rule in rules_for(kind):
+    for rule in rules:
         for value in rule.fields_for(kind):
             if value not in series.columns:
                 continue
@@ -143,72 +145,79 @@ def _ratio_text(ratio: pl.Expr) -> pl.Expr:
             .otherwise(pl.lit("1/") + (1 / ratio).round(0).cast(pl.Int64).cast(pl.String)))
 
 
-def _previous(series: pl.DataFrame, value: str, same_year: bool) -> pl.DataFrame:
-    over = [GROUP, "year"] if same_year else [GROUP]
-    return series.with_columns(
-        pl.col(value).shift(1).over(over).alias("_prev"), pl.col(INDEX).shift(1).over(over).alias("_prev_index"),
-        pl.col(value).shift(2).over(over).alias("_prev2"), pl.col(INDEX).shift(2).over(over).alias("_prev2_index"),
-    )
+def enrich(series: pl.DataFrame, values: Sequence[str]) -> pl.DataFrame:
+    """The neighbours every check compares with, computed once: the series is sorted by group and month, so
+    the row before (after) is the group's previous (next) month when the group — and, for ``_y*``, the
+    year — is the same. Plain shifts, no window functions (a province's filings are 180,000 rows)."""
+    group, year = pl.col(GROUP), pl.col("year")
+    same1, same2, same_next = group.shift(1) == group, group.shift(2) == group, group.shift(-1) == group
+    exprs = [
+        same1.alias("_g1"), (same1 & (year.shift(1) == year)).alias("_y1"),
+        (same2 & (year.shift(2) == year)).alias("_y2"), (same_next & (year.shift(-1) == year)).alias("_yn"),
+        pl.col(INDEX).shift(1).alias("_i1"), pl.col(INDEX).shift(2).alias("_i2"), pl.col(INDEX).shift(-1).alias("_in"),
+        pl.col(ROW).shift(-1).alias("_rn"),
+    ]
+    for v in values:
+        exprs += [pl.col(v).shift(1).alias(f"_p1:{v}"), pl.col(v).shift(2).alias(f"_p2:{v}"),
+                  pl.col(v).shift(-1).alias(f"_n:{v}")]
+    return series.with_columns(exprs)
+
+
+def _enriched(series: pl.DataFrame, value: str) -> pl.DataFrame:
+    return series if f"_p1:{value}" in series.columns else enrich(series, [value])
 
 
 def history_ratio(series: pl.DataFrame, value: str, rule: Rule) -> pl.DataFrame:
     """Monthly average against the nearest earlier month's (within ``within_months``)."""
     ratio_limit, within = float(rule.params.get("ratio", 500)), int(rule.params.get("within_months", 12))
-    s = _previous(series, value, same_year=False)
-    month_of = lambda index: (index - 1) % 12 + 1  # noqa: E731 — months in a YTD figure
+    s = _enriched(series, value)
+    prev, prev_index = pl.col(f"_p1:{value}"), pl.col("_i1")
     average = pl.col(value) / pl.col("month")
-    reference = pl.col("_prev") / month_of(pl.col("_prev_index"))
+    reference = prev / ((prev_index - 1) % 12 + 1)  # months in the earlier YTD figure
     ratio = average / reference
-    s = s.with_columns(average.alias("_avg"), reference.alias("_refavg"), ratio.alias("_r"))
-    hit = (pl.col(ROW).is_not_null() & (pl.col("_avg") > 0) & (pl.col("_refavg") > 0)
-           & (pl.col(INDEX) - pl.col("_prev_index") <= within)
-           & ((pl.col("_r") >= ratio_limit) | (pl.col("_r") <= 1 / ratio_limit)))
+    hit = (pl.col(ROW).is_not_null() & pl.col("_g1") & (average > 0) & (reference > 0)
+           & (pl.col(INDEX) - prev_index <= within) & ((ratio >= ratio_limit) | (ratio <= 1 / ratio_limit)))
     return s.filter(hit.fill_null(False)).with_columns(
-        pl.col("_avg").round(0).cast(pl.Int64).alias("_value"), pl.col("_refavg").round(0).cast(pl.Int64).alias("_ref"),
-        _period_text(pl.col("_prev_index")).alias("_ref_period"), _ratio_text(pl.col("_r")).alias("_ratio"),
+        average.round(0).cast(pl.Int64).alias("_value"), reference.round(0).cast(pl.Int64).alias("_ref"),
+        _period_text(prev_index).alias("_ref_period"), _ratio_text(ratio).alias("_ratio"),
     )
 
 
 def month_jump(series: pl.DataFrame, value: str, rule: Rule) -> pl.DataFrame:
     """This month's own value (YTD − last month's YTD) against last month's own value, within a year."""
     factor, min_base = float(rule.params.get("factor", 5)), float(rule.params.get("min_base", 0))
-    s = _previous(series, value, same_year=True)
-    consecutive = pl.col(INDEX) - pl.col("_prev_index") == 1
-    own = pl.col(value) - pl.col("_prev")
+    s = _enriched(series, value)
+    prev, prev2 = pl.col(f"_p1:{value}"), pl.col(f"_p2:{value}")
+    consecutive = pl.col("_y1") & (pl.col(INDEX) - pl.col("_i1") == 1)
+    own = pl.col(value) - prev
     # last month's own value: its YTD minus the month before (or, for January, the YTD itself)
-    prev_own = (pl.when(pl.col("month") == 2).then(pl.col("_prev"))
-                .when(pl.col("_prev_index") - pl.col("_prev2_index") == 1).then(pl.col("_prev") - pl.col("_prev2")))
-    s = s.with_columns(own.alias("_own"), prev_own.alias("_prev_own"))
-    hit = (pl.col(ROW).is_not_null() & consecutive & (pl.col("_prev_own") >= max(min_base, 1)) & (pl.col("_own") >= 0)
-           & ((pl.col("_own") > factor * pl.col("_prev_own")) | (pl.col("_own") * factor < pl.col("_prev_own"))))
+    prev_own = (pl.when(pl.col("month") == 2).then(prev)
+                .when(pl.col("_y2") & (pl.col("_i1") - pl.col("_i2") == 1)).then(prev - prev2))
+    hit = (pl.col(ROW).is_not_null() & consecutive & (prev_own >= max(min_base, 1)) & (own >= 0)
+           & ((own > factor * prev_own) | (own * factor < prev_own)))
     return s.filter(hit.fill_null(False)).with_columns(
-        pl.col("_own").alias("_value"), pl.col("_prev_own").alias("_ref"),
-        _period_text(pl.col("_prev_index")).alias("_ref_period"),
-        _ratio_text(pl.col("_own") / pl.col("_prev_own")).alias("_ratio"),
+        own.alias("_value"), prev_own.alias("_ref"), _period_text(pl.col("_i1")).alias("_ref_period"),
+        _ratio_text(own / prev_own).alias("_ratio"),
     )
 
 
 def ytd_below_previous(series: pl.DataFrame, value: str, rule: Rule) -> pl.DataFrame:
     """A year-to-date value below the nearest earlier month of the same year, not marked as a revision."""
-    s = _previous(series, value, same_year=True)
-    hit = pl.col(ROW).is_not_null() & ~pl.col(REVISION) & (pl.col(value) < pl.col("_prev"))
+    s = _enriched(series, value)
+    prev = pl.col(f"_p1:{value}")
+    hit = pl.col(ROW).is_not_null() & pl.col("_y1") & ~pl.col(REVISION) & (pl.col(value) < prev)
     return s.filter(hit.fill_null(False)).with_columns(
-        pl.col(value).alias("_value"), pl.col("_prev").alias("_ref"),
-        _period_text(pl.col("_prev_index")).alias("_ref_period"),
+        pl.col(value).alias("_value"), prev.alias("_ref"), _period_text(pl.col("_i1")).alias("_ref_period"),
     )
 
 
 def ytd_above_later(series: pl.DataFrame, value: str, rule: Rule) -> pl.DataFrame:
     """A year-to-date value above the nearest later **stored** month of the same year."""
-    over = [GROUP, "year"]
-    s = series.with_columns(
-        pl.col(value).shift(-1).over(over).alias("_next"), pl.col(INDEX).shift(-1).over(over).alias("_next_index"),
-        pl.col(ROW).shift(-1).over(over).alias("_next_row"),
-    )
-    hit = pl.col(ROW).is_not_null() & pl.col("_next_row").is_null() & (pl.col(value) > pl.col("_next"))
+    s = _enriched(series, value)
+    following = pl.col(f"_n:{value}")
+    hit = pl.col(ROW).is_not_null() & pl.col("_yn") & pl.col("_rn").is_null() & (pl.col(value) > following)
     return s.filter(hit.fill_null(False)).with_columns(
-        pl.col(value).alias("_value"), pl.col("_next").alias("_ref"),
-        _period_text(pl.col("_next_index")).alias("_ref_period"),
+        pl.col(value).alias("_value"), following.alias("_ref"), _period_text(pl.col("_in")).alias("_ref_period"),
     )
 
 
