@@ -18,8 +18,11 @@ def monitoring_status(request) -> dict:
         return {"monitoring_stale": []}
 
     def labels() -> list[str]:
+        from django.utils.translation import get_language
+
         from .services import stale_months
 
-        return [Period(y, m).label_zh() for y, m in stale_months()]
+        chinese = not (get_language() or "").startswith("en")
+        return [Period(y, m).label_zh() if chinese else str(Period(y, m)) for y, m in stale_months()]
 
     return {"monitoring_stale": SimpleLazyObject(labels)}
