@@ -8,7 +8,7 @@ writing one audit entry (before/after of the changed fields) per updated row.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import polars as pl
 from django.db import connection
@@ -241,10 +241,16 @@ def insert_rows(model: type[Model], frame: pl.DataFrame, batch_id: int | None) -
 
 def update_rows(model: type[Model], diff: TableDiff, batch_id: int | None, actor, repr_column: str | None = None,
                 batch_note: dict | None = None) -> int:
-    """Update the changed rows of ``diff`` by id and write their audit entries."""
+    """Update the changed rows of ``diff`` by id and write their audit entries.
+
+    The rows are locked and their values read again first (``FOR UPDATE`` on PostgreSQL; SQLite holds the
+    database's write lock already): the audit's "before" is the value this write actually replaces, even
+    if a form changed the row after the diff was computed.
+    """
     changed = diff.changed
     if changed.height == 0:
         return 0
+    diff = _with_current_values(model, diff)
     columns = {f.column for f in model._meta.concrete_fields}
     frame = changed.select(["id", *diff.values])
     auto = [f.column for f in model._meta.concrete_fields if getattr(f, "auto_now", False)]
@@ -255,6 +261,30 @@ def update_rows(model: type[Model], diff: TableDiff, batch_id: int | None, actor
     update_frame(model._meta.db_table, _adapt(frame), ["id"])
     log_bulk_changes(model, audit_changes(model, diff, repr_column), actor=actor, additional_data=batch_note)
     return changed.height
+
+
+#: ids per query when the changed rows are locked and read again
+LOCK_IDS = 10_000
+
+
+def _with_current_values(model: type[Model], diff: TableDiff) -> TableDiff:
+    """``diff`` with its ``<value>__old`` columns replaced by the values stored now (rows locked)."""
+    if not diff.values:
+        return diff
+    table, q = model._meta.db_table, connection.ops.quote_name
+    lock = " FOR UPDATE" if connection.vendor == "postgresql" else ""
+    ids = diff.changed["id"].to_list()
+    parts = []
+    for start in range(0, len(ids), LOCK_IDS):
+        chunk = ids[start:start + LOCK_IDS]
+        parts.append(read_frame(
+            f"SELECT id, {', '.join(q(v) for v in diff.values)} FROM {q(table)} "
+            f"WHERE id IN ({', '.join(['%s'] * len(chunk))}) ORDER BY id{lock}", chunk))
+    current = pl.concat(parts, how="vertical_relaxed") if len(parts) > 1 else parts[0]
+    current = coerce_like(current, diff.changed).with_columns(pl.col("id").cast(pl.Int64))
+    current = current.rename({v: v + OLD for v in diff.values})
+    changed = diff.changed.drop([v + OLD for v in diff.values]).join(current, on="id", how="left")
+    return replace(diff, changed=changed.select(diff.changed.columns))
 
 
 def audit_changes(model: type[Model], diff: TableDiff, repr_column: str | None):
@@ -270,7 +300,8 @@ def audit_changes(model: type[Model], diff: TableDiff, repr_column: str | None):
     )
     for row in text.iter_rows(named=True):  # one audit entry per updated row, by design
         changes = {names.get(v, v): row[v] for v in diff.values if row[v] is not None}
-        yield row["id"], row["_repr"], changes
+        if changes:  # a row someone else had already set to these values: nothing replaced
+            yield row["id"], row["_repr"], changes
 
 
 def _audit_text(name: str, dtype: pl.DataType) -> pl.Expr:
