@@ -26,7 +26,6 @@ from __future__ import annotations
 import argparse
 import csv
 import os
-import socket
 import sys
 import tempfile
 import time
@@ -35,6 +34,9 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
+
+from bench_import import _pg_admin as _admin  # noqa: E402 — the same PostgreSQL helpers as the import bench
+from bench_import import _pg_answers  # noqa: E402
 
 from xinzhi.core import uscc  # noqa: E402 — pure module, no Django needed
 from xinzhi.core.tests.processes import (  # noqa: E402
@@ -47,7 +49,6 @@ from xinzhi.core.tests.processes import (  # noqa: E402
 )
 
 DB_NAME = "xinzhi_fault_import"
-ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres"
 MOMENTS = ["import:read", "import:locked", "import:written", "monitoring:before-refresh",
            "monitoring:refresh-written"]
 REGISTER_HEADER = ["统一社会信用代码", "企业名称", "县（市、区）代码", "行业代码", "成立日期", "登记注册类型", "是否上市",
@@ -213,22 +214,6 @@ def _ok(result: tuple[int, str, str]) -> None:
     code, out, err = result
     if code:
         raise SystemExit(f"step failed ({code}):\n{out[-3000:]}\n{err[-3000:]}")
-
-
-def _pg_answers() -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", 5432), timeout=1):
-            return True
-    except OSError:
-        return False
-
-
-def _admin(*statements: str) -> None:
-    import psycopg
-
-    with psycopg.connect(ADMIN_URL.replace("postgres://", "postgresql://"), autocommit=True) as conn:
-        for sql in statements:
-            conn.execute(sql)
 
 
 if __name__ == "__main__":
