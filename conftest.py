@@ -9,8 +9,14 @@ pytest_plugins = ["xinzhi.web.tests.browser_fixtures"]
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
+    from django.db import connections
+
     with django_db_blocker.unblock():
         call_command("load_reference", verbosity=0)
+        # transactional tests (``django_db(transaction=True, serialized_rollback=True)``: real commits, seen
+        # by other threads and processes) empty the database when they end; each one restores this state
+        for connection in connections.all():
+            connection._test_serialized_contents = connection.creation.serialize_db_to_string()
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -69,21 +69,23 @@ def log_bulk_changes(
 ) -> int:
     """Write one audit entry per changed row of a bulk write.
 
-    ``changes`` yields ``(pk, repr, {field: [old, new]})``. Returns the number of entries written.
+    ``changes`` yields ``(pk, repr, {field: [old, new]})``, or ``(pk, repr, {…}, extra)`` where ``extra``
+    is merged into that entry's ``additional_data``. Returns the number of entries written.
     """
     content_type = ContentType.objects.get_for_model(model)
     entries = [
         LogEntry(
             content_type=content_type,
-            object_pk=str(pk),
-            object_id=pk if isinstance(pk, int) else None,
-            object_repr=str(text)[:200],
+            object_pk=str(change[0]),
+            object_id=change[0] if isinstance(change[0], int) else None,
+            object_repr=str(change[1])[:200],
             action=action,
-            changes={k: [None if o is None else str(o), None if n is None else str(n)] for k, (o, n) in diff.items()},
+            changes={k: [None if o is None else str(o), None if n is None else str(n)]
+                     for k, (o, n) in change[2].items()},
             actor=actor,
-            additional_data=additional_data,
+            additional_data={**(additional_data or {}), **change[3]} if len(change) > 3 else additional_data,
         )
-        for pk, text, diff in changes
+        for change in changes
     ]
     LogEntry.objects.bulk_create(entries, batch_size=2000)
     return len(entries)

@@ -21,18 +21,20 @@ def _quote(connection, name: str) -> str:
 
 
 def insert_frame(table: str, frame: pl.DataFrame, connection=None, chunk_rows: int = 200_000,
-                 new_key_range: bool = False) -> int:
+                 new_key_range: bool = False, refresh_statistics: bool = True) -> int:
     """Insert every row of ``frame`` into ``table`` (columns named as in the table).
 
     ``new_key_range``: the rows are of a key the table never held (a new month): its planner statistics
     are refreshed whatever the share of the table, so queries for that key are not planned for no rows.
+    ``refresh_statistics=False``: the caller inserts in parts and refreshes once (``refresh_statistics_if_grown``).
     """
     connection = connection or default_connection
     if frame.height == 0:
         return 0
     with transaction.atomic(using=connection.alias):
         _insert(table, frame, connection, chunk_rows)
-        refresh_statistics_if_grown(table, frame.height, connection, always=new_key_range)
+        if refresh_statistics:
+            refresh_statistics_if_grown(table, frame.height, connection, always=new_key_range)
     return frame.height
 
 
@@ -138,13 +140,24 @@ def _update(table: str, frame: pl.DataFrame, key_columns, value_columns, connect
         connection.connection.executemany(sql, ordered.iter_rows())
 
 
+#: rows fetched and turned into a frame at a time: the Python objects of one batch exist at once, not of
+#: the whole result (a 500,000-row import reads its new ids back)
+FETCH_ROWS = 50_000
+
+
 def read_frame(sql: str, params: Sequence | None = None, connection=None) -> pl.DataFrame:
     """Run a query and return the result as a Polars frame (column names from the cursor)."""
     connection = connection or default_connection
+    parts = []
     with connection.cursor() as cursor:
         cursor.execute(sql, params or [])
         names = [d[0] for d in cursor.description]
-        rows = cursor.fetchall()
-    if not rows:
+        while rows := cursor.fetchmany(FETCH_ROWS):
+            parts.append(pl.DataFrame(rows, schema=names, orient="row", infer_schema_length=None))
+    if not parts:
         return pl.DataFrame({n: [] for n in names})
-    return pl.DataFrame(rows, schema=names, orient="row", infer_schema_length=None)
+    if len(parts) == 1:
+        return parts[0]
+    # a column that is null in one batch is typed Null there: take each column's type from the batches
+    dtypes = {n: next((p.schema[n] for p in parts if p.schema[n] != pl.Null), pl.Null) for n in names}
+    return pl.concat([p.cast(dtypes) for p in parts], how="vertical_relaxed")

@@ -17,6 +17,8 @@ class ImportBatch(models.Model):
         PREVIEWED = "previewed", "已预览"
         COMMITTED = "committed", "已导入"
         REJECTED = "rejected", "有错误，未导入"
+        UNCONFIRMED = "unconfirmed", "需核实，未导入"
+        FAILED = "failed", "导入失败"
 
     kind = models.CharField("类型", max_length=40)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
@@ -33,6 +35,8 @@ class ImportBatch(models.Model):
     units = models.JSONField("计量单位", default=dict, blank=True)
     errors_sample = models.JSONField("错误示例", default=list, blank=True)
     duration_ms = models.IntegerField("耗时(毫秒)", default=0)
+    flagged_count = models.IntegerField("需核实", default=0, help_text="核实性审核标出的行数")
+    confirmation = models.TextField("核实说明", blank=True, help_text="导入人对需核实各行的说明（确认导入时填写）")
 
     class Meta:
         ordering = ["-created_at"]
@@ -40,6 +44,16 @@ class ImportBatch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.file_name} {self.created_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def kind_label(self) -> str:
+        """The kind's Chinese name (users never see the internal key)."""
+        from xinzhi.core.imports.registry import UnknownKind, get_kind
+
+        try:
+            return get_kind(self.kind).label_zh
+        except UnknownKind:
+            return "其他"
 
 
 class DataVersion(models.Model):

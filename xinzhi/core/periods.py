@@ -1,11 +1,13 @@
 """Reporting periods.
 
 Chinese statistics report a month as the year-to-date cumulative figure (1–N月累计). A period is
-written ``YYYY-MM``; this module parses and formats it and nothing else.
+written ``YYYY-MM``; this module parses and formats it, and says which months data may be for:
+from ``first_period()`` (the first month the reference data describe) to ``current_period()``.
 """
 
 from __future__ import annotations
 
+import datetime
 import re
 from dataclasses import dataclass
 
@@ -58,3 +60,27 @@ def month_range(start: Period, end: Period) -> list[Period]:
         out.append(p)
         p = Period(p.year + 1, 1) if p.month == 12 else Period(p.year, p.month + 1)
     return out
+
+
+#: The first month the reference data describe: Zhejiang's current 90 county-level divisions date from
+#: the Hangzhou restructuring (国函〔2021〕29号; 浙江省人民政府《关于调整杭州市部分行政区划的通知》of
+#: 2021-03-11, announced 2021-04-09; domain notes regions_and_geo.md §1.3). A filing for an earlier month
+#: would be counted in counties that did not exist then (330103 下城区 and 330104 江干区 were retired,
+#: 330113 临平区 and 330114 钱塘区 created). Settings may move it (``XINZHI_FIRST_PERIOD = "YYYY-MM"``)
+#: when older reference data are loaded.
+FIRST_PERIOD = Period(2021, 4)
+
+
+def first_period() -> Period:
+    from django.conf import settings
+
+    return Period.parse(getattr(settings, "XINZHI_FIRST_PERIOD", FIRST_PERIOD))
+
+
+def current_period(today: datetime.date | None = None) -> Period:
+    """This month in the platform's time zone (Asia/Shanghai)."""
+    if today is None:
+        from django.utils import timezone
+
+        today = timezone.localdate()
+    return Period(today.year, today.month)

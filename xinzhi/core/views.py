@@ -11,6 +11,7 @@ import tempfile
 import uuid
 from pathlib import Path
 
+import polars as pl
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -22,12 +23,12 @@ from django.views.decorators.http import require_POST
 
 from .imports.engine import commit_import, preview_import
 from .imports.exports import write_template
+from .imports.reading import MAX_ROWS, MAX_UPLOAD_BYTES
 from .imports.registry import get_kind, kind_names
 from .models import ImportBatch
 
 IMPORT_ROLES = {"province_staff", "city_staff", "county_staff"}
 ALLOWED_SUFFIXES = {".xlsx", ".csv", ".parquet"}
-MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 PENDING = "pending_import"
 
 
@@ -61,6 +62,12 @@ def import_home(request):
 def import_preview(request):
     user = request.user
     _require_import_role(user)
+    too_large = _("文件超过%(mb)sMB，请拆分为多个文件分批导入（每个文件不超过%(mb)sMB、%(rows)s行）") % {
+        "mb": MAX_UPLOAD_BYTES // 2**20, "rows": f"{MAX_ROWS:,}"}
+    if int(request.META.get("CONTENT_LENGTH") or 0) > MAX_UPLOAD_BYTES + 2**16:
+        # refused before the body is read: an oversized upload is neither parsed nor stored
+        messages.error(request, too_large)
+        return redirect("core:imports")
     kind, upload = request.POST.get("kind", ""), request.FILES.get("file")
     if kind not in kind_names():
         messages.error(request, _("请选择导入类型"))
@@ -69,22 +76,34 @@ def import_preview(request):
         messages.error(request, _("请上传 .xlsx、.csv 或 .parquet 文件"))
         return redirect("core:imports")
     if upload.size > MAX_UPLOAD_BYTES:
-        messages.error(request, _("文件超过50MB，请分批导入"))
+        messages.error(request, too_large)
         return redirect("core:imports")
     token = uuid.uuid4().hex
     stored = _upload_dir() / f"{token}{Path(upload.name).suffix.lower()}"
     with open(stored, "wb") as fh:
         for chunk in upload.chunks():
             fh.write(chunk)
-    outcome = preview_import(kind, stored.read_bytes(), user=user, file_name=upload.name)
+    outcome = preview_import(kind, stored, user=user, file_name=upload.name)
     request.session[PENDING] = {"token": token, "path": str(stored), "kind": kind, "name": upload.name,
                                 "batch": outcome.batch.pk}
-    issues = [dict(zip(("row", "field", "reason", "severity"), r, strict=True))
-              for r in outcome.result.issues.head(500).iter_rows()]
+    return _render_preview(request, outcome, token, kind)
+
+
+def _render_preview(request, outcome, token: str, kind: str, confirmation_error: str = ""):
+    """The preview: hard errors (强制性审核) and rows to explain (核实性审核) in separate tables."""
+    issues = outcome.result.issues
+    errors = issues.filter(pl.col("severity") != "flag")
+    flags = issues.filter(pl.col("severity") == "flag")
+    keys = ("row", "field", "reason", "severity")
+    shown_errors = [dict(zip(keys, r, strict=True)) for r in errors.head(500).iter_rows()]
+    shown_flags = [dict(zip(keys, r, strict=True)) for r in flags.head(500).iter_rows()]
     return render(request, "core/import_preview.html", {
-        "outcome": outcome, "counts": outcome.result.counts, "issues": issues,
-        "more_issues": max(outcome.result.issues.height - len(issues), 0), "token": token,
-        "kind_label": get_kind(kind).label_zh,
+        "outcome": outcome, "counts": outcome.result.counts, "issues": shown_errors, "flags": shown_flags,
+        "more_issues": max(errors.height - len(shown_errors), 0), "more_flags": max(flags.height - len(shown_flags), 0),
+        "needs_confirmation": outcome.result.ok and outcome.result.needs_confirmation,
+        "unconfirmed_rows": len(outcome.result.unconfirmed_rows), "token": token,
+        "kind_label": get_kind(kind).label_zh, "confirmation_error": confirmation_error,
+        "failure": outcome.result.errors[0].reason_zh if outcome.failed else "",
     })
 
 
@@ -101,28 +120,31 @@ def _take_pending(request) -> dict:
 def import_commit(request):
     user = request.user
     _require_import_role(user)
-    pending = _take_pending(request)
+    pending = request.session.get(PENDING)
+    if not pending or pending.get("token") != request.POST.get("token"):
+        raise Http404("没有待确认的导入，或已处理")
     path = Path(pending["path"])
-    try:
-        outcome = commit_import(pending["kind"], path.read_bytes(), user=user, file_name=pending["name"])
-    finally:
-        path.unlink(missing_ok=True)
+    confirmation = request.POST.get("confirmation", "").strip()[:2000]
+    outcome = commit_import(pending["kind"], path, user=user, file_name=pending["name"], confirmation=confirmation)
+    if outcome.needs_confirmation:
+        # the preview again, the upload kept: the rows to explain need the importer's explanation
+        return _render_preview(request, outcome, pending["token"], pending["kind"],
+                               confirmation_error=_("有需核实的行：请核对后填写核实说明再确认导入。"))
+    _take_pending(request)
+    path.unlink(missing_ok=True)
     if outcome.committed:
         c = outcome.result.counts
         messages.success(request, _("已导入“%(name)s”：新增%(new)s行，更新%(changed)s行，未变%(unchanged)s行。") % {
             "name": pending["name"], "new": c["new"], "changed": c["changed"], "unchanged": c["unchanged"]})
-        _refresh_monitoring(outcome)
+        for follow_up in outcome.follow_ups:
+            (messages.success if getattr(follow_up, "ok", True) else messages.warning)(request, str(follow_up))
+    elif outcome.failed:
+        messages.error(request, _("“%(name)s”导入失败：%(reason)s（导入记录编号 %(batch)s）") % {
+            "name": pending["name"], "reason": outcome.result.errors[0].reason_zh, "batch": outcome.batch.pk})
     else:
         messages.error(request, _("“%(name)s”有%(errors)s处错误，未导入任何数据。") % {
             "name": pending["name"], "errors": outcome.result.error_count})
     return redirect("core:imports")
-
-
-def _refresh_monitoring(outcome) -> None:
-    """Recompute the monitoring snapshots of the months the import touched."""
-    from xinzhi.monitoring.services import refresh_after_import
-
-    refresh_after_import(outcome.result.frame)
 
 
 @login_required

@@ -24,6 +24,7 @@ from xinzhi.core.imports.checks import duplicate_issues
 from xinzhi.core.imports.diff import KindDiff, cast_columns, diff_table, insert_rows, row_status, update_rows
 from xinzhi.core.imports.parsing import issues_where
 from xinzhi.core.periods import Period
+from xinzhi.enterprises.imports import MATCHED_ENTERPRISE
 from xinzhi.enterprises.matching import match_enterprises
 
 from .models import Certification, Program
@@ -51,6 +52,7 @@ class _ListKind(ImportKind):
     program: str
     file_key = ("certificate_no",)
     scope_header = "统一社会信用代码"
+    record_region = MATCHED_ENTERPRISE
     VALUES = ("certificate_no", "issued_on", "expires_on", "batch")
 
     def _dates(self, frame: pl.DataFrame) -> pl.DataFrame:

@@ -21,6 +21,7 @@ from xinzhi.core.imports import Column, ColumnType, ImportKind, register
 from xinzhi.core.imports.diff import KindDiff, TableDiff
 from xinzhi.core.imports.parsing import ROW, empty_issues, issues_where
 from xinzhi.core.periods import Period
+from xinzhi.enterprises.imports import REGISTERED_ENTERPRISE
 from xinzhi.policy.package import COLLECTION_METHODS, SCHEMA, PackageValidationError, parse_package
 
 from .models import AnnualPackage
@@ -38,7 +39,7 @@ def _count(key: str, header: str, path: str, required: bool = False, example: st
 FIELDS: tuple[tuple[Column, str], ...] = (
     (Column("uscc", "统一社会信用代码", ColumnType.USCC, example="91330106MA2H00006X"), "uscc"),
     (Column("enterprise_name", "企业名称", required=False, informational=True, help_zh="便于核对"), ""),
-    (Column("year", "数据年度", ColumnType.YEAR, example="2025"), "year"),
+    (Column("year", "数据年度", ColumnType.YEAR, example="2025", data_year=True), "year"),
     (Column("registration_date", "注册成立日期", ColumnType.DATE, required=False, help_zh="空白取企业库成立日期"),
      "registration_date"),
     (Column("industry_code", "行业代码", ColumnType.INDUSTRY, required=False, help_zh="空白取企业库行业"), "industry_code"),
@@ -155,7 +156,8 @@ class AnnualPackagesKind(ImportKind):
     label_zh = "年度数据包（最多报一次）"
     file_key = ("uscc", "year")
     scope_enterprise_column = "enterprise_id"
-    scope_header = "统一社会信用代码"
+    #: a package belongs to its registered enterprise: the register's current county decides
+    record_region = REGISTERED_ENTERPRISE
     instructions_zh = ("每行一家企业一个年度的数据包；企业须已在企业库中。金额按列名所注单位填写（默认万元）。"
                        "各字段含义见 docs/report-once-package.md；校验规则与企业在线填报相同。")
     columns = tuple(c for c, _ in FIELDS)

@@ -5,23 +5,42 @@ from __future__ import annotations
 import polars as pl
 
 from xinzhi.core.bulk import read_frame
-from xinzhi.core.imports import Column, ColumnType, ImportKind, register
-from xinzhi.core.imports.checks import cumulative_decrease_issues, uscc_region_warnings
+from xinzhi.core.imports import CONFIRMATION, Column, ColumnType, ImportKind, RecordRegion, register
+from xinzhi.core.imports.checks import uscc_region_warnings
 from xinzhi.core.imports.diff import (
+    AROUND_SQL,
+    INSERT_PART_ROWS,
     KindDiff,
     cast_columns,
     diff_table,
     insert_rows,
+    read_around,
     read_monthly,
     row_status,
     update_rows,
 )
 from xinzhi.core.imports.parsing import issues_where
+from xinzhi.core.imports.plausibility import build_series
 from xinzhi.core.periods import Period
 
 from .models import Enterprise, EnterpriseYear, MonthlyStat, Ownership
 
 USCC = Column("uscc", "统一社会信用代码", ColumnType.USCC, help_zh="18位，校验位须正确", example="91330106MA2H00006X")
+
+
+#: rows about a registered enterprise, which is in the county the register holds now
+REGISTERED_ENTERPRISE = RecordRegion(
+        key=("uscc",), sql="SELECT uscc, id AS record_id, division_code AS stored_division FROM enterprises_enterprise",
+        file_column=None, model="enterprises.Enterprise", noun="企业")
+#: rows of published lists (certifications, R&D institutions) are matched to a registered enterprise by code or
+#: name (``enterprises.matching``): they live where that enterprise is registered
+MATCHED_ENTERPRISE = RecordRegion(
+        key=("enterprise_id",),
+        sql="SELECT id AS enterprise_id, id AS record_id, division_code AS stored_division FROM enterprises_enterprise",
+        file_column=None, model="enterprises.Enterprise", noun="企业", header="统一社会信用代码")
+REGISTERED_ENTERPRISE_MOVABLE = RecordRegion(
+        key=("uscc",), sql="SELECT uscc, id AS record_id, division_code AS stored_division FROM enterprises_enterprise",
+        file_column="division_code", model="enterprises.Enterprise", noun="企业")
 
 
 class EnterprisesKind(ImportKind):
@@ -30,6 +49,8 @@ class EnterprisesKind(ImportKind):
     name = "enterprises"
     label_zh = "企业名录"
     file_key = ("uscc",)
+    #: a register row changes the stored enterprise; its county in the file is a move when it differs
+    record_region = REGISTERED_ENTERPRISE_MOVABLE
     instructions_zh = "每行一家企业，以统一社会信用代码识别；已有企业按本表更新，新企业新增。"
     columns = (
         USCC,
@@ -42,7 +63,8 @@ class EnterprisesKind(ImportKind):
         Column("ownership", "登记注册类型", ColumnType.CHOICE, required=False, choices=dict(Ownership.choices),
                default=Ownership.PRIVATE.value, help_zh="空白按“民营”", example="民营"),
         Column("is_listed", "是否上市", ColumnType.BOOL, required=False, default=False, example="否"),
-        Column("year", "规上年度", ColumnType.YEAR, required=False, help_zh="与“是否规上”一同填写", example="2025"),
+        Column("year", "规上年度", ColumnType.YEAR, required=False, help_zh="与“是否规上”一同填写", example="2025",
+               data_year=True),
         Column("above_scale", "是否规上", ColumnType.BOOL, required=False,
                help_zh="该年度是否为规模以上工业企业", example="是"),
     )
@@ -90,11 +112,14 @@ class EnterprisesKind(ImportKind):
         years = diff.tables.get("year")
         if years is None:
             return
-        ids = pl.concat([
-            diff.extra["ids"].with_columns(pl.col("id").cast(pl.Int64)),
-            read_frame("SELECT id, uscc FROM enterprises_enterprise WHERE import_batch_id = %s", [batch.pk]),
-        ], how="vertical_relaxed").unique("uscc").rename({"id": "enterprise_id"})
-        insert_rows(EnterpriseYear, years.new.join(ids, on="uscc"), batch.pk)
+        typed = {"id": pl.Int64, "uscc": pl.String}
+        stored = diff.extra["ids"].cast(typed)
+        written = read_frame("SELECT id, uscc FROM enterprises_enterprise WHERE import_batch_id = %s",
+                             [batch.pk]).cast(typed)
+        ids = pl.concat([stored, written.join(stored.select("uscc"), on="uscc", how="anti")],  # + the new ones
+                        how="vertical_relaxed").rename({"id": "enterprise_id"})
+        for start in range(0, years.new.height, INSERT_PART_ROWS):  # joined in parts (memory of large files)
+            insert_rows(EnterpriseYear, years.new.slice(start, INSERT_PART_ROWS).join(ids, on="uscc"), batch.pk)
         update_rows(EnterpriseYear, years, batch.pk, actor, repr_column="_repr", batch_note=note)
 
     def export_frame(self, period: Period | None) -> pl.DataFrame:
@@ -123,8 +148,10 @@ class MonthlyStatsKind(ImportKind):
     file_key = ("uscc", "year", "month")
     periodic = True
     scope_enterprise_column = "enterprise_id"
-    scope_header = "统一社会信用代码"
-    instructions_zh = "每行一家企业一个期别的1—N月累计值；企业须已在企业库中。累计值低于上月须在“是否修订”填“是”。"
+    #: a filing belongs to its registered enterprise: the register's current county decides
+    record_region = REGISTERED_ENTERPRISE
+    instructions_zh = ("每行一家企业一个期别的1—N月累计值；企业须已在企业库中。修订以前报送的数据在“是否修订”填“是”。"
+                       "与企业自身历史相比异常的数值（核实性审核）须说明后才能导入：可在“核实说明”列逐行说明。")
     AMOUNTS = MonthlyStat.AMOUNT_FIELDS
     columns = (
         USCC,
@@ -139,6 +166,7 @@ class MonthlyStatsKind(ImportKind):
                help_zh="人", example="230"),
         Column("is_revision", "是否修订", ColumnType.BOOL, required=False, default=False,
                help_zh="修订以前报送的数据时填“是”", example="否"),
+        CONFIRMATION,
     )
 
     def check(self, frame: pl.DataFrame) -> tuple[pl.DataFrame, list[pl.DataFrame]]:
@@ -150,21 +178,18 @@ class MonthlyStatsKind(ImportKind):
             issues_where(frame, pl.col("uscc").is_not_null() & pl.col("enterprise_id").is_null(), USCC.header,
                          pl.format("企业“{}”不在企业库中，请先导入企业名录", pl.col("uscc"))),
         ]
-        if "rd_expense" in frame.columns and "revenue" in frame.columns:
-            issues.append(issues_where(
-                frame, pl.col("rd_expense") > pl.col("revenue"), "研发费用",
-                pl.format("研发费用（{}元）高于营业收入（{}元），请核实", pl.col("rd_expense"), pl.col("revenue")),
-                "warning",
-            ))
-        known = frame.filter(pl.col("enterprise_id").is_not_null() & pl.col("year").is_not_null())
-        amounts = [a for a in self.AMOUNTS if a in frame.columns]
-        if known.height and amounts:
-            if "is_revision" not in known.columns:
-                known = known.with_columns(pl.lit(False).alias("is_revision"))
-            stored = _stored_stats(known, previous_month=True)
-            headers = {a: self.header_of(a) for a in amounts}
-            issues.append(cumulative_decrease_issues(known, stored, ["enterprise_id"], amounts, headers))
         return frame, issues
+
+    def plausibility_series(self, frame: pl.DataFrame) -> pl.DataFrame | None:
+        """Each enterprise's months: the file's and the stored ones around them (核实性审核)."""
+        amounts = [a for a in self.AMOUNTS if a in frame.columns]
+        known = frame.filter(pl.col("enterprise_id").is_not_null() & pl.col("year").is_not_null())
+        if not amounts or known.height == 0:
+            return None
+        stored = read_around(known, "SELECT enterprise_id, year, month, " + ", ".join(MonthlyStat.AMOUNT_FIELDS)
+                             + " FROM enterprises_monthlystat WHERE " + AROUND_SQL,
+                             {c: pl.Int64 for c in ("enterprise_id", "year", "month", *MonthlyStat.AMOUNT_FIELDS)})
+        return build_series(known, stored, "enterprise_id", amounts)
 
     def diff(self, frame: pl.DataFrame) -> KindDiff:
         stored = _stored_stats(frame, previous_month=False)

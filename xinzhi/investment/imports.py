@@ -8,18 +8,21 @@ from dataclasses import replace
 import polars as pl
 
 from xinzhi.core.bulk import read_frame
-from xinzhi.core.imports import Column, ColumnType, ImportKind, register
-from xinzhi.core.imports.checks import cumulative_decrease_issues, duplicate_issues
+from xinzhi.core.imports import CONFIRMATION, Column, ColumnType, ImportKind, RecordRegion, register
+from xinzhi.core.imports.checks import duplicate_issues
 from xinzhi.core.imports.diff import (
+    AROUND_SQL,
     KindDiff,
     cast_columns,
     diff_table,
     insert_rows,
+    read_around,
     read_monthly,
     row_status,
     update_rows,
 )
 from xinzhi.core.imports.parsing import ROW, issues_where
+from xinzhi.core.imports.plausibility import build_series
 from xinzhi.core.periods import Period
 
 from .models import InvestmentProject, ProjectProgress, RegionInvestment, Stage
@@ -28,7 +31,7 @@ PERIOD = Column("period", "期别", ColumnType.PERIOD, help_zh="YYYY-MM", exampl
 DIVISION = Column("division_code", "县代码", ColumnType.DIVISION, aliases=("县（市、区）代码",),
                   help_zh="6位县级行政区划代码", example="330106")
 REVISION = Column("is_revision", "是否修订", ColumnType.BOOL, required=False, default=False,
-                  help_zh="累计值低于上月时须填“是”", example="否")
+                  help_zh="修订以前报送的数据时填“是”（累计值低于上月的修订不再需要核实说明）", example="否")
 
 
 class InvestmentKind(ImportKind):
@@ -38,6 +41,10 @@ class InvestmentKind(ImportKind):
     label_zh = "高新技术产业投资项目及月度完成投资"
     file_key = ("code", "year", "month")
     periodic = True
+    #: a row changes the stored project (by 项目代码); its county in the file is a move when it differs
+    record_region = RecordRegion(
+        key=("code",), sql="SELECT code, id AS record_id, division_code AS stored_division FROM investment_investmentproject",
+        model="investment.InvestmentProject", noun="项目")
     instructions_zh = ("每行一个项目一个期别；项目信息按项目代码新增或更新。期别与累计完成投资须同时填写，"
                        "均留空时只登记项目。")
     PROJECT_VALUES = ("name", "division_code", "industry_code", "is_high_tech", "planned_total", "stage",
@@ -56,6 +63,7 @@ class InvestmentKind(ImportKind):
         Column("ytd_completed", "累计完成投资", ColumnType.MONEY, required=False, default_unit="万元",
                help_zh="1—N月累计", example="8600"),
         REVISION,
+        CONFIRMATION,
     )
 
     def check(self, frame: pl.DataFrame) -> tuple[pl.DataFrame, list[pl.DataFrame]]:
@@ -73,14 +81,20 @@ class InvestmentKind(ImportKind):
         inconsistent = pl.any_horizontal([pl.col(v).n_unique().over("code") > 1 for v in values])
         issues.append(issues_where(frame.with_columns(inconsistent.alias("_bad")), pl.col("_bad"), "项目代码",
                                    "同一项目代码各行的项目信息不一致"))
-        if has_amount:
-            rows = frame.filter(pl.col("year").is_not_null() & pl.col("code").is_not_null())
-            if "is_revision" not in rows.columns:
-                rows = rows.with_columns(pl.lit(False).alias("is_revision"))
-            stored = _stored_progress(rows, previous_month=True)
-            issues.append(cumulative_decrease_issues(rows, stored, ["code"], ["ytd_completed"],
-                                                     {"ytd_completed": "累计完成投资"}))
         return frame, issues
+
+    def plausibility_series(self, frame: pl.DataFrame) -> pl.DataFrame | None:
+        """Each project's months, file and stored, with the plan of the file's rows (核实性审核)."""
+        if "ytd_completed" not in frame.columns or "year" not in frame.columns:
+            return None
+        rows = frame.filter(pl.col("year").is_not_null() & pl.col("code").is_not_null())
+        if rows.height == 0:
+            return None
+        stored = read_around(rows, "SELECT p.code, g.year, g.month, g.ytd_completed FROM investment_projectprogress g "
+                             "JOIN investment_investmentproject p ON p.id = g.project_id WHERE "
+                             + AROUND_SQL.replace("year", "g.year").replace("month", "g.month"),
+                             {"code": pl.String, "year": pl.Int64, "month": pl.Int64, "ytd_completed": pl.Int64})
+        return build_series(rows, stored, "code", ["ytd_completed"], extra=["planned_total"])
 
     def diff(self, frame: pl.DataFrame) -> KindDiff:
         stored = cast_columns(read_frame(
@@ -163,6 +177,8 @@ class RegionInvestmentKind(ImportKind):
     label_zh = "县（市、区）固定资产投资（1—N月累计）"
     file_key = ("division_code", "year", "month")
     periodic = True
+    #: the county is the row's key: a row writes the record of the county it names
+    record_region = RecordRegion(key=("division_code",))
     instructions_zh = "每行一个县（市、区）一个期别的全社会固定资产投资1—N月累计值。"
     columns = (
         DIVISION,
@@ -170,16 +186,19 @@ class RegionInvestmentKind(ImportKind):
         Column("ytd_fixed_asset_investment", "固定资产投资累计", ColumnType.MONEY, default_unit="万元",
                help_zh="1—N月累计", example="3560000"),
         REVISION,
+        CONFIRMATION,
     )
 
-    def check(self, frame: pl.DataFrame) -> tuple[pl.DataFrame, list[pl.DataFrame]]:
-        rows = frame.filter(pl.col("year").is_not_null() & pl.col("division_code").is_not_null())
-        if "is_revision" not in rows.columns:
-            rows = rows.with_columns(pl.lit(False).alias("is_revision"))
-        stored = self._stored(rows, previous_month=True)
+    def plausibility_series(self, frame: pl.DataFrame) -> pl.DataFrame | None:
+        """Each county's months, file and stored (核实性审核)."""
         value = "ytd_fixed_asset_investment"
-        return frame, [cumulative_decrease_issues(rows, stored, ["division_code"], [value],
-                                                  {value: "固定资产投资累计"})]
+        rows = frame.filter(pl.col("year").is_not_null() & pl.col("division_code").is_not_null())
+        if value not in frame.columns or rows.height == 0:
+            return None
+        stored = read_around(rows, f"SELECT division_code, year, month, {value} FROM investment_regioninvestment "
+                             "WHERE " + AROUND_SQL,
+                             {"division_code": pl.String, "year": pl.Int64, "month": pl.Int64, value: pl.Int64})
+        return build_series(rows, stored, "division_code", [value])
 
     def _stored(self, frame: pl.DataFrame, previous_month: bool) -> pl.DataFrame:
         return read_monthly(

@@ -124,3 +124,28 @@ class EarlyWarning(models.Model):
 
     def __str__(self) -> str:
         return self.message
+
+
+class StaleMonth(models.Model):
+    """A month whose stored snapshots no longer match its facts (监测结果待更新).
+
+    Written by the import that changed the facts, **in the same transaction as the data**, so a crash
+    between the data's commit and the recomputation leaves the mark behind: the month is recomputed
+    right after the import, on the next ``xinzhi serve`` start or by ``xinzhi monitor --refresh-stale``,
+    and staff pages say "监测结果待更新" meanwhile. ``token`` changes with every mark; a recomputation
+    removes the mark only if the token is still the one it read, so a mark written while it ran stays.
+    """
+
+    year = models.PositiveSmallIntegerField("年")
+    month = models.PositiveSmallIntegerField("月")
+    token = models.CharField("标记", max_length=32)
+    marked_at = models.DateTimeField("标记时间")
+    source = models.CharField("原因", max_length=100, blank=True)
+
+    class Meta:
+        unique_together = [("year", "month")]
+        ordering = ["year", "month"]
+        verbose_name = verbose_name_plural = "待更新月份"
+
+    def __str__(self) -> str:
+        return f"{self.year}-{self.month:02d}"

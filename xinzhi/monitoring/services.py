@@ -7,12 +7,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from xinzhi.core.bulk import insert_frame
+from xinzhi.core.faults import checkpoint
+from xinzhi.core.locks import MONITORING_MONTH, hold
 from xinzhi.regions.models import Division
 
 from .allocation import allocate_count, allocate_level
 from .catalogue import load_catalogue
 from .engine import compute_period
-from .models import EarlyWarning, IndicatorValue, Target
+from .models import EarlyWarning, IndicatorValue, StaleMonth, Target
 from .ratings import rate
 from .sources import load_facts
 from .warnings import early_warnings
@@ -92,18 +94,28 @@ def _warning_frame(rated: pl.DataFrame, previous: pl.DataFrame | None) -> pl.Dat
     ).select(WARNING_COLUMNS)
 
 
-@transaction.atomic
 def refresh(year: int, month: int) -> int:
     """Recompute a month; replace its stored snapshot rows and its warnings (at once: a reader sees the
-    old month or the new one, never none). Returns the rows stored."""
-    rated = compute(year, month)
-    # a month computed for the first time is the one every page asks for next: the planner must know it
-    new_month = not IndicatorValue.objects.filter(year=year, month=month).exists()
-    IndicatorValue.objects.filter(year=year, month=month).delete()
-    EarlyWarning.objects.filter(year=year, month=month).delete()
-    stored = insert_frame(IndicatorValue._meta.db_table, _snapshot_frame(rated), new_key_range=new_month)
-    insert_frame(EarlyWarning._meta.db_table, _warning_frame(rated, _previous_ratings(year, month)),
-                 new_key_range=new_month)
+    old month or the new one, never none). Returns the rows stored.
+
+    Serialised per month (``core.locks``): the lock is taken before the facts are read, so a second
+    recomputation of the month waits, then reads the facts the first one could not see — two imports of
+    one month committing together both end up in the snapshots. The month's stale mark is removed in the
+    same transaction, unless an import marked it again meanwhile (its token changed)."""
+    with transaction.atomic():
+        hold(MONITORING_MONTH, year * 100 + month)
+        token = StaleMonth.objects.filter(year=year, month=month).values_list("token", flat=True).first()
+        rated = compute(year, month)
+        # a month computed for the first time is the one every page asks for next: the planner must know it
+        new_month = not IndicatorValue.objects.filter(year=year, month=month).exists()
+        IndicatorValue.objects.filter(year=year, month=month).delete()
+        EarlyWarning.objects.filter(year=year, month=month).delete()
+        stored = insert_frame(IndicatorValue._meta.db_table, _snapshot_frame(rated), new_key_range=new_month)
+        insert_frame(EarlyWarning._meta.db_table, _warning_frame(rated, _previous_ratings(year, month)),
+                     new_key_range=new_month)
+        checkpoint("monitoring:refresh-written")
+        if token is not None:
+            StaleMonth.objects.filter(year=year, month=month, token=token).delete()
     return stored
 
 
@@ -130,18 +142,73 @@ def prepare(years: list[int]) -> int:
     return stored
 
 
-def refresh_after_import(frame: pl.DataFrame) -> list[tuple[int, int]]:
-    """Recompute the months an import touched (its ``year``/``month`` columns, if it has them) and
-    every later month of the same years, whose year-on-year and warnings read them. Returns them."""
-    if not {"year", "month"} <= set(frame.columns) or frame.height == 0:
+# ------------------------------------------------------------------------------------------------
+# Stale months: marked with the data that made them stale, recomputed after the commit or on restart
+# ------------------------------------------------------------------------------------------------
+
+#: tables whose rows belong to one month: a change reaches that month, the later months of its year
+#: (warnings compare with the month before), the same month of the next two years (year-on-year, the
+#: investment growth reads two years back) and, for a December, every month of the next year (projection)
+MONTHLY_TABLES = ("enterprises_monthlystat", "investment_projectprogress", "investment_regioninvestment")
+#: tables of attributes the facts join to every month (``sources.load_facts``), with the columns read
+ATTRIBUTE_TABLES = {
+    "enterprises_enterprise": {"division_code", "industry_code"},
+    "enterprises_enterpriseyear": {"above_scale", "year", "enterprise_id"},
+    "investment_investmentproject": {"division_code", "is_high_tech"},
+}
+
+
+def computed_or_filed_months() -> set[tuple[int, int]]:
+    """The months that have snapshots or filings: the only ones worth recomputing."""
+    from xinzhi.enterprises.models import MonthlyStat
+
+    filed = MonthlyStat.objects.values_list("year", "month").distinct()
+    computed = IndicatorValue.objects.values_list("year", "month").distinct()
+    return {tuple(p) for p in filed} | {tuple(p) for p in computed}
+
+
+def months_affected(changes) -> list[tuple[int, int]]:
+    """The months whose snapshots an import's ``changes`` (``core.imports.TableChange``) made stale."""
+    wanted: set[tuple[int, int]] = set()
+    every_month = False
+    for change in changes:
+        if change.table in MONTHLY_TABLES:
+            for year, month in change.months:
+                wanted |= {(year, m) for m in range(month, 13)}
+                wanted |= {(year + 1, month), (year + 2, month)}
+                if month == 12:
+                    wanted |= {(year + 1, m) for m in range(1, 13)}
+        elif change.table in ATTRIBUTE_TABLES and change.columns & ATTRIBUTE_TABLES[change.table]:
+            every_month = True
+    if not wanted and not every_month:
         return []
-    touched = frame.select(pl.col("year").cast(pl.Int64), pl.col("month").cast(pl.Int64)).drop_nulls().unique()
-    months: list[tuple[int, int]] = []
-    for year, first in touched.group_by("year").agg(pl.col("month").min()).sort("year").iter_rows():
-        months += [(year, m) for m in months_with_filings(year) if m >= first]
-    for year, month in sorted(set(months)):
+    candidates = computed_or_filed_months()
+    return sorted(candidates if every_month else wanted & candidates)
+
+
+def mark_stale(months, source: str = "") -> None:
+    """Record ``months`` as needing recomputation (in the caller's transaction); a new token every time."""
+    import uuid
+
+    from django.utils import timezone
+
+    now = timezone.now()
+    StaleMonth.objects.bulk_create(
+        [StaleMonth(year=y, month=m, token=uuid.uuid4().hex, marked_at=now, source=source[:100]) for y, m in months],
+        update_conflicts=True, unique_fields=["year", "month"], update_fields=["token", "marked_at", "source"])
+
+
+def stale_months() -> list[tuple[int, int]]:
+    return [tuple(p) for p in StaleMonth.objects.order_by("year", "month").values_list("year", "month")]
+
+
+def refresh_stale(months=None) -> list[tuple[int, int]]:
+    """Recompute the stale months (or those of ``months`` still stale), oldest first. Returns them."""
+    stale = stale_months()
+    todo = [p for p in stale if months is None or p in set(months)]
+    for year, month in todo:
         refresh(year, month)
-    return sorted(set(months))
+    return todo
 
 
 def ensure_period(year: int, month: int) -> None:

@@ -15,11 +15,12 @@ from __future__ import annotations
 import polars as pl
 
 from xinzhi.core.bulk import read_frame
-from xinzhi.core.imports import Column, ColumnType, ImportKind, register
+from xinzhi.core.imports import Column, ColumnType, ImportKind, RecordRegion, register
 from xinzhi.core.imports.checks import duplicate_issues
 from xinzhi.core.imports.diff import KindDiff, cast_columns, diff_table, insert_rows, row_status, update_rows
 from xinzhi.core.imports.parsing import ROW, issues_where
 from xinzhi.core.periods import Period
+from xinzhi.enterprises.imports import MATCHED_ENTERPRISE
 from xinzhi.enterprises.matching import match_enterprises
 
 from .models import (
@@ -45,6 +46,7 @@ class RDInstitutionsKind(ImportKind):
     label_zh = "企业研发机构名单（按级别和认定日期）"
     file_key = ("uscc", "enterprise_name", "level")
     scope_header = "统一社会信用代码"
+    record_region = MATCHED_ENTERPRISE
     instructions_zh = ("每行一个企业研发机构：企业、机构名称、级别、认定日期（按认定日期统计新认定数）。"
                        "同一企业同一级别为同一机构，再次导入按本表更新名称、日期和领域；状态只在新增时取本表"
                        "（以后的状态变化经评价办理，有状态历史）。企业匹配：统一社会信用代码，其次企业名称（预览中提示核对）。")
@@ -106,6 +108,11 @@ class PlatformListKind(ImportKind):
 
     def __init__(self, kind: str, name: str, label: str, members: bool = False, example: str = "") -> None:
         self.platform_kind, self.name, self.label_zh, self.members = kind, name, label, members
+        # a platform is known by its name within its kind; its county is the stored one (a move is a province act)
+        self.record_region = RecordRegion(
+            key=("name",), file_column="division_code", model="platforms.Platform", noun="平台",
+            sql=f"SELECT name, id AS record_id, division_code AS stored_division FROM platforms_platform "
+                f"WHERE kind = '{PlatformKind(kind).value}'")
         self.file_key = ("name", "member_name") if members else ("name",)
         self.instructions_zh = (
             f"每行一个{label.removesuffix('名单')}" + ("的一家成员单位（平台信息在各行重复，须一致）" if members else "")

@@ -9,10 +9,10 @@ Public API::
 from .engine import ImportOutcome, ValidationResult, commit_import, preview_import, validate
 from .reading import RawTable, ReadError, read_table
 from .registry import UnknownKind, get_kind, kind_names, register
-from .spec import Column, ColumnType, ImportKind, Issue
+from .spec import CONFIRMATION, Column, ColumnType, ImportKind, Issue, RecordRegion
 
 __all__ = [
-    "Column", "ColumnType", "ImportKind", "ImportOutcome", "Issue", "RawTable", "ReadError", "UnknownKind",
+    "CONFIRMATION", "Column", "ColumnType", "ImportKind", "ImportOutcome", "Issue", "RecordRegion", "RawTable", "ReadError", "UnknownKind",
     "ValidationResult", "commit_import", "get_kind", "kind_names", "preview_import", "read_table", "register",
     "validate",
 ]

@@ -10,7 +10,7 @@ from xinzhi.core import uscc as uscc_module
 from xinzhi.core.bulk import read_frame
 from xinzhi.core.scope import region_prefix
 
-from .parsing import ROW, empty_issues, issues_where
+from .parsing import ISSUE_SCHEMA, ROW, empty_issues, issues_where
 from .spec import ImportKind
 
 # GB 32100-2015 check character, the same computation as python-stdnum's ``cn.uscc`` (which
@@ -64,13 +64,18 @@ def industries_frame() -> pl.DataFrame:
 
 def _reference_issues(frame: pl.DataFrame, column: str, header: str, ref: pl.DataFrame, level: str,
                       unknown: str, wrong_level: str) -> pl.DataFrame:
+    """Checked once per distinct code, then joined to the rows holding a bad one (few), not to every row."""
     ref = ref.with_columns(pl.col("ref_code").cast(pl.String), pl.col("ref_level").cast(pl.String))
-    joined = frame.select(ROW, column).join(ref, left_on=column, right_on="ref_code", how="left")
+    codes = frame.select(pl.col(column).cast(pl.String)).drop_nulls().unique()
+    bad = codes.join(ref, left_on=column, right_on="ref_code", how="left").filter(
+        pl.col("ref_level").is_null() | (pl.col("ref_level") != level))
+    if bad.height == 0:
+        return empty_issues()
+    joined = frame.select(ROW, column).join(bad, on=column, how="inner")
     value = pl.col(column)
     return pl.concat([
-        issues_where(joined, value.is_not_null() & pl.col("ref_level").is_null(), header,
-                     pl.format(unknown, value)),
-        issues_where(joined, pl.col("ref_level").is_not_null() & (pl.col("ref_level") != level), header,
+        issues_where(joined, pl.col("ref_level").is_null(), header, pl.format(unknown, value)),
+        issues_where(joined, pl.col("ref_level").is_not_null(), header,
                      pl.format(wrong_level, value, pl.col("ref_name"))),
     ])
 
@@ -91,74 +96,85 @@ def duplicate_issues(frame: pl.DataFrame, key: Sequence[str], header: str, key_l
     """Every row repeating the key of an earlier row, naming that row."""
     if not key or frame.height == 0:
         return empty_issues()
-    keyed = frame.filter(pl.all_horizontal([pl.col(k).is_not_null() for k in key]))
+    keyed = frame.select(ROW, *key).filter(pl.all_horizontal([pl.col(k).is_not_null() for k in key]))
+    repeated = pl.col(key[0]).is_duplicated() if len(key) == 1 else pl.struct(list(key)).is_duplicated()
+    keyed = keyed.filter(repeated)  # the few repeated keys only (memory of large files)
     keyed = keyed.with_columns(pl.col(ROW).min().over(list(key)).alias("_first"))
     return issues_where(keyed, pl.col(ROW) != pl.col("_first"), header,
                         pl.format("与第{}行重复（同一" + key_label + "只能出现一次）", pl.col("_first")))
 
 
-def cumulative_decrease_issues(
-    incoming: pl.DataFrame,
-    stored: pl.DataFrame,
-    group: Sequence[str],
-    values: Sequence[str],
-    headers: dict[str, str],
-    revision: str = "is_revision",
-) -> pl.DataFrame:
-    """Year-to-date values must not fall from one month to the next within ``group`` + year.
-
-    ``incoming`` (file rows: ``_row``, group, ``year``, ``month``, values, revision flag) is merged
-    with ``stored`` (database rows of the same series); a file row replaces the stored row of the
-    same month. Each file row is compared with the nearest earlier month of the merged series; a
-    decrease is an error unless the row is flagged as a revision.
-    """
-    keys = [*group, "year", "month"]
-    cols = [*keys, *values]
-    file_part = incoming.select([*cols, ROW, revision]).with_columns(pl.col(revision).fill_null(False))
-    db_part = stored.select(cols).join(file_part.select(keys), on=keys, how="anti")
-    db_part = db_part.with_columns(pl.lit(None, dtype=pl.Int64).alias(ROW), pl.lit(True).alias(revision))
-    series = pl.concat([file_part, db_part.select(file_part.columns)], how="vertical_relaxed").sort(keys)
-    within = [*group, "year"]
-    # window values first: ``issues_where`` filters before it evaluates the reason
-    series = series.with_columns(
-        pl.col("month").shift(1).over(within).alias("_prev_month"),
-        *[pl.col(v).shift(1).over(within).alias(f"_prev_{v}") for v in values],
-    )
-    out = []
-    for value in values:
-        prev = pl.col(f"_prev_{value}")
-        decrease = pl.col(ROW).is_not_null() & ~pl.col(revision) & (pl.col(value) < prev)
-        reason = pl.format(
-            "累计值低于上月：本期{}元，{}月累计{}元；如为修订请在“是否修订”填“是”",
-            pl.col(value), pl.col("_prev_month"), prev,
-        )
-        out.append(issues_where(series, decrease, headers[value], reason))
-    return pl.concat(out) if out else empty_issues()
-
-
 REGION_ROLES = ("province_staff", "city_staff", "county_staff")
+STORED, RECORD_ID = "_stored_division", "_record_id"
+MOVES_SCHEMA = {ROW: pl.Int64, RECORD_ID: pl.Int64, "from": pl.String, "to": pl.String}
 
 
-def scope_issues(kind: ImportKind, frame: pl.DataFrame, user) -> pl.DataFrame:
-    """Rows the importing ``user`` may not change, following ``xinzhi.core.scope`` (action "change").
+def stored_regions(kind: ImportKind, frame: pl.DataFrame) -> pl.DataFrame:
+    """``frame`` with each row's stored record (``_record_id``) and its current county (``_stored_division``)."""
+    spec = kind.record_region
+    if spec.sql is None or not all(k in frame.columns for k in spec.key):
+        return frame.with_columns(pl.lit(None, dtype=pl.Int64).alias(RECORD_ID),
+                                  pl.lit(None, dtype=pl.String).alias(STORED))
+    stored = read_frame(spec.sql)
+    stored = stored.select(
+        *[pl.col(k).cast(frame.schema[k]) for k in spec.key],
+        pl.col("record_id").cast(pl.Int64).alias(RECORD_ID), pl.col("stored_division").cast(pl.String).alias(STORED),
+    ).unique(list(spec.key))
+    return frame.join(stored, on=list(spec.key), how="left", coalesce=True)
 
-    Superusers change everything; province/city/county staff the counties under their division;
-    an enterprise user only its own enterprise's rows (for kinds that have one); leaders, experts
-    and anyone else nothing.
+
+def record_region_issues(kind: ImportKind, frame: pl.DataFrame, user) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Write scope by the **stored** record (``xinzhi.core.region_moves``), and the moves between regions.
+
+    Returns (issues, moves): a row whose stored record is outside the user's region is an error, whatever
+    county the file writes; for a new record the file's county decides. A file county that differs from
+    the stored record's is a move: an error unless the user may move records between regions
+    (``may_move_between_regions``), else a warning in the preview and an audit entry when written.
+    ``user`` None is the shell operator: no region limit. Enterprise users: their own enterprise's rows.
     """
-    if getattr(user, "is_superuser", False):
-        return empty_issues()
-    role = getattr(user, "role", None)
-    division = getattr(user, "division_id", None)
-    column = kind.scope_column
-    if role in REGION_ROLES and division and column and column in frame.columns:
-        prefix = region_prefix(division)
-        outside = pl.col(column).is_not_null() & ~pl.col(column).str.starts_with(prefix)
-        return issues_where(frame, outside, kind.scope_header or kind.header_of(column),
-                            pl.format("“{}”不在您的管辖范围内，无权导入", pl.col(column)))
-    enterprise_column = kind.scope_enterprise_column
-    if role == "enterprise" and enterprise_column and enterprise_column in frame.columns:
-        own = getattr(user, "enterprise_id", None)
-        outside = pl.col(enterprise_column).is_not_null() & (pl.col(enterprise_column) != own)
-        return issues_where(frame, outside, "统一社会信用代码", "只能导入本企业的数据")
-    return issues_where(frame, pl.lit(True), "导入权限", "您的账号无权导入此类数据")
+    from xinzhi.core.region_moves import may_move_between_regions, move_refusal, region_names
+
+    spec = kind.record_region
+    file_col = spec.file_column if spec.file_column in frame.columns else None
+    header = spec.header or (kind.header_of(file_col) if file_col else kind.header_of(spec.key[0]))
+    needed = dict.fromkeys([ROW, *spec.key, file_col, kind.scope_enterprise_column])
+    located = stored_regions(kind, frame.select([c for c in needed if c in frame.columns]))
+    new_county = pl.col(file_col) if file_col else pl.lit(None, dtype=pl.String)
+    moving = located.filter((pl.col(STORED).is_not_null() & new_county.is_not_null()
+                             & (new_county != pl.col(STORED))).fill_null(False))
+    moves = moving.select(ROW, RECORD_ID, pl.col(STORED).alias("from"), new_county.alias("to"))
+    issues: list[pl.DataFrame] = []
+    names = (region_names() if (moves.height or user is not None) else {}) or {"": ""}
+    name_of = pl.col(STORED).replace_strict(names, default=pl.col(STORED), return_dtype=pl.String)
+    new_name_of = new_county.replace_strict(names, default=new_county, return_dtype=pl.String)
+    if user is not None and not getattr(user, "is_superuser", False):
+        role, division = getattr(user, "role", None), getattr(user, "division_id", None)
+        enterprise_column = kind.scope_enterprise_column
+        if role in REGION_ROLES and division:
+            prefix = region_prefix(division)
+            stored_outside = pl.col(STORED).is_not_null() & ~pl.col(STORED).str.starts_with(prefix)
+            new_outside = pl.col(STORED).is_null() & new_county.is_not_null() & ~new_county.str.starts_with(prefix)
+            issues.append(issues_where(located, stored_outside, header, pl.format(
+                "该" + spec.noun + "现属“{}”，不在您的管辖范围内，无权导入", name_of)))
+            issues.append(issues_where(located, new_outside, header, pl.format(
+                "“{}”（{}）不在您的管辖范围内，无权导入", new_county, new_name_of)))
+            outside = stored_outside | new_outside
+        elif role == "enterprise" and enterprise_column and enterprise_column in frame.columns:
+            own = getattr(user, "enterprise_id", None)
+            outside = pl.col(enterprise_column).is_not_null() & (pl.col(enterprise_column) != own)
+            issues.append(issues_where(located, outside, "统一社会信用代码", "只能导入本企业的数据"))
+        else:
+            issues.append(issues_where(located, pl.lit(True), "导入权限", "您的账号无权导入此类数据"))
+            outside = pl.lit(True)
+        if moves.height and not may_move_between_regions(user):
+            refused = moving.filter(~outside.fill_null(False))
+            issues.append(pl.DataFrame({
+                ROW: refused[ROW], "field": [header] * refused.height,
+                "reason": [move_refusal(a, b, names, spec.noun) for a, b in zip(refused[STORED], refused.select(new_county).to_series(),
+                                                                       strict=True)],
+                "severity": ["error"] * refused.height}, schema=ISSUE_SCHEMA))
+            return pl.concat(issues), moves.clear()
+    if moves.height:
+        issues.append(issues_where(moving, pl.lit(True), header, pl.format(
+            "所属地区将由“{}”迁移至“{}”（省级操作，记入审计日志）", name_of, new_name_of), "warning"))
+    return (pl.concat(issues) if issues else empty_issues()), moves

@@ -8,7 +8,7 @@ writing one audit entry (before/after of the changed fields) per updated row.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import polars as pl
 from django.db import connection
@@ -16,7 +16,7 @@ from django.db.models import Model
 from django.utils import timezone
 
 from xinzhi.core.audit import log_bulk_changes
-from xinzhi.core.bulk import insert_frame, read_frame, update_frame
+from xinzhi.core.bulk import insert_frame, read_frame, refresh_statistics_if_grown, update_frame
 
 from .parsing import ROW
 
@@ -47,6 +47,46 @@ class KindDiff:
 
     def count(self, status: str) -> int:
         return self.status.filter(pl.col("status") == status).height
+
+
+@dataclass(frozen=True)
+class TableChange:
+    """What an import wrote to one table, for receivers of ``core.signals.import_committed``.
+
+    ``columns``: the columns whose value changed in at least one updated row, plus every written column
+    when rows were inserted. ``months``: the distinct (year, month) of the inserted and updated rows,
+    for tables keyed by month (empty otherwise).
+    """
+
+    table: str
+    new: int
+    changed: int
+    columns: frozenset[str]
+    months: tuple[tuple[int, int], ...] = ()
+
+
+def table_changes(diff: KindDiff) -> list[TableChange]:
+    out = []
+    for t in diff.tables.values():
+        if t.new.height == 0 and t.changed.height == 0:
+            continue
+        columns = set()
+        for v in t.values:
+            old = v + OLD
+            if t.new.height or v not in t.changed.columns or old not in t.changed.columns:
+                columns.add(v)
+            elif t.changed.select(pl.col(v).ne_missing(pl.col(old)).any()).item():
+                columns.add(v)
+        if t.new.height:
+            columns |= set(t.key)
+        months: set[tuple[int, int]] = set()
+        for part in (t.new, t.changed):
+            if part.height and {"year", "month"} <= set(part.columns):
+                months |= set(part.select(pl.col("year").cast(pl.Int64), pl.col("month").cast(pl.Int64))
+                              .drop_nulls().unique().iter_rows())
+        out.append(TableChange(t.model._meta.db_table, t.new.height, t.changed.height, frozenset(columns),
+                               tuple(sorted(months))))
+    return out
 
 
 def coerce_like(frame: pl.DataFrame, like: pl.DataFrame) -> pl.DataFrame:
@@ -118,6 +158,25 @@ def read_monthly(frame: pl.DataFrame, previous_month: bool, sql: str, dtypes: di
     return pl.concat(parts, how="vertical_relaxed")
 
 
+#: the months ``read_around`` reads: three parameters — year, first month, previous year
+AROUND_SQL = "((year = %s AND month >= %s) OR (year = %s AND month = 12))"
+
+
+def read_around(frame: pl.DataFrame, sql: str, dtypes: dict) -> pl.DataFrame:
+    """Stored monthly rows around the periods of ``frame``, for the plausibility series: of each year in the
+    file, from two months before its first month to December, and the previous December.
+
+    ``sql`` ends with ``AROUND_SQL`` (year, first month, previous year). One query per year in the file.
+    """
+    periods = frame.select("year", "month").drop_nulls().unique()
+    parts = [pl.DataFrame(schema=dtypes)]
+    for year, lo in periods.group_by("year").agg(pl.col("month").min()).iter_rows():
+        part = read_frame(sql, [year, max(1, lo - 2), year - 1])
+        if part.height:
+            parts.append(cast_columns(part, dtypes))
+    return pl.concat(parts, how="vertical_relaxed")
+
+
 def row_status(primary: TableDiff, *others: TableDiff) -> pl.DataFrame:
     """Per file row: ``new`` if its primary row is new, ``changed`` if anything of it changes."""
     new = primary.new.select(ROW).unique()
@@ -160,24 +219,38 @@ def _fill_missing_columns(model: type[Model], frame: pl.DataFrame) -> pl.DataFra
     return frame.with_columns(exprs) if exprs else frame
 
 
+#: rows prepared (defaults, text dates) and inserted at a time: the copies of one part exist at once
+INSERT_PART_ROWS = 100_000
+
+
 def insert_rows(model: type[Model], frame: pl.DataFrame, batch_id: int | None) -> int:
-    """Insert ``frame`` (database column names; ``_row`` and helper columns are dropped)."""
+    """Insert ``frame`` (database column names; ``_row`` and helper columns are dropped), in parts."""
     if frame.height == 0:
         return 0
     columns = {f.column for f in model._meta.concrete_fields}
     frame = frame.select([c for c in frame.columns if c in columns])
-    if "import_batch_id" in columns:
-        frame = frame.with_columns(pl.lit(batch_id, dtype=pl.Int64).alias("import_batch_id"))
-    frame = _fill_missing_columns(model, frame)
-    return insert_frame(model._meta.db_table, _adapt(frame))
+    table = model._meta.db_table
+    for start in range(0, frame.height, INSERT_PART_ROWS):
+        part = frame.slice(start, INSERT_PART_ROWS)
+        if "import_batch_id" in columns:
+            part = part.with_columns(pl.lit(batch_id, dtype=pl.Int64).alias("import_batch_id"))
+        insert_frame(table, _adapt(_fill_missing_columns(model, part)), refresh_statistics=False)
+    refresh_statistics_if_grown(table, frame.height)
+    return frame.height
 
 
 def update_rows(model: type[Model], diff: TableDiff, batch_id: int | None, actor, repr_column: str | None = None,
                 batch_note: dict | None = None) -> int:
-    """Update the changed rows of ``diff`` by id and write their audit entries."""
+    """Update the changed rows of ``diff`` by id and write their audit entries.
+
+    The rows are locked and their values read again first (``FOR UPDATE`` on PostgreSQL; SQLite holds the
+    database's write lock already): the audit's "before" is the value this write actually replaces, even
+    if a form changed the row after the diff was computed.
+    """
     changed = diff.changed
     if changed.height == 0:
         return 0
+    diff = _with_current_values(model, diff)
     columns = {f.column for f in model._meta.concrete_fields}
     frame = changed.select(["id", *diff.values])
     auto = [f.column for f in model._meta.concrete_fields if getattr(f, "auto_now", False)]
@@ -188,6 +261,30 @@ def update_rows(model: type[Model], diff: TableDiff, batch_id: int | None, actor
     update_frame(model._meta.db_table, _adapt(frame), ["id"])
     log_bulk_changes(model, audit_changes(model, diff, repr_column), actor=actor, additional_data=batch_note)
     return changed.height
+
+
+#: ids per query when the changed rows are locked and read again
+LOCK_IDS = 10_000
+
+
+def _with_current_values(model: type[Model], diff: TableDiff) -> TableDiff:
+    """``diff`` with its ``<value>__old`` columns replaced by the values stored now (rows locked)."""
+    if not diff.values:
+        return diff
+    table, q = model._meta.db_table, connection.ops.quote_name
+    lock = " FOR UPDATE" if connection.vendor == "postgresql" else ""
+    ids = diff.changed["id"].to_list()
+    parts = []
+    for start in range(0, len(ids), LOCK_IDS):
+        chunk = ids[start:start + LOCK_IDS]
+        parts.append(read_frame(
+            f"SELECT id, {', '.join(q(v) for v in diff.values)} FROM {q(table)} "
+            f"WHERE id IN ({', '.join(['%s'] * len(chunk))}) ORDER BY id{lock}", chunk))
+    current = pl.concat(parts, how="vertical_relaxed") if len(parts) > 1 else parts[0]
+    current = coerce_like(current, diff.changed).with_columns(pl.col("id").cast(pl.Int64))
+    current = current.rename({v: v + OLD for v in diff.values})
+    changed = diff.changed.drop([v + OLD for v in diff.values]).join(current, on="id", how="left")
+    return replace(diff, changed=changed.select(diff.changed.columns))
 
 
 def audit_changes(model: type[Model], diff: TableDiff, repr_column: str | None):
@@ -203,7 +300,8 @@ def audit_changes(model: type[Model], diff: TableDiff, repr_column: str | None):
     )
     for row in text.iter_rows(named=True):  # one audit entry per updated row, by design
         changes = {names.get(v, v): row[v] for v in diff.values if row[v] is not None}
-        yield row["id"], row["_repr"], changes
+        if changes:  # a row someone else had already set to these values: nothing replaced
+            yield row["id"], row["_repr"], changes
 
 
 def _audit_text(name: str, dtype: pl.DataType) -> pl.Expr:

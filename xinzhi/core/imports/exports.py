@@ -55,7 +55,9 @@ def to_file_frame(kind: ImportKind, frame: pl.DataFrame, unit: str | None = None
     exprs = []
     for col in kind.columns:
         header = col.header_with_unit(unit)
-        exprs.append(_file_value(col, unit, numeric).alias(header))
+        present = col.key in frame.columns or (col.type is ColumnType.PERIOD and "year" in frame.columns)
+        # a column the stored data do not have (核实说明) is written empty
+        exprs.append((_file_value(col, unit, numeric) if present else pl.lit(None, dtype=pl.String)).alias(header))
     return frame.select(exprs)
 
 

@@ -17,6 +17,8 @@ from .spec import Column, ColumnType, ImportKind
 
 ROW = "_row"
 FIRST_DATA_ROW = 2  # the header is row 1, as Excel shows it
+#: rows parsed at a time: the typed columns are kept, the intermediate ones of one slice at a time
+PARSE_CHUNK_ROWS = 100_000
 ISSUE_SCHEMA = {ROW: pl.Int64, "field": pl.String, "reason": pl.String, "severity": pl.String}
 
 _UNIT_SUFFIX = re.compile(r"^(?P<name>.*?)\s*[（(]\s*(?P<unit>[^()（）]*?)\s*[)）]\s*$")
@@ -193,7 +195,20 @@ def _period(name: str) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
 
 def parse_columns(kind: ImportKind, raw: pl.DataFrame, headers: HeaderMap) -> tuple[pl.DataFrame, list[pl.DataFrame]]:
     """Typed frame (``_row`` + one column per present kind column) and the parse issues."""
-    frame = raw.with_row_index(ROW, offset=FIRST_DATA_ROW).with_columns(pl.col(ROW).cast(pl.Int64))
+    if raw.height <= PARSE_CHUNK_ROWS:
+        return _parse_chunk(kind, raw, headers, 0)
+    # in slices: the intermediate columns of one slice at a time (memory of large uploads, issue 12)
+    parts, issues = [], []
+    for start in range(0, raw.height, PARSE_CHUNK_ROWS):
+        part, found = _parse_chunk(kind, raw.slice(start, PARSE_CHUNK_ROWS), headers, start)
+        parts.append(part)
+        issues += [i for i in found if i.height]
+    return pl.concat(parts, how="vertical_relaxed"), issues or [empty_issues()]
+
+
+def _parse_chunk(kind: ImportKind, raw: pl.DataFrame, headers: HeaderMap, start: int
+                 ) -> tuple[pl.DataFrame, list[pl.DataFrame]]:
+    frame = raw.with_row_index(ROW, offset=FIRST_DATA_ROW + start).with_columns(pl.col(ROW).cast(pl.Int64))
     frame = frame.filter(~pl.all_horizontal(pl.exclude(ROW).is_null() | (pl.exclude(ROW).str.strip_chars() == "")))
     money_sources = [headers.source[c.key] for c in kind.importable_columns
                      if c.is_money and c.key in headers.source and c.key in headers.units]
@@ -206,12 +221,15 @@ def parse_columns(kind: ImportKind, raw: pl.DataFrame, headers: HeaderMap) -> tu
             continue
         raw_value = _blank_to_null(src)
         shown = pl.col(src).str.strip_chars()
+        # a NUL byte (from a broken export) is stored by no database: name the cell, first of its problems
+        problems.append((pl.col(src).str.contains("\x00", literal=True), col,
+                         "含有空字符（NUL，多见于其他系统导出的文件），请删除后重新导入"))
         if col.required:
             problems.append((raw_value.is_null(), col, "必填项为空"))
         exprs.extend(_typed(col, src, headers.units.get(col.key), shown, problems))
     checks = []
     for i, (bad, _, reason) in enumerate(problems):
-        reason_expr = pl.lit(reason) if isinstance(reason, str) else reason
+        reason_expr = pl.lit(reason) if isinstance(reason, str) else pl.when(bad).then(reason)  # text for bad rows only
         checks += [bad.alias(f"_bad{i}"), reason_expr.alias(f"_why{i}")]
     parsed = frame.lazy().select(exprs + checks).collect()  # lazy: shared sub-expressions run once
     issues = [

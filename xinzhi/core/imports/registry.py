@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.utils.module_loading import autodiscover_modules
 
-from .spec import ImportKind
+from .spec import ImportKind, RecordRegion
 
 _KINDS: dict[str, ImportKind] = {}
 _discovered = False
@@ -16,6 +16,9 @@ class UnknownKind(KeyError):
 
 
 def register(kind: ImportKind) -> ImportKind:
+    """Add ``kind``; it must say where its rows' stored records live (``record_region``), for write scope."""
+    if not isinstance(getattr(kind, "record_region", None), RecordRegion):
+        raise TypeError(f"import kind {kind.name!r} must declare record_region (a RecordRegion) for write scope")
     _KINDS[kind.name] = kind
     return kind
 

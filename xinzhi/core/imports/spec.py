@@ -73,6 +73,8 @@ class Column:
     help_zh: str = ""
     example: str = ""
     informational: bool = False
+    #: a YEAR column naming the year the data are for: not later than the current year
+    data_year: bool = False
 
     @property
     def is_money(self) -> bool:
@@ -83,6 +85,13 @@ class Column:
         if self.is_money:
             return f"{self.header}({unit or self.default_unit})"
         return self.header
+
+
+#: the optional column in which a file explains, row by row, values flagged by the plausibility checks
+#: (核实性审核); kinds with plausibility rules list it among their columns. Never stored with the data:
+#: the explanations go to the ImportBatch.
+CONFIRMATION = Column("confirmation", "核实说明", required=False, max_length=500,
+                      help_zh="仅当本行有需核实的数值时填写：说明数值属实的原因，随导入记录保存", example="")
 
 
 @dataclass(frozen=True)
@@ -99,6 +108,30 @@ class Issue:
         return f"{where}【{self.field}】{self.reason_zh}"
 
 
+@dataclass(frozen=True)
+class RecordRegion:
+    """Where a kind's rows live: the stored record each row writes, and that record's **current** county.
+
+    A row is in the importing user's scope only if the stored record is (``xinzhi.core.region_moves``);
+    the county the file writes decides only for new records, and a file county that differs from the
+    stored one is a move between regions — a province action. ``sql`` selects every stored record with
+    the columns ``key`` (named as the parsed columns), ``record_id`` and ``stored_division``.
+    ``file_column`` is the parsed column holding the county a new record gets (None when the file names
+    none: a monthly filing belongs to its registered enterprise). ``model`` (``app_label.Model``) is the
+    stored record's model, for the audit entry of a move. With ``sql`` None the county is part of the
+    row's key (``region-investment``): a row writes the record of the county it names, and nothing moves.
+    """
+
+    key: tuple[str, ...]
+    sql: str | None = None
+    file_column: str | None = "division_code"
+    model: str | None = None
+    #: header naming the county in messages (default: the file column's, else the first key column's)
+    header: str | None = None
+    #: what the stored record is called in messages (该企业现属……)
+    noun: str = "记录"
+
+
 class ImportKind:
     """Base class of an import kind. Subclasses set the class attributes and implement the hooks.
 
@@ -113,12 +146,11 @@ class ImportKind:
     #: whether ``export`` needs a period
     periodic: ClassVar[bool] = False
     instructions_zh: ClassVar[str] = ""
-    #: parsed column holding each row's county (after ``check``), for the importing user's region scope
-    scope_column: ClassVar[str | None] = "division_code"
+    #: how to find the stored record each row writes and its current county (required: ``register``
+    #: refuses a kind without it, so no kind can forget the region scope of its writes)
+    record_region: ClassVar[RecordRegion]
     #: parsed column holding each row's enterprise id, for enterprise users (None: they may not import)
     scope_enterprise_column: ClassVar[str | None] = None
-    #: header named in scope errors when ``scope_column`` is not a file column (e.g. joined from the register)
-    scope_header: ClassVar[str | None] = None
 
     # -- columns -------------------------------------------------------------------------------
     def column(self, key: str) -> Column:
@@ -139,6 +171,13 @@ class ImportKind:
         return key
 
     # -- hooks ---------------------------------------------------------------------------------
+    def plausibility_series(self, frame: pl.DataFrame) -> pl.DataFrame | None:
+        """The series the plausibility rules of this kind run on (``plausibility.build_series``), or None.
+
+        ``frame``: the error-free parsed rows. Kinds without plausibility rules return None.
+        """
+        return None
+
     def check(self, frame: pl.DataFrame) -> tuple[pl.DataFrame, list[pl.DataFrame]]:
         """Kind-specific rules on the parsed frame (joins against reference/DB frames).
 

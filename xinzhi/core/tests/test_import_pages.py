@@ -48,15 +48,22 @@ def test_bad_row_shows_chinese_error_and_writes_nothing(client, staff, tmp_path)
     assert ImportBatch.objects.filter(status="previewed").count() == 1
 
 
-def test_clean_file_commits_after_confirmation_and_refreshes_monitoring(client, staff, tmp_path):
+def test_clean_file_commits_after_confirmation_and_refreshes_monitoring(client, staff, tmp_path,
+                                                                       django_capture_on_commit_callbacks):
     enterprises = [make_enterprise("330106", i) for i in range(1, 4)]
     client.force_login(staff)
     page = upload(client, write_xlsx(tmp_path / "ok.xlsx", HEADER, [row(e.uscc) for e in enterprises]))
     assert page.context["counts"]["new"] == 3 and MonthlyStat.objects.count() == 0  # preview writes nothing
-    response = client.post("/imports/commit/", {"token": page.context["token"]}, follow=True)
+    with django_capture_on_commit_callbacks() as after_commit:  # the recomputation waits for the commit
+        response = client.post("/imports/commit/", {"token": page.context["token"]}, follow=True)
     assert "新增3行" in response.content.decode()
     assert MonthlyStat.objects.filter(year=2025, month=3).count() == 3
+    # committed, not yet recomputed: the month is marked and staff pages say so
+    assert "监测结果待更新：2025年1—3月" in client.get("/imports/").content.decode()
+    for callback in after_commit:
+        callback()
     assert IndicatorValue.objects.filter(year=2025, month=3, region="330106").exists()
+    assert "监测结果待更新" not in client.get("/imports/").content.decode()
     # the same confirmation cannot be replayed
     assert client.post("/imports/commit/", {"token": page.context["token"]}).status_code == 404
 

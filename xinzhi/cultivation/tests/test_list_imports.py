@@ -51,7 +51,8 @@ def test_hte_list_matches_by_code_then_name_and_skips_unknown(tmp_path, register
     assert Certification.objects.count() == 3
     # idempotent, and the export re-imports unchanged
     assert commit_import("hte-list", path).result.counts == {"rows": 4, "new": 0, "changed": 0, "unchanged": 3,
-                                                            "errors": 0, "warnings": 3}
+                                                            "errors": 0, "warnings": 3, "flags": 0,
+                                                            "flagged_rows": 0}
     for fmt in ("csv", "xlsx"):
         out = tmp_path / f"export.{fmt}"
         assert export_kind("hte-list", None, fmt, out) == 3

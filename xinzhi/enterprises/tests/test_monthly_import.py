@@ -36,8 +36,8 @@ def clean_rows(register):
 
 
 def issues(outcome, severity="error"):
-    return [(i.row, i.field, i.reason_zh) for i in (outcome.result.errors if severity == "error" else
-                                                   outcome.result.warnings)]
+    found = {"error": outcome.result.errors, "warning": outcome.result.warnings, "flag": outcome.result.flags}
+    return [(i.row, i.field, i.reason_zh) for i in found[severity]]
 
 
 @pytest.mark.parametrize("writer, suffix", [(write_csv, "csv"), (write_xlsx, "xlsx")])
@@ -70,7 +70,8 @@ def test_corrected_file_updates_exactly_changed_rows_with_audit(tmp_path, clean_
     corrected[7][7] = 99  # 从业人员
     outcome = commit_import("monthly-stats", write_csv(tmp_path / "b.csv", HEADER, corrected), user=user)
     assert outcome.committed
-    assert outcome.result.counts == {"rows": 20, "new": 0, "changed": 2, "unchanged": 18, "errors": 0, "warnings": 0}
+    assert outcome.result.counts == {"rows": 20, "new": 0, "changed": 2, "unchanged": 18, "errors": 0, "warnings": 0,
+                                      "flags": 0, "flagged_rows": 0}
     assert MonthlyStat.objects.filter(import_batch=outcome.batch).count() == 2
     entries = LogEntry.objects.filter(content_type__model="monthlystat", action=LogEntry.Action.UPDATE)
     assert entries.count() == 2
@@ -122,7 +123,7 @@ def test_each_validation_error(tmp_path, register):
         (9, "统一社会信用代码", "与第2行重复（同一统一社会信用代码＋期别只能出现一次）"),
         (11, "是否修订", "“也许”应填“是”或“否”"),
     ]
-    assert issues(outcome, "warning") == [(10, "研发费用", "研发费用（5000元）高于营业收入（1000元），请核实")]
+    assert issues(outcome, "flag") == [(10, "研发费用", "研发费用（5000元）高于营业收入（1000元），请核实")]
     with pytest.raises(CommandError) as exc:
         call_command("import", "monthly-stats", str(tmp_path / "e.csv"))
     assert exc.value.returncode == 1
@@ -131,32 +132,37 @@ def test_each_validation_error(tmp_path, register):
 def test_units_thousand_and_ten_thousand_yuan(tmp_path, register):
     header = ["统一社会信用代码", "期别", "工业总产值(万元)", "工业增加值（千元）", "营业收入(元)", "研发费用(千元)",
               "新产品产值(万元)", "从业人员期末人数"]
-    rows = [[register[0].uscc, "2025-01", "1.23456", "0.0005", "999.5", "1,234.5", 2, 10]]
-    outcome = commit_import("monthly-stats", write_csv(tmp_path / "u.csv", header, rows))
+    rows = [[register[0].uscc, "2025-01", "1.23456", "0.0005", "999.5", "1,234.5", 1, 10]]
+    # R&D above revenue is flagged for an explanation (核实性审核): given here, the units are the point
+    outcome = commit_import("monthly-stats", write_csv(tmp_path / "u.csv", header, rows), confirmation="单位换算测试")
     assert outcome.committed, issues(outcome)
     stat = MonthlyStat.objects.get()
     assert (stat.output_value, stat.value_added, stat.revenue, stat.rd_expense, stat.new_product_output) == (
-        12346, 1, 1000, 1234500, 20000)
+        12346, 1, 1000, 1234500, 10000)
     assert stat.is_revision is False
     assert outcome.batch.units == {"工业总产值(万元)": "万元", "工业增加值（千元）": "千元", "营业收入(元)": "元",
                                    "研发费用(千元)": "千元", "新产品产值(万元)": "万元"}
 
 
-def test_cumulative_decrease_rejected_unless_revision(tmp_path, register):
+def test_cumulative_decrease_needs_an_explanation_unless_revision(tmp_path, register):
+    """A 1–N月累计 below last month's is a plausibility flag (核实性审核): written only when explained, or
+    when the row is a declared revision (是否修订=是)."""
     e = register[0].uscc
     assert commit_import("monthly-stats", write_csv(tmp_path / "feb.csv", HEADER, [row(e, "2025-02", 1000)])).committed
     lower = write_csv(tmp_path / "mar.csv", HEADER, [row(e, "2025-03", 900)])
     outcome = commit_import("monthly-stats", lower)
-    assert not outcome.committed
-    assert (3 - 1, "工业总产值") in [(i.row, i.field) for i in outcome.result.errors]
-    assert "累计值低于上月" in outcome.result.errors[0].reason_zh
+    assert not outcome.committed and outcome.ok and outcome.needs_confirmation
+    assert outcome.batch.status == "unconfirmed"
+    assert (2, "工业总产值", "累计值低于上月：本期900000元，2025年2月累计1000000元；如为修订请在“是否修订”填“是”，否则请核实"
+            ) in issues(outcome, "flag")
     # from the same file: April lower than March
     same_file = write_csv(tmp_path / "q.csv", HEADER, [row(e, "2025-03", 1200), row(e, "2025-04", 1100)])
-    rejected = preview_import("monthly-stats", same_file)
-    assert {i.row for i in rejected.result.errors} == {3}
-    revised = write_csv(tmp_path / "rev.csv", HEADER, [row(e, "2025-03", 900, revision="是")])
+    assert preview_import("monthly-stats", same_file).result.flagged_rows == [3]
+    explained = commit_import("monthly-stats", lower, confirmation="企业更正了3月的财务数据")
+    assert explained.committed and explained.batch.confirmation == "企业更正了3月的财务数据"
+    revised = write_csv(tmp_path / "rev.csv", HEADER, [row(e, "2025-03", 800, revision="是")])
     accepted = commit_import("monthly-stats", revised)
-    assert accepted.committed
+    assert accepted.committed and accepted.batch.flagged_count == 0
     assert MonthlyStat.objects.get(month=3).is_revision is True
 
 
@@ -254,7 +260,7 @@ def test_importing_user_scope(tmp_path, register):
     outcome = commit_import("monthly-stats", path, user=county)
     assert not outcome.committed
     assert [(i.row, i.field, i.reason_zh) for i in outcome.result.errors] == [
-        (3, "统一社会信用代码", "“330212”不在您的管辖范围内，无权导入")]
+        (3, "统一社会信用代码", "该企业现属“宁波市鄞州区”，不在您的管辖范围内，无权导入")]
     province = User.objects.create(username="pv", role=Role.PROVINCE_STAFF, division_id="330000")
     assert preview_import("monthly-stats", path, user=province).ok
     leader = User.objects.create(username="ld", role=Role.LEADER, division_id="330000")

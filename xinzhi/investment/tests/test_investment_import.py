@@ -64,9 +64,10 @@ def test_investment_validation(tmp_path):
         project(5, "2025-03", None),  # 7: period without amount
     ]
     outcome = preview_import("investment", write_csv(tmp_path / "b.csv", HEADER, rows))
+    assert [(i.row, i.field, i.reason_zh) for i in outcome.result.flags] == [
+        (2, "累计完成投资", "累计值低于上月：本期900000元，2025年3月累计1000000元；如为修订请在“是否修订”填“是”，否则请核实")]
     got = [(i.row, i.field, i.reason_zh) for i in outcome.result.errors]
     assert got == [
-        (2, "累计完成投资", "累计值低于上月：本期900000元，3月累计1000000元；如为修订请在“是否修订”填“是”"),
         (3, "行业代码", "行业代码“C39”不在国民经济行业分类（GB/T 4754-2017）中"),
         (4, "项目代码", "同一项目代码各行的项目信息不一致"),
         (5, "项目代码", "同一项目代码各行的项目信息不一致"),
@@ -84,7 +85,8 @@ def test_region_investment_round_trip_and_revision(tmp_path):
         assert commit_import("region-investment", out).result.counts["unchanged"] == 2
     lower = [["330106", "2025-04", 900, "否"], ["330106", "2025-05", 800, "是"], ["330100", "2025-04", 1, "否"]]
     outcome = preview_import("region-investment", write_csv(tmp_path / "l.csv", REGION_HEADER, lower))
-    assert [(i.row, i.field) for i in outcome.result.errors] == [(2, "固定资产投资累计"), (4, "县代码")]
+    assert [(i.row, i.field) for i in outcome.result.errors] == [(4, "县代码")]
+    assert outcome.result.flagged_rows == [2]  # 900 below March's 1000.5, not marked as a revision
 
 
 def test_investment_export_round_trip(tmp_path):

@@ -25,10 +25,9 @@ LAYER = {
 KNOWN = {
     ("core/management/commands/demo.py", "accounts"), ("core/management/commands/demo.py", "demo"),
     ("core/management/commands/serve.py", "accounts"), ("core/management/commands/serve.py", "enterprises"),
-    ("core/management/commands/serve.py", "monitoring"), ("core/management/commands/import.py", "monitoring"),
+    ("core/management/commands/serve.py", "monitoring"),
     ("core/management/commands/load_reference.py", "regions"),
     ("core/management/commands/load_reference.py", "industries"),
-    ("core/views.py", "monitoring"),
     ("enterprises/views.py", "cultivation"),
 }
 

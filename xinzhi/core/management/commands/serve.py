@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from xinzhi.accounts.services import DEMO_PASSWORD, create_demo_users
+from xinzhi.core.signals import server_starting
 from xinzhi.enterprises.models import Enterprise
 
 
@@ -35,6 +36,8 @@ class Command(BaseCommand):
 
             self.stdout.write("计算监测指标与红黄蓝评价（2024—2025年各月）……")
             prepare([2024, 2025])
+        # catch-up work left by a crash, e.g. monitoring months an import marked stale (core.signals)
+        server_starting.send(sender=self.__class__, stdout=self.stdout)
         logins = create_demo_users()
         self.stdout.write(self.style.SUCCESS(f"\n新质已就绪： http://{addr}/"))
         self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：")

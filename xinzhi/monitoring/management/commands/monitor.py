@@ -1,4 +1,5 @@
-"""``xinzhi monitor --period 2025-06 [--region CODE] [--indicator ID] --format table|json|csv``."""
+"""``xinzhi monitor --period 2025-06 [--region CODE] [--indicator ID] --format table|json|csv``;
+``xinzhi monitor --refresh-stale``: recompute the months marked 监测结果待更新 (e.g. after a crash)."""
 
 from __future__ import annotations
 
@@ -22,13 +23,23 @@ class Command(BaseCommand):
     help = "计算并输出某月的监测指标（区域、指标可筛选），红黄蓝评价附说明"
 
     def add_arguments(self, parser):
-        parser.add_argument("--period", required=True, help="期别 YYYY-MM")
+        parser.add_argument("--period", help="期别 YYYY-MM（除 --refresh-stale 外必填）")
         parser.add_argument("--region", help="区划代码（省、市、县），或集群/产业类别代码")
         parser.add_argument("--indicator", help="指标代码，如 rd_intensity")
         parser.add_argument("--format", choices=["table", "json", "csv"], default="table")
         parser.add_argument("--recompute", action="store_true", help="重新计算（默认读取已存快照，没有则计算）")
+        parser.add_argument("--refresh-stale", action="store_true",
+                            help="重新计算所有“监测结果待更新”的月份（导入后未及重算，如进程中断）")
 
-    def handle(self, *args, period, region, indicator, format, recompute, **options):
+    def handle(self, *args, period, region, indicator, format, recompute, refresh_stale=False, **options):
+        if refresh_stale:
+            months = services.refresh_stale()
+            self.stderr.write("已重新计算待更新的月份：" + "、".join(str(Period(y, m)) for y, m in months)
+                              if months else "没有待更新的月份")
+            if not period:
+                return
+        if not period:
+            raise CommandError("请用 --period YYYY-MM 指定期别")
         try:
             p = Period.parse(period)
         except PeriodError as exc:
