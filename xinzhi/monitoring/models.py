@@ -44,6 +44,10 @@ class IndicatorValue(models.Model):
     yoy_text = models.CharField("同比（显示）", max_length=40, blank=True)
     projected_text = models.CharField("预计全年（显示）", max_length=40, blank=True)
     display_unit = models.CharField("显示单位", max_length=12, blank=True)
+    target_text = models.CharField("目标（显示）", max_length=60, blank=True, help_text="本地区目标，按指标精度，如“超过73.7%”")
+    change_group = models.CharField("同比变化", max_length=8, blank=True, help_text="up / flat / down（按指标方向）")
+    schedule_basis = models.CharField("序时进度口径", max_length=10, blank=True, help_text="seasonal / linear")
+    coverage_missing = models.IntegerField("缺报县数", null=True, help_text="本地区未报送分母数据、未计入的县（市、区）数")
     ruleset_version = models.CharField("规则版本", max_length=20, blank=True)
     computed_at = models.DateTimeField("计算时间", auto_now=True)
 

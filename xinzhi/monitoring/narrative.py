@@ -13,7 +13,7 @@ from typing import Any
 
 import polars as pl
 
-from .display import period_label
+from .display import period_label, unsigned
 
 PROVINCE_NAME = "全省"
 
@@ -27,7 +27,7 @@ def region_name(row: Mapping[str, Any], names: Mapping[str, str] | None = None) 
 
 def _change(row: Mapping[str, Any]) -> str | None:
     """同比提高1.2个百分点 / 同比增长12.3% / 同比下降… (None when there is no last-year value)."""
-    yoy, text = row.get("yoy"), row.get("yoy_text")
+    yoy, text = row.get("yoy"), unsigned(row.get("yoy_text"))
     if yoy is None or text is None:
         return None
     if row["kind"] in ("ratio", "relative"):
@@ -76,7 +76,7 @@ def sentence(row: Mapping[str, Any], names: Mapping[str, str] | None = None) -> 
         head = f"{label}，{where}{row['name_zh']}为{row['value_text']}%"
         parts = [head]
         if row.get("yoy_text") is not None and row.get("yoy") is not None:
-            parts.append(f"比上年同期{'提高' if row['yoy'] > 0 else '回落'}{row['yoy_text']}个百分点")
+            parts.append(f"比上年同期{'提高' if row['yoy'] > 0 else '回落'}{unsigned(row['yoy_text'])}个百分点")
     else:
         verb = "为" if row["kind"] == "ratio" else ""
         parts = [f"{label}，{where}{row['name_zh']}{verb}{row['value_text']}{unit}"]

@@ -67,8 +67,9 @@ def cockpit(request):
     latest, stamp = selectors.snapshots_state()
     period = _requested_period(request) or latest
     division = selectors.home_division(user)
-    context = {"division": division, "period": period}
-    key = f"cockpit:{division.code}:{get_language()}:{_period_text(period)}:{stamp}"
+    view = selectors.view_from(request)
+    context = {"division": division, "period": period, "view": view, "views": selectors.rating_views()}
+    key = f"cockpit:{division.code}:{get_language()}:{_period_text(period)}:{view}:{stamp}"
     body = cache.get(key)
     if body is None:
         context["periods"] = selectors.available_periods()
@@ -122,7 +123,7 @@ def thematic_map(request):
     division = selectors.home_division(request.user)
     names = selectors.indicator_names()
     return render(request, "monitoring/map.html", {
-        "division": division,
+        "division": division, "views": selectors.rating_views(),
         "indicators": [(k, v["name"]) for k, v in names.items() if v["available"]],
         "periods": [f"{y:04d}-{m:02d}" for y, m in selectors.available_periods()],
     })
@@ -161,17 +162,17 @@ def _map_regions(user, indicator: str, parent: str, year: int, month: int) -> di
     if level == "county":
         qs = qs.filter(region__startswith=region_prefix(parent))
     names = dict(Division.objects.values_list("code", "name"))
-    precision = selectors.indicator_names().get(indicator, {}).get("precision", 2)
     regions = [
-        {"target_text": None if v.target is None else f"{v.target:.{precision}f}",
+        {"target_text": v.target_text or None,
             "code": v.region, "name": names.get(v.region, v.region), "value": v.value, "value_text": v.value_text,
             "unit": v.display_unit or v.unit, "yoy_text": v.yoy_text, "yoy_unit": v.yoy_unit, "target": v.target,
             "rank": v.rank, "peer_count": v.peer_count, "rating": v.rating or "", "reason": v.rating_reason,
-            "level_group": v.level_group,
+            "level_group": v.level_group, "level_reason": v.level_reason, "change_group": v.change_group,
         }
         for v in qs.order_by("region")
     ]
-    return {"period": f"{year:04d}-{month:02d}", "indicator": indicator, "level": level, "regions": regions}
+    return {"period": f"{year:04d}-{month:02d}", "indicator": indicator, "level": level, "regions": regions,
+            "views": selectors.rating_views()}
 
 
 @login_required
