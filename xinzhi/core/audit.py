@@ -48,6 +48,7 @@ AUDITED_MODELS = [
     ("evaluation", "ConflictDeclaration", {}),
     ("evaluation", "Assignment", {}),
     ("monitoring", "Target", {}),
+    ("monitoring", "IssuedReport", {"exclude_fields": ["docx", "pdf", "xlsx"]}),
     ("accounts", "User", {"exclude_fields": ["password", "last_login"]}),
     ("accounts", "ApiToken", {"exclude_fields": ["key_hash", "last_used_at"]}),
 ]
