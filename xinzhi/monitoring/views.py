@@ -17,6 +17,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 
+from xinzhi.core.downloads import attachment
 from xinzhi.core.periods import Period, PeriodError
 from xinzhi.core.scope import region_prefix, scope_key
 from xinzhi.regions.models import Division
@@ -246,8 +247,7 @@ def _indicator_xlsx(context: dict) -> HttpResponse:
     sheet.freeze_panes(1, 0)
     book.close()
     response = HttpResponse(buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f'attachment; filename="{context["indicator"]}-{context["period_text"]}.xlsx"'
-    return response
+    return attachment(response, f"{context['region_name']}{context['meta']['name']}-{context['period_text']}.xlsx")
 
 
 @login_required
@@ -289,14 +289,6 @@ def drilldown(request, indicator: str):
         "labels": [labels[f] for f in fields], "region_name": names.get(region, region), "region": region,
         "period_text": f"{year:04d}-{month:02d}",
     })
-
-
-def _attachment(response: HttpResponse, filename: str) -> HttpResponse:
-    """Content-Disposition with the Chinese file name (RFC 5987) and an ASCII fallback."""
-    from urllib.parse import quote
-
-    response["Content-Disposition"] = f"attachment; filename=\"report.{filename.rsplit('.', 1)[-1]}\"; filename*=UTF-8''{quote(filename)}"
-    return response
 
 
 def _report_filename(division_name: str, year: int, month: int, kind: str, fmt: str) -> str:
@@ -355,7 +347,7 @@ def reports(request):
     services.ensure_period(*period)
     document = reporting.build(kind, division, *period)
     response = HttpResponse(render_bytes(document, fmt), content_type=CONTENT_TYPES[fmt])
-    return _attachment(response, _report_filename(division.name, *period, kind, fmt))
+    return attachment(response, _report_filename(division.name, *period, kind, fmt))
 
 
 @login_required
@@ -374,7 +366,7 @@ def issued_report(request, pk: int, fmt: str):
     except IssuedReport.DoesNotExist:
         raise Http404("报告不存在或不在您的查看范围内") from None
     response = HttpResponse(data, content_type=CONTENT_TYPES[fmt])
-    return _attachment(response, _report_filename(report.division.name, report.year, report.month, report.kind, fmt))
+    return attachment(response, _report_filename(report.division.name, report.year, report.month, report.kind, fmt))
 
 
 @login_required
