@@ -21,6 +21,7 @@ from typing import Any
 
 import polars as pl
 
+from . import validity
 from .package import AnnualPackage
 from .params import ParameterTree, ParameterView, load_parameters
 from .rules import hte as hte_rules
@@ -573,7 +574,8 @@ def tech_sme_exprs(v: ParameterView) -> dict[str, pl.Expr]:
         codes = [i["code"] for i in v(rd_rules.P + "negative_list")]
         basics.append(~(pl.col("industry_section").is_in(codes) | pl.col("industry_division").is_in(codes)))
     first = year - lit(v(P + "direct.lookback_years") - 1)
-    expiry = pl.col("hte_issue").dt.offset_by(f"{v('hte.validity_years')}y").dt.offset_by("-1d")
+    v("hte.validity_years")  # in the trace
+    expiry = validity.expiry_expr(pl.col("hte_issue"), v.tree)  # the one definition (policy/validity.py)
     direct = ((pl.col("hte_issue").is_not_null() & (pl.col("hte_issue") <= pl.col("assessment_date"))
                & (pl.col("assessment_date") <= expiry)).fill_null(False)
               | (col("last_award_year") >= first).fill_null(False)
@@ -704,7 +706,8 @@ def vat_conditions(v: ParameterView, year: int) -> dict[str, pl.Expr]:
     p = "vat_additional_deduction."
     share = v.fraction(p + "manufacturing_sales_min_share")
     sp, sq = share.numerator, share.denominator
-    expiry = pl.col("hte_issue").dt.offset_by(f"{v('hte.validity_years')}y").dt.offset_by("-1d")
+    v("hte.validity_years")  # in the trace
+    expiry = validity.expiry_expr(pl.col("hte_issue"), v.tree)  # the one definition (policy/validity.py)
     hte_during = (pl.col("hte_issue").is_not_null() & (pl.col("hte_issue") <= pl.lit(date(year, 12, 31)))
                   & (expiry >= pl.lit(date(year, 1, 1)))).fill_null(False)
     sales, mfg = col("sales"), col("mfg_sales")

@@ -20,6 +20,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
+from .. import validity
 from ..package import AnnualPackage, RdExpense
 from ..params import ParameterView
 from .common import (
@@ -92,8 +93,8 @@ def certificate_expiry(p: AnnualPackage, v: ParameterView) -> date | None:
     issued = p.holdings.hte_certificate_issue_date
     if issued is None:
         return None
-    end = add_years(issued, v("hte.validity_years"))
-    return date.fromordinal(end.toordinal() - 1)
+    v("hte.validity_years")  # in the trace; the one definition reads the value in force on the issue date
+    return validity.certificate_expiry(issued, v.tree)
 
 
 def certificate_valid_on(p: AnnualPackage, on: date, v: ParameterView) -> bool:
