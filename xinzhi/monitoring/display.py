@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import polars as pl
 
-MAX_DECIMALS = 4
+#: a relative nudge before rounding so that a number written as …5 rounds up although its binary value is
+#: a hair below (2.345 is stored as 2.34499…): 四舍五入 of the written number, as releases round
+NUDGE = 1e-12
 
 
 def _group_thousands(integer: pl.Expr) -> pl.Expr:
@@ -18,43 +20,41 @@ def _group_thousands(integer: pl.Expr) -> pl.Expr:
     return rev.str.replace_all(r"(\d{3})", "$1,").str.strip_chars_end(",").str.reverse()
 
 
-def _fixed_const(expr: pl.Expr, decimals: int, thousands: bool = False, signed: bool = False) -> pl.Expr:
-    """``expr`` as a string with exactly ``decimals`` decimals; optionally ``1,234.5`` and ``+1.2``.
+def _decimals(decimals: int | str | pl.Expr) -> pl.Expr:
+    if isinstance(decimals, int):
+        return pl.lit(decimals, dtype=pl.Int64)
+    return (pl.col(decimals) if isinstance(decimals, str) else decimals).cast(pl.Int64)
 
-    A value that rounds to zero is printed without a sign (``0.0``, never ``-0.0`` or ``+0.0``).
-    """
-    rounded = expr.round(decimals, mode="half_away_from_zero")
-    factor = 10**decimals
-    scaled = (rounded.abs() * factor).round(0, mode="half_away_from_zero").cast(pl.Int64)
-    integer = (scaled // factor).cast(pl.String)
-    if thousands:
-        integer = _group_thousands(integer)
-    if decimals > 0:
-        frac = (scaled % factor).cast(pl.String).str.zfill(decimals)
-        body = pl.concat_str([integer, pl.lit("."), frac])
-    else:
-        body = integer
-    plus = pl.lit("+") if signed else pl.lit("")
-    sign = pl.when((rounded < 0) & (scaled > 0)).then(pl.lit("-")).when((rounded > 0) & (scaled > 0)).then(plus)
-    sign = sign.otherwise(pl.lit(""))
-    return pl.when(expr.is_null() | expr.is_nan()).then(None).otherwise(pl.concat_str([sign, body]))
+
+def _units(expr: pl.Expr, dec: pl.Expr) -> pl.Expr:
+    """|expr| in units of the last printed decimal, rounded half away from zero (Int64)."""
+    scaled = expr.abs() * pl.lit(10.0).pow(dec.cast(pl.Float64))
+    return (scaled + 0.5 + scaled * NUDGE).floor().cast(pl.Int64)
 
 
 def fixed_expr(
     expr: pl.Expr, decimals: int | str | pl.Expr, thousands: bool = False, signed: bool = False
 ) -> pl.Expr:
-    """Format ``expr`` with a constant number of decimals or a per-row decimals column.
+    """Format ``expr`` with a constant number of decimals or a per-row decimals column (四舍五入).
 
     ``thousands`` groups the integer digits (``12,345.6``); ``signed`` prints ``+`` before a positive
-    number (a negative one always carries ``-``).
+    number (a negative one always carries ``-``). A value that rounds to zero is printed without a sign
+    (``0.0``, never ``-0.0`` or ``+0.0``). Branch-free: one expression whatever the decimals.
     """
+    dec = _decimals(decimals)
+    units = _units(expr, dec)
+    factor = pl.lit(10, dtype=pl.Int64).pow(dec)
+    integer = (units // factor).cast(pl.String)
+    if thousands:
+        integer = _group_thousands(integer)
+    frac = (units % factor).cast(pl.String).str.zfill(dec)
     if isinstance(decimals, int):
-        return _fixed_const(expr, decimals, thousands, signed)
-    dec = pl.col(decimals) if isinstance(decimals, str) else decimals
-    out = pl.when(dec == 0).then(_fixed_const(expr, 0, thousands, signed))
-    for d in range(1, MAX_DECIMALS + 1):
-        out = out.when(dec == d).then(_fixed_const(expr, d, thousands, signed))
-    return out.otherwise(None)
+        body = pl.concat_str([integer, pl.lit("."), frac]) if decimals > 0 else integer
+    else:
+        body = pl.when(dec > 0).then(pl.concat_str([integer, pl.lit("."), frac])).otherwise(integer)
+    plus = pl.lit("+") if signed else pl.lit("")
+    sign = pl.when(units == 0).then(pl.lit("")).when(expr < 0).then(pl.lit("-")).otherwise(plus)
+    return pl.when(expr.is_null() | expr.is_nan()).then(None).otherwise(pl.concat_str([sign, body]))
 
 
 def fixed(value: float | None, decimals: int, thousands: bool = False, signed: bool = False) -> str | None:
@@ -63,13 +63,11 @@ def fixed(value: float | None, decimals: int, thousands: bool = False, signed: b
     return s.select(fixed_expr(pl.col("v"), decimals, thousands, signed)).item()
 
 
-def published(expr: pl.Expr, decimals: str = "precision") -> pl.Expr:
-    """The value as published: rounded (四舍五入) to the per-row number of decimals."""
-    dec = pl.col(decimals)
-    out = pl.when(dec == 0).then(expr.round(0, mode="half_away_from_zero"))
-    for d in range(1, MAX_DECIMALS + 1):
-        out = out.when(dec == d).then(expr.round(d, mode="half_away_from_zero"))
-    return out.otherwise(expr)
+def published(expr: pl.Expr, decimals: str | int | pl.Expr = "precision") -> pl.Expr:
+    """The value as published: rounded (四舍五入, as ``fixed_expr`` prints it) to the per-row decimals."""
+    dec = _decimals(decimals)
+    value = _units(expr, dec).cast(pl.Float64) / pl.lit(10.0).pow(dec.cast(pl.Float64))
+    return pl.when(expr < 0).then(-value).otherwise(value)
 
 
 def period_label(month: int) -> str:
@@ -120,11 +118,10 @@ def add_display_columns(frame: pl.DataFrame) -> pl.DataFrame:
     scale = pl.col("display_scale")
     dp = "display_precision"
     ratio_like = pl.col("kind").is_in(["ratio", "relative"])
-    big = pl.col("kind").is_in(["count", "amount"])
     schedule_pp = ((pl.col("progress") - pl.col("time_elapsed")) * 100).round(1, mode="half_away_from_zero")
 
-    def value_like(expr: pl.Expr) -> pl.Expr:
-        return pl.when(big).then(fixed_expr(expr / scale, dp, thousands=True)).otherwise(fixed_expr(expr / scale, dp))
+    def value_like(expr: pl.Expr) -> pl.Expr:  # grouping is a no-op below 1,000 (ratios)
+        return fixed_expr(expr / scale, dp, thousands=True)
 
     return frame.with_columns(
         value_text=value_like(pl.col("value")),
