@@ -11,7 +11,7 @@
       colours: ["#2563eb", "#f59e0b", "#dc2626", "#9ca3af", "#d1d5db"],
       labels: ["蓝：达到或快于序时", "黄：提醒", "红：警示", "灰：无数据", "未评级"] },
     peers: { field: "level_group", order: ["leading", "strong", "moderate", "emerging", "grey", ""],
-      colours: ["#134e4a", "#0d9488", "#5eead4", "#ccfbf1", "#9ca3af", "#e5e7eb"],
+      colours: ["#0f766e", "#2dd4bf", "#99f6e4", "#ecfeff", "#9ca3af", "#e5e7eb"],
       labels: ["领先（>125%）", "较强（100%–125%）", "中等（70%–100%）", "追赶（<70%）", "无数据", "不比较"] },
     change: { field: "change_group", order: ["up", "flat", "down", ""],
       colours: ["#16a34a", "#9ca3af", "#ea580c", "#e5e7eb"],
