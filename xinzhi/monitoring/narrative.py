@@ -123,7 +123,7 @@ def _value(row: Mapping[str, Any]) -> str:
     return f"{row['value_text']}{row['display_unit']}"
 
 
-def _against(row: Mapping[str, Any], gaps: bool = True) -> str | None:
+def against(row: Mapping[str, Any], gaps: bool = True) -> str | None:
     """The comparison with the region's own target, in words: 低于年度目标（超过67.5%）0.1个百分点; without
     ``gaps`` only the direction and the target (低于年度目标（超过67.5%）), for a text whose table has no gaps."""
     if row.get("target") is None or row.get("value") is None:
@@ -168,8 +168,8 @@ def indicator_clause(row: Mapping[str, Any], gaps: bool = True, short: bool = Fa
             change = "与上年同期持平"
     if change:
         parts.append(change)
-    if (against := _against(row, gaps)) is not None:
-        parts.append(against)
+    if (versus := against(row, gaps)) is not None:
+        parts.append(versus)
     return "，".join(parts)
 
 
@@ -257,8 +257,8 @@ def problems(
     out = []
     for ind in indicators:
         r = rows.get((ind, region))
-        if r and r.get("rating") in ("yellow", "red") and (against := _against(r, gaps)):
-            out.append(f"{r['short_zh']}{_value(r)}，{against}")
+        if r and r.get("rating") in ("yellow", "red") and (versus := against(r, gaps)):
+            out.append(f"{r['short_zh']}{_value(r)}，{versus}")
     lists = red_yellow(rated, regions, indicators, names)
     by_indicator: dict[str, list[str]] = {}
     for name, short in lists["red"]:

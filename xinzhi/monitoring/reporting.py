@@ -300,6 +300,21 @@ def hte_sentence(rated: pl.DataFrame, region: str, names: dict) -> str | None:
     return out + "。"
 
 
+def _investment_sentence(rated: pl.DataFrame, division: Division, month: int) -> str:
+    """1—12月，全省高新技术产业投资8,009.48亿元，同比增长12.2%，快于固定资产投资增速8.4个百分点；…占比…。"""
+    amount, growth, share = (_row(rated, i, division.code) for i in
+                             ("ht_investment", "ht_investment_growth", "ht_investment_share"))
+    parts = []
+    if amount is not None:
+        clause = text.indicator_clause(amount)
+        if growth is not None and (versus := text.against(growth)) is not None:
+            clause += "，" + versus
+        parts.append(clause)
+    if share is not None:
+        parts.append(text.indicator_clause(share))
+    return f"{period_label(month)}，{_where(division)}" + "；".join(parts) + "。" if parts else "本期暂无投资数据。"
+
+
 def _situation(rated: pl.DataFrame, division: Division, children: list[str], names: dict, n: int = 3,
                indicators: tuple[str, ...] = ("ht_va_share", "rd_intensity", "new_product_rate"),
                brief: bool = False) -> list[str]:
@@ -309,7 +324,9 @@ def _situation(rated: pl.DataFrame, division: Division, children: list[str], nam
     noun = _child_noun(division)
     parts = [p for ind in indicators if (p := text.leaders_and_laggards(rated, ind, children, names, n)) is not None]
     sentence = f"从各{noun}看，" + "；".join(parts) + "。" if parts else ""
-    lists = text.red_yellow(rated, children, selectors.KEY_INDICATORS, names)
+    # the briefing lists the five targets (its table's fills); the report the recognitions too
+    listed = selectors.KEY_INDICATORS if brief else [*selectors.KEY_INDICATORS, "new_hte", "new_tech_sme"]
+    lists = text.red_yellow(rated, children, listed, names)
     return [sentence, text.red_yellow_text(lists, every=len(children), noun=noun, brief=brief)]
 
 
@@ -395,9 +412,7 @@ def operation_report(division: Division, year: int, month: int, on: dt.date | No
         trend_chart("rd_intensity", region, year, month, "规上工业企业研发费用占营业收入比重"),
         trend_chart("new_product_rate", region, year, month, "规上工业企业新产品产值率"),
         Heading(1, f"{ordinal[section]}、高新技术产业投资"),
-        Paragraph(f"{period_label(month)}，{_where(division)}" + "；".join(
-            text.indicator_clause(r) for ind in ("ht_investment", "ht_investment_growth", "ht_investment_share")
-            if (r := _row(rated, ind, region)) is not None) + "。"),
+        Paragraph(_investment_sentence(rated, division, month)),
         investment_table(rated, [region, *children], names),
         Heading(1, f"{ordinal[section + 1]}、预警事项"),
     ]
