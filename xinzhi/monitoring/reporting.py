@@ -327,7 +327,8 @@ def _situation(rated: pl.DataFrame, division: Division, children: list[str], nam
     # the briefing lists the five targets (its table's fills); the report the recognitions too
     listed = selectors.KEY_INDICATORS if brief else [*selectors.KEY_INDICATORS, "new_hte", "new_tech_sme"]
     lists = text.red_yellow(rated, children, listed, names)
-    return [sentence, text.red_yellow_text(lists, every=len(children), noun=noun, brief=brief)]
+    listing = text.red_yellow_text(lists, every=len(children), noun=noun, brief=brief)
+    return [sentence, ("五项年度目标中，" if brief else "") + listing]
 
 
 def _problems_and_steps(rated: pl.DataFrame, division: Division, children: list[str], names: dict,
