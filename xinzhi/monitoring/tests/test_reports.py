@@ -19,7 +19,7 @@ from pypdf import PdfReader
 
 from xinzhi.demo.testing import small_demo
 from xinzhi.monitoring import reporting, services
-from xinzhi.monitoring.models import IndicatorValue, IssuedReport
+from xinzhi.monitoring.models import IndicatorValue
 from xinzhi.regions.models import Division
 from xinzhi.reports import render_bytes
 from xinzhi.reports.tests.office import libreoffice_pdf, pdf_lines, pdf_pages, stacked_characters
@@ -244,6 +244,8 @@ def test_reports_page_downloads_for_staff_only(client, demo):
 
 
 def test_issued_reports_are_archived_and_downloaded_as_issued(client, demo):
+    from xinzhi.monitoring.models import IssuedReport
+
     client.force_login(demo["hangzhou"])
     response = client.post("/monitoring/reports/", {"kind": "briefing", "period": "2025-06"})
     assert response.status_code == 302
