@@ -308,17 +308,19 @@ def polars_reference(parquet_dir: Path) -> tuple[float, pl.DataFrame]:
         iv = inv.with_columns(region=key).group_by("region").agg(
             [pl.sum(c) for c in ("sh0", "fai0", "sh1", "fai1", "ht0", "ht1", "ht2")])
         parts.append(st.join(iv, on="region", how="left").with_columns(lvl=pl.lit(level)))
+    def ratio(num: str, den: str) -> pl.Expr:  # a sum over no data is 0 in Polars: no denominator, no value
+        return pl.when(pl.col(den) > 0).then(100 * pl.col(num) / pl.col(den))
+
+    def growth(now: str, before: str) -> pl.Expr:
+        return pl.when(pl.col(before) > 0).then(100 * (pl.col(now) / pl.col(before) - 1))
+
     out = pl.concat(parts).with_columns(
-        ht_va_share=100 * pl.col("ht_va") / pl.col("value_added"),
-        ht_va_share_ly=100 * pl.col("ht_va_l") / pl.col("value_added_l"),
-        rd_intensity=100 * pl.col("rd_expense") / pl.col("revenue"),
-        rd_intensity_ly=100 * pl.col("rd_expense_l") / pl.col("revenue_l"),
-        new_product_rate=100 * pl.col("new_product_output") / pl.col("output_value"),
-        new_product_rate_ly=100 * pl.col("new_product_output_l") / pl.col("output_value_l"),
-        ht_investment_share=100 * pl.col("sh0") / pl.col("fai0"),
-        ht_investment_share_ly=100 * pl.col("sh1") / pl.col("fai1"),
-        ht_investment_growth=100 * (pl.col("ht0") / pl.col("ht1") - 1),
-        ht_investment_growth_ly=100 * (pl.col("ht1") / pl.col("ht2") - 1),
+        ht_va_share=ratio("ht_va", "value_added"), ht_va_share_ly=ratio("ht_va_l", "value_added_l"),
+        rd_intensity=ratio("rd_expense", "revenue"), rd_intensity_ly=ratio("rd_expense_l", "revenue_l"),
+        new_product_rate=ratio("new_product_output", "output_value"),
+        new_product_rate_ly=ratio("new_product_output_l", "output_value_l"),
+        ht_investment_share=ratio("sh0", "fai0"), ht_investment_share_ly=ratio("sh1", "fai1"),
+        ht_investment_growth=growth("ht0", "ht1"), ht_investment_growth_ly=growth("ht1", "ht2"),
     ).with_columns([(pl.col(n) - pl.col(n + "_ly")).alias(n + "_yoy") for n in FIVE]).collect()
     return time.perf_counter() - started, out
 
