@@ -156,7 +156,7 @@ class IssuedReport(models.Model):
     docx = models.BinaryField("Word文件")
     pdf = models.BinaryField("PDF文件")
     xlsx = models.BinaryField("Excel文件")
-    sha256 = models.CharField("文件摘要", max_length=200, help_text="docx/pdf/xlsx 的 SHA-256")
+    sha256 = models.CharField("文件摘要", max_length=240, help_text="docx/pdf/xlsx 的 SHA-256")
 
     scope_region_field = "division__code"
     scope_enterprise_field = None

@@ -31,7 +31,7 @@ class Migration(migrations.Migration):
                 ('docx', models.BinaryField(verbose_name='Word文件')),
                 ('pdf', models.BinaryField(verbose_name='PDF文件')),
                 ('xlsx', models.BinaryField(verbose_name='Excel文件')),
-                ('sha256', models.CharField(help_text='docx/pdf/xlsx 的 SHA-256', max_length=200, verbose_name='文件摘要')),
+                ('sha256', models.CharField(help_text='docx/pdf/xlsx 的 SHA-256', max_length=240, verbose_name='文件摘要')),
                 ('division', models.ForeignKey(db_column='division_code', on_delete=django.db.models.deletion.PROTECT, to='regions.division', verbose_name='地区')),
                 ('issued_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='签发人')),
             ],
