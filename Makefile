@@ -7,8 +7,9 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
 CHROMIUM ?= /usr/bin/chromium
+SOFFICE  ?= /usr/bin/soffice
 
-.PHONY: run test bench lint venv browser clean
+.PHONY: run test bench lint venv browser office clean
 
 venv: $(STAMP)
 
@@ -24,7 +25,7 @@ run: venv
 	$(BIN)/xinzhi serve --addr $(HOST):$(PORT)
 
 ## make test: the whole suite (SQLite by default; set DATABASE_URL for PostgreSQL), browser tests included
-test: venv browser
+test: venv browser office
 	$(BIN)/python -m pytest
 
 ## make bench: benchmarks, figures printed with ratios against a reference measured in the same run
@@ -39,6 +40,13 @@ browser:
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
 	  else echo "The browser tests need Chromium: sudo apt-get install chromium fonts-noto-cjk (or set CHROMIUM=/path)" >&2; exit 1; fi; }
+
+## office: LibreOffice Writer (headless) — the report tests open every DOCX the way an office suite does
+office:
+	@test -x $(SOFFICE) || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends libreoffice-writer >/dev/null; \
+	  else echo "The report tests need LibreOffice: sudo apt-get install libreoffice-writer (or set SOFFICE=/path/to/soffice)" >&2; exit 1; fi; }
 
 lint: venv
 	$(BIN)/ruff check xinzhi bench

@@ -51,6 +51,7 @@ AUDITED_MODELS = [
     ("evaluation", "Assignment", {}),
     ("evaluation", "Correction", {}),
     ("monitoring", "Target", {}),
+    ("monitoring", "IssuedReport", {"exclude_fields": ["docx", "pdf", "xlsx"]}),
     ("accounts", "User", {"exclude_fields": ["password", "last_login"]}),
     ("accounts", "ApiToken", {"exclude_fields": ["key_hash", "last_used_at"]}),
 ]

@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from xinzhi.core.downloads import attachment
 from xinzhi.enterprises.models import Enterprise
 from xinzhi.policy.explain import parameter_groups
 from xinzhi.policy.params import load_parameters
@@ -125,8 +126,7 @@ def _xlsx(rows: list[list], headers: list[str], name: str) -> HttpResponse:
     book.close()
     response = HttpResponse(buffer.getvalue(),
                             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
-    return response
+    return attachment(response, f"{name}.xlsx")
 
 
 @login_required
@@ -140,7 +140,8 @@ def result_list(request, kind: str):
         rows = [[r.enterprise.uscc, r.enterprise.name, r.division.name, r.get_program_display(),
                  {True: "是", False: "否", None: "待定"}[r.eligible], r.score, r.failed, r.gap_text, r.gap_amount,
                  r.gap_staff, r.gap_points, r.benefit] for r in qs[:100_000]]
-        return _xlsx(rows, headers, f"{'应享尽享' if kind == 'unclaimed' else '培育库'}-{context['program']}-{context['year']}")
+        program = dict(ScreenProgram.choices).get(context["program"], "")
+        return _xlsx(rows, headers, f"{'应享尽享' if kind == 'unclaimed' else '培育库'}-{program}-{context['year']}")
     context["page"] = Paginator(qs, 50).get_page(request.GET.get("page")) if qs is not None else None
     query = request.GET.copy()
     query.pop("page", None)

@@ -374,6 +374,12 @@ def _names(
     raise RuntimeError("could not make unique names")  # pragma: no cover
 
 
+def _side_rng(rng: np.random.Generator, key: int) -> np.random.Generator:
+    """A generator derived from ``rng``'s seed without drawing from ``rng`` (other draws keep their values)."""
+    seed = rng.bit_generator.seed_seq
+    return np.random.default_rng([*np.atleast_1d(seed.entropy).tolist(), 7919, key])
+
+
 def _firm_years(
     ref: Reference, cal: dict[str, Any], ent: dict[str, Any], info: dict[str, Any], rng: np.random.Generator
 ) -> pl.DataFrame:
@@ -384,6 +390,14 @@ def _firm_years(
     n = len(ent["id"])
     # persistent firm traits
     rho = np.exp(np.where(ent["high_tech"], math.log(0.035), math.log(0.014)) + 0.5 * rng.standard_normal(n))
+    # R&D activity: not every above-scale firm does R&D ([rd_activity], a documented stand-in); bigger firms
+    # and high-tech firms more often. The firms that do carry the city's calibrated R&D intensity.
+    act = cal["rd_activity"]
+    size = np.maximum(info["excess"][2024], info["excess"][2025]) + 1e6
+    p_rd = np.where(ent["high_tech"], float(act["share_high_tech"]), float(act["share_other"]))
+    p_rd = np.clip(p_rd * (size / np.median(size)) ** float(act["size_elasticity"]), 0.02, 0.98)
+    does_rd = _side_rng(rng, 1).random(n) < p_rd  # its own stream: the other draws stay as they were
+    rho = np.where(does_rd, rho, 0.0)
     has_np = rng.random(n) < np.where(ent["high_tech"], 0.75, 0.45)
     np_rate = np.where(has_np, np.where(ent["high_tech"], rng.beta(3, 3, n), rng.beta(2, 3, n)), 0.0)
     productivity = np.exp(math.log(1.3e6) + 0.4 * rng.standard_normal(n))
@@ -670,7 +684,8 @@ def _certifications(
     pos = last["enterprise_id"].to_numpy() - 1
     revenue[pos], employees[pos], rdi[pos] = last["revenue"], last["employees"], last["rdi"]
     # HTE: ≈ 35 % of the register, favouring high-tech industries and R&D-intensive firms
-    w = np.where(ent["high_tech"], 2.2, 0.8) * np.sqrt(rdi / 0.02 + 0.1) * (revenue / 1e8) ** 0.2
+    # an HTE does R&D (32号 第十一条第（五）项): only firms with R&D expense are candidates
+    w = np.where(ent["high_tech"], 2.2, 0.8) * np.sqrt(rdi / 0.02 + 0.1) * (revenue / 1e8) ** 0.2 * (rdi > 0)
     hte = _gumbel_top_k(rng, w, round(0.35 * n))
     year = rng.choice(np.array([2022, 2023, 2024, 2025]), len(hte), p=[0.24, 0.26, 0.27, 0.23])
     renew = (year == 2022) & (rng.random(len(hte)) < 0.65)
@@ -686,9 +701,10 @@ def _certifications(
         )
     ]
     # tech-SME: smaller firms (revenue < 2 亿, < 500 employees), evaluated each year
-    small = np.flatnonzero((revenue > 0) & (revenue < 2e8) & (employees < 500))
-    in24 = rng.random(len(small)) < 0.3
-    in25 = np.where(in24, rng.random(len(small)) < 0.8, rng.random(len(small)) < 0.12)
+    small = np.flatnonzero((revenue > 0) & (revenue < 2e8) & (employees < 500) & (rdi > 0))
+    # estimates: ≈ 45 % of small R&D firms registered in 2024, 85 % of them again in 2025, 20 % of the others
+    in24 = rng.random(len(small)) < 0.45
+    in25 = np.where(in24, rng.random(len(small)) < 0.85, rng.random(len(small)) < 0.2)
     for year, mask in ((2024, in24), (2025, in25)):
         firms = small[mask]
         frames.append(
@@ -700,13 +716,16 @@ def _certifications(
             )
         )
     k = int(cal["scale"][scale]["advanced_service"])
-    adv = _gumbel_top_k(rng, np.where(ent["high_tech"], 1.0, 0.3), k)
-    adv_year = rng.choice(np.array([2023, 2024]), len(adv))
+    adv = _gumbel_top_k(rng, np.where(ent["high_tech"], 1.0, 0.3) * (rdi > 0), k)
+    # recognised once a year (October); some in 2025 too, so the 2025 target has recognitions to count
+    years_p = cal["advanced_service_years"]
+    adv_year = _side_rng(rng, 2).choice(np.array([int(y) for y in years_p]), len(adv),
+                                        p=[float(v) for v in years_p.values()])
     frames.append(
         _cert_frame(
             ids[adv], "advanced_service", adv_year, lambda y, s: f"TS{y}33{s:04d}", rng,
-            issued={2023: dt.date(2023, 10, 16), 2024: dt.date(2024, 10, 18)},
-            expires={2023: dt.date(2026, 10, 15), 2024: dt.date(2027, 10, 17)},
+            issued={2023: dt.date(2023, 10, 16), 2024: dt.date(2024, 10, 18), 2025: dt.date(2025, 10, 20)},
+            expires={2023: dt.date(2026, 10, 15), 2024: dt.date(2027, 10, 17), 2025: dt.date(2028, 10, 19)},
         )
     )
     return pl.concat(frames).sort(["program", "year", "enterprise_id"])
@@ -770,6 +789,7 @@ def _institutions(
     parts = []
     for level in LEVEL_LABEL:
         w = (revenue / 1e8) ** power[level] * np.where(ent["high_tech"], 2.5, 1.0) * np.sqrt(rd / np.maximum(revenue, 1) + 0.005)
+        w = w * (rd > 0)  # an enterprise R&D institution does R&D
         chosen = _gumbel_top_k(rng, w, int(counts[level]))
         m = len(chosen)
         years = np.where(rng.random(m) < 0.1, 2025, rng.integers(2015, 2025, m))

@@ -18,7 +18,7 @@ from xinzhi.accounts.models import User
 from xinzhi.accounts.services import DEMO_USERS, create_demo_users
 from xinzhi.core.management.commands.demo import demo_extensions
 from xinzhi.monitoring import services
-from xinzhi.monitoring.models import EarlyWarning, IndicatorValue
+from xinzhi.monitoring.models import EarlyWarning, IndicatorValue, IssuedReport, StaleMonth, Target
 
 from .loader import delete_business_data
 
@@ -38,6 +38,7 @@ def small_demo(seed: int, months: list[tuple[int, int]]) -> Iterator[dict[str, U
             extension.clear()
         with transaction.atomic():
             delete_business_data()
-        IndicatorValue.objects.all().delete()
-        EarlyWarning.objects.all().delete()
+        # and what the module computed or allocated on it (targets allocated from its base year, issued reports)
+        for model in (IndicatorValue, EarlyWarning, Target, StaleMonth, IssuedReport):
+            model.objects.all().delete()
         User.objects.filter(username__in=[username for username, *_ in DEMO_USERS]).delete()

@@ -10,6 +10,10 @@ Pure module (no Django). The method, documented in docs/monitoring.md:
   region's target is its base-year level plus the improvement the province needs
   (province target − province base). A region already far above the province line therefore gets a
   target above its own base, and one below it is asked for the same step up, not to jump to the line.
+  **Floor**: a target is never easier than where the region already is — never below
+  min(own base-year level, parent's target) for "at least" targets (mirror for "at most"), so when the
+  province already beats its target (a negative step) nobody is allowed to fall back. Targets are
+  rounded to the indicator's published precision.
 * **Relative targets** ("faster than overall", 快于面上) need no allocation: every region's target
   is its own overall growth.
 """
@@ -44,10 +48,39 @@ def allocate_count(total: int, base: Mapping[str, float], floor_share: float = 0
     return parts
 
 
-def allocate_level(target: float, parent_base: float | None, base: Mapping[str, float | None]) -> dict[str, float]:
-    """Each region's level target: its own base plus the step the parent needs (target − parent base).
+def allocate_level(
+    target: float,
+    parent_base: float | None,
+    base: Mapping[str, float | None],
+    direction: str = "higher",
+    decimals: int | None = None,
+) -> dict[str, float]:
+    """Each region's level target: its own base plus the step the parent needs (target − parent base),
+    never easier than where the region already is.
 
-    Regions without a base-year value get the parent's target itself.
+    Floor (for "at least / above" targets, ``direction = "higher"``): a region's target is never below
+    ``min(its own base-year level, the parent's target)`` — a region below the line is not asked to fall
+    back when the parent already beats its target, and a region above the line is never given a target
+    under the parent's. Mirror for "at most" targets (``direction = "lower"``): never above
+    ``max(own base, parent target)``. Regions without a base-year value get the parent's target itself.
+    ``decimals`` rounds (四舍五入) each target to the indicator's precision, after the floor.
     """
     step = 0.0 if parent_base is None else target - parent_base
-    return {r: (target if b is None else b + step) for r, b in base.items()}
+    out: dict[str, float] = {}
+    for region, b in base.items():
+        if b is None:
+            value = target
+        elif direction == "lower":
+            value = min(b + step, max(b, target))
+        else:
+            value = max(b + step, min(b, target))
+        out[region] = value if decimals is None else round_half_away(value, decimals)
+    return out
+
+
+def round_half_away(value: float, decimals: int) -> float:
+    """四舍五入 (half away from zero) on the decimal representation, as the published figures round."""
+    from decimal import ROUND_HALF_UP, Decimal
+
+    quantum = Decimal(1).scaleb(-decimals)
+    return float(Decimal(repr(value)).quantize(quantum, rounding=ROUND_HALF_UP))

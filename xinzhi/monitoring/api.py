@@ -38,7 +38,14 @@ class IndicatorValueOut(RowOut):
     rating: OptionalText
     reason: str = Field(validation_alias="rating_reason")
     level_group: str
+    change_group: str
     ruleset_version: str
+    # display fields: what pages and documents print (yoy_text carries its sign: "-5.0", "+1.2")
+    value_text: str
+    yoy_text: str
+    target_text: str
+    display_unit: str
+    coverage_missing: int | None
 
 
 class WarningOut(Schema):

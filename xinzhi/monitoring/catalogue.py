@@ -179,3 +179,17 @@ def load_rules(path: str | Path | None = None) -> dict[str, Any]:
     """Read the 红黄蓝 rule set ``ratings.toml`` (shared/domain/ratings.md)."""
     with open(path or DATA_DIR / "ratings.toml", "rb") as fh:
         return tomllib.load(fh)
+
+
+PARAMETERS_DIR = DATA_DIR / "parameters"
+
+
+@lru_cache(maxsize=1)
+def monitoring_parameters():
+    """The dated parameters the engine reads: the policy parameters (e.g. ``hte.validity_years``, 32号)
+    and the monitoring ones in ``data/parameters/`` (e.g. ``monitoring.new_hte_target_basis``)."""
+    from xinzhi.policy.params import ParameterTree, load_parameters, read_parameters
+
+    merged = {p.name: p for p in load_parameters()}
+    merged |= {p.name: p for p in read_parameters(PARAMETERS_DIR)}
+    return ParameterTree(merged)

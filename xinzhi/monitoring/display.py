@@ -9,48 +9,65 @@ from __future__ import annotations
 
 import polars as pl
 
-MAX_DECIMALS = 4
+#: a relative nudge before rounding so that a number written as …5 rounds up although its binary value is
+#: a hair below (2.345 is stored as 2.34499…): 四舍五入 of the written number, as releases round
+NUDGE = 1e-12
 
 
-def _fixed_const(expr: pl.Expr, decimals: int) -> pl.Expr:
-    """``expr`` as a string with exactly ``decimals`` decimals (no thousands separators)."""
-    rounded = expr.round(decimals, mode="half_away_from_zero")
-    factor = 10**decimals
-    scaled = (rounded.abs() * factor).round(0, mode="half_away_from_zero").cast(pl.Int64)
-    integer = (scaled // factor).cast(pl.String)
-    if decimals > 0:
-        frac = (scaled % factor).cast(pl.String).str.zfill(decimals)
-        body = pl.concat_str([integer, pl.lit("."), frac])
+def _group_thousands(integer: pl.Expr) -> pl.Expr:
+    """``1234567`` → ``1,234,567`` (digits only, no sign)."""
+    rev = integer.str.reverse()
+    return rev.str.replace_all(r"(\d{3})", "$1,").str.strip_chars_end(",").str.reverse()
+
+
+def _decimals(decimals: int | str | pl.Expr) -> pl.Expr:
+    if isinstance(decimals, int):
+        return pl.lit(decimals, dtype=pl.Int64)
+    return (pl.col(decimals) if isinstance(decimals, str) else decimals).cast(pl.Int64)
+
+
+def _units(expr: pl.Expr, dec: pl.Expr) -> pl.Expr:
+    """|expr| in units of the last printed decimal, rounded half away from zero (Int64)."""
+    scaled = expr.abs() * pl.lit(10.0).pow(dec.cast(pl.Float64))
+    return (scaled + 0.5 + scaled * NUDGE).floor().cast(pl.Int64)
+
+
+def fixed_expr(
+    expr: pl.Expr, decimals: int | str | pl.Expr, thousands: bool = False, signed: bool = False
+) -> pl.Expr:
+    """Format ``expr`` with a constant number of decimals or a per-row decimals column (四舍五入).
+
+    ``thousands`` groups the integer digits (``12,345.6``); ``signed`` prints ``+`` before a positive
+    number (a negative one always carries ``-``). A value that rounds to zero is printed without a sign
+    (``0.0``, never ``-0.0`` or ``+0.0``). Branch-free: one expression whatever the decimals.
+    """
+    dec = _decimals(decimals)
+    units = _units(expr, dec)
+    factor = pl.lit(10, dtype=pl.Int64).pow(dec)
+    integer = (units // factor).cast(pl.String)
+    if thousands:
+        integer = _group_thousands(integer)
+    frac = (units % factor).cast(pl.String).str.zfill(dec)
+    if isinstance(decimals, int):
+        body = pl.concat_str([integer, pl.lit("."), frac]) if decimals > 0 else integer
     else:
-        body = integer
-    sign = pl.when((rounded < 0) & (scaled > 0)).then(pl.lit("-")).otherwise(pl.lit(""))
+        body = pl.when(dec > 0).then(pl.concat_str([integer, pl.lit("."), frac])).otherwise(integer)
+    plus = pl.lit("+") if signed else pl.lit("")
+    sign = pl.when(units == 0).then(pl.lit("")).when(expr < 0).then(pl.lit("-")).otherwise(plus)
     return pl.when(expr.is_null() | expr.is_nan()).then(None).otherwise(pl.concat_str([sign, body]))
 
 
-def fixed_expr(expr: pl.Expr, decimals: int | str | pl.Expr) -> pl.Expr:
-    """Format ``expr`` with a constant number of decimals or a per-row decimals column."""
-    if isinstance(decimals, int):
-        return _fixed_const(expr, decimals)
-    dec = pl.col(decimals) if isinstance(decimals, str) else decimals
-    out = pl.when(dec == 0).then(_fixed_const(expr, 0))
-    for d in range(1, MAX_DECIMALS + 1):
-        out = out.when(dec == d).then(_fixed_const(expr, d))
-    return out.otherwise(None)
-
-
-def fixed(value: float | None, decimals: int) -> str | None:
+def fixed(value: float | None, decimals: int, thousands: bool = False, signed: bool = False) -> str | None:
     """Scalar form of ``fixed_expr`` (same code path), for labels outside a frame."""
     s = pl.DataFrame({"v": [value]}, schema={"v": pl.Float64})
-    return s.select(fixed_expr(pl.col("v"), decimals)).item()
+    return s.select(fixed_expr(pl.col("v"), decimals, thousands, signed)).item()
 
 
-def published(expr: pl.Expr, decimals: str = "precision") -> pl.Expr:
-    """The value as published: rounded (四舍五入) to the per-row number of decimals."""
-    dec = pl.col(decimals)
-    out = pl.when(dec == 0).then(expr.round(0, mode="half_away_from_zero"))
-    for d in range(1, MAX_DECIMALS + 1):
-        out = out.when(dec == d).then(expr.round(d, mode="half_away_from_zero"))
-    return out.otherwise(expr)
+def published(expr: pl.Expr, decimals: str | int | pl.Expr = "precision") -> pl.Expr:
+    """The value as published: rounded (四舍五入, as ``fixed_expr`` prints it) to the per-row decimals."""
+    dec = _decimals(decimals)
+    value = _units(expr, dec).cast(pl.Float64) / pl.lit(10.0).pow(dec.cast(pl.Float64))
+    return pl.when(expr < 0).then(-value).otherwise(value)
 
 
 def period_label(month: int) -> str:
@@ -58,32 +75,68 @@ def period_label(month: int) -> str:
     return "1月" if month == 1 else f"1—{month}月"
 
 
+def unsigned(text: str | None) -> str | None:
+    """A signed display text without its sign, for prose where a word (提高/下降) carries it."""
+    return None if text is None else text.lstrip("+-")
+
+
+COMPARATOR_TEXT = {">": "超过{t}{u}", ">=": "不低于{t}{u}", "about": "{t}{u}左右"}
+
+
+def target_text_expr() -> pl.Expr:
+    """The region's own target as a reader sees it, at the indicator's precision: 超过73.7% / 不低于40%
+    / 16%左右 / 快于固定资产投资增速 / 5,000个. Trailing zeros of a level target are dropped (40%, as the
+    work plan writes it). Needs ``target``, ``comparator``, ``kind``, ``display_*`` and ``ref_short_zh``."""
+    level = fixed_expr(published(pl.col("target")), "precision").str.replace(r"\.0+$", "").str.replace(
+        r"(\.\d*?)0+$", "$1"
+    )
+    unit = pl.col("display_unit")
+    count = pl.format("{}{}", fixed_expr(pl.col("target") / pl.col("display_scale"), "display_precision", thousands=True), unit)
+    out = pl.when(pl.col("target").is_null()).then(None)
+    out = out.when(pl.col("comparator") == "faster_than").then(
+        pl.format("快于{}", pl.col("ref_short_zh").fill_null("对比指标"))
+    )
+    out = out.when(pl.col("kind").is_in(["count", "amount"])).then(count)
+    for comparator, pattern in COMPARATOR_TEXT.items():
+        head, _, tail = pattern.partition("{t}")
+        out = out.when(pl.col("comparator") == comparator).then(
+            pl.format(head + "{}" + tail.replace("{u}", "{}"), level, unit)
+        )
+    return out.otherwise(pl.format("{}{}", level, unit))
+
+
 def add_display_columns(frame: pl.DataFrame) -> pl.DataFrame:
     """Add the text columns every reader uses.
 
     Needs the engine output joined with the catalogue attributes ``display_scale``,
-    ``display_precision``, ``precision`` and ``kind``. Texts of changes and gaps are absolute values;
-    the words (提高/下降, 高于/低于) carry the sign. Level targets are printed at the indicator's
-    precision; a "faster_than" target (another indicator's value) is rounded like a value.
+    ``display_precision``, ``precision`` and ``kind``. ``yoy_text`` carries its sign (``-5.0``,
+    ``+1.2``, ``0.0``) so every table, card, tooltip and export shows a fall as a fall; prose takes the
+    unsigned form (``unsigned``) and a word (提高/下降). Gaps are unsigned: the words 高于/低于 carry
+    the sign. Counts and amounts group thousands (``8,293``, ``12,345.6``). Level targets are printed at
+    the indicator's precision; a "faster_than" target (another indicator's value) is rounded like a value.
     """
     scale = pl.col("display_scale")
     dp = "display_precision"
     ratio_like = pl.col("kind").is_in(["ratio", "relative"])
     schedule_pp = ((pl.col("progress") - pl.col("time_elapsed")) * 100).round(1, mode="half_away_from_zero")
+
+    def value_like(expr: pl.Expr) -> pl.Expr:  # grouping is a no-op below 1,000 (ratios)
+        return fixed_expr(expr / scale, dp, thousands=True)
+
     return frame.with_columns(
-        value_text=fixed_expr(pl.col("value") / scale, dp),
-        last_year_text=fixed_expr(pl.col("last_year_value") / scale, dp),
-        projected_text=fixed_expr(pl.col("projected") / scale, dp),
-        target_value_text=fixed_expr(pl.col("target") / scale, dp),
+        value_text=value_like(pl.col("value")),
+        last_year_text=value_like(pl.col("last_year_value")),
+        projected_text=value_like(pl.col("projected")),
+        target_value_text=value_like(pl.col("target")),
         # a level gap is the difference of the published numbers (67.8 − 67.5 = 0.3), as releases print it
         gap_text=pl.when(ratio_like)
         .then(fixed_expr((published(pl.col("value")) - published(pl.col("target"))).abs(), "precision"))
-        .otherwise(fixed_expr(pl.col("gap").abs() / scale, dp)),
+        .otherwise(fixed_expr(pl.col("gap").abs() / scale, dp, thousands=True)),
         yoy_text=pl.when(ratio_like)
-        .then(fixed_expr(pl.col("yoy").abs(), "precision"))
-        .otherwise(fixed_expr(pl.col("yoy").abs(), 1)),
-        progress_text=fixed_expr(pl.col("progress") * 100, 1),
+        .then(fixed_expr(pl.col("yoy"), "precision", signed=True))
+        .otherwise(fixed_expr(pl.col("yoy"), 1, thousands=True, signed=True)),
+        progress_text=fixed_expr(pl.col("progress") * 100, 1, thousands=True),
         time_elapsed_text=fixed_expr(pl.col("time_elapsed") * 100, 1),
         schedule_pp=schedule_pp,
-        schedule_text=fixed_expr(schedule_pp.abs(), 1),
+        schedule_text=fixed_expr(schedule_pp.abs(), 1, thousands=True),
     )

@@ -21,19 +21,28 @@ five region levels, never over data rows.
 
 from __future__ import annotations
 
+import calendar
+import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 
 import polars as pl
 
-from .catalogue import Catalogue, Indicator, load_catalogue
+from xinzhi.policy.params import ParameterTree
+from xinzhi.policy.validity import holders, recognition_date_expr
+
+from .catalogue import Catalogue, Indicator, load_catalogue, monitoring_parameters
 
 AMOUNT_FIELDS = ("output_value", "value_added", "revenue", "rd_expense", "new_product_output")
 VERSIONS = ("cur", "cmp", "ly", "lyf")  # this year, comparable last year, published last year, last full year
 SIDES = ("num", "den")
 REGION_LEVELS = ("province", "city", "county")
 ACTIVE_INSTITUTION_STATUSES = ("recognised", "warned")
-HTE_VALIDITY_YEARS = 3  # a high-tech enterprise certificate is valid for three years (policy_criteria.md §1)
+
+
+def month_end(year: int, month: int) -> dt.date:
+    """The last day of a month: counts and statuses of period (year, month) are as of this date."""
+    return dt.date(year, month, calendar.monthrange(year, month)[1])
 
 
 @dataclass
@@ -49,8 +58,11 @@ class Facts:
     * ``clusters``: industry_code, cluster_code (prefixes expanded to classes)
     * ``project_progress``: project_id, division_code, is_high_tech, year, month, ytd_completed
     * ``region_investment``: division_code, year, month, ytd_fixed_asset_investment
-    * ``certifications``: enterprise_id, program, year (optional ``month`` enables projection)
-    * ``rd_institutions``: enterprise_id, level, recognised_year, status
+    * ``certifications``: enterprise_id, program, year, issued_on (optional; the certificate date),
+      expires_on (optional; an early end) — a recognition counts from its issue date, else 31 December
+      of its year (``xinzhi.policy.validity.recognition_date_expr``)
+    * ``rd_institutions``: enterprise_id, level, recognised_year, status, recognised_on (optional date;
+      without it an institution counts from 31 December of its recognition year)
     * ``divisions``: division_code — counties to report even when they have no facts (optional)
     """
 
@@ -82,7 +94,7 @@ class Facts:
         for name, df in frames.items():
             if df is not None:
                 casts = [
-                    pl.col(c).cast(id_type if c == "enterprise_id" else COLUMN_TYPES[c])
+                    pl.col(c).cast(id_type) if c == "enterprise_id" else _cast(c, df.schema[c])
                     for c in df.columns
                     if c == "enterprise_id" or (c in COLUMN_TYPES and df.schema[c] != COLUMN_TYPES[c])
                 ]
@@ -91,11 +103,22 @@ class Facts:
         return Facts(**out)
 
 
+def _cast(column: str, current: pl.DataType) -> pl.Expr:
+    """One column to its engine type; dates come from SQLite as ISO text (``2025-11-28``)."""
+    wanted = COLUMN_TYPES[column]
+    if wanted == pl.Date and current == pl.String:
+        return pl.col(column).str.slice(0, 10).str.to_date("%Y-%m-%d", strict=False)
+    if wanted == pl.Date and current == pl.Datetime:
+        return pl.col(column).dt.date()
+    return pl.col(column).cast(wanted)
+
+
 COLUMN_TYPES: dict[str, pl.DataType] = {
     **{c: pl.String for c in ("division_code", "industry_code", "category_code", "cluster_code", "program", "level", "status")},
     **{c: pl.Boolean for c in ("above_scale", "is_high_tech")},
     **{c: pl.Int64 for c in ("year", "month", "recognised_year")},
     **{c: pl.Float64 for c in (*AMOUNT_FIELDS, "employees", "ytd_completed", "ytd_fixed_asset_investment")},
+    **{c: pl.Date for c in ("issued_on", "expires_on", "recognised_on")},
 }
 
 
@@ -263,23 +286,26 @@ def _monthly_stats_source(facts: Facts, indicators: list[Indicator], year: int, 
     return grouped
 
 
-def _enterprise_year_panel(facts: Facts, year: int) -> pl.DataFrame:
-    """Above-scale enterprises of a year with their county, class, HTE and R&D-institution flags."""
+def _enterprise_year_panel(facts: Facts, year: int, on: dt.date, params: ParameterTree) -> pl.DataFrame:
+    """Above-scale enterprises of a year with their county, class, HTE and R&D-institution flags as of ``on``.
+
+    ``hte_valid``: holds a valid HTE certificate on ``on`` (``xinzhi.policy.validity``, the one definition).
+    ``has_rd_institution``: an active institution recognised on or before ``on``.
+    """
     ids = _above_scale(facts, year)
     ent = facts.enterprises.select("enterprise_id", "division_code")
     panel = _with_industry(ids.join(ent, on="enterprise_id", how="inner"), facts)
     certs = facts.certifications
     if certs is not None:
-        hte = certs.filter(
-            (pl.col("program") == "hte") & pl.col("year").is_between(year - HTE_VALIDITY_YEARS + 1, year)
-        ).select("enterprise_id").unique()
+        hte = holders(certs, on, params)
         panel = panel.with_columns(hte_valid=pl.col("enterprise_id").is_in(hte["enterprise_id"].implode()))
     else:
         panel = panel.with_columns(hte_valid=pl.lit(None, pl.Boolean))
     inst = facts.rd_institutions
     if inst is not None:
-        active = inst.filter(
-            (pl.col("recognised_year") <= year) & pl.col("status").is_in(ACTIVE_INSTITUTION_STATUSES)
+        dated = inst.with_columns(_on=_institution_date_of(inst))
+        active = dated.filter(
+            (pl.col("_on") <= on) & pl.col("status").is_in(ACTIVE_INSTITUTION_STATUSES)
         ).select("enterprise_id").unique()
         panel = panel.with_columns(has_rd_institution=pl.col("enterprise_id").is_in(active["enterprise_id"].implode()))
     else:
@@ -287,15 +313,22 @@ def _enterprise_year_panel(facts: Facts, year: int) -> pl.DataFrame:
     return panel
 
 
-def _enterprise_years_source(facts: Facts, indicators: list[Indicator], year: int, month: int) -> pl.DataFrame:
+def _institution_date_of(frame: pl.DataFrame) -> pl.Expr:
+    fallback = pl.date(pl.col("recognised_year"), 12, 31)
+    return pl.coalesce(pl.col("recognised_on"), fallback) if "recognised_on" in frame.columns else fallback
+
+
+def _enterprise_years_source(
+    facts: Facts, indicators: list[Indicator], year: int, month: int, params: ParameterTree
+) -> pl.DataFrame:
     """Annual register shares (HTE share, R&D-institution coverage).
 
-    The register has no month: the value is this year's set, ``ly`` last year's. ``cmp`` = ``ly``;
-    there is no projection (``lyf`` null). Status is the current one (history is not kept).
+    The above-scale set is the year's; the statuses are as of the period's month end (``cur``) and the
+    same day last year (``ly``, last year's set). ``cmp`` = ``ly``; there is no projection (``lyf`` null).
     """
     grouped = None
     for version, y in (("cur", year), ("ly", year - 1)):
-        panel = _enterprise_year_panel(facts, y)
+        panel = _enterprise_year_panel(facts, y, month_end(y, month), params)
         panel = panel.with_columns(_components(indicators, version))
         g = _group(panel, facts, _cols(indicators, version))
         grouped = g if grouped is None else _join_groups(grouped, g)
@@ -303,37 +336,48 @@ def _enterprise_years_source(facts: Facts, indicators: list[Indicator], year: in
 
 
 def _count_source(
-    facts: Facts, indicators: list[Indicator], year: int, month: int, registry: str
+    facts: Facts, indicators: list[Indicator], year: int, month: int, registry: str, params: ParameterTree | None = None
 ) -> pl.DataFrame:
-    """New recognitions counted from a registry, by the enterprise's county.
+    """Recognitions counted from a registry as of the period's month end, by the enterprise's county.
 
-    ``cur`` counts this year's records (up to month N when the registry carries a ``month``);
-    ``ly`` the same span last year; ``lyf`` last year's full count, only with a month column.
+    A recognition counts on its date (certificate issue date / recognition date; without one, 31
+    December of its year): ``cur`` counts the dates from 1 January to the month end of the period, ``ly``
+    the same span last year, ``lyf`` all of last year (so counts project, and last year's cumulative
+    share ``ly / lyf`` is the seasonal schedule). ``first_time`` in an indicator's ``count`` keeps only
+    an enterprise's first recognition in the programme (首次认定; the others are re-recognitions).
     """
     if registry == "certifications":
-        frame = facts.certifications.rename({"year": "_year"})
+        frame = facts.certifications
+        for col, dtype in (("issued_on", pl.Date), ("year", pl.Int64)):
+            if col not in frame.columns:
+                frame = frame.with_columns(pl.lit(None, dtype).alias(col))
+        frame = frame.with_columns(_on=recognition_date_expr())
+        first = pl.col("_on") == pl.col("_on").min().over(["enterprise_id", "program"])
+        frame = frame.with_columns(_first=first.fill_null(False))
         key, value_of = "program", lambda ind: ind.count["program"]
     else:
-        frame = facts.rd_institutions.filter(pl.col("status") != "revoked").rename({"recognised_year": "_year"})
+        frame = facts.rd_institutions.filter(pl.col("status") != "revoked")
+        frame = frame.with_columns(_on=_institution_date_of(frame), _first=pl.lit(True))
         key, value_of = "level", lambda ind: ind.count["level"]
     ent = facts.enterprises.select("enterprise_id", "division_code")
     panel = _with_industry(frame.join(ent, on="enterprise_id", how="inner"), facts)
-    has_month = "month" in panel.columns
-    in_span = (pl.col("month") <= month) if has_month else pl.lit(True)
+    spans = {
+        "cur": (dt.date(year, 1, 1), month_end(year, month)),
+        "ly": (dt.date(year - 1, 1, 1), month_end(year - 1, month)),
+        "lyf": (dt.date(year - 1, 1, 1), dt.date(year - 1, 12, 31)),
+    }
     exprs = []
     for ind in indicators:
         match = pl.col(key) == value_of(ind)
-        exprs += [
-            (match & (pl.col("_year") == year) & in_span).cast(pl.Int64).alias(_component_col(ind, "num", "cur")),
-            (match & (pl.col("_year") == year - 1) & in_span).cast(pl.Int64).alias(_component_col(ind, "num", "ly")),
-            (
-                (match & (pl.col("_year") == year - 1)).cast(pl.Int64)
-                if has_month
-                else pl.lit(None, pl.Int64)
-            ).alias(_component_col(ind, "num", "lyf")),
-        ]
+        if (ind.count or {}).get("first_time"):
+            match = match & pl.col("_first")
+        for version, (start, end) in spans.items():
+            exprs.append(
+                (match & pl.col("_on").is_between(start, end)).fill_null(False).cast(pl.Int64)
+                .alias(_component_col(ind, "num", version))
+            )
     panel = panel.with_columns(exprs)
-    cols = [c for v in ("cur", "ly", "lyf") for c in _cols(indicators, v)]
+    cols = [c for v in spans for c in _cols(indicators, v)]
     return _copy_version(_group(panel, facts, cols), indicators, "ly", "cmp")
 
 
@@ -366,17 +410,34 @@ def _investment_panel(facts: Facts, year: int, month: int) -> pl.DataFrame:
     return out
 
 
-def _investment_source(facts: Facts, indicators: list[Indicator], year: int, month: int) -> pl.DataFrame:
-    """Investment totals are compared as published (project statistics have no enterprise panel)."""
+def _investment_source(
+    facts: Facts, indicators: list[Indicator], year: int, month: int, params: ParameterTree | None = None
+) -> pl.DataFrame:
+    """Investment totals are compared as published (project statistics have no enterprise panel).
+
+    One coverage for both sides of a ratio: a county counts in the numerator and the denominator only
+    when it reports both (high-tech investment of a county whose fixed-asset investment is missing is
+    left out of the share). ``missing`` counts, per region, the counties without a figure this period
+    (listed counties with no report at all included), so the reason can say the value is partial.
+    """
     grouped = None
+    divisions = facts.divisions.select("division_code").unique() if facts.divisions is not None else None
     for version, (y, m) in (("cur", (year, month)), ("ly", (year - 1, month)), ("lyf", (year - 1, 12))):
         panel = _investment_panel(facts, y, m)
-        exprs = [
-            pl.col(side["field"]).alias(_component_col(ind, name, version))
-            for ind in indicators
-            for name, side in _sides(ind)
-        ]
-        g = _group(panel.with_columns(exprs), facts, _cols(indicators, version))
+        if version == "cur" and divisions is not None:
+            panel = divisions.join(panel, on="division_code", how="left")
+        exprs = []
+        for ind in indicators:
+            sides = _sides(ind)
+            both = pl.all_horizontal([pl.col(side["field"]).is_not_null() for _, side in sides])
+            exprs += [
+                pl.when(both).then(pl.col(side["field"])).alias(_component_col(ind, name, version))
+                for name, side in sides
+            ]
+            if version == "cur":
+                exprs.append((~both).cast(pl.Int64).alias(f"{ind.id}__missing"))
+        cols = _cols(indicators, version) + ([f"{ind.id}__missing" for ind in indicators] if version == "cur" else [])
+        g = _group(panel.with_columns(exprs), facts, cols)
         grouped = g if grouped is None else _join_groups(grouped, g)
     return _copy_version(grouped, indicators, "ly", "cmp")
 
@@ -419,11 +480,11 @@ def _ready(facts: Facts, ind: Indicator) -> bool:
 
 
 SOURCES = {
-    "monthly_stats": _monthly_stats_source,
+    "monthly_stats": lambda f, i, y, m, p: _monthly_stats_source(f, i, y, m),
     "enterprise_years": _enterprise_years_source,
     "investment": _investment_source,
-    "certifications": lambda f, i, y, m: _count_source(f, i, y, m, "certifications"),
-    "rd_institutions": lambda f, i, y, m: _count_source(f, i, y, m, "rd_institutions"),
+    "certifications": lambda f, i, y, m, p: _count_source(f, i, y, m, "certifications", p),
+    "rd_institutions": lambda f, i, y, m, p: _count_source(f, i, y, m, "rd_institutions", p),
 }
 
 
@@ -442,6 +503,8 @@ def _long(grouped: pl.DataFrame, indicators: list[Indicator]) -> pl.DataFrame:
                 name = _component_col(ind, side, v)
                 src = pl.col(name) if name in grouped.columns else pl.lit(None)
                 cols.append(src.cast(pl.Float64).alias(f"{side}_{v}"))
+        missing = f"{ind.id}__missing"
+        cols.append((pl.col(missing) if missing in grouped.columns else pl.lit(None)).cast(pl.Int64).alias("coverage_missing"))
         frames.append(grouped.select(pl.lit(ind.id).alias("indicator"), "region_level", "region", *cols))
     return pl.concat(frames, how="vertical_relaxed") if frames else _empty_components()
 
@@ -449,6 +512,7 @@ def _long(grouped: pl.DataFrame, indicators: list[Indicator]) -> pl.DataFrame:
 def _empty_components() -> pl.DataFrame:
     schema = {"indicator": pl.String, "region_level": pl.String, "region": pl.String}
     schema |= {f"{s}_{v}": pl.Float64 for s in SIDES for v in VERSIONS}
+    schema |= {"coverage_missing": pl.Int64}
     return pl.DataFrame(schema=schema)
 
 
@@ -502,12 +566,15 @@ def _values(frame: pl.DataFrame) -> pl.DataFrame:
     projected = pl.when(ratio).then(
         pl.when(proj_den > 0).then(proj_num / proj_den * pl.col("scale"))
     ).otherwise(proj_num)
+    # counts recognised in batches: last year's share of the year's recognitions made by month N
+    seasonal = pl.when((pl.col("kind") == "count") & (pl.col("num_lyf") > 0)).then(pl.col("num_ly") / pl.col("num_lyf"))
     out = frame.with_columns(
         value=level("cur"),
         last_year_value=level("cmp"),
         last_year_published=level("ly"),
         projected=projected,
         last_year_full=pl.col("num_lyf"),
+        seasonal_elapsed=seasonal,
     )
     return out.with_columns(yoy=_yoy(pl.col("value"), pl.col("last_year_value"), ratio))
 
@@ -517,13 +584,15 @@ def _yoy(value: pl.Expr, last: pl.Expr, in_points: pl.Expr) -> pl.Expr:
     return pl.when(in_points).then(value - last).otherwise(pl.when(last > 0).then((value / last - 1) * 100))
 
 
-def _base(facts: Facts, catalogue: Catalogue, indicators: list[Indicator], year: int, month: int) -> pl.DataFrame:
+def _base(
+    facts: Facts, catalogue: Catalogue, indicators: list[Indicator], year: int, month: int, params: ParameterTree
+) -> pl.DataFrame:
     """Values of the non-relative indicators in ``indicators`` for one period."""
     by_source: dict[str, list[Indicator]] = {}
     for ind in indicators:
         if ind.kind != "relative" and _ready(facts, ind):
-            by_source.setdefault(ind.source, []).append(ind)
-    longs = [_long(SOURCES[src](facts, inds, year, month), inds) for src, inds in by_source.items()]
+            by_source.setdefault(ind.source, []).append(_resolved(ind, year, month, params))
+    longs = [_long(SOURCES[src](facts, inds, year, month, params), inds) for src, inds in by_source.items()]
     computed = pl.concat(longs, how="vertical_relaxed") if longs else _empty_components()
     grid = _grid(catalogue, [i for i in indicators if i.kind != "relative"], _universe(facts))
     frame = grid.join(computed, on=["indicator", "region_level", "region"], how="left")
@@ -533,6 +602,19 @@ def _base(facts: Facts, catalogue: Catalogue, indicators: list[Indicator], year:
     zero = (pl.col("kind") == "count") & pl.col("computed")
     frame = frame.with_columns([pl.when(zero).then(pl.col(c).fill_null(0)).otherwise(pl.col(c)) for c in ("num_cur", "num_cmp", "num_ly")])
     return _values(frame)
+
+
+def _resolved(ind: Indicator, year: int, month: int, params: ParameterTree) -> Indicator:
+    """The indicator with its dated choices applied for the period: ``count.basis`` names a parameter
+    (e.g. ``monitoring.new_hte_target_basis``) whose value in force at the month end says whether the
+    count is of first recognitions only (``first_time``) or of all recognitions (``all``)."""
+    basis = (ind.count or {}).get("basis")
+    if not basis:
+        return ind
+    value = str(params.get(basis).at(month_end(year, month)).value)
+    if value not in ("first_time", "all"):
+        raise ValueError(f"{basis}: expected first_time or all, got {value!r}")
+    return replace(ind, count={**ind.count, "first_time": value == "first_time"})
 
 
 def _attrs(catalogue: Catalogue, facts: Facts) -> pl.DataFrame:
@@ -547,7 +629,8 @@ def _attrs(catalogue: Catalogue, facts: Facts) -> pl.DataFrame:
 
 
 def _relative(
-    facts: Facts, catalogue: Catalogue, base: pl.DataFrame, relatives: list[Indicator], year: int, month: int
+    facts: Facts, catalogue: Catalogue, base: pl.DataFrame, relatives: list[Indicator], year: int, month: int,
+    params: ParameterTree,
 ) -> pl.DataFrame:
     """Growth-rate indicators: this year's growth of ``growth_of``; last year's growth as its base."""
     if not relatives:
@@ -556,7 +639,7 @@ def _relative(
         [(ind.id, ind.growth_of) for ind in relatives], schema=["indicator", "growth_of"], orient="row"
     )
     bases = [catalogue[i.growth_of] for i in relatives]
-    prev = _base(facts, catalogue, bases, year - 1, month).select(
+    prev = _base(facts, catalogue, bases, year - 1, month, params).select(
         pl.col("indicator").alias("growth_of"), "region_level", "region", pl.col("yoy").alias("last_year_value")
     )
     cur = base.select(
@@ -648,47 +731,36 @@ def _peer_key() -> pl.Expr:
     ).otherwise(pl.col("region_level"))
 
 
-def rank_frame(frame: pl.DataFrame, precision: pl.Expr, direction: pl.Expr) -> pl.DataFrame:
-    """Competition ranks (1, 1, 3) within peer groups; values closer than 10^-precision tie.
+def rank_frame(
+    frame: pl.DataFrame, precision: pl.Expr, direction: pl.Expr, scale: pl.Expr | None = None
+) -> pl.DataFrame:
+    """Competition ranks (1, 1, 3) within peer groups, on the values as shown.
 
-    Sorted best first, a new tie group starts where the step from the previous value is at least
-    one unit of the published precision; chains of near-equal values therefore share a rank.
+    A value is ranked as it is published: divided by its display scale (元 → 亿元) and rounded (四舍五入)
+    to ``precision`` decimals. Equal shown values share a rank; different shown values never do.
     The province has no peers (rank null).
     """
-    key = pl.when(direction == "lower").then(-pl.col("value")).otherwise(pl.col("value"))
-    unit = pl.lit(10.0).pow(-precision.cast(pl.Float64))
-    work = frame.with_columns(_peer=_peer_key(), _key=key, _unit=unit).with_row_index("_row")
-    ranked = (
-        work.filter(pl.col("value").is_not_null() & (pl.col("region_level") != "province"))
-        .sort(["indicator", "_peer", "_key"], descending=[False, False, True])
-        .with_columns(
-            _pos=pl.int_range(1, pl.len() + 1).over(["indicator", "_peer"]),
-            _step=(pl.col("_key").shift(1) - pl.col("_key")).over(["indicator", "_peer"]),
-        )
-        .with_columns(
-            _new=(pl.col("_step").is_null() | (pl.col("_step") >= pl.col("_unit") * (1 - 1e-9))).cast(pl.Int64)
-        )
-        .with_columns(_tie=pl.col("_new").cum_sum().over(["indicator", "_peer"]))
-        .with_columns(rank=pl.col("_pos").min().over(["indicator", "_peer", "_tie"]))
-        .select("_row", "rank")
-    )
+    from .display import published
+
+    scale = pl.lit(1.0) if scale is None else scale
+    work = frame.with_columns(_peer=_peer_key(), _dec=precision.cast(pl.Int64))
+    shown = published(pl.col("value") / scale, "_dec")
+    key = pl.when(direction == "lower").then(-shown).otherwise(shown)
+    ranked = pl.when(pl.col("value").is_not_null() & (pl.col("region_level") != "province")).then(key)
+    work = work.with_columns(rank=ranked.rank("min", descending=True).over(["indicator", "_peer"]).cast(pl.Int64))
     peers = (
         work.filter(pl.col("region_level") != "province")
         .group_by(["indicator", "_peer"])
         .agg(peer_count=pl.col("value").count(), peer_mean=pl.col("value").mean())
     )
-    return (
-        work.join(ranked, on="_row", how="left")
-        .join(peers, on=["indicator", "_peer"], how="left")
-        .sort("_row")
-        .drop("_row", "_peer", "_key", "_unit")
-    )
+    return work.join(peers, on=["indicator", "_peer"], how="left", maintain_order="left").drop("_peer", "_dec")
 
 
 OUTPUT_COLUMNS = [
     "indicator", "region", "region_level", "period", "year", "month", "kind", "unit", "value",
     "last_year_value", "last_year_published", "yoy", "yoy_unit", "target", "comparator", "gap", "progress",
-    "time_elapsed", "projected", "rank", "peer_count", "peer_mean", "precision", "direction", "available",
+    "time_elapsed", "seasonal_elapsed", "projected", "rank", "peer_count", "peer_mean", "precision", "direction",
+    "available", "coverage_missing",
 ]
 
 
@@ -698,20 +770,27 @@ def compute_period(
     month: int,
     targets: pl.DataFrame | Mapping | None = None,
     catalogue: Catalogue | None = None,
+    parameters: ParameterTree | None = None,
 ) -> pl.DataFrame:
-    """All indicators × groups for the period ``year``-``month`` (see the module docstring)."""
+    """All indicators × groups for the period ``year``-``month`` (see the module docstring).
+
+    ``parameters``: the dated parameters (policy and monitoring, ``catalogue.monitoring_parameters``):
+    the HTE certificate's validity, which recognitions count toward a target.
+    """
     if not 1 <= month <= 12:
         raise ValueError("month must be 1–12")
     catalogue = catalogue or load_catalogue()
+    params = parameters or monitoring_parameters()
     facts = facts.normalised()
     indicators = list(catalogue)
-    base = _base(facts, catalogue, indicators, year, month)
+    base = _base(facts, catalogue, indicators, year, month, params)
     relatives = [i for i in indicators if i.kind == "relative"]
-    frame = pl.concat([base, _relative(facts, catalogue, base, relatives, year, month)], how="diagonal_relaxed")
+    frame = pl.concat([base, _relative(facts, catalogue, base, relatives, year, month, params)], how="diagonal_relaxed")
     frame = _with_targets(frame, catalogue, targets, year, month)
-    attrs = catalogue.frame().select("indicator", "unit", "precision", "direction", "available")
+    attrs = catalogue.frame().select("indicator", "unit", "precision", "direction", "available", "display_scale",
+                                     "display_precision")
     frame = frame.drop([c for c in ("available",) if c in frame.columns]).join(attrs, on="indicator", how="left")
-    frame = rank_frame(frame, pl.col("precision"), pl.col("direction"))
+    frame = rank_frame(frame, pl.col("display_precision"), pl.col("direction"), pl.col("display_scale"))
     frame = frame.with_columns(
         period=pl.lit(f"{year:04d}-{month:02d}"),
         year=pl.lit(year),

@@ -44,6 +44,10 @@ class IndicatorValue(models.Model):
     yoy_text = models.CharField("同比（显示）", max_length=40, blank=True)
     projected_text = models.CharField("预计全年（显示）", max_length=40, blank=True)
     display_unit = models.CharField("显示单位", max_length=12, blank=True)
+    target_text = models.CharField("目标（显示）", max_length=60, blank=True, help_text="本地区目标，按指标精度，如“超过73.7%”")
+    change_group = models.CharField("同比变化", max_length=8, blank=True, help_text="up / flat / down（按指标方向）")
+    schedule_basis = models.CharField("序时进度口径", max_length=10, blank=True, help_text="seasonal / linear")
+    coverage_missing = models.IntegerField("缺报县数", null=True, help_text="本地区未报送分母数据、未计入的县（市、区）数")
     ruleset_version = models.CharField("规则版本", max_length=20, blank=True)
     computed_at = models.DateTimeField("计算时间", auto_now=True)
 
@@ -149,3 +153,43 @@ class StaleMonth(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year}-{self.month:02d}"
+
+
+class IssuedReport(models.Model):
+    """A data briefing or operation report as it was issued (签发存档): who issued it, when, from which data,
+    and the exact files (DOCX, PDF, XLSX rendered once from one document), so it can be downloaded again
+    byte for byte however the data change later."""
+
+    class Kind(models.TextChoices):
+        BRIEFING = "briefing", "数据简报"
+        OPERATION = "operation", "运行报告"
+
+    kind = models.CharField("报告类型", max_length=10, choices=Kind.choices)
+    division = models.ForeignKey("regions.Division", to_field="code", db_column="division_code", on_delete=models.PROTECT,
+                                 verbose_name="地区")
+    year = models.PositiveSmallIntegerField("年")
+    month = models.PositiveSmallIntegerField("月")
+    title = models.CharField("标题", max_length=200)
+    issuer = models.CharField("发文单位", max_length=100)
+    issued_by = models.ForeignKey("accounts.User", null=True, on_delete=models.SET_NULL, related_name="+",
+                                  verbose_name="签发人")
+    issued_at = models.DateTimeField("签发时间", auto_now_add=True)
+    snapshot_version = models.CharField("监测快照版本", max_length=40, help_text="指标监测值表的数据版本")
+    computed_at = models.DateTimeField("数据计算时间", null=True)
+    ruleset_version = models.CharField("评价规则版本", max_length=20)
+    catalogue_version = models.CharField("指标目录版本", max_length=20)
+    docx = models.BinaryField("Word文件")
+    pdf = models.BinaryField("PDF文件")
+    xlsx = models.BinaryField("Excel文件")
+    sha256 = models.CharField("文件摘要", max_length=240, help_text="docx/pdf/xlsx 的 SHA-256")
+
+    scope_region_field = "division__code"
+    scope_enterprise_field = None
+    objects = ScopedManager()
+
+    class Meta:
+        ordering = ["-issued_at", "-id"]
+        verbose_name = verbose_name_plural = "已签发报告"
+
+    def __str__(self) -> str:
+        return f"{self.title}（{self.year}年{self.month}月，{self.get_kind_display()}）"

@@ -23,7 +23,7 @@ from typing import Any
 import polars as pl
 
 from .catalogue import Catalogue, load_catalogue, load_rules
-from .display import add_display_columns, fixed_expr, period_label, published
+from .display import add_display_columns, fixed_expr, period_label, published, target_text_expr
 
 EPS = 1e-9
 ROUND = "half_away_from_zero"
@@ -83,11 +83,15 @@ def _trajectory(rules: dict[str, Any]) -> tuple[pl.Expr, pl.Expr]:
     level_colour = (
         pl.when(meets).then(pl.lit("blue")).when(projected_meets | near).then(pl.lit("yellow")).otherwise(pl.lit("red"))
     )
+    # a count target of 0 (a region allocated none) is met by any count: rated, not greyed
+    zero_target = count_like & (pl.col("_t").abs() <= EPS)
     colour = (
         pl.when(~has_target)
         .then(None)
-        .when(no_data | (count_like & pl.col("progress").is_null()))
+        .when(no_data | (count_like & pl.col("progress").is_null() & ~zero_target))
         .then(pl.lit("grey"))
+        .when(zero_target)
+        .then(pl.lit("blue"))
         .when(count_like)
         .then(count_colour)
         .otherwise(level_colour)
@@ -133,9 +137,23 @@ def _level_reason(label: str) -> pl.Expr:
 
 
 def _count_reason() -> pl.Expr:
-    """完成年度目标的58.3%，快于序时进度8.3个百分点 / 慢于序时进度6.2个百分点."""
+    """完成年度目标的58.3%，快于序时进度8.3个百分点 / 慢于序时进度6.2个百分点; with the seasonal schedule
+    the schedule is named: …，快于按上年认定进度计算的序时进度（50.0%）8.3个百分点. A zero target reads
+    年度目标为0个，已完成2个."""
     word = pl.when(pl.col("schedule_pp") >= 0).then(pl.lit("快于")).otherwise(pl.lit("慢于"))
-    return pl.format("完成年度目标的{}%，{}序时进度{}个百分点", pl.col("progress_text"), word, pl.col("schedule_text"))
+    linear = pl.format("完成年度目标的{}%，{}序时进度{}个百分点", pl.col("progress_text"), word, pl.col("schedule_text"))
+    seasonal = pl.format(
+        "完成年度目标的{}%，{}按上年同期认定进度计算的序时进度（{}%）{}个百分点",
+        pl.col("progress_text"), word, pl.col("time_elapsed_text"), pl.col("schedule_text"),
+    )
+    zero = pl.format("年度目标为0{}，已完成{}{}", pl.col("display_unit"), pl.col("value_text"), pl.col("display_unit"))
+    return (
+        pl.when(pl.col("_t").abs() <= EPS)
+        .then(zero)
+        .when(pl.col("schedule_basis") == "seasonal")
+        .then(seasonal)
+        .otherwise(linear)
+    )
 
 
 def _grey_reason(label: str) -> pl.Expr:
@@ -192,12 +210,45 @@ def _peer_reason(rules: dict[str, Any]) -> pl.Expr:
     )
 
 
+def _schedule(frame: pl.DataFrame, rules: dict[str, Any]) -> pl.DataFrame:
+    """序时进度 of count targets: with ``schedule = "seasonal"`` (ratings.toml) last year's cumulative share
+    of the year's recognitions by month N (batch recognitions: HTE certificates are issued once a year),
+    where last year recognised any; otherwise, and for amounts, month / 12. ``schedule_basis`` says which."""
+    seasonal = rules["trajectory"]["count"].get("schedule", "linear") == "seasonal"
+    if "seasonal_elapsed" not in frame.columns:
+        frame = frame.with_columns(seasonal_elapsed=pl.lit(None, pl.Float64))
+    use = (pl.col("kind") == "count") & pl.col("seasonal_elapsed").is_not_null() & pl.lit(seasonal)
+    return frame.with_columns(
+        time_elapsed=pl.when(use).then(pl.col("seasonal_elapsed")).otherwise(pl.col("time_elapsed")),
+        schedule_basis=pl.when(pl.col("time_elapsed").is_null()).then(None)
+        .when(use).then(pl.lit("seasonal")).otherwise(pl.lit("linear")),
+    )
+
+
+def _change(rules: dict[str, Any]) -> pl.Expr:
+    """Change since last year, as printed: ``up`` (better), ``flat`` (the printed change is 0 or within
+    ``change.flat_band``), ``down`` (worse) — in the indicator's good direction; null without a change."""
+    band = float(rules.get("change", {}).get("flat_band", 0.0))
+    shown = pl.when(pl.col("kind").is_in(["ratio", "relative"])).then(published(pl.col("yoy"))).otherwise(
+        pl.col("yoy").round(1, mode="half_away_from_zero")
+    )
+    better = pl.when(pl.col("direction") == "lower").then(-shown).otherwise(shown)
+    return (
+        pl.when(pl.col("region_level") == "province").then(None)
+        .when(shown.is_null()).then(None)
+        .when(better > band + EPS).then(pl.lit("up"))
+        .when(better < -band - EPS).then(pl.lit("down"))
+        .otherwise(pl.lit("flat"))
+    )
+
+
 def rate(frame: pl.DataFrame, catalogue: Catalogue | None = None, rules: dict[str, Any] | None = None) -> pl.DataFrame:
     """Add display texts, the trajectory rating and the peer group, with reasons and the rule version.
 
     ``frame`` is the output of ``engine.compute_period`` (one period). Returns it with the columns
     ``value_text`` … (display.py), ``rating``, ``rating_reason``, ``projected_meets``, ``level_group``,
-    ``peer_ratio``, ``level_reason`` and ``rules_version``.
+    ``peer_ratio``, ``level_reason``, ``change_group``, ``target_text``, ``schedule_basis`` and
+    ``rules_version``.
     """
     catalogue = catalogue or load_catalogue()
     rules = rules or load_rules()
@@ -208,11 +259,15 @@ def rate(frame: pl.DataFrame, catalogue: Catalogue | None = None, rules: dict[st
     about = float(rules["trajectory"]["level"]["about_band_pp"])
 
     out = frame.join(_attrs(catalogue), on="indicator", how="left")
+    if "coverage_missing" not in out.columns:
+        out = out.with_columns(coverage_missing=pl.lit(None, pl.Int64))
+    out = _schedule(out, rules)
     out = add_display_columns(out.with_columns(pl.col("precision").cast(pl.Int64)))
-    published_target = pl.when(pl.col("comparator") == "faster_than").then(published(pl.col("target"))).otherwise(
-        pl.col("target")
+    # the value, the target and the projection as printed: the colour agrees with the printed numbers
+    out = out.with_columns(
+        _v=published(pl.col("value")), _t=published(pl.col("target")), _p=published(pl.col("projected")),
+        target_text=target_text_expr(),
     )
-    out = out.with_columns(_v=published(pl.col("value")), _t=published_target, _p=published(pl.col("projected")))
     out = out.with_columns(
         projected_meets=pl.when(pl.col("_p").is_not_null() & pl.col("_t").is_not_null()).then(
             pl.when(pl.col("kind").is_in(["count", "amount"]))
@@ -233,7 +288,10 @@ def rate(frame: pl.DataFrame, catalogue: Catalogue | None = None, rules: dict[st
         .then(_count_reason())
         .otherwise(_level_reason(label))
     )
+    reason = pl.when(reason.is_not_null() & (pl.col("coverage_missing").fill_null(0) > 0)).then(
+        pl.format("{}（{}个县（市、区）未报送固定资产投资，未计入）", reason, pl.col("coverage_missing"))
+    ).otherwise(reason)
     group, ratio = _peers(rules)
-    out = out.with_columns(rating_reason=reason, level_group=group, peer_ratio=ratio)
+    out = out.with_columns(rating_reason=reason, level_group=group, peer_ratio=ratio, change_group=_change(rules))
     out = out.with_columns(level_reason=_peer_reason(rules), rules_version=pl.lit(str(rules["version"])))
     return out.drop("_v", "_t", "_p", "_gap_text", "_target_text")

@@ -16,11 +16,36 @@ from .models import EarlyWarning, IndicatorValue
 KEY_INDICATORS = ["ht_va_share", "ht_investment_growth", "ht_investment_share", "rd_intensity", "new_product_rate"]
 #: the counting targets of the seed (task 4, 5, 12, 14)
 COUNT_INDICATORS = [
-    "new_hte", "new_tech_sme", "new_advanced_service", "new_national_tech_centre", "new_provincial_tech_centre",
+    "hte_recognitions", "new_hte", "new_tech_sme", "new_advanced_service", "new_national_tech_centre", "new_provincial_tech_centre",
     "new_provincial_key_institute", "new_provincial_institute", "new_product_approvals", "excellent_new_products",
     "advanced_achievements", "st_projects_enterprise_involved", "st_projects_enterprise_led",
 ]
 RATING_ZH = {"blue": "蓝", "yellow": "黄", "red": "红", "grey": "灰", "": "—"}
+VIEWS = ("trajectory", "peers", "change")
+
+
+def rating_views() -> dict:
+    """The colourings of the map and the region tables (ratings.toml §4): the default view, each view's
+    label and each class's label, so pages and the map legend read them from the rule file."""
+    from .catalogue import load_rules
+
+    rules = load_rules()
+    views = rules.get("views", {})
+    return {
+        "default": views.get("default", "trajectory"),
+        "labels": {v: views.get("labels", {}).get(v, v) for v in VIEWS},
+        "classes": {
+            "trajectory": {k: rules["labels"][k] for k in ("blue", "yellow", "red", "grey")},
+            "peers": dict(rules["peers"]["labels"]) | {"grey": "无数据"},
+            "change": dict(rules.get("change", {}).get("labels", {"up": "提高", "flat": "持平", "down": "下降"})),
+        },
+    }
+
+
+def view_from(request) -> str:
+    """``?view=`` if it names a view, else the rule file's default."""
+    wanted = request.GET.get("view")
+    return wanted if wanted in VIEWS else rating_views()["default"]
 
 
 def home_division(user) -> Division:

@@ -23,7 +23,8 @@ SNAPSHOT_COLUMNS = [
     "indicator", "region", "region_level", "scope_code", "year", "month", "kind", "unit", "value", "last_year_value",
     "yoy", "yoy_unit", "target", "comparator", "gap", "progress", "time_elapsed", "projected", "rank", "peer_count",
     "peer_mean", "available", "rating", "rating_reason", "level_group", "ruleset_version", "computed_at",
-    "level_reason", "value_text", "yoy_text", "projected_text", "display_unit",
+    "level_reason", "value_text", "yoy_text", "projected_text", "display_unit", "target_text", "change_group",
+    "schedule_basis", "coverage_missing",
 ]
 WARNING_COLUMNS = [
     "indicator", "region", "region_level", "scope_code", "year", "month", "rating", "previous_rating",
@@ -53,7 +54,8 @@ def compute(year: int, month: int) -> pl.DataFrame:
 def _snapshot_frame(rated: pl.DataFrame) -> pl.DataFrame:
     from django.utils import timezone
 
-    texts = ("level_reason", "value_text", "yoy_text", "projected_text", "display_unit")
+    texts = ("level_reason", "value_text", "yoy_text", "projected_text", "display_unit", "target_text", "change_group",
+             "schedule_basis")
     return rated.with_columns(
         *(pl.col(c).fill_null("") for c in texts),
         scope_code=_scope_code(),
@@ -255,7 +257,8 @@ def allocate_default_targets(year: int) -> int:
         if ind.kind == "count":
             city_targets = allocate_count(int(province_target), {c: base.get(c) or 0 for c in cities}, floor_share=0.2)
         else:
-            city_targets = allocate_level(province_target, base.get("330000"), {c: base.get(c) for c in cities})
+            level = {"direction": ind.direction, "decimals": ind.precision}
+            city_targets = allocate_level(province_target, base.get("330000"), {c: base.get(c) for c in cities}, **level)
         county_targets: dict[str, float] = {}
         for city in cities:
             members = {code: base.get(code) for code, parent in counties if parent == city}
@@ -264,13 +267,13 @@ def allocate_default_targets(year: int) -> int:
                     allocate_count(int(city_targets[city]), {k: v or 0 for k, v in members.items()}, floor_share=0.2)
                 )
             else:
-                county_targets.update(allocate_level(city_targets[city], base.get(city), members))
+                county_targets.update(allocate_level(city_targets[city], base.get(city), members, **level))
         for code, value in {**city_targets, **county_targets}.items():
             if (ind.id, code) in manual:
                 continue
             Target.objects.update_or_create(
                 indicator=ind.id, division_id=code, year=year,
-                defaults={"value": round(float(value), 4), "method": Target.Method.DEFAULT},
+                defaults={"value": float(value), "method": Target.Method.DEFAULT},
             )
             written += 1
     return written

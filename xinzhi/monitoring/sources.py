@@ -62,7 +62,8 @@ def load_facts(year: int, month: int) -> Facts:
             f"SELECT division_code, year, month, ytd_fixed_asset_investment FROM {ri} WHERE {inv_when}", inv_params
         ),
         certifications=read_frame(
-            f"SELECT enterprise_id, program, year FROM {Certification._meta.db_table} WHERE year <= %s", [year]
+            f"SELECT enterprise_id, program, year, issued_on, expires_on FROM {Certification._meta.db_table} "
+            f"WHERE year <= %s", [year]
         ),
         rd_institutions=_recognition_month(read_frame(
             f"SELECT enterprise_id, level, recognised_year, recognised_on, status FROM {RDInstitution._meta.db_table} "

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 
 from xinzhi.accounts.permissions import require
+from xinzhi.core.downloads import attachment
 from xinzhi.core.periods import Period, PeriodError
 from xinzhi.core.scope import region_prefix, scope_key
 from xinzhi.regions.models import Division
@@ -65,11 +66,13 @@ def cockpit(request):
     latest, stamp = selectors.snapshots_state()
     period = _requested_period(request) or latest
     division = selectors.home_division(user)
-    context = {"division": division, "period": period}
-    key = f"cockpit:{division.code}:{get_language()}:{_period_text(period)}:{stamp}"
+    view = selectors.view_from(request)
+    context = {"division": division, "period": period, "view": view, "views": selectors.rating_views()}
+    key = f"cockpit:{division.code}:{get_language()}:{_period_text(period)}:{view}:{stamp}"
     body = cache.get(key)
     if body is None:
         context["periods"] = selectors.available_periods()
+        context["period_options"] = [(y, m, _month_label(y, m)) for y, m in context["periods"]]
         if period in context["periods"]:
             context.update(_cockpit_context(user, division, *period))
         else:
@@ -78,6 +81,13 @@ def cockpit(request):
         cache.set(key, body, 3600)
     context["body"] = mark_safe(body)  # noqa: S308 — our own template's output
     return render(request, "monitoring/cockpit.html", context)
+
+
+def _month_label(year: int, month: int) -> str:
+    """2025年1—6月; January reads 2025年1月."""
+    from .display import period_label
+
+    return f"{year}年{period_label(month)}"
 
 
 def _cockpit_context(user, division: Division, year: int, month: int) -> dict:
@@ -91,7 +101,7 @@ def _cockpit_context(user, division: Division, year: int, month: int) -> dict:
     rows = {(v.indicator, v.region): v for v in wanted}
     series = _series(user, division.code, year, selectors.KEY_INDICATORS)
     return dict(
-        period_label=f"{year}年1—{month}月" if month > 1 else f"{year}年1月",
+        period_label=_month_label(year, month),
         key_cards=[_card(rows.get((i, division.code)), names[i], series.get(i)) for i in selectors.KEY_INDICATORS],
         count_cards=[_card(rows.get((i, division.code)), names[i], None) for i in selectors.COUNT_INDICATORS],
         child_rows=[{"division": d, "cells": [rows.get((i, d.code)) for i in selectors.KEY_INDICATORS]} for d in children],
@@ -120,9 +130,9 @@ def thematic_map(request):
     division = selectors.home_division(request.user)
     names = selectors.indicator_names()
     return render(request, "monitoring/map.html", {
-        "division": division,
+        "division": division, "views": selectors.rating_views(),
         "indicators": [(k, v["name"]) for k, v in names.items() if v["available"]],
-        "periods": [f"{y:04d}-{m:02d}" for y, m in selectors.available_periods()],
+        "periods": [(f"{y:04d}-{m:02d}", _month_label(y, m)) for y, m in selectors.available_periods()],
     })
 
 
@@ -159,17 +169,17 @@ def _map_regions(user, indicator: str, parent: str, year: int, month: int) -> di
     if level == "county":
         qs = qs.filter(region__startswith=region_prefix(parent))
     names = dict(Division.objects.values_list("code", "name"))
-    precision = selectors.indicator_names().get(indicator, {}).get("precision", 2)
     regions = [
-        {"target_text": None if v.target is None else f"{v.target:.{precision}f}",
+        {"target_text": v.target_text or None,
             "code": v.region, "name": names.get(v.region, v.region), "value": v.value, "value_text": v.value_text,
             "unit": v.display_unit or v.unit, "yoy_text": v.yoy_text, "yoy_unit": v.yoy_unit, "target": v.target,
             "rank": v.rank, "peer_count": v.peer_count, "rating": v.rating or "", "reason": v.rating_reason,
-            "level_group": v.level_group,
+            "level_group": v.level_group, "level_reason": v.level_reason, "change_group": v.change_group,
         }
         for v in qs.order_by("region")
     ]
-    return {"period": f"{year:04d}-{month:02d}", "indicator": indicator, "level": level, "regions": regions}
+    return {"period": f"{year:04d}-{month:02d}", "indicator": indicator, "level": level, "regions": regions,
+            "views": selectors.rating_views()}
 
 
 @login_required
@@ -235,8 +245,7 @@ def _indicator_xlsx(context: dict) -> HttpResponse:
     sheet.freeze_panes(1, 0)
     book.close()
     response = HttpResponse(buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f'attachment; filename="{context["indicator"]}-{context["period_text"]}.xlsx"'
-    return response
+    return attachment(response, f"{context['region_name']}{context['meta']['name']}-{context['period_text']}.xlsx")
 
 
 @login_required
@@ -280,19 +289,53 @@ def drilldown(request, indicator: str):
     })
 
 
+def _report_filename(division_name: str, year: int, month: int, kind: str, fmt: str) -> str:
+    from .display import period_label
+
+    label = {"briefing": "数据简报", "operation": "运行报告"}[kind]
+    return f"{division_name}{year}年{period_label(month)}高新技术产业{label}.{fmt}"
+
+
 @login_required
 def reports(request):
-    """Generate and download the data briefing or the operation report for a month (user's region)."""
+    """Generate (preview) and download the data briefing or the operation report for a month of the user's
+    region; staff issue (签发) a report, which archives the exact files; issued reports are listed and
+    downloaded again as issued."""
+    from django.contrib import messages
+    from django.shortcuts import redirect
+
     from xinzhi.reports import CONTENT_TYPES, render_bytes
 
-    from . import reporting, services
+    from . import archive, reporting, services
 
     user = request.user
     _require_monitoring_role(user)
     division = selectors.home_division(user)
-    periods = [f"{y:04d}-{m:02d}" for y, m in selectors.available_periods()]
+    periods = [(f"{y:04d}-{m:02d}", f"{y}年{'1月' if m == 1 else f'1—{m}月'}") for y, m in selectors.available_periods()]
+    if request.method == "POST":
+        kind = request.POST.get("kind")
+        try:
+            p = Period.parse(request.POST.get("period") or "")
+        except PeriodError as exc:
+            messages.error(request, str(exc))
+            return redirect(request.path)
+        if kind not in ("briefing", "operation"):
+            messages.error(request, _("未知报告类型"))
+            return redirect(request.path)
+        if not archive.can_issue(user, division):
+            raise PermissionDenied(_("无权签发该地区的报告"))
+        if (p.year, p.month) not in selectors.available_periods():
+            messages.error(request, _("该期别尚无监测结果，无法签发"))
+            return redirect(request.path)
+        issued = archive.issue(user, kind, division, p.year, p.month)
+        messages.success(request, _("已签发并存档：%(title)s") % {"title": issued.title})
+        return redirect(request.path)
+    issued = list(archive.issued_for(user).select_related("issued_by", "division")[:50])
     if "kind" not in request.GET:
-        return render(request, "monitoring/reports.html", {"division": division, "periods": periods})
+        return render(request, "monitoring/reports.html", {
+            "division": division, "periods": periods, "issued": issued,
+            "can_issue": archive.can_issue(user, division),
+        })
     kind, fmt = request.GET.get("kind"), request.GET.get("format", "docx")
     if kind not in ("briefing", "operation") or fmt not in ("docx", "pdf", "xlsx"):
         raise Http404("未知报告类型或格式")
@@ -301,13 +344,27 @@ def reports(request):
         raise Http404("尚无监测结果")
     services.ensure_period(*period)
     document = reporting.build(kind, division, *period)
-    label = {"briefing": "数据简报", "operation": "运行报告"}[kind]
     response = HttpResponse(render_bytes(document, fmt), content_type=CONTENT_TYPES[fmt])
-    from urllib.parse import quote
+    return attachment(response, _report_filename(division.name, *period, kind, fmt))
 
-    filename = f"{division.name}{period[0]}年1-{period[1]}月高新技术产业{label}.{fmt}"
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-    return response
+
+@login_required
+def issued_report(request, pk: int, fmt: str):
+    """An issued report's stored file, byte for byte as issued (scope checked on the stored record)."""
+    from xinzhi.reports import CONTENT_TYPES
+
+    from . import archive
+    from .models import IssuedReport
+
+    _require_monitoring_role(request.user)
+    if fmt not in archive.FORMATS:
+        raise Http404("未知格式")
+    try:
+        report, data = archive.file_of(request.user, pk, fmt)
+    except IssuedReport.DoesNotExist:
+        raise Http404("报告不存在或不在您的查看范围内") from None
+    response = HttpResponse(data, content_type=CONTENT_TYPES[fmt])
+    return attachment(response, _report_filename(report.division.name, report.year, report.month, report.kind, fmt))
 
 
 @login_required

@@ -30,6 +30,10 @@ def early_warnings(current: pl.DataFrame, previous: pl.DataFrame | None = None) 
         else pl.DataFrame(schema={**{k: pl.String for k in KEYS}, "previous_rating": pl.String})
     )
     frame = current.join(prev, on=KEYS, how="left")
+    if "target_text" not in frame.columns:
+        frame = frame.with_columns(target_text=pl.lit(None, pl.String))
+    label = pl.when(pl.col("month") == 1).then(pl.lit("1月")).otherwise(pl.format("1—{}月", pl.col("month")))
+    frame = frame.with_columns(period_label=label)
     miss = pl.col("target").is_not_null() & (pl.col("projected_meets") == False)  # noqa: E712  (null stays null)
     drop = (pl.col("previous_rating") == "blue") & pl.col("rating").is_in(["yellow", "red"])
     frame = frame.with_columns(projected_miss=miss.fill_null(False), rating_drop=drop.fill_null(False))
@@ -40,16 +44,19 @@ def early_warnings(current: pl.DataFrame, previous: pl.DataFrame | None = None) 
         pl.col("projected_text"),
         pl.col("display_unit"),
     )
-    drop_text = pl.format(
-        "评级由蓝转{}",
-        pl.col("rating").replace_strict(COLOUR_ZH, default="", return_dtype=pl.String),
+    colour = pl.col("rating").replace_strict(COLOUR_ZH, default="", return_dtype=pl.String)
+    # a drop alone names the indicator, its value and the region's own target
+    drop_alone = pl.format(
+        "{}评级由蓝转{}：{}{}{}，目标{}",
+        pl.col("short_zh"), colour, pl.col("period_label"), pl.col("value_text"), pl.col("display_unit"),
+        pl.col("target_text").fill_null("—"),
     )
     message = (
         pl.when(pl.col("projected_miss") & pl.col("rating_drop"))
-        .then(pl.format("{}；{}", miss_text, drop_text))
+        .then(pl.format("{}；评级由蓝转{}", miss_text, colour))
         .when(pl.col("projected_miss"))
         .then(miss_text)
-        .otherwise(drop_text)
+        .otherwise(drop_alone)
     )
     severity = pl.col("rating").replace_strict({"red": 0, "yellow": 1}, default=2, return_dtype=pl.Int64)
     return (

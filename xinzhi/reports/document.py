@@ -166,11 +166,16 @@ class Column:
 
 @dataclass
 class Cell:
-    """A table cell with style: ``fill`` is a rating name (红/黄/蓝/绿/灰) or ``#RRGGBB``."""
+    """A table cell with style: ``fill`` is a rating name (红/黄/蓝/绿/灰) or ``#RRGGBB``.
+
+    ``decimals`` / ``signed`` override the column's number format for this cell (a column of indicators
+    with different precisions: 67.4 and 3.17)."""
 
     value: Value
     fill: str | None = None
     bold: bool = False
+    decimals: int | None = None
+    signed: bool | None = None
 
     def __post_init__(self) -> None:
         resolve_fill(self.fill)
@@ -192,6 +197,8 @@ class Table:
     caption: str = ""
     source: str = ""
     sheet_name: str = ""
+    #: a wide table: 小五 (9 pt) with narrow cell margins in DOCX/PDF
+    small: bool = False
 
     def __post_init__(self) -> None:
         width = len(self.columns)
@@ -308,6 +315,9 @@ class Document:
     issue: str = ""
     page_number_format: str = "第 {page} 页"
     number_captions: bool = True
+    #: a one-page layout (数据简报): body in 小四 (12 pt) on an 18 pt pitch instead of 3号 on 29 pt, tables in
+    #: 小五 (9 pt), a smaller masthead and title
+    compact: bool = False
 
     @property
     def date_text(self) -> str:

@@ -40,12 +40,13 @@ from .document import (
     resolve_fill,
 )
 from .fonts import DOCX_FONTS, DocxFont
-from .formatting import column_align, column_weights, format_figure, format_value, text_width
+from .formatting import column_align, column_widths, format_cell, format_figure, text_width
 from .output import Target, write_bytes, zip_normalise
 
 # GB/T 9704-2012 page geometry and type sizes.
 PAGE_W, PAGE_H = Mm(210), Mm(297)
 MARGINS = {"top": Mm(37), "bottom": Mm(35), "left": Mm(28), "right": Mm(26)}
+COMPACT_MARGINS = {"top": Mm(25), "bottom": Mm(25)}  # one-page 简报
 TYPE_AREA_W = Mm(156)
 SIZE_TITLE = Pt(22)  # 二号
 SIZE_BODY = Pt(16)  # 三号
@@ -54,6 +55,8 @@ SIZE_NOTE = Pt(12)  # 小四
 SIZE_TABLE = Pt(10.5)  # 五号
 LINE_PITCH = Pt(29)  # 225 mm / 22 lines ≈ 28.95 pt
 RED = RGBColor(0xE6, 0x00, 0x12)  # 公文 red
+CELL_PADDING = Mm(4)  # Word's default cell margins, 1.9 mm left and right, plus a little
+SMALL_CELL_PADDING = Mm(2.5)  # a wide table: 1 mm margins left and right, plus a little
 HEADER_FILL = "#E7ECF4"
 FIGURE_FILL = "#EEF3FA"
 
@@ -75,7 +78,7 @@ def docx_bytes(doc: Document) -> bytes:
     """The DOCX file as bytes (deterministic: fixed timestamps in the package and its properties)."""
     word = new_docx()
     _setup_page(word, doc)
-    _setup_styles(word)
+    _setup_styles(word, doc.compact)
     _setup_font_table(word)
     _set_properties(word, doc)
     _write_front(word, doc)
@@ -103,10 +106,11 @@ def _setup_page(word: DocxDocument, doc: Document) -> None:
     section = word.sections[0]
     section.orientation = WD_ORIENT.PORTRAIT
     section.page_width, section.page_height = PAGE_W, PAGE_H
-    section.top_margin, section.bottom_margin = MARGINS["top"], MARGINS["bottom"]
+    margins = MARGINS | (COMPACT_MARGINS if doc.compact else {})
+    section.top_margin, section.bottom_margin = margins["top"], margins["bottom"]
     section.left_margin, section.right_margin = MARGINS["left"], MARGINS["right"]
     section.header_distance = Mm(15)
-    section.footer_distance = Mm(24)  # page number ≈ 7 mm below the type area
+    section.footer_distance = Mm(14) if doc.compact else Mm(24)  # page number ≈ 7 mm below the type area
     _page_number_footer(section.footer.paragraphs[0], doc.page_number_format)
 
 
@@ -180,26 +184,39 @@ def _style(word: DocxDocument, name: str, font: DocxFont, size: Pt, *, base: str
     return style
 
 
-def _setup_styles(word: DocxDocument) -> None:
-    """Body, headings (outline levels kept for the navigation pane) and the XZ helper styles."""
+def _setup_styles(word: DocxDocument, compact: bool = False) -> None:
+    """Body, headings (outline levels kept for the navigation pane) and the XZ helper styles.
+
+    ``compact`` (one-page 简报): body 小四 (12 pt) on a 16 pt pitch, tables 小五 (9 pt), a smaller masthead."""
     body, table = DOCX_FONTS["body"], DOCX_FONTS["table"]
+    size, pitch = (Pt(12), Pt(16)) if compact else (SIZE_BODY, LINE_PITCH)
     _doc_defaults(word, body)
-    _style(word, "Normal", body, SIZE_BODY, align="justify", exact=LINE_PITCH)
-    indent = Pt(32)  # two characters of 16 pt
-    _style(word, "Heading 1", DOCX_FONTS["heading1"], SIZE_BODY, exact=LINE_PITCH, indent=indent)
-    _style(word, "Heading 2", DOCX_FONTS["heading2"], SIZE_BODY, exact=LINE_PITCH, indent=indent)
-    _style(word, "Heading 3", body, SIZE_BODY, bold=True, exact=LINE_PITCH, indent=indent)
-    _style(word, "Heading 4", body, SIZE_BODY, exact=LINE_PITCH, indent=indent)
+    _style(word, "Normal", body, size, align="justify", exact=pitch)
+    indent = Pt(2 * size.pt)  # two characters
+    _style(word, "Heading 1", DOCX_FONTS["heading1"], size, exact=pitch, indent=indent)
+    _style(word, "Heading 2", DOCX_FONTS["heading2"], size, exact=pitch, indent=indent)
+    _style(word, "Heading 3", body, size, bold=True, exact=pitch, indent=indent)
+    _style(word, "Heading 4", body, size, exact=pitch, indent=indent)
     for level in range(1, 5):
         word.styles[f"Heading {level}"].paragraph_format.keep_with_next = True
-    _style(word, "XZ Masthead", DOCX_FONTS["title"], Pt(36), align="center", after=Pt(6))
-    _style(word, "XZ Title", DOCX_FONTS["title"], SIZE_TITLE, align="center", exact=Pt(35), before=Pt(12),
-           after=Pt(20))
-    _style(word, "XZ Subtitle", DOCX_FONTS["heading2"], SIZE_BODY, align="center", exact=LINE_PITCH)
-    _style(word, "XZ Caption", DOCX_FONTS["heading1"], Pt(14), align="center", before=Pt(10), after=Pt(4))
-    _style(word, "XZ Table", table, SIZE_TABLE)
-    _style(word, "XZ Source", table, SIZE_TABLE, align="left", before=Pt(3), after=Pt(8))
-    _style(word, "XZ Note", body, SIZE_NOTE, align="justify", exact=Pt(20), before=Pt(2), after=Pt(2))
+    if compact:
+        _style(word, "XZ Masthead", DOCX_FONTS["title"], Pt(22), align="center", after=Pt(0))
+        _style(word, "XZ Title", DOCX_FONTS["title"], Pt(17), align="center", exact=Pt(23), before=Pt(4),
+               after=Pt(2))
+    else:
+        _style(word, "XZ Masthead", DOCX_FONTS["title"], Pt(36), align="center", after=Pt(6))
+        _style(word, "XZ Title", DOCX_FONTS["title"], SIZE_TITLE, align="center", exact=Pt(35), before=Pt(12),
+               after=Pt(20))
+    _style(word, "XZ Subtitle", DOCX_FONTS["heading2"], size, align="center", exact=pitch)
+    table_size = Pt(9) if compact else SIZE_TABLE  # 小五 in a one-page briefing
+    word.__dict__["_xz_table_size"] = table_size
+    _style(word, "XZ Caption", DOCX_FONTS["heading1"], Pt(11) if compact else Pt(14), align="center",
+           before=Pt(4) if compact else Pt(10), after=Pt(2) if compact else Pt(4))
+    _style(word, "XZ Table", table, table_size)
+    _style(word, "XZ Source", table, table_size, align="left", before=Pt(2) if compact else Pt(3),
+           after=Pt(4) if compact else Pt(8))
+    _style(word, "XZ Note", body, Pt(9) if compact else SIZE_NOTE, align="justify", exact=Pt(13) if compact else Pt(20),
+           before=Pt(2), after=Pt(2))
     _style(word, "XZ Figure", body, SIZE_BODY, align="center", before=Pt(6))
     _style(word, "Footer", DOCX_FONTS["page"], SIZE_PAGE, base="Normal", align="center")
     for name in ("XZ Caption", "XZ Figure"):
@@ -365,7 +382,8 @@ def _break_before(word: DocxDocument, first) -> None:
 def _paragraph(word: DocxDocument, block: Paragraph) -> None:
     para = _add(word, "", "Normal")
     para.alignment = _ALIGN[block.align]
-    para.paragraph_format.first_line_indent = Pt(32) if block.indent else Pt(0)
+    size = word.styles["Normal"].font.size.pt
+    para.paragraph_format.first_line_indent = Pt(2 * size) if block.indent else Pt(0)
     for run in block.runs:
         para.add_run(run.text).bold = run.bold or None
 
@@ -400,6 +418,7 @@ def _key_figures(word: DocxDocument, block: KeyFigures) -> None:
     table = word.add_table(rows=rows, cols=per_row)
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     width = TYPE_AREA_W // per_row
+    _fix_grid(table, [width] * per_row)
     for index, cell in enumerate(c for row in table.rows for c in row.cells):
         cell.width = width
         cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
@@ -418,6 +437,13 @@ def _key_figures(word: DocxDocument, block: KeyFigures) -> None:
         for run in note.runs:
             run.font.size = Pt(9)
             run.font.color.rgb = RGBColor(0x59, 0x59, 0x59)
+    # the cards stay together: no row splits, and every row keeps with the next one
+    for r, row in enumerate(table.rows):
+        _cant_split(row)
+        if r < len(table.rows) - 1:
+            for cell in row.cells:
+                for para in cell.paragraphs:
+                    para.paragraph_format.keep_with_next = True
     _add(word, "", "XZ Source")
 
 
@@ -429,8 +455,14 @@ def _table(word: DocxDocument, block: Table, caption: str) -> None:
     table.style = word.styles["Table Grid"]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
-    weights = column_weights(block)
-    widths = [int(TYPE_AREA_W * w / sum(weights)) for w in weights]
+    size = word.__dict__.get("_xz_table_size", SIZE_TABLE)
+    padding = CELL_PADDING
+    if block.small:
+        size, padding = min(size, Pt(9)), SMALL_CELL_PADDING
+    widths = [int(w) for w in column_widths(block, TYPE_AREA_W, size, padding)]
+    _fix_grid(table, widths)
+    if block.small:
+        _cell_margins(table, SMALL_CELL_PADDING // 2 - Mm(0.25))
     aligns = [column_align(block, i) for i in range(len(block.columns))]
     header = table.rows[0]
     _repeat_header(header)
@@ -438,11 +470,15 @@ def _table(word: DocxDocument, block: Table, caption: str) -> None:
         cell.width = width
         cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
         _shade(cell, HEADER_FILL)
-        split = _unit_on_own_line(column, width)
-        para = _cell_text(word, cell, column.header if split else column.title, align="center", bold=True)
+        split = _unit_on_own_line(column, width, size)
+        para = _cell_text(word, cell, column.header if split else column.title, align="center", bold=True,
+                          size=size if block.small else None)
         if split:
             para.runs[-1].add_break()
-            para.add_run(f"（{column.unit}）").bold = True
+            unit = para.add_run(f"（{column.unit}）")
+            unit.bold = True
+            if block.small:
+                unit.font.size = size
     for row, values in zip(table.rows[1:], rows, strict=True):
         _cant_split(row)
         for cell, value, column, width, align in zip(row.cells, values, block.columns, widths, aligns, strict=True):
@@ -451,17 +487,53 @@ def _table(word: DocxDocument, block: Table, caption: str) -> None:
             fill = resolve_fill(value.fill)
             if fill:
                 _shade(cell, fill)
-            _cell_text(word, cell, format_value(value.value, column), align=align, bold=value.bold)
+            _cell_text(word, cell, format_cell(value, column), align=align, bold=value.bold,
+                       size=size if block.small else None)
     if block.source:
         _add(word, f"资料来源：{block.source}", "XZ Source")
     else:
         _add(word, "", "XZ Source")
 
 
-def _unit_on_own_line(column, width: int) -> bool:
+def _cell_margins(table, side: int) -> None:
+    """Left and right cell margins of the whole table (``w:tblCellMar``), for wide tables."""
+    tblpr = table._tbl.tblPr
+    mar = OxmlElement("w:tblCellMar")
+    for edge in ("left", "right"):
+        el = OxmlElement(f"w:{edge}")
+        el.set(qn("w:w"), str(int(side / 635)))
+        el.set(qn("w:type"), "dxa")
+        mar.append(el)
+    tblpr.find(qn("w:tblLayout")).addnext(mar)  # schema order: … tblLayout, tblCellMar, tblLook
+
+
+def _fix_grid(table, widths: list[int]) -> None:
+    """Column widths on the table grid (``w:tblGrid``), the table width and a fixed layout, not only on the
+    cells: LibreOffice and WPS lay out from the grid and fall back to equal columns without it."""
+    tbl = table._tbl
+    grid = tbl.tblGrid
+    for col, width in zip(grid.findall(qn("w:gridCol")), widths, strict=True):
+        col.set(qn("w:w"), str(int(width / 635)))  # EMU → twips (twentieths of a point)
+    tblpr = tbl.tblPr
+    for tag in ("w:tblW", "w:tblLayout"):
+        for old in tblpr.findall(qn(tag)):
+            tblpr.remove(old)
+    tblw = OxmlElement("w:tblW")
+    tblw.set(qn("w:w"), str(int(sum(widths) / 635)))
+    tblw.set(qn("w:type"), "dxa")
+    layout = OxmlElement("w:tblLayout")
+    layout.set(qn("w:type"), "fixed")
+    # schema order inside tblPr: tblStyle, …, tblW, jc, …, tblLayout, …
+    style = tblpr.find(qn("w:tblStyle"))
+    (style.addnext(tblw) if style is not None else tblpr.insert(0, tblw))
+    jc = tblpr.find(qn("w:jc"))
+    (jc.addnext(layout) if jc is not None else tblw.addnext(layout))
+
+
+def _unit_on_own_line(column, width: int, size: int = SIZE_TABLE) -> bool:
     """Put “（unit）” on its own header line when header and unit do not fit on one line."""
     usable = width - Mm(2.5)  # default cell margins
-    return bool(column.unit) and text_width(column.title) * SIZE_TABLE / 2 > usable
+    return bool(column.unit) and text_width(column.title) * size / 2 > usable
 
 
 def _repeat_header(row) -> None:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import math
+import re
 import unicodedata
+from dataclasses import replace
 
-from .document import MISSING, Column, KeyFigure, Table, Value
+from .document import MISSING, Cell, Column, KeyFigure, Table, Value
 
 
 def is_number(value: object) -> bool:
@@ -24,6 +26,19 @@ def format_number(value: float, decimals: int | None = None, thousands: bool = T
     if signed and not text.startswith("-") and value != 0 and float(text.replace(",", "")) != 0:
         text = "+" + text
     return text
+
+
+def cell_column(cell: Cell, column: Column) -> Column:
+    """The column's number format with the cell's own ``decimals`` / ``signed`` where it sets them."""
+    if cell.decimals is None and cell.signed is None:
+        return column
+    return replace(column, decimals=column.decimals if cell.decimals is None else cell.decimals,
+                   signed=column.signed if cell.signed is None else cell.signed)
+
+
+def format_cell(cell: Cell, column: Column) -> str:
+    """Display text of a table cell (the column's format, the cell's overrides)."""
+    return format_value(cell.value, cell_column(cell, column))
 
 
 def format_value(value: Value, column: Column | None = None) -> str:
@@ -87,6 +102,68 @@ def column_weights(table: Table, cap: float = 24.0) -> list[float]:
             continue
         header = max((text_width(part) for part in column.title.split("\n")), default=0.0)
         header = min(header, max(8.0, header / 2))  # long headers may wrap onto two lines
-        content = max((text_width(format_value(r[i].value, column)) for r in rows), default=0.0)
+        content = max((text_width(format_cell(r[i], column)) for r in rows), default=0.0)
         weights.append(min(max(header, content, 4.0), cap) + 2.0)
     return weights
+
+
+SHORT_TEXT = 14.0  # half-width units: a text this short without figures (景宁畲族自治县) stays on one line
+
+
+def _unbreakable(text: str) -> float:
+    """Width (half-width units) a cell needs so that it does not wrap badly: a short text without figures
+    whole (a region name such as 景宁畲族自治县), else its longest number or Latin word (超过67.5% may wrap
+    before 67.5%, never inside it) and at least two CJK characters — never one character per line."""
+    if not text:
+        return 0.0
+    if text_width(text) <= SHORT_TEXT and not re.search(r"[0-9]", text):
+        return text_width(text)
+    runs = re.findall(r"[0-9A-Za-z.,+\-%—/]+", text)
+    longest = max((text_width(r) for r in runs), default=0.0)
+    return max(longest, 4.0)
+
+
+def _header_need(part: str) -> float:
+    """Width a header part needs: whole up to 4 CJK characters, else half of it (two balanced lines,
+    增加值/占比, 1—N月/累计), never less than three characters — so no header ends with a lone character."""
+    width = text_width(part)
+    need = width if width <= 8.0 else max(6.0, math.ceil(width / 2))
+    return need + 1.0  # headers are bold, and office suites substitute their own (wider) CJK fonts
+
+
+def column_widths(table: Table, total: float, size: float, padding: float) -> list[float]:
+    """Column widths (in the caller's unit, e.g. points) that fill ``total``.
+
+    Every column gets at least its widest unbreakable content — a number, a unit word, two CJK
+    characters of the header — at font ``size`` plus ``padding``, so numbers never wrap inside
+    (“0.1/0”) and no header stacks one character per line; the remaining width is shared in
+    proportion to :func:`column_weights`."""
+    rows = table.cells()
+    half = size * 0.56  # digits and Latin letters of CJK fonts are a little over half an em wide
+    minimum = []
+    for i, column in enumerate(table.columns):
+        texts = [format_cell(r[i], column) for r in rows]
+        header_parts = column.title.replace("（", "\n（").split("\n")
+        need = max([_unbreakable(t) for t in texts] + [_header_need(p) for p in header_parts] + [4.0])
+        minimum.append(need * half + padding)
+    weights = column_weights(table)
+    floor = sum(minimum)
+    if floor >= total:  # too many columns: shrink proportionally (the caller may use a smaller font)
+        return [m * total / floor for m in minimum]
+    # water-filling: widths proportional to the weights, but never below the minimum
+    widths = [0.0] * len(weights)
+    free = list(range(len(weights)))
+    left = total
+    while True:
+        weight_sum = sum(weights[i] for i in free)
+        fixed = [i for i in free if left * weights[i] / weight_sum < minimum[i]]
+        if not fixed:
+            for i in free:
+                widths[i] = left * weights[i] / weight_sum
+            return widths
+        for i in fixed:
+            widths[i] = minimum[i]
+            left -= minimum[i]
+            free.remove(i)
+        if not free:
+            return widths

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import math
+import re
 from collections.abc import Sequence
 from xml.sax.saxutils import escape
 
@@ -49,10 +50,11 @@ from .document import (
     resolve_fill,
 )
 from .fonts import register_pdf_fonts
-from .formatting import column_align, column_weights, format_figure, format_value, text_width
+from .formatting import column_align, column_widths, format_cell, format_figure, text_width
 from .output import Target, write_bytes
 
 MARGIN_TOP, MARGIN_BOTTOM, MARGIN_LEFT, MARGIN_RIGHT = 37 * mm, 35 * mm, 28 * mm, 26 * mm
+COMPACT_TOP, COMPACT_BOTTOM = 25 * mm, 25 * mm  # one-page 简报: more of the page for the text and the table
 FRAME_W = A4[0] - MARGIN_LEFT - MARGIN_RIGHT  # 156 mm
 BODY_SIZE, BODY_LEADING = 16, 29  # 三号, 22 lines a page
 TABLE_SIZE, TABLE_LEADING = 10.5, 13.5  # 五号
@@ -63,6 +65,7 @@ GRID = colors.HexColor("#404040")
 _ALIGN = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT, "justify": TA_JUSTIFY}
 CELL_PAD = 3
 KEEP_MIN_ROOM = 180  # pt: caption + header + ~6 rows
+_FIGURE = re.compile(r"[0-9.,+\-%—]+")
 
 
 def render_pdf(doc: Document, target: Target) -> None:
@@ -73,7 +76,7 @@ def render_pdf(doc: Document, target: Target) -> None:
 def pdf_bytes(doc: Document) -> bytes:
     """The PDF as bytes (deterministic: reportlab's invariant mode fixes dates and ids)."""
     regular, bold = register_pdf_fonts()
-    styles = _styles(regular, bold)
+    styles = _styles(regular, bold, doc.compact)
     buf = io.BytesIO()
     template = _template(buf, doc, regular)
     story = _front(doc, styles)
@@ -112,19 +115,20 @@ class _KeepWithNext(KeepTogether):
 
 
 def _template(buf: io.BytesIO, doc: Document, font: str) -> BaseDocTemplate:
+    top, bottom = (COMPACT_TOP, COMPACT_BOTTOM) if doc.compact else (MARGIN_TOP, MARGIN_BOTTOM)
     template = BaseDocTemplate(
-        buf, pagesize=A4, leftMargin=MARGIN_LEFT, rightMargin=MARGIN_RIGHT, topMargin=MARGIN_TOP,
-        bottomMargin=MARGIN_BOTTOM, title=doc.title, author=doc.issuer or "新质", subject=doc.subtitle,
+        buf, pagesize=A4, leftMargin=MARGIN_LEFT, rightMargin=MARGIN_RIGHT, topMargin=top,
+        bottomMargin=bottom, title=doc.title, author=doc.issuer or "新质", subject=doc.subtitle,
         creator="新质 Xinzhi reports", invariant=1, lang="zh-CN", initialFontName=font,
     )
-    frame = Frame(MARGIN_LEFT, MARGIN_BOTTOM, FRAME_W, A4[1] - MARGIN_TOP - MARGIN_BOTTOM, id="body",
+    frame = Frame(MARGIN_LEFT, bottom, FRAME_W, A4[1] - top - bottom, id="body",
                   leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
 
     def page_number(canvas: Canvas, _doc: BaseDocTemplate) -> None:
         canvas.saveState()
         canvas.setFont(font, 14)  # 四号
         text = doc.page_number_format.format(page=canvas.getPageNumber())
-        canvas.drawCentredString(A4[0] / 2, MARGIN_BOTTOM - 7 * mm - 14, text)
+        canvas.drawCentredString(A4[0] / 2, bottom - 7 * mm - 14, text)
         canvas.restoreState()
 
     template.keepTogetherClass = _KeepWithNext
@@ -132,9 +136,11 @@ def _template(buf: io.BytesIO, doc: Document, font: str) -> BaseDocTemplate:
     return template
 
 
-def _styles(regular: str, bold: str) -> dict[str, ParagraphStyle]:
-    base = ParagraphStyle("body", fontName=regular, fontSize=BODY_SIZE, leading=BODY_LEADING, wordWrap="CJK",
-                          alignment=TA_JUSTIFY, firstLineIndent=2 * BODY_SIZE)
+def _styles(regular: str, bold: str, compact: bool = False) -> dict[str, ParagraphStyle]:
+    """Paragraph styles; ``compact`` (one-page 简报): body 12 pt on a 16 pt pitch, tables 9 pt, smaller masthead."""
+    size, leading = (12, 16) if compact else (BODY_SIZE, BODY_LEADING)
+    base = ParagraphStyle("body", fontName=regular, fontSize=size, leading=leading, wordWrap="CJK",
+                          alignment=TA_JUSTIFY, firstLineIndent=2 * size)
 
     def derive(name: str, **kw) -> ParagraphStyle:
         return ParagraphStyle(name, parent=base, **kw)
@@ -146,18 +152,22 @@ def _styles(regular: str, bold: str) -> dict[str, ParagraphStyle]:
         "h2": derive("h2", fontName=bold, **heading),
         "h3": derive("h3", fontName=bold, **heading),
         "h4": derive("h4", **heading),
-        "masthead": derive("masthead", fontName=bold, fontSize=32, leading=44, alignment=TA_CENTER,
-                           textColor=RED, firstLineIndent=0),
-        "title": derive("title", fontName=bold, fontSize=22, leading=35, alignment=TA_CENTER, firstLineIndent=0,
-                        spaceBefore=8, spaceAfter=14),
+        "masthead": derive("masthead", fontName=bold, fontSize=22 if compact else 32, leading=27 if compact else 44,
+                           alignment=TA_CENTER, textColor=RED, firstLineIndent=0),
+        "title": derive("title", fontName=bold, fontSize=17 if compact else 22, leading=23 if compact else 35,
+                        alignment=TA_CENTER, firstLineIndent=0, spaceBefore=4 if compact else 8,
+                        spaceAfter=2 if compact else 14),
         "subtitle": derive("subtitle", alignment=TA_CENTER, firstLineIndent=0),
         "plain": derive("plain", firstLineIndent=0, alignment=TA_LEFT),
-        "caption": derive("caption", fontName=bold, fontSize=12, leading=18, alignment=TA_CENTER,
+        "caption": derive("caption", fontName=bold, fontSize=11 if compact else 12, leading=15 if compact else 18,
+                          alignment=TA_CENTER,
                           firstLineIndent=0, spaceBefore=8, spaceAfter=4, keepWithNext=1),
         "source": derive("source", fontSize=9, leading=13, alignment=TA_LEFT, firstLineIndent=0, spaceBefore=3,
                          spaceAfter=8, textColor=colors.HexColor("#404040")),
-        "note": derive("note", fontSize=12, leading=20, firstLineIndent=0, spaceBefore=2, spaceAfter=2),
-        "cell": derive("cell", fontSize=TABLE_SIZE, leading=TABLE_LEADING, firstLineIndent=0, alignment=TA_LEFT),
+        "note": derive("note", fontSize=9 if compact else 12, leading=13 if compact else 20, firstLineIndent=0,
+                       spaceBefore=2, spaceAfter=2),
+        "cell": derive("cell", fontSize=9 if compact else TABLE_SIZE, leading=11.5 if compact else TABLE_LEADING,
+                       firstLineIndent=0, alignment=TA_LEFT),
         "figure_value": derive("figure_value", fontName=bold, fontSize=18, leading=24, alignment=TA_CENTER,
                                firstLineIndent=0),
         "figure_label": derive("figure_label", fontSize=10.5, leading=14, alignment=TA_CENTER, firstLineIndent=0),
@@ -187,7 +197,8 @@ def _front(doc: Document, styles: dict[str, ParagraphStyle]) -> list[Flowable]:
                          _para(doc.date_text, ParagraphStyle("r", parent=styles["plain"], alignment=TA_RIGHT))]],
                        colWidths=[FRAME_W / 2] * 2)
         line.setStyle(TableStyle([("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
-        story += [line, HRFlowable(width="100%", thickness=2.2, color=RED, spaceBefore=2, spaceAfter=10)]
+        story += [line, HRFlowable(width="100%", thickness=2.2, color=RED, spaceBefore=2,
+                                   spaceAfter=4 if doc.compact else 10)]
         story.append(_para(doc.title, styles["title"]))
         if doc.subtitle:
             story.append(_para(doc.subtitle, styles["subtitle"]))
@@ -209,7 +220,7 @@ def _block(block, styles: dict[str, ParagraphStyle], caption: str, bold: str) ->
     if isinstance(block, Paragraph):
         style = styles["body"]
         if not block.indent or block.align != "justify":
-            style = ParagraphStyle("p", parent=style, firstLineIndent=2 * BODY_SIZE if block.indent else 0,
+            style = ParagraphStyle("p", parent=style, firstLineIndent=2 * style.fontSize if block.indent else 0,
                                    alignment=_ALIGN[block.align])
         return [RLParagraph(_markup(block.runs), style)]
     if isinstance(block, Note):
@@ -246,36 +257,52 @@ def _key_figures(block: KeyFigures, styles: dict[str, ParagraphStyle]) -> list[F
         ("BOTTOMPADDING", (0, 0), (-1, -1), 8),
     ]))
     out: list[Flowable] = [_para(block.title, styles["caption"])] if block.title else []
-    return out + [table, Spacer(1, 8)]
+    # the cards (with their title) are never split across pages
+    return [KeepTogether(out + [table]), Spacer(1, 8)]
+
+
+def _is_figure(text: str) -> bool:
+    """A number, a dash or a short code: printed on one line, never wrapped (no “0.1/0”)."""
+    return bool(_FIGURE.fullmatch(text))
 
 
 def _table(block: Table, styles: dict[str, ParagraphStyle], caption: str, bold: str) -> list[Flowable]:
-    weights = column_weights(block)
-    widths = [FRAME_W * w / sum(weights) for w in weights]
+    size, leading = styles["cell"].fontSize, styles["cell"].leading
+    if block.small:
+        size, leading = min(size, 9), min(leading, 11.5)
+    pad = CELL_PAD if size >= TABLE_SIZE else 1.5
+    widths = column_widths(block, FRAME_W, size, 2 * (pad + 1))
     aligns = [column_align(block, i) for i in range(len(block.columns))]
-    header_style = ParagraphStyle("th", parent=styles["cell"], fontName=bold, alignment=TA_CENTER)
-    data: list[list] = [[_header(c, w, header_style) for c, w in zip(block.columns, widths, strict=True)]]
+    header_style = ParagraphStyle("th", parent=styles["cell"], fontName=bold, alignment=TA_CENTER, fontSize=size,
+                                  leading=leading)
+    data: list[list] = [[_header(c, w, header_style, pad) for c, w in zip(block.columns, widths, strict=True)]]
     commands: list[tuple] = [
         ("GRID", (0, 0), (-1, -1), 0.5, GRID),
         ("BACKGROUND", (0, 0), (-1, 0), HEADER_FILL),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
         ("FONTNAME", (0, 1), (-1, -1), styles["cell"].fontName),
-        ("FONTSIZE", (0, 0), (-1, -1), TABLE_SIZE),
-        ("LEADING", (0, 0), (-1, -1), TABLE_LEADING),
-        ("TOPPADDING", (0, 0), (-1, -1), CELL_PAD),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), CELL_PAD),
-        ("LEFTPADDING", (0, 0), (-1, -1), CELL_PAD + 1),
-        ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PAD + 1),
+        ("FONTSIZE", (0, 0), (-1, -1), size),
+        ("LEADING", (0, 0), (-1, -1), leading),
+        ("TOPPADDING", (0, 0), (-1, -1), pad),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), pad),
+        ("LEFTPADDING", (0, 0), (-1, -1), pad + 1),
+        ("RIGHTPADDING", (0, 0), (-1, -1), pad + 1),
     ]
     commands += [("ALIGN", (i, 1), (i, -1), a.upper()) for i, a in enumerate(aligns)]
-    cell_styles = {a: ParagraphStyle(f"td-{a}", parent=styles["cell"], alignment=_ALIGN[a]) for a in _ALIGN}
+    cell_styles = {a: ParagraphStyle(f"td-{a}", parent=styles["cell"], alignment=_ALIGN[a], fontSize=size,
+                                     leading=leading) for a in _ALIGN}
     for r, row in enumerate(block.cells(), start=1):
         out_row = []
         for c, (cell, column) in enumerate(zip(row, block.columns, strict=True)):
-            text = format_value(cell.value, column)
-            fits = text_width(text) * TABLE_SIZE / 2 <= widths[c] - 2 * (CELL_PAD + 1) and "\n" not in text
+            text = format_cell(cell, column)
+            room = widths[c] - 2 * (pad + 1)
+            fits = text_width(text) * size / 2 <= room and "\n" not in text
             if fits:
                 out_row.append(text)  # plain strings are much faster than Paragraphs
+            elif _is_figure(text):  # a figure is never wrapped: a smaller font instead
+                out_row.append(text)
+                smaller = max(6.0, size * room / (text_width(text) * size / 2))
+                commands.append(("FONTSIZE", (c, r), (c, r), smaller))
             else:
                 markup = f"<b>{escape(text)}</b>" if cell.bold else escape(text)
                 out_row.append(RLParagraph(markup, cell_styles[aligns[c]]))
@@ -295,9 +322,9 @@ def _table(block: Table, styles: dict[str, ParagraphStyle], caption: str, bold: 
     return out
 
 
-def _header(column: Column, width: float, style: ParagraphStyle) -> RLParagraph:
+def _header(column: Column, width: float, style: ParagraphStyle, pad: float = CELL_PAD) -> RLParagraph:
     """Header cell; the unit goes onto its own line when header and unit do not fit on one."""
-    if column.unit and text_width(column.title) * TABLE_SIZE / 2 > width - 2 * (CELL_PAD + 1):
+    if column.unit and text_width(column.title) * style.fontSize / 2 > width - 2 * (pad + 1):
         return RLParagraph(f"{escape(column.header)}<br/>（{escape(column.unit)}）", style)
     return _para(column.title, style)
 

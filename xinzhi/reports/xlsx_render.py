@@ -29,7 +29,15 @@ from .document import (
     Table,
     resolve_fill,
 )
-from .formatting import column_align, excel_number_format, format_figure, is_number, text_width
+from .formatting import (
+    cell_column,
+    column_align,
+    excel_number_format,
+    format_cell,
+    format_figure,
+    is_number,
+    text_width,
+)
 from .output import Target, write_bytes
 
 FONT = "等线"  # the East Asian default of current Office; WPS maps it too
@@ -204,10 +212,11 @@ class _Writer:
         if cell.bold:
             props["bold"] = True
         value = cell.value
+        column = cell_column(cell, column)
         if is_number(value):
             props["num_format"] = excel_number_format(column, value)
             ws.write_number(r, c, value, self.fmt(**props))
-            return text_width(f"{value:,.{column.decimals or 0}f}") + 1
+            return text_width(format_cell(cell, column)) + 1
         text = MISSING if value is None else str(value)
         ws.write_string(r, c, text, self.fmt(**props))
         return text_width(text)
@@ -238,6 +247,14 @@ class _Writer:
                             self.fmt(font_size=9, font_color="#595959"))
         ws.insert_chart(1, len(chart.series) + 2, self.native_chart(chart, name),
                         {"x_scale": 1.6, "y_scale": 1.4})
+        # print setup: the data and the chart on one landscape A4 page
+        ws.set_landscape()
+        ws.set_paper(9)
+        ws.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.6)
+        ws.fit_to_pages(1, 1)
+        ws.center_horizontally()
+        ws.print_area(0, 0, max(len(chart.categories) + 4, 22), len(chart.series) + 14)
+        ws.set_footer("&C第 &P 页")
         return name
 
     def native_chart(self, chart: Chart, sheet: str):

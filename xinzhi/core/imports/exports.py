@@ -74,9 +74,11 @@ def _file_value(col: Column, unit: str, numeric: bool) -> pl.Expr:
     if t is ColumnType.BOOL:
         return pl.when(value.is_null()).then(None).when(value).then(pl.lit("是")).otherwise(pl.lit("否"))
     if t is ColumnType.CHOICE:
-        return value.replace_strict(dict(col.choices), default=value, return_dtype=pl.String)
+        # cast first: an empty month reads as untyped (Null) columns
+        text = value.cast(pl.String)
+        return text.replace_strict(dict(col.choices), default=text, return_dtype=pl.String)
     if t is ColumnType.DATE:
-        return value.dt.strftime("%Y-%m-%d")
+        return value.cast(pl.Date).dt.strftime("%Y-%m-%d")
     if t in (ColumnType.INTEGER, ColumnType.YEAR):
         return value if numeric else value.cast(pl.String)
     return value.cast(pl.String)

@@ -21,7 +21,7 @@ from xinzhi.policy.params import load_parameters
 
 from .. import risk
 from ..models import Outcome, SamplingDraw, SamplingItem
-from .screening import current_frame, latest_run
+from .screening import current_frame, hte_holders, latest_run
 
 DRAW_ROLES = (Role.PROVINCE_STAFF, Role.CITY_STAFF)
 PROGRAMS = ("hte", "tech_sme")
@@ -30,18 +30,26 @@ PROGRAMS = ("hte", "tech_sme")
 def population(year: int, division: str, programs: tuple[str, ...] = PROGRAMS) -> pl.DataFrame:
     """Certified enterprises of ``year`` under ``division`` with their risk signals and weight."""
     prefix = region_prefix(division)
-    start, end = date(year, 1, 1).isoformat(), date(year, 12, 31).isoformat()
+    # HTEs: a valid certificate on 31 December of the year (the one definition, xinzhi.policy.validity)
+    hte = hte_holders(date(year, 12, 31), prefix).with_columns(program=pl.lit("hte"))
     certified = read_frame(
         "SELECT DISTINCT c.enterprise_id, c.program, e.division_code FROM cultivation_certification c "
-        "JOIN enterprises_enterprise e ON e.id = c.enterprise_id WHERE e.division_code LIKE %s AND ("
-        "(c.program = 'hte' AND c.issued_on <= %s AND (c.expires_on IS NULL OR c.expires_on >= %s)) "
-        "OR (c.program = 'tech_sme' AND c.year = %s))",
-        [prefix + "%", end, start, year],
+        "JOIN enterprises_enterprise e ON e.id = c.enterprise_id WHERE e.division_code LIKE %s AND "
+        "c.program = 'tech_sme' AND c.year = %s",
+        [prefix + "%", year],
     )
-    if certified.height == 0:
+    divisions = read_frame("SELECT id AS enterprise_id, division_code FROM enterprises_enterprise WHERE division_code LIKE %s",
+                           [prefix + "%"]) if hte.height else None
+    parts = []
+    if certified.height:
+        parts.append(certified.select(pl.col("enterprise_id").cast(pl.Int64), pl.col("program").cast(pl.String),
+                                      pl.col("division_code").cast(pl.String)))
+    if hte.height:
+        divisions = divisions.select(pl.col("enterprise_id").cast(pl.Int64), pl.col("division_code").cast(pl.String))
+        parts.append(hte.join(divisions, on="enterprise_id", how="inner").select("enterprise_id", "program", "division_code"))
+    if not parts:
         return pl.DataFrame()
-    certified = certified.select(pl.col("enterprise_id").cast(pl.Int64), pl.col("program").cast(pl.String),
-                                 pl.col("division_code").cast(pl.String)).filter(pl.col("program").is_in(programs))
+    certified = pl.concat(parts).sort("program", "enterprise_id").filter(pl.col("program").is_in(programs))
     view = load_parameters().at(date(year, 12, 31))
     current = current_frame(year, prefix)
     if current.height:

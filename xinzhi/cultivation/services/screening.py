@@ -20,6 +20,7 @@ from xinzhi.policy.frame import frame_from_json
 from xinzhi.policy.params import ParameterTree, load_parameters
 from xinzhi.policy.register import long_results, screen_all
 from xinzhi.policy.screen import screen
+from xinzhi.policy.validity import holders
 
 from ..models import AnnualPackage, ScreeningResult, ScreeningRun
 from .packages import validate
@@ -75,19 +76,39 @@ def current_frame(year: int, prefix: str = "") -> pl.DataFrame:
     return frame.with_columns(city_code=pl.col("division_code").str.slice(0, 4) + "00")
 
 
+def hte_holders(on: date, prefix: str = "") -> pl.DataFrame:
+    """``enterprise_id`` (Int64) of enterprises holding a valid HTE certificate on ``on`` — the one definition
+    (:mod:`xinzhi.policy.validity`, validity from ``hte.validity_years``), optionally within a region prefix."""
+    sql = ("SELECT c.enterprise_id, c.program, c.year, c.issued_on, c.expires_on FROM cultivation_certification c "
+           "JOIN enterprises_enterprise e ON e.id = c.enterprise_id WHERE c.program = 'hte' AND e.division_code LIKE %s")
+    certs = read_frame(sql, [prefix + "%"])
+    if certs.height == 0:
+        return pl.DataFrame(schema={"enterprise_id": pl.Int64})
+    certs = certs.with_columns(
+        pl.col("enterprise_id").cast(pl.Int64), pl.col("program").cast(pl.String), pl.col("year").cast(pl.Int64),
+        *[pl.col(c).cast(pl.String).str.slice(0, 10).str.to_date("%Y-%m-%d", strict=False) for c in ("issued_on", "expires_on")],
+    )
+    return holders(certs, on, load_parameters())
+
+
 def holdings_frame(year: int) -> pl.DataFrame:
-    """(enterprise_id, program) pairs already certified / listed for ``year`` (``holds`` = True)."""
-    start, end = date(year, 1, 1).isoformat(), date(year, 12, 31).isoformat()
+    """(enterprise_id, program) pairs already certified / listed for ``year`` (``holds`` = True).
+
+    HTE: a valid certificate on the screening's assessment date (31 December of ``year``)."""
     frame = read_frame(
-        "SELECT enterprise_id, 'hte' AS program FROM cultivation_certification "
-        "WHERE program = 'hte' AND issued_on <= %s AND (expires_on IS NULL OR expires_on >= %s) "
-        "UNION SELECT enterprise_id, 'advanced_service' FROM cultivation_certification "
+        "SELECT enterprise_id, 'advanced_service' AS program FROM cultivation_certification "
         "WHERE program = 'advanced_service' AND issued_on <= %s AND (expires_on IS NULL OR expires_on >= %s) "
         "UNION SELECT enterprise_id, 'tech_sme' FROM cultivation_certification WHERE program = 'tech_sme' AND year = %s "
         "UNION SELECT enterprise_id, 'advanced_manufacturing' FROM cultivation_listentry "
         "WHERE year = %s AND status = 'published'",
-        [end, start, end, start, year, year],
+        [date(year, 12, 31).isoformat(), date(year, 1, 1).isoformat(), year, year],
     )
+    hte = hte_holders(date(year, 12, 31)).with_columns(program=pl.lit("hte"))
+    if frame.height:
+        frame = frame.select(pl.col("enterprise_id").cast(pl.Int64), pl.col("program").cast(pl.String))
+        frame = pl.concat([hte.select("enterprise_id", "program"), frame])
+    else:
+        frame = hte.select("enterprise_id", "program")
     if frame.height == 0:
         return pl.DataFrame(schema={"enterprise_id": pl.Int64, "program": pl.String, "holds": pl.Boolean})
     return frame.select(pl.col("enterprise_id").cast(pl.Int64), pl.col("program").cast(pl.String),

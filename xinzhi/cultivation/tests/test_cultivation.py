@@ -231,7 +231,11 @@ def test_lists_scoped_and_counts(client, world):
     counts = screening.counts_by_region(2025, world["ningbo"])
     assert set(counts["division_code"]) == {"330212"}
     client.force_login(world["ningbo"])
-    assert client.get("/cultivation/unclaimed/?year=2025&program=tech_sme&format=xlsx").status_code == 200
+    download = client.get("/cultivation/unclaimed/?year=2025&program=tech_sme&format=xlsx")
+    assert download.status_code == 200
+    # the Chinese file name is RFC 5987-encoded (a bare non-ASCII filename arrived as download.xlsx)
+    from urllib.parse import quote
+    assert f"filename*=UTF-8''{quote('应享尽享-科技型中小企业评价-2025.xlsx')}" in download["Content-Disposition"]
     assert client.get("/api/v1/cultivation/counts?year=2025").json()["rows"]
     client.force_login(world["owner"])
     assert client.get("/cultivation/pool/?year=2025").status_code == 403

@@ -210,3 +210,19 @@ def test_calibration_computed_from_loaded_data(reference):
     county = ind["county"].filter(pl.col("year") == 2025)
     assert county.height == 90
     assert county["high_tech_va_share"].std() > 0.05
+
+
+def test_calibrated_to_a_believable_scale(frames):
+    """Issue 13: FAI was 36.8 万亿元 (8–9× Zhejiang), every firm did R&D, no advanced service enterprise in 2025."""
+    above = frames.enterprise_years.filter((pl.col("year") == 2025) & pl.col("above_scale")).height
+    fai = frames.region_investment.filter((pl.col("year") == 2025) & (pl.col("month") == 12))["ytd_fixed_asset_investment"]
+    per_firm = fai.sum() / above
+    assert 55e6 < per_firm < 95e6  # ≈ 4.4 万亿元 over 58,000 firms at full scale (calibration.toml)
+    dec = frames.monthly.filter((pl.col("year") == 2025) & (pl.col("month") == 12))
+    coverage = (dec["rd_expense"] > 0).mean()
+    assert 0.5 < coverage < 0.75  # the documented stand-in (≈ 60 %), not 100 %
+    rdi = dec.join(frames.certifications.filter(pl.col("program") == "hte").select("enterprise_id").unique(),
+                   on="enterprise_id", how="semi")
+    assert (rdi["rd_expense"] > 0).all()  # every HTE does R&D
+    adv = frames.certifications.filter((pl.col("program") == "advanced_service") & (pl.col("year") == 2025))
+    assert adv.height > 0 and adv["issued_on"].dt.year().eq(2025).all()

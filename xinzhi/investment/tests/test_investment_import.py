@@ -112,3 +112,12 @@ def test_project_list_without_periods(tmp_path):
     outcome = commit_import("investment", write_csv(tmp_path / "q.csv", header, rows[:2]))
     assert outcome.committed and outcome.result.counts["new"] == 2
     assert ProjectProgress.objects.count() == 0
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx", "parquet"])
+def test_export_of_an_empty_month(tmp_path, fmt):
+    """`xinzhi export investment --period 2023-06` crashed on a month with no rows (untyped empty columns)."""
+    assert not ProjectProgress.objects.filter(year=2023, month=6).exists()
+    for kind in ("investment", "region-investment"):
+        assert export_kind(kind, "2023-06", fmt, tmp_path / f"{kind}.{fmt}") == 0
+        assert (tmp_path / f"{kind}.{fmt}").stat().st_size > 0

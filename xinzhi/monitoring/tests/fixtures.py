@@ -14,6 +14,8 @@ Amounts are small integers so every expected number in the tests is computed by 
 
 from __future__ import annotations
 
+from datetime import date
+
 import polars as pl
 
 from xinzhi.monitoring.engine import Facts
@@ -91,12 +93,15 @@ def facts() -> Facts:
         schema=["division_code", "year", "month", "ytd_fixed_asset_investment"],
         orient="row",
     )
+    # certificates count from their issue date; E3's 2025 certificate renews its 2022 one (not first-time)
     certifications = pl.DataFrame(
         [
-            ("E1", "hte", 2025), ("E3", "hte", 2025), ("E4", "hte", 2023), ("E2", "hte", 2022),
-            ("E5", "hte", 2024), ("E6", "tech_sme", 2025),
+            ("E1", "hte", 2025, date(2025, 3, 15)), ("E3", "hte", 2025, date(2025, 11, 28)),
+            ("E3", "hte", 2022, date(2022, 11, 20)), ("E4", "hte", 2023, date(2023, 12, 8)),
+            ("E2", "hte", 2022, date(2022, 6, 1)), ("E5", "hte", 2024, date(2024, 5, 10)),
+            ("E6", "tech_sme", 2025, date(2025, 6, 30)),
         ],
-        schema=["enterprise_id", "program", "year"],
+        schema=["enterprise_id", "program", "year", "issued_on"],
         orient="row",
     )
     rd_institutions = pl.DataFrame(

@@ -13,7 +13,8 @@ SCHEMA = {
     "last_year_published": pl.Float64, "yoy": pl.Float64, "yoy_unit": pl.String, "target": pl.Float64,
     "comparator": pl.String, "gap": pl.Float64, "progress": pl.Float64, "time_elapsed": pl.Float64,
     "projected": pl.Float64, "rank": pl.Int64, "peer_count": pl.UInt32, "peer_mean": pl.Float64,
-    "precision": pl.Int64, "direction": pl.String, "available": pl.Boolean,
+    "precision": pl.Int64, "direction": pl.String, "available": pl.Boolean, "seasonal_elapsed": pl.Float64,
+    "coverage_missing": pl.Int64,
 }
 
 

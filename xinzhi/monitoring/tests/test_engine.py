@@ -156,7 +156,7 @@ def test_targets_default_province_only_and_given(june):
     assert cell(june, "ht_va_share", "330100", "target") is None
     assert cell(june, "new_hte", "330000", "target") == pytest.approx(5000)
     assert cell(june, "new_hte", "330100", "target") == pytest.approx(4)  # from the targets argument
-    assert cell(june, "new_hte", "330100", "progress") == pytest.approx(0.5)  # 2 of 4
+    assert cell(june, "new_hte", "330100", "progress") == pytest.approx(0.25)  # 1 of 4 (E1, issued 2025-03-15)
     assert cell(june, "new_hte", "330100", "time_elapsed") == pytest.approx(0.5)  # 6 / 12
     frame_targets = pl.DataFrame({"indicator": ["rd_intensity"], "division_code": ["330203"], "target": [3.0]})
     out = compute_period(facts(), 2025, 6, targets=frame_targets)
@@ -167,26 +167,66 @@ def test_targets_default_province_only_and_given(june):
 
 
 def test_counts_from_registries(june):
-    # HTE certificates of 2025: E1 (330102), E3 (330106); 2024: E5 (330203)
-    assert cell(june, "new_hte", "330000") == 2
+    # HTE certificates dated 1 Jan – 30 Jun 2025: E1 (330102, 2025-03-15); E3's is dated 2025-11-28, later
+    assert cell(june, "new_hte", "330000") == 1
+    # the same span of 2024: E5 (2024-05-10)
     assert cell(june, "new_hte", "330000", "last_year_value") == 1
-    assert cell(june, "new_hte", "330000", "yoy") == pytest.approx(100.0)
+    assert cell(june, "new_hte", "330000", "yoy") == pytest.approx(0.0)
     assert cell(june, "new_hte", "330203") == 0  # the register exists and lists none: zero, not "no data"
-    assert cell(june, "new_tech_sme", "330203") == 1
+    assert cell(june, "new_tech_sme", "330203") == 1  # E6, entered 2025-06-30
     # R&D institutions: E1's provincial tech centre (2025) counts; E4's national centre was revoked
-    assert cell(june, "new_provincial_tech_centre", "330000") == 1
+    assert cell(june, "new_provincial_tech_centre", "330000") == 0  # recognised 2025, no date: counts from 31 Dec
+    assert cell(compute_period(facts(), 2025, 12), "new_provincial_tech_centre", "330000") == 1
     assert cell(june, "new_national_tech_centre", "330000") == 0
-    # registries carry no month: no projection
-    assert cell(june, "new_hte", "330000", "projected") is None
+    # projection: 1 × (2024 full year 1 ÷ 2024 Jan–Jun 1) = 1; seasonal schedule: 2024 had 1 of 1 by June
+    assert cell(june, "new_hte", "330000", "projected") == pytest.approx(1.0)
+    assert cell(june, "new_hte", "330000", "seasonal_elapsed") == pytest.approx(1.0)
+
+
+def test_counts_are_as_of_the_month_end_and_first_time_is_counted_apart():
+    """A certificate counts from its issue date, not from its year (old code: 2 in June, both 2025 certificates)."""
+    may = compute_period(facts(), 2025, 2)
+    assert cell(may, "new_hte", "330000") == 0  # E1's certificate is dated 2025-03-15
+    assert cell(compute_period(facts(), 2025, 3), "new_hte", "330000") == 1
+    dec = compute_period(facts(), 2025, 12)
+    # all of 2025: E1 (first) and E3 (renewal of its 2022 certificate)
+    assert cell(dec, "hte_recognitions", "330000") == 2
+    # the target counts first recognitions only (monitoring.new_hte_target_basis = first_time from 2025-01-01)
+    assert cell(dec, "new_hte", "330000") == 1
+    assert cell(dec, "new_hte", "330106") == 0  # E3 renewed: not new
+    assert cell(dec, "hte_recognitions", "330106") == 1
+
+
+def test_target_basis_is_a_dated_parameter():
+    from datetime import date
+
+    from xinzhi.monitoring.catalogue import monitoring_parameters
+
+    params = monitoring_parameters().with_overrides({"monitoring.new_hte_target_basis": "all"}, start=date(2025, 7, 1))
+    # in force from July: June still counts first recognitions, December all of them
+    assert cell(compute_period(facts(), 2025, 12, parameters=params), "new_hte", "330000") == 2
+    assert cell(compute_period(facts(), 2025, 6, parameters=params), "new_hte", "330000") == 1
+
+
+def test_undated_certificates_count_on_the_last_day_of_their_year():
+    f = facts()
+    f.certifications = f.certifications.drop("issued_on")
+    assert cell(compute_period(f, 2025, 11), "hte_recognitions", "330000") == 0
+    assert cell(compute_period(f, 2025, 12), "hte_recognitions", "330000") == 2
 
 
 def test_register_shares(june):
-    # HTE valid 2023–2025 among 2025's above-scale set: E1, E3 (2025), E4 (2023); E2's 2022 has expired → 3/5
+    # valid HTE certificates on 2025-06-30 among 2025's above-scale set {E1,E2,E3,E4,E6}: E1 (2025-03-15),
+    # E3 (2022-11-20, valid to 2025-11-19), E4 (2023-12-08); E2's (2022-06-01) ended 2025-05-31 → 3/5
     assert cell(june, "hte_share", "330000") == pytest.approx(60.0)
-    # 2024's set {E1,E2,E3,E5}, valid 2022–2024: E2 (2022), E5 (2024) → 2/4
-    assert cell(june, "hte_share", "330000", "last_year_value") == pytest.approx(50.0)
-    # active institutions: E1 (recognised 2025), E3 (warned); E2's is revoked → 2/5
-    assert cell(june, "rd_institution_coverage", "330000") == pytest.approx(40.0)
+    # on 2024-06-30 among 2024's set {E1,E2,E3,E5}: E2, E3 (2022) and E5 (2024-05-10) → 3/4
+    assert cell(june, "hte_share", "330000", "last_year_value") == pytest.approx(75.0)
+    # a month earlier in 2025 E2 was still valid (to 2025-05-31): 4/5 — the share is as of the month end
+    assert cell(compute_period(facts(), 2025, 5), "hte_share", "330000") == pytest.approx(80.0)
+    # active institutions: E1 (recognised 2025), E3 (warned); E2's is revoked. On 2025-06-30 E1's (2025, no
+    # date: 31 Dec) is not recognised yet → 1/5; at the year end 2/5
+    assert cell(june, "rd_institution_coverage", "330000") == pytest.approx(20.0)
+    assert cell(compute_period(facts(), 2025, 12), "rd_institution_coverage", "330000") == pytest.approx(40.0)
 
 
 def test_registries_not_built_yield_no_data(june):
@@ -221,23 +261,28 @@ def test_ranks_with_ties(june):
     assert cell(june, "ht_va_share", "330000", "rank") is None
 
 
-def test_rank_precision_ties():
-    # precision 2 → values closer than 0.01 tie; exactly 0.01 apart do not
+def test_ranks_use_the_shown_values():
+    """Ranks are of the values as printed (precision 2, 四舍五入): equal shown values share a rank, different
+    shown values never do (the old chain rule tied 3.155 and 3.151, printed 3.16 and 3.15)."""
     frame = pl.DataFrame(
         {
-            "indicator": ["x"] * 5,
-            "region": ["330102", "330106", "330203", "330204", "330205"],
-            "region_level": ["county"] * 5,
-            "value": [3.155, 3.151, 3.14, 3.13, None],
-            "precision": [2] * 5,
-            "direction": ["higher"] * 5,
+            "indicator": ["x"] * 6,
+            "region": ["330102", "330106", "330203", "330204", "330205", "330206"],
+            "region_level": ["county"] * 6,
+            "value": [3.155, 3.151, 3.1451, 3.1449, 3.13, None],  # shown 3.16, 3.15, 3.15, 3.14, 3.13, —
+            "precision": [2] * 6,
+            "direction": ["higher"] * 6,
         }
     )
     ranked = rank_frame(frame, pl.col("precision"), pl.col("direction"))
-    assert ranked["rank"].to_list() == [1, 1, 3, 4, None]
-    assert ranked["peer_count"].to_list() == [4] * 5
+    assert ranked["rank"].to_list() == [1, 2, 2, 4, 5, None]
+    assert ranked["peer_count"].to_list() == [5] * 6
     lower = rank_frame(frame.with_columns(direction=pl.lit("lower")), pl.col("precision"), pl.col("direction"))
-    assert lower["rank"].to_list() == [3, 3, 2, 1, None]
+    assert lower["rank"].to_list() == [5, 3, 3, 2, 1, None]
+    # amounts rank as shown in 亿元 with one decimal
+    amounts = frame.with_columns(value=pl.Series([1.23e8, 1.24e8, 1.26e8, 1.25e8, 1.2e8, None]), precision=pl.lit(1))
+    shown = rank_frame(amounts, pl.col("precision"), pl.col("direction"), pl.lit(1e8))
+    assert shown["rank"].to_list() == [3, 3, 1, 1, 3, None]  # shown 1.2, 1.2, 1.3, 1.3 (四舍五入), 1.2
 
 
 def test_sql_shaped_inputs_are_normalised():
@@ -263,3 +308,19 @@ def test_empty_untyped_sql_results():
     assert cell(out, "hte_share", "330000") == pytest.approx(0.0)
     assert cell(out, "ht_investment_share", "330000") == pytest.approx(0.0)  # FAI reported, no high-tech project
     assert cell(out, "ht_va_share", "330000") == pytest.approx(70.0)
+
+
+def test_investment_share_uses_one_set_of_counties():
+    """A county without fixed-asset investment is left out of both sides (old code kept its high-tech
+    investment in the numerator: (100 + 60) / 700 = 22.9% instead of 100 / 700)."""
+    f = facts()
+    f.region_investment = f.region_investment.filter(~((pl.col("division_code") == "330203") & (pl.col("year") == 2025)))
+    f.divisions = pl.DataFrame({"division_code": ["330102", "330106", "330203"]})
+    out = compute_period(f, 2025, 6)
+    # 330102: 100 high-tech of 600; 330106: 0 of 100 → 100 / 700
+    assert cell(out, "ht_investment_share", "330000") == pytest.approx(100 / 700 * 100)
+    assert cell(out, "ht_investment_share", "330000", "coverage_missing") == 1
+    assert cell(out, "ht_investment_share", "330100", "coverage_missing") == 0
+    assert cell(out, "ht_investment_share", "330203") is None
+    # the total of high-tech investment still counts every project
+    assert cell(out, "ht_investment", "330000") == pytest.approx(160)

@@ -181,3 +181,55 @@ def test_rates_engine_output():
     assert by["new_product_rate"] == "blue"  # 44.0 ≥ 40
     assert by["ht_investment_growth"] == "blue"  # 33.3 faster than 11.1
     assert by["new_product_approvals"] == "grey"
+
+
+# --- edge cases a reader noticed (issue 13) ------------------------------------------------------------
+
+
+def test_a_zero_count_target_is_rated_not_greyed():
+    """湖州 recognised 2 national tech centres against an allocated 0: met, not "数据不足"."""
+    out = rated(row("new_national_tech_centre", 2, 0, region="330500", region_level="city"))
+    assert out["rating"].item() == "blue"
+    assert out["rating_reason"].item() == "年度目标为0个，已完成2个"
+    none = rated(row("new_national_tech_centre", None, 0, region="330500", region_level="city"))
+    assert none["rating"].item() == "grey"
+
+
+def test_reason_agrees_with_colour_at_the_printed_precision():
+    """Value 61.14 (printed 61.1) against an allocated 61.1344 (printed 61.1): not above "超过61.1%", and the
+    reason says so — the old reason read "低于目标0.0个百分点" next to a yellow."""
+    out = rated(row("ht_va_share", 61.14, 61.1344, region="330800", region_level="city", projected=61.0))
+    assert out["rating"].item() == "yellow"
+    assert out["rating_reason"].item() == "1—6月高新技术产业增加值占比61.1%，与目标持平"
+    assert out["target_text"].item() == "超过61.1%"
+    above = rated(row("ht_va_share", 61.16, 61.1344, region="330800", region_level="city"))
+    assert above["rating"].item() == "blue" and "高于目标0.1个百分点" in above["rating_reason"].item()
+
+
+def test_targets_print_at_the_indicator_precision():
+    out = rated(row("ht_va_share", 73.5, 73.6874), row("rd_intensity", 3.2, 3.15), row("new_product_rate", 41.0, 40.0),
+                row("ht_investment_share", 17.0, 16.0), row("new_hte", 100, 5000))
+    assert out["target_text"].to_list() == ["超过73.7%", "超过3.15%", "不低于40%", "16%左右", "5,000个"]
+
+
+def test_seasonal_schedule_for_batch_recognitions():
+    """HTE certificates come in November: last year had recognised 0% by June, so June's 0 is on schedule
+    (month/12 would say 50 points behind, red)."""
+    out = rated(row("new_hte", 0, 5000, seasonal_elapsed=0.0))
+    assert out["rating"].item() == "blue" and out["schedule_basis"].item() == "seasonal"
+    assert out["time_elapsed"].item() == 0.0
+    assert out["rating_reason"].item() == "完成年度目标的0.0%，快于按上年同期认定进度计算的序时进度（0.0%）0.0个百分点"
+    behind = rated(row("new_hte", 3000, 5000, month=12, seasonal_elapsed=1.0))
+    assert behind["rating"].item() == "red" and "慢于按上年同期认定进度" in behind["rating_reason"].item()
+    linear = rated(row("new_hte", 0, 5000))  # no dated history: month / 12
+    assert linear["rating"].item() == "red" and linear["schedule_basis"].item() == "linear"
+
+
+def test_change_since_last_year_view():
+    out = rated(row("ht_va_share", 60.0, region="330100", region_level="city", yoy=0.04),
+                row("ht_va_share", 60.0, region="330200", region_level="city", yoy=-0.06),
+                row("ht_va_share", 60.0, region="330300", region_level="city", yoy=0.26),
+                row("new_hte", 10, region="330100", region_level="city", yoy=-12.0),
+                row("ht_va_share", 60.0, yoy=1.0))
+    assert out["change_group"].to_list() == ["flat", "down", "up", "down", None]
+    assert out["yoy_text"].to_list() == ["0.0", "-0.1", "+0.3", "-12.0", "+1.0"]

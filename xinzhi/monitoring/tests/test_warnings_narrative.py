@@ -40,7 +40,8 @@ def test_projected_miss_and_rating_drop():
         ("new_hte", "330100", False, True, "yellow"),
     ]
     assert warnings["message"][0] == "按去年同期进度推算，全年研发费用占营业收入比重预计为3.00%，达不到年度目标；评级由蓝转红"
-    assert warnings["message"][1] == "评级由蓝转黄"
+    # a drop names the indicator (old code: "评级由蓝转黄" alone), its value and the region's own target
+    assert warnings["message"][1] == "新认定高新技术企业评级由蓝转黄：1—6月2,000个，目标5,000个"
 
 
 def test_warnings_without_previous_month():
@@ -66,8 +67,8 @@ def test_sentences_for_counts_amounts_and_no_data():
         )
     )
     s = [sentence(r) for r in out.iter_rows(named=True)]
-    assert s[0] == "1—6月，全省新认定高新技术企业数2500个，同比增长25.0%，完成年度目标的50.0%，快于序时进度0.0个百分点。"
-    assert s[1] == "1—6月，全省高新技术产业增加值1234.56亿元，同比增长8.1%。"
+    assert s[0] == "1—6月，全省新认定高新技术企业数2,500个，同比增长25.0%，完成年度目标的50.0%，快于序时进度0.0个百分点。"
+    assert s[1] == "1—6月，全省高新技术产业增加值1,234.56亿元，同比增长8.1%。"
     assert s[2] == "1—6月，全省省级工业新产品（新技术）立项数暂无数据。"
 
 
@@ -80,17 +81,17 @@ def test_narrative_numbers_are_the_table_numbers():
     }
     # the table's texts, checked against hand-rounded values of the fixture (70.0, 7.5, 2.5; 83/3000 → 2.77 …)
     assert rows["ht_va_share"]["value_text"] == "70.0"
-    assert rows["ht_va_share"]["yoy_text"] == "7.5"
+    assert rows["ht_va_share"]["yoy_text"] == "+7.5"  # signed in tables; the prose says 提高
     assert rows["ht_va_share"]["gap_text"] == "2.5"
     assert rows["rd_intensity"]["value_text"] == "2.77"
-    assert rows["rd_intensity"]["yoy_text"] == "0.91"  # 2.7667 − 1.8519 = 0.9148
+    assert rows["rd_intensity"]["yoy_text"] == "+0.91"  # 2.7667 − 1.8519 = 0.9148
     assert rows["rd_intensity"]["gap_text"] == "0.38"  # published 2.77 − 3.15
     assert rows["ht_investment_growth"]["value_text"] == "33.3"
     for s, ind in zip(sentences, ["ht_va_share", "rd_intensity", "ht_investment_growth"], strict=True):
         r = rows[ind]
         numbers = re.findall(r"\d+(?:\.\d+)?", s.split("，", 1)[1])
         assert numbers[0] == r["value_text"], s
-        assert r["yoy_text"] in numbers, s
+        assert r["yoy_text"].lstrip("+-") in numbers, s
         assert r["gap_text"] in numbers, s
     assert sentences[0] == "1—6月，全省高新技术产业增加值占规上工业比重为70.0%，同比提高7.5个百分点，高于年度目标2.5个百分点。"
 

@@ -10,6 +10,7 @@ from typing import Any
 
 import polars as pl
 
+from .. import validity
 from ..params import ParameterView
 
 
@@ -18,8 +19,11 @@ def i64(value: int) -> pl.Expr:
 
 
 def certificate_expiry(v: ParameterView) -> pl.Expr:
-    """Last day an HTE certificate is valid: ``validity_years`` from the issue date (国科发火〔2016〕32号)."""
-    return pl.col("hte_issue").dt.offset_by(f"{v('hte.validity_years')}y").dt.offset_by("-1d")
+    """Last day an HTE certificate is valid: ``validity_years`` from the issue date (国科发火〔2016〕32号) — the
+    one definition monitoring, screening and sampling share (:mod:`xinzhi.policy.validity`: the years in force
+    on the issue date)."""
+    v.entry(validity.VALIDITY_PARAMETER)  # the trace lists the parameter read, with its citation
+    return validity.expiry_expr(pl.col("hte_issue"), v.tree)
 
 
 def certificate_valid_between(v: ParameterView, start: pl.Expr, end: pl.Expr) -> pl.Expr:

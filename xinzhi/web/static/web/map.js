@@ -4,8 +4,21 @@
   if (!el || !window.echarts) return;
   var controls = document.getElementById("map-controls"), back = document.getElementById("map-back");
   var chart = echarts.init(el), geo = {}, parent = "330000";
-  var COLOURS = { blue: "#2563eb", yellow: "#f59e0b", red: "#dc2626", grey: "#9ca3af", "": "#d1d5db" };
   var RATING_ZH = { blue: "蓝", yellow: "黄", red: "红", grey: "灰（无数据）", "": "未评级" };
+  // the three colourings (ratings.toml §4): the field each reads, its classes in order, their colours
+  var VIEWS = {
+    trajectory: { field: "rating", order: ["blue", "yellow", "red", "grey", ""],
+      colours: ["#2563eb", "#f59e0b", "#dc2626", "#9ca3af", "#d1d5db"],
+      labels: ["蓝：达到或快于序时", "黄：提醒", "红：警示", "灰：无数据", "未评级"] },
+    peers: { field: "level_group", order: ["leading", "strong", "moderate", "emerging", "grey", ""],
+      colours: ["#0f766e", "#2dd4bf", "#99f6e4", "#ecfeff", "#9ca3af", "#e5e7eb"],
+      labels: ["领先（>125%）", "较强（100%–125%）", "中等（70%–100%）", "追赶（<70%）", "无数据", "不比较"] },
+    change: { field: "change_group", order: ["up", "flat", "down", ""],
+      colours: ["#16a34a", "#9ca3af", "#ea580c", "#e5e7eb"],
+      labels: ["同比提高", "同比持平", "同比下降", "无上年数据"] }
+  };
+  var PEER_ZH = { leading: "领先", strong: "较强", moderate: "中等", emerging: "追赶", grey: "无数据", "": "—" };
+  var CHANGE_ZH = { up: "提高", flat: "持平", down: "下降", "": "—" };
   // A county user's scope is one county: start at its city (the map needs a polygon set to draw).
   var scope = el.dataset.scope, scopeLevel = el.dataset.scopeLevel;
   if (scopeLevel === "city") parent = scope;
@@ -17,7 +30,6 @@
       .then(function (r) { return r.json(); }).then(function (g) { geo[level] = g; return g; });
   }
   function value(name) { return controls.elements[name].value; }
-  var RATING_ORDER = ["blue", "yellow", "red", "grey", ""];
   function points() {
     var layer = value("layer");
     if (!layer) return Promise.resolve(null);
@@ -33,18 +45,17 @@
         echarts.registerMap(mapName, { type: "FeatureCollection", features: features });
         var byName = {};
         data.regions.forEach(function (r) { byName[r.name] = r; });
-        var byRating = value("colour") === "rating";
+        var view = VIEWS[value("colour")];
         var seriesData = features.map(function (f) {
           var r = byName[f.properties.name] || { name: f.properties.name, value: null, rating: "" };
-          var v = byRating ? RATING_ORDER.indexOf(r.rating || "") : r.value;
+          var v = view ? view.order.indexOf(r[view.field] || "") : r.value;
           return { name: f.properties.name, value: v, info: r, code: f.properties.adcode };
         });
         var values = data.regions.map(function (r) { return r.value; }).filter(function (v) { return v != null; });
-        var visualMap = byRating
-          ? { type: "piecewise", seriesIndex: 0, left: "left", bottom: 10, pieces: [
-              { value: 0, label: "蓝：达到或快于序时", color: COLOURS.blue }, { value: 1, label: "黄：提醒", color: COLOURS.yellow },
-              { value: 2, label: "红：警示", color: COLOURS.red }, { value: 3, label: "灰：无数据", color: COLOURS.grey },
-              { value: 4, label: "未评级", color: COLOURS[""] }] }
+        var visualMap = view
+          ? { type: "piecewise", seriesIndex: 0, left: "left", bottom: 10, pieces: view.order.map(function (k, i) {
+              var named = value("colour") === "trajectory" ? {} : ((data.views || {}).classes || {})[value("colour")] || {};
+              return { value: i, label: named[k] || view.labels[i], color: view.colours[i] }; }) }
           : { type: "continuous", seriesIndex: 0, min: values.length ? Math.min.apply(null, values) : 0,
               max: values.length ? Math.max.apply(null, values) : 1, left: "left", bottom: 10, text: ["高", "低"],
               calculable: true, inRange: { color: ["#e0f2fe", "#1d4ed8"] } };
@@ -59,8 +70,10 @@
             }
             var r = p.data && p.data.info; if (!r || r.value == null) return p.name + "<br>暂无数据";
             return "<b>" + p.name + "</b><br>本期：" + r.value_text + r.unit + "<br>同比：" + (r.yoy_text || "—") + (r.yoy_unit || "") +
-              "<br>目标：" + (r.target_text == null ? "—" : r.target_text + r.unit) + "<br>排名：" + (r.rank || "—") + "/" + (r.peer_count || "—") +
-              "<br>评级：" + RATING_ZH[r.rating || ""] + (r.reason ? "<br><span style='white-space:normal'>" + r.reason + "</span>" : "");
+              "<br>目标：" + (r.target_text == null ? "—" : r.target_text) + "<br>排名：" + (r.rank || "—") + "/" + (r.peer_count || "—") +
+              "<br>评级：" + RATING_ZH[r.rating || ""] + (r.reason ? "<br><span style='white-space:normal'>" + r.reason + "</span>" : "") +
+              "<br>同级比较：" + PEER_ZH[r.level_group || ""] + (r.level_reason ? "（" + r.level_reason + "）" : "") +
+              "<br>同比变化：" + CHANGE_ZH[r.change_group || ""];
           } },
           visualMap: visualMap,
           geo: { map: mapName, roam: true, label: { show: true, fontSize: 11 }, emphasis: { label: { show: true } } },
@@ -78,12 +91,17 @@
         data.regions.slice().sort(function (a, b) { return (a.rank || 999) - (b.rank || 999); }).forEach(function (r) {
           var tr = document.createElement("tr");
           [r.name, (r.value_text || "—") + (r.value == null ? "" : r.unit), (r.yoy_text || "—") + (r.yoy_text ? r.yoy_unit : ""),
-           r.target_text == null ? "—" : r.target_text + r.unit, r.rank ? r.rank + "/" + r.peer_count : "—"].forEach(function (t, i) {
+           r.target_text == null ? "—" : r.target_text, r.rank ? r.rank + "/" + r.peer_count : "—"].forEach(function (t, i) {
             var td = document.createElement("td"); td.textContent = t; if (i > 0) td.className = "num"; tr.appendChild(td);
           });
-          var td = document.createElement("td"), span = document.createElement("span");
-          span.className = "rating rating-" + (r.rating || "none"); span.textContent = RATING_ZH[r.rating || ""].slice(0, 1); span.title = r.reason || "";
-          td.appendChild(span); tr.appendChild(td); tbody.appendChild(tr);
+          [["rating rating-" + (r.rating || "none"), RATING_ZH[r.rating || ""].slice(0, 1), r.reason],
+           ["rating peer-" + (r.level_group || "none"), PEER_ZH[r.level_group || ""], r.level_reason],
+           ["rating change-" + (r.change_group || "none"), CHANGE_ZH[r.change_group || ""], ""]].forEach(function (b) {
+            var td = document.createElement("td"), span = document.createElement("span");
+            span.className = b[0]; span.textContent = b[1]; span.title = b[2] || "";
+            td.appendChild(span); tr.appendChild(td);
+          });
+          tbody.appendChild(tr);
         });
         el.dataset.level = level; el.dataset.parent = parent; el.dataset.rendered = String(data.regions.length);
         el.dataset.pointCount = String(visible.length);

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('monitoring', '0003_data_version'),
+        ('monitoring', '0005_issued_report'),
     ]
 
     operations = [
