@@ -16,7 +16,7 @@ from django.db import transaction
 
 from xinzhi.accounts.models import User
 from xinzhi.accounts.services import DEMO_USERS, create_demo_users
-from xinzhi.core.management.commands.demo import demo_extensions
+from xinzhi.demo.extensions import demo_extensions
 from xinzhi.monitoring import services
 from xinzhi.monitoring.models import EarlyWarning, IndicatorValue, IssuedReport, StaleMonth, Target
 

@@ -11,9 +11,9 @@ from django.utils.translation import gettext as _
 
 from xinzhi.accounts.permissions import capability_required
 from xinzhi.core.scope import region_prefix
-from xinzhi.cultivation.models import Program  # the register's certification filter
 from xinzhi.regions.models import Division
 
+from .filters import apply_filter, filter_choices
 from .models import Enterprise, EnterpriseYear, MonthlyStat
 from .panels import render_panels
 from .services import search_enterprises
@@ -42,8 +42,7 @@ def filter_register(user, params) -> tuple[object, dict]:
     qs = search_enterprises(user, applied["q"], applied["division"], applied["industry"]).select_related(
         "division", "industry"
     )
-    if applied["program"] in Program.values:
-        qs = qs.filter(certifications__program=applied["program"]).distinct()
+    qs = apply_filter(qs, "program", applied["program"])
     if applied["rev_min"] or applied["rev_max"]:
         latest = MonthlyStat.objects.order_by("-year", "-month").values("year", "month").first()
         if latest:
@@ -68,7 +67,7 @@ def enterprise_list(request):
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "enterprises/list.html", {
-        "page": page, "applied": applied, "regions": _region_choices(user), "programs": Program.choices,
+        "page": page, "applied": applied, "regions": _region_choices(user), "programs": filter_choices("program"),
         "query": query.urlencode(),
     })
 

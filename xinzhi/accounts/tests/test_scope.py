@@ -1,24 +1,16 @@
 """The region/ownership scope: a county user cannot read another county's enterprise or facts."""
 
-import datetime
 
 import pytest
 from django.db.models import Sum
 from django.utils import timezone
 
 from xinzhi.accounts.models import Role, User
-from xinzhi.core import uscc
 from xinzhi.core.scope import region_prefix, scope_key, scope_q
+from xinzhi.core.tests.helpers import make_enterprise
 from xinzhi.enterprises.models import Enterprise, MonthlyStat
 
 pytestmark = pytest.mark.django_db
-
-
-def make_enterprise(county: str, serial: str, name: str) -> Enterprise:
-    return Enterprise.objects.create(
-        uscc=uscc.make("91", county, f"MA{serial}"), name=name, division_id=county, industry_id="3973",
-        registered_on=datetime.date(2015, 1, 1),
-    )
 
 
 def file_stat(enterprise: Enterprise, revenue: int) -> MonthlyStat:
@@ -31,9 +23,9 @@ def file_stat(enterprise: Enterprise, revenue: int) -> MonthlyStat:
 
 @pytest.fixture
 def world():
-    xihu = make_enterprise("330106", "0000001", "西湖甲公司")  # 杭州市西湖区
-    binjiang = make_enterprise("330108", "0000002", "滨江乙公司")  # 杭州市滨江区
-    yinzhou = make_enterprise("330212", "0000003", "鄞州丙公司")  # 宁波市鄞州区
+    xihu = make_enterprise("330106", 1, "西湖甲公司")  # 杭州市西湖区
+    binjiang = make_enterprise("330108", 2, "滨江乙公司")  # 杭州市滨江区
+    yinzhou = make_enterprise("330212", 3, "鄞州丙公司")  # 宁波市鄞州区
     for e, rev in ((xihu, 1_000_000), (binjiang, 2_000_000), (yinzhou, 4_000_000)):
         file_stat(e, rev)
     users = {

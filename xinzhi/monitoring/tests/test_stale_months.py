@@ -91,7 +91,7 @@ def test_crash_after_commit_recovered_on_serve_start(tmp_path, firms, django_cap
 
 
 def test_serve_sends_server_starting(monkeypatch):
-    from xinzhi.core.management.commands import serve
+    from xinzhi.web.management.commands import serve
 
     seen = []
     monkeypatch.setattr(serve, "call_command", lambda *a, **k: None)  # no migrate/load/demo in a unit test

@@ -22,14 +22,7 @@ LAYER = {
     "web": 8,
 }
 #: upward imports still to be removed (this list may only shrink): (importing file, imported app)
-KNOWN = {
-    ("core/management/commands/demo.py", "accounts"), ("core/management/commands/demo.py", "demo"),
-    ("core/management/commands/serve.py", "accounts"), ("core/management/commands/serve.py", "enterprises"),
-    ("core/management/commands/serve.py", "monitoring"),
-    ("core/management/commands/load_reference.py", "regions"),
-    ("core/management/commands/load_reference.py", "industries"),
-    ("enterprises/views.py", "cultivation"),
-}
+KNOWN: set[tuple[str, str]] = set()
 
 
 def _upward_imports() -> set[tuple[str, str]]:

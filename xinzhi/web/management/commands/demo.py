@@ -2,25 +2,11 @@
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
-
-from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError
 
 from xinzhi.accounts.services import DEMO_PASSWORD, create_demo_users
+from xinzhi.demo.extensions import demo_extensions
 from xinzhi.demo.loader import DemoDataExists, load_demo
-
-
-def demo_extensions() -> list:
-    """Apps add their own demo data in a ``demo_data`` module with ``load(scale, seed, log)`` and
-    ``clear()`` (called, in reverse order, before ``--force`` deletes the register)."""
-    modules = []
-    for config in apps.get_app_configs():
-        name = f"{config.name}.demo_data"
-        if config.name.startswith("xinzhi.") and importlib.util.find_spec(name) is not None:
-            modules.append(importlib.import_module(name))
-    return modules
 
 
 class Command(BaseCommand):
