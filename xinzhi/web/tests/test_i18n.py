@@ -1,8 +1,9 @@
 """The interface language: Simplified Chinese by default, English when chosen in the header switcher.
 
 The templates keep Chinese as the msgid (the source language of this UI); English comes from
-``xinzhi/locale/en/LC_MESSAGES/django.po``, compiled into the committed ``django.mo``. These tests
-also guard the catalogue: every entry translated, the ``.mo`` in step with the ``.po``, and no
+``xinzhi/locale/en/LC_MESSAGES/django.po`` and, for apps that keep their own, ``xinzhi/<app>/locale/…``
+(Django reads every installed app's ``locale/``), each compiled into the committed ``django.mo``. These
+tests also guard every catalogue: every entry translated, the ``.mo`` in step with the ``.po``, and no
 Chinese text left unwrapped in the templates.
 """
 
@@ -24,7 +25,8 @@ pytestmark = pytest.mark.django_db
 
 XINZHI = Path(__file__).resolve().parents[2]
 PO = XINZHI / "locale" / "en" / "LC_MESSAGES" / "django.po"
-MO = PO.with_suffix(".mo")
+#: the project catalogue and the apps' own (an app with many strings keeps them beside its code)
+CATALOGUES = sorted(XINZHI.glob("**/locale/en/LC_MESSAGES/django.po"))
 CJK = re.compile(r"[\u4e00-\u9fff]")
 CHINESE_NAV = ["驾驶舱", "专题地图", "企业库", "简报与报告", "退出"]
 ENGLISH_NAV = ["Cockpit", "Thematic map", "Enterprise register", "Briefings and reports", "Log out"]
@@ -97,10 +99,10 @@ def test_view_messages_follow_the_language(client, province):
     assert "Please enter what the token is for" in _text(response)
 
 
-def _po_entries() -> list[tuple[str, str, list[str]]]:
+def _po_entries(po: Path = PO) -> list[tuple[str, str, list[str]]]:
     """(msgid, msgstr, flags) for every entry of the .po, header excluded; wrapped strings joined."""
     entries, flags, current, field = [], [], {}, None
-    for line in [*PO.read_text(encoding="utf-8").splitlines(), ""]:
+    for line in [*po.read_text(encoding="utf-8").splitlines(), ""]:
         if line.startswith("#,"):
             flags += [f.strip() for f in line[2:].split(",")]
         elif line.startswith(("msgid ", "msgstr ")):
@@ -116,8 +118,8 @@ def _po_entries() -> list[tuple[str, str, list[str]]]:
 
 
 def test_every_msgid_has_an_english_translation():
-    entries = _po_entries()
-    assert len(entries) > 300
+    assert len(_po_entries()) > 300
+    entries = [entry for po in CATALOGUES for entry in _po_entries(po)]
     untranslated = [msgid for msgid, msgstr, _ in entries if not msgstr.strip()]
     fuzzy = [msgid for msgid, _, flags in entries if "fuzzy" in flags]
     assert not untranslated, f"untranslated: {untranslated[:10]}"
@@ -129,10 +131,11 @@ def test_every_msgid_has_an_english_translation():
 
 def test_committed_mo_matches_the_po():
     """The .mo is committed so nobody needs GNU gettext; it must have been recompiled after the last .po edit."""
-    with MO.open("rb") as fh:
-        catalogue = gettext.GNUTranslations(fh)
-    stale = [msgid for msgid, msgstr, _ in _po_entries() if catalogue.gettext(msgid) != msgstr]
-    assert not stale, f"django.mo is out of date (run compilemessages): {stale[:10]}"
+    for po in CATALOGUES:
+        with po.with_suffix(".mo").open("rb") as fh:
+            catalogue = gettext.GNUTranslations(fh)
+        stale = [msgid for msgid, msgstr, _ in _po_entries(po) if catalogue.gettext(msgid) != msgstr]
+        assert not stale, f"{po.relative_to(XINZHI)}: .mo out of date (msgfmt -o django.mo django.po): {stale[:10]}"
 
 
 def test_no_chinese_left_unwrapped_in_templates():
