@@ -14,7 +14,7 @@ urlpatterns = [
     path("accounts/tokens/", include("xinzhi.accounts.urls")),
     path("monitoring/", include("xinzhi.monitoring.urls")),
     path("enterprises/", include("xinzhi.enterprises.urls")),
-    path("imports/", include("xinzhi.core.urls")),
+    path("imports/", include("xinzhi.web.import_urls")),
     path("platforms/", include("xinzhi.platforms.urls")),
     path("evaluation/", include("xinzhi.evaluation.urls")),
     path("cultivation/", include("xinzhi.cultivation.urls")),

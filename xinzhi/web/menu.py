@@ -65,7 +65,7 @@ MAIN_MENU: tuple[MenuItem, ...] = (
              active=("/evaluation/rounds/", "/evaluation/submissions/")),
     MenuItem(_("研发机构申报"), "evaluation:calls", "evaluation.calls"),
     MenuItem(_("我的评审任务"), "evaluation:my_assignments", "evaluation.review", active=("/evaluation/my/",)),
-    MenuItem(_("数据导入"), "core:imports", "imports.run", active=("/imports/",)),
+    MenuItem(_("数据导入"), "imports:home", "imports.run", active=("/imports/",)),
     MenuItem(_("本企业画像"), "enterprises:detail", "enterprise.profile.view", unless="register.view",
              args=lambda user: (user.enterprise_id,), active=("/enterprises/",)),
     MenuItem(_("年度数据包"), "cultivation:package_latest", "cultivation.package.edit", unless="register.view",
