@@ -32,9 +32,6 @@ PUBLIC = {"login", "logout", "password_change", "password_change_done", "set_lan
 UNLABELLED = {
     "monitoring:cockpit", "monitoring:map", "monitoring:map_data", "monitoring:reports", "monitoring:targets",
     "monitoring:indicator", "monitoring:drilldown", "monitoring:issued_report",
-    "cultivation:package", "cultivation:package_latest", "cultivation:parameters", "cultivation:unclaimed", "cultivation:pool", "cultivation:counts",
-    "cultivation:run_screening", "cultivation:am_list", "cultivation:sampling", "cultivation:draw",
-    "cultivation:what_if",
 }
 
 
