@@ -223,7 +223,7 @@ def draw_detail(request, pk: int):
         except ValidationError as exc:
             messages.error(request, "；".join(exc.messages))
         return redirect("cultivation:draw", draw.pk)
-    items = SamplingItem.objects.restrict(user).filter(draw=draw).select_related("enterprise", "division")
+    items = SamplingItem.objects.restrict(user).filter(draw=draw).select_related("enterprise", "division", "draw")
     return render(request, "cultivation/draw.html", {"draw": draw, "items": items, "outcomes": Outcome.choices})
 
 

@@ -335,3 +335,32 @@ def test_import_annual_packages(world):
     other = world["ents"][1]  # 宁波: outside 西湖区
     row = f"{other.uscc},2024,12150,12000,8000,260,120,40,10,30,260,30,8600,18000\n"
     assert not commit_import("annual-packages", (header + row).encode(), user=world["xihu"], file_name="p.csv").committed
+
+
+def test_the_draw_page_names_risk_signals_in_chinese(world, client):
+    from xinzhi.cultivation.risk import SIGNAL_LABELS
+
+    draw = sampling.create_draw(world["province"], 2025, 30, seed=7)
+    flagged = [i for i in draw.items.all() if i.signals]
+    assert flagged, "the draw should include enterprises with risk signals"
+    client.force_login(world["province"])
+    body = client.get(f"/cultivation/sampling/{draw.pk}/").content.decode()
+    for item in flagged:
+        for key in item.signals:
+            assert SIGNAL_LABELS[key] in body
+            assert f">{key}<" not in body and f"、{key}" not in body and f"{key}、" not in body
+
+
+def test_a_stored_package_that_no_longer_validates_answers_422_with_its_errors(client, world):
+    """A package stored before a rule changed is not an answer: the API says so with an error status and the
+    field errors (it used to answer 200 with an ``errors`` body)."""
+    e = world["ents"][1]
+    stored = AnnualPackage.objects.filter(enterprise=e, year=2025, is_current=True, status="valid")
+    assert stored.update(data={"year": 2025}) == 1  # what a changed rule makes of a stored package
+    client.force_login(world["province"])
+    response = client.get(f"/api/v1/cultivation/enterprises/{e.pk}/answers?year=2025")
+    body = response.json()
+    assert response.status_code == 422 and "重新填报" in body["detail"] and body["errors"]
+    client.force_login(User.objects.create(username="expert-x", role="expert"))
+    assert client.get(f"/api/v1/cultivation/enterprises/{e.pk}/answers").status_code == 403
+    assert client.get("/api/v1/cultivation/counts?year=2025").status_code == 403
