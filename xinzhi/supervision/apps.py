@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+
+
+class SupervisionConfig(AppConfig):
+    name = "xinzhi.supervision"
+    verbose_name = "工作督办"
+
+    def ready(self) -> None:
+        # every change of the ledger, progress and 督办 is audited (actor, time, before/after)
+        from auditlog.registry import auditlog
+
+        from .models import Attachment, ProgressReport, SupervisionNotice, Task
+
+        for model, options in ((Task, {}), (ProgressReport, {}), (Attachment, {"exclude_fields": ["data"]}),
+                               (SupervisionNotice, {})):
+            if not auditlog.contains(model):
+                auditlog.register(model, **options)

@@ -1,0 +1,261 @@
+"""Pages of work coordination: the ledger, a task (progress, splits, 督办), the notices. Thin: reads go through
+``restrict``, writes through ``services`` (which check the stored record's scope)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from xinzhi.accounts.permissions import can, capability_required
+from xinzhi.core.scope import region_prefix
+from xinzhi.regions.models import Division
+
+from . import rules, services
+from .models import Attachment, NoticeStatus, ProgressReport, SupervisionNotice, Task, TaskGroup
+
+
+def _as_of(request) -> dt.date:
+    raw = (request.GET.get("as_of") or "").strip()
+    try:
+        return dt.date.fromisoformat(raw) if raw else timezone.localdate()
+    except ValueError:
+        messages.error(request, _("统计日期格式应为YYYY-MM-DD，已按今天统计"))
+        return timezone.localdate()
+
+
+def _errors(exc: ValidationError) -> str:
+    if hasattr(exc, "message_dict"):
+        return "；".join(f"{m}" for ms in exc.message_dict.values() for m in ms)
+    return "；".join(exc.messages)
+
+
+def _year(request) -> int:
+    try:
+        return int(request.GET.get("year") or timezone.localdate().year)
+    except ValueError:
+        return timezone.localdate().year
+
+
+@capability_required("supervision.view")
+def ledger(request):
+    user = request.user
+    as_of, year = _as_of(request), _year(request)
+    params = {k: (request.GET.get(k) or "").strip() for k in ("q", "group", "region", "colour")}
+    qs = Task.objects.restrict(user).filter(year=year).select_related("division", "parent")
+    if params["q"]:
+        qs = qs.filter(Q(title__contains=params["q"]) | Q(text__contains=params["q"]) | Q(number=params["q"]))
+    if params["group"]:
+        qs = qs.filter(group=params["group"])
+    if params["region"]:
+        qs = qs.filter(division__code__startswith=region_prefix(params["region"]))
+    rows = services.light_rows(qs.order_by("division_id", "id"), as_of)
+    counts = services.colour_counts(rows)
+    if params["colour"]:
+        rows = [r for r in rows if r.light.colour == params["colour"]]
+    regions = Division.objects.filter(code__startswith=region_prefix(user.division_id or "330000")).exclude(
+        level="county" if user.role == "province_staff" else "").order_by("code")
+    return render(request, "supervision/ledger.html", {
+        "rows": rows, "counts": counts, "as_of": as_of, "year": year, "applied": params,
+        "groups": TaskGroup.choices, "colours": list(rules.LABELS.items()), "regions": regions,
+        "can_edit": can(user, "supervision.task.edit"), "open_notices": services.open_notices(user)[:20],
+        "has_default": services.ledger_file(year).exists(),
+        "params": rules.load_parameters(),
+    })
+
+
+@capability_required("supervision.task.edit")
+@require_POST
+def load_ledger(request):
+    try:
+        year = int(request.POST.get("year") or timezone.localdate().year)
+    except ValueError:
+        year = timezone.localdate().year
+    try:
+        created = services.load_default_ledger(request.user, year)
+    except ValueError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("已载入%(year)s年度默认任务清单，新增%(count)s项任务") % {"year": year, "count": created})
+    return redirect(f"{reverse_ledger()}?year={year}")
+
+
+def reverse_ledger() -> str:
+    from django.urls import reverse
+
+    return reverse("supervision:ledger")
+
+
+@capability_required("supervision.task.edit")
+@require_POST
+def create_task(request):
+    p = request.POST
+    try:
+        year = int(p.get("year") or 0)
+        deadline = dt.date.fromisoformat(p.get("deadline") or "")
+    except ValueError:
+        messages.error(request, _("未保存：年度或完成时限格式有误"))
+        return redirect(reverse_ledger())
+    try:
+        task = services.create_task(
+            request.user, year=year, number=p.get("number", ""), title=p.get("title", ""), text=p.get("text", ""),
+            group=p.get("group", ""), lead_department=p.get("lead_department", ""), deadline=deadline,
+            co_departments=p.get("co_departments", ""), responsible_person=p.get("responsible_person", ""),
+        )
+    except ValidationError as exc:
+        messages.error(request, _("未保存：") + _errors(exc))
+        return redirect(reverse_ledger())
+    messages.success(request, _("已新增任务"))
+    return redirect("supervision:task", task.pk)
+
+
+@capability_required("supervision.view")
+def task_detail(request, pk: int):
+    user = request.user
+    task = get_object_or_404(Task.objects.restrict(user).select_related("division", "parent"), pk=pk)
+    as_of = _as_of(request)
+    row = services.light_rows(Task.objects.filter(pk=task.pk), as_of)[0]
+    splits = services.light_rows(task.splits.filter(pk__in=Task.objects.restrict(user).values("pk"))
+                                 .select_related("division").order_by("division_id"), as_of)
+    reports = ProgressReport.objects.restrict(user).filter(task=task).select_related("reported_by").prefetch_related(
+        "attachments")
+    notices = SupervisionNotice.objects.restrict(user).filter(task=task).select_related("division")
+    change = Task.objects.restrict(user, "change").filter(pk=task.pk).exists()
+    split_regions = []
+    if change and can(user, "supervision.task.edit"):
+        taken = set(task.splits.values_list("division_id", flat=True))
+        level = "city" if task.division.level == "province" else "county"
+        split_regions = [d for d in Division.objects.filter(code__startswith=region_prefix(task.division_id), level__in=(
+            (level, "county") if user.role == "province_staff" else ("county",))).order_by("code") if d.code not in taken]
+    today = timezone.localdate()
+    return render(request, "supervision/task.html", {
+        "task": task, "row": row, "splits": splits, "reports": reports, "notices": notices, "as_of": as_of,
+        "indicators": services.indicator_ratings(user, task, as_of),
+        "can_split": bool(split_regions), "split_regions": split_regions,
+        "can_report": change and bool(can(user, "supervision.progress.report", task)) and task.completed_on is None,
+        "can_issue": change and bool(can(user, "supervision.notice.issue")),
+        "notice_targets": [task.division] + [s.task.division for s in splits],
+        "this_month": today.month, "this_year": today.year,
+        "months": range(1, 13),
+    })
+
+
+@capability_required("supervision.task.edit")
+@require_POST
+def split_task(request, pk: int):
+    parent = get_object_or_404(Task.objects.restrict(request.user, "change"), pk=pk)
+    deadline = None
+    if request.POST.get("deadline"):
+        try:
+            deadline = dt.date.fromisoformat(request.POST["deadline"])
+        except ValueError:
+            messages.error(request, _("未保存：完成时限格式应为YYYY-MM-DD"))
+            return redirect("supervision:task", pk)
+    try:
+        child = services.split_task(request.user, parent, request.POST.get("division", ""),
+                                    text=request.POST.get("text", ""), deadline=deadline,
+                                    responsible_person=request.POST.get("responsible_person", ""))
+    except ValidationError as exc:
+        messages.error(request, _("未分解：") + _errors(exc))
+        return redirect("supervision:task", pk)
+    messages.success(request, _("已分解到%(region)s") % {"region": child.division.name})
+    return redirect("supervision:task", pk)
+
+
+@capability_required("supervision.progress.report")
+@require_POST
+def report_progress(request, pk: int):
+    task = get_object_or_404(Task.objects.restrict(request.user, "change"), pk=pk)
+    p = request.POST
+    try:
+        year, month, percent = int(p.get("year") or 0), int(p.get("month") or 0), int(p.get("percent") or -1)
+    except ValueError:
+        messages.error(request, _("未报送：年月和完成进度须为整数"))
+        return redirect("supervision:task", pk)
+    try:
+        services.report_progress(request.user, task, year=year, month=month, percent=percent, done=p.get("done", ""),
+                                 problems=p.get("problems", ""), next_steps=p.get("next_steps", ""),
+                                 completed=p.get("completed") == "on", files=request.FILES.getlist("attachments"))
+    except ValidationError as exc:
+        messages.error(request, _("未报送：") + _errors(exc))
+    else:
+        messages.success(request, _("已报送%(year)s年%(month)s月进展") % {"year": year, "month": month})
+    return redirect("supervision:task", pk)
+
+
+@capability_required("supervision.view")
+def attachment(request, pk: int):
+    item = get_object_or_404(Attachment.objects.restrict(request.user), pk=pk)
+    response = HttpResponse(bytes(item.data), content_type=item.content_type)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote(item.name)}"
+    return response
+
+
+def _quote(name: str) -> str:
+    from urllib.parse import quote
+
+    return quote(name)
+
+
+@capability_required("supervision.notice.issue")
+@require_POST
+def issue_notice(request, pk: int):
+    task = get_object_or_404(Task.objects.restrict(request.user, "change"), pk=pk)
+    try:
+        due = dt.date.fromisoformat(request.POST.get("due_date") or "")
+    except ValueError:
+        messages.error(request, _("未下发：反馈时限格式应为YYYY-MM-DD"))
+        return redirect("supervision:task", pk)
+    try:
+        services.issue_notice(request.user, task, division_code=request.POST.get("division", ""),
+                              subject=request.POST.get("subject", ""), requirement=request.POST.get("requirement", ""),
+                              due_date=due)
+    except ValidationError as exc:
+        messages.error(request, _("未下发：") + _errors(exc))
+    else:
+        messages.success(request, _("已下发督办"))
+    return redirect("supervision:task", pk)
+
+
+@capability_required("supervision.view")
+def notices(request):
+    user = request.user
+    status = (request.GET.get("status") or "").strip()
+    qs = SupervisionNotice.objects.restrict(user).select_related("task", "division")
+    if status:
+        qs = qs.filter(status=status)
+    return render(request, "supervision/notices.html", {
+        "notices": qs[:500], "statuses": NoticeStatus.choices, "status": status,
+        "mine": services.open_notices(user), "today": timezone.localdate(),
+    })
+
+
+@capability_required("supervision.view")
+@require_POST
+def notice_action(request, pk: int):
+    action, user = request.POST.get("action"), request.user
+    try:
+        if action == "acknowledge":
+            services.acknowledge_notice(user, pk)
+            messages.success(request, _("已签收"))
+        elif action == "answer":
+            services.answer_notice(user, pk, request.POST.get("answer", ""))
+            messages.success(request, _("已反馈办理情况"))
+        elif action in ("close", "return"):
+            services.review_notice(user, pk, accept=action == "close", note=request.POST.get("review_note", ""))
+            messages.success(request, _("已办结") if action == "close" else _("已退回重办"))
+        else:
+            raise Http404
+    except ValidationError as exc:
+        messages.error(request, _("未办理：") + _errors(exc))
+    except PermissionDenied:
+        raise
+    target = request.POST.get("next") or ""
+    return redirect(target if target.startswith("/supervision/") else "supervision:notices")
