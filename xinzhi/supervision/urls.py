@@ -13,5 +13,6 @@ urlpatterns = [
     path("tasks/<int:pk>/notices/", views.issue_notice, name="issue_notice"),
     path("attachments/<int:pk>/", views.attachment, name="attachment"),
     path("notices/", views.notices, name="notices"),
+    path("outputs/", views.outputs, name="outputs"),
     path("notices/<int:pk>/", views.notice_action, name="notice_action"),
 ]

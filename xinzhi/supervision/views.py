@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from xinzhi.accounts.permissions import can, capability_required
+from xinzhi.core.downloads import attachment as download
 from xinzhi.core.scope import region_prefix
 from xinzhi.regions.models import Division
 
@@ -193,15 +194,45 @@ def report_progress(request, pk: int):
 @capability_required("supervision.view")
 def attachment(request, pk: int):
     item = get_object_or_404(Attachment.objects.restrict(request.user), pk=pk)
-    response = HttpResponse(bytes(item.data), content_type=item.content_type)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote(item.name)}"
-    return response
+    return download(HttpResponse(bytes(item.data), content_type=item.content_type), item.name)
 
 
-def _quote(name: str) -> str:
-    from urllib.parse import quote
+@capability_required("supervision.view")
+def outputs(request):
+    """The monthly completion bulletin (DOCX/PDF) and the half-year summary (XLSX) of the user's region:
+    a form, and the file when a format is asked for (computed on the fly, nothing stored)."""
+    from xinzhi.reports import CONTENT_TYPES, render_bytes
 
-    return quote(name)
+    from . import outputs as out
+
+    user = request.user
+    division = Division.objects.get(code=user.division_id or services.PROVINCE_CODE)
+    today = timezone.localdate()
+    kind, fmt = request.GET.get("kind"), request.GET.get("format")
+    if kind is None:
+        return render(request, "supervision/outputs.html", {
+            "division": division, "years": range(today.year, today.year - 3, -1), "months": range(1, 13),
+            "this_year": today.year, "last_month": (today.month - 2) % 12 + 1,
+        })
+    try:
+        year = int(request.GET.get("year") or today.year)
+        if kind == "bulletin" and fmt in ("docx", "pdf"):
+            month = int(request.GET.get("month") or 0)
+            if not 1 <= month <= 12:
+                raise ValueError
+            document, name = out.monthly_bulletin(user, division, year, month), f"{year}年{month}月任务推进情况通报"
+        elif kind == "half_year" and fmt in ("xlsx", "docx"):
+            half = int(request.GET.get("half") or 0)
+            if half not in (1, 2):
+                raise ValueError
+            document = out.half_year_summary(user, division, year, half)
+            name = f"{year}年{'上半年' if half == 1 else '全年'}任务推进情况汇总表"
+        else:
+            raise ValueError
+    except ValueError:
+        raise Http404(_("未知的输出类型、格式或期别")) from None
+    response = HttpResponse(render_bytes(document, fmt), content_type=CONTENT_TYPES[fmt])
+    return download(response, f"{division.name}{name}.{fmt}")
 
 
 @capability_required("supervision.notice.issue")
