@@ -181,6 +181,13 @@ CAPABILITIES: dict[str, Capability] = {c.key: c for c in (
                "只有省级工作人员可以下发和审核督办", write=True),
     Capability("supervision.notice.answer", "签收和反馈督办", STAFF, "无权签收和反馈督办", write=True,
                predicate=_notice_recipient),
+    Capability("supervision.activity.edit", "录入科技创新活动", STAFF, "无权录入科技创新活动", write=True),
+    Capability("supervision.case.submit", "报送典型案例", STAFF, "无权报送典型案例", write=True),
+    Capability("supervision.case.publish", "遴选、编辑和发布典型案例", frozenset({PROVINCE}),
+               "只有省级工作人员可以遴选和发布典型案例", write=True),
+    Capability("supervision.funds.edit", "登记研发准备金和研发投入后补助", STAFF, "无权登记研发准备金和后补助",
+               write=True, predicate=_enterprise_in_region),
+    Capability("supervision.board.post", "发布信息共享", STAFF, "无权发布信息", write=True),
     # the account itself
     Capability("api.tokens", "使用数据接口（API令牌）", READERS | {ENTERPRISE}, "您的角色不使用数据接口"),
     Capability("admin.site", "系统管理", frozenset({PROVINCE}), "只有省级管理员可以进入系统管理"),

@@ -9,9 +9,21 @@ class SupervisionConfig(AppConfig):
         # every change of the ledger, progress and 督办 is audited (actor, time, before/after)
         from auditlog.registry import auditlog
 
-        from .models import Attachment, ProgressReport, SupervisionNotice, Task
+        from . import panels
+        from .models import (
+            Activity,
+            Attachment,
+            BoardPost,
+            ProgressReport,
+            RDFundRecord,
+            SupervisionNotice,
+            Task,
+            TypicalCase,
+        )
 
         for model, options in ((Task, {}), (ProgressReport, {}), (Attachment, {"exclude_fields": ["data"]}),
-                               (SupervisionNotice, {})):
+                               (SupervisionNotice, {}), (Activity, {}), (TypicalCase, {}), (RDFundRecord, {}),
+                               (BoardPost, {})):
             if not auditlog.contains(model):
                 auditlog.register(model, **options)
+        panels.register()

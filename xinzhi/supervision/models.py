@@ -173,3 +173,168 @@ class SupervisionNotice(models.Model):
 
     def __str__(self) -> str:
         return f"督办：{self.subject}"
+
+
+# --------------------------------------------------------------------------- activities (task 10)
+
+class ActivityKind(models.TextChoices):
+    """Activity types named by seed task 10 (十链百场万企 and 月月有 details were not found: §3.4)."""
+
+    CHAIN_MATCHMAKING = "chain", "“十链百场万企”对接"
+    UPIC_MATCHMAKING = "upic", "“高校+平台+企业+产业链”对接"
+    BENCHMARKING = "benchmark", "创新中心对标活动"
+    FORUM = "forum", "论坛"
+    ROADSHOW = "roadshow", "路演"
+    OTHER = "other", "其他科技创新活动"
+
+
+class Activity(models.Model):
+    """One S&T innovation activity (月月有科技创新活动, seed task 10): where, when, what, who, with what result."""
+
+    division = models.ForeignKey("regions.Division", to_field="code", on_delete=models.PROTECT,
+                                 verbose_name="举办地区", related_name="+")
+    held_on = models.DateField("举办日期")
+    title = models.CharField("活动名称", max_length=200)
+    kind = models.CharField("活动类型", max_length=12, choices=ActivityKind.choices)
+    organiser = models.CharField("主办单位", max_length=200)
+    chain = models.CharField("产业链", max_length=100, blank=True)
+    participants = models.PositiveIntegerField("参加人数", default=0)
+    enterprises = models.PositiveIntegerField("参加企业数", default=0)
+    agreements = models.PositiveIntegerField("签约项目数", default=0)
+    problems_posted = models.PositiveIntegerField("发布技术难题数", default=0,
+                                                  help_text="提交“企业出题、平台答题”闭环的问题数")
+    outcome = models.TextField("活动成效", blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    created_at = models.DateTimeField("录入时间", auto_now_add=True)
+    import_batch = models.ForeignKey("core.ImportBatch", null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="+")
+
+    objects = ScopedManager()
+    scope_region_field = "division__code"
+    scope_enterprise_field = None
+
+    class Meta:
+        ordering = ["-held_on", "-id"]
+        verbose_name = verbose_name_plural = "科技创新活动"
+        indexes = [models.Index(fields=["held_on", "division"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+# --------------------------------------------------------------------------- typical cases (section III.3)
+
+class CaseTheme(models.TextChoices):
+    RD_INSTITUTIONS = "rd", "企业研发机构建设"
+    HTE = "hte", "高新技术企业培育"
+    CLOSED_LOOP = "loop", "“出题答题”闭环"
+    PILOT = "pilot", "中试平台"
+    PLATFORMS = "platforms", "创新平台网络"
+    TRANSFER = "transfer", "科技成果转化"
+    POLICY = "policy", "政策落地"
+    OTHER = "other", "其他"
+
+
+class CaseStatus(models.TextChoices):
+    SUBMITTED = "submitted", "已报送"
+    SELECTED = "selected", "已入选"
+    PUBLISHED = "published", "已发布"
+    DECLINED = "declined", "未入选"
+
+
+class TypicalCase(models.Model):
+    """A typical local case (典型案例): cities and counties submit, province staff select, edit and publish.
+    Criteria for selection were not found (§3.4): the province decides case by case."""
+
+    division = models.ForeignKey("regions.Division", to_field="code", on_delete=models.PROTECT,
+                                 verbose_name="报送地区", related_name="+")
+    title = models.CharField("标题", max_length=200)
+    theme = models.CharField("主题", max_length=12, choices=CaseTheme.choices)
+    task_number = models.CharField("对应任务序号", max_length=20, blank=True)
+    problem = models.TextField("背景与问题")
+    measures = models.TextField("主要做法")
+    results = models.TextField("取得成效", help_text="尽量量化")
+    replicability = models.TextField("推广价值", blank=True)
+    status = models.CharField("状态", max_length=10, choices=CaseStatus.choices, default=CaseStatus.SUBMITTED)
+    review_note = models.TextField("审核意见", blank=True)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    submitted_at = models.DateTimeField("报送时间", auto_now_add=True)
+    published_at = models.DateTimeField("发布时间", null=True, blank=True)
+
+    objects = ScopedManager()
+    scope_region_field = "division__code"
+    scope_enterprise_field = None
+
+    class Meta:
+        ordering = ["-submitted_at", "-id"]
+        verbose_name = verbose_name_plural = "典型案例"
+
+    def __str__(self) -> str:
+        return self.title
+
+
+# --------------------------------------------------------------------------- R&D reserve funds, post-subsidies (task 6)
+
+class FundKind(models.TextChoices):
+    RESERVE = "reserve", "研发准备金"
+    POST_SUBSIDY = "subsidy", "研发投入后补助"
+
+
+class RDFundRecord(models.Model):
+    """An enterprise's R&D reserve fund (研发准备金, the amount set aside for the year) or a local R&D
+    post-subsidy paid to it (研发投入后补助), seed task 6. Money in whole yuan. The region is the enterprise's
+    county when recorded, so history does not move when an enterprise relocates."""
+
+    enterprise = models.ForeignKey("enterprises.Enterprise", on_delete=models.PROTECT, verbose_name="企业",
+                                   related_name="+")
+    division = models.ForeignKey("regions.Division", to_field="code", on_delete=models.PROTECT,
+                                 verbose_name="所在地区", related_name="+")
+    kind = models.CharField("类型", max_length=8, choices=FundKind.choices)
+    year = models.PositiveSmallIntegerField("年度")
+    amount = models.BigIntegerField("金额（元）")
+    basis = models.CharField("依据", max_length=300, help_text="地方政策文件或制度名称")
+    paid_on = models.DateField("拨付日期", null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    created_at = models.DateTimeField("录入时间", auto_now_add=True)
+
+    objects = ScopedManager()
+    scope_region_field = "division__code"
+    scope_enterprise_field = "enterprise_id"
+
+    class Meta:
+        ordering = ["-year", "enterprise_id"]
+        verbose_name = verbose_name_plural = "研发准备金与后补助"
+        constraints = [
+            models.UniqueConstraint(fields=["enterprise", "kind", "year", "basis"], name="rdfund_unique"),
+            models.CheckConstraint(condition=models.Q(amount__gt=0), name="rdfund_amount_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.year}"
+
+
+# --------------------------------------------------------------------------- the notice board (section III.2)
+
+class BoardPost(models.Model):
+    """Information shared between levels (省市县联动): a post is seen by its own region, every region below
+    it and every region above it."""
+
+    division = models.ForeignKey("regions.Division", to_field="code", on_delete=models.PROTECT,
+                                 verbose_name="发布地区", related_name="+")
+    title = models.CharField("标题", max_length=200)
+    body = models.TextField("内容")
+    posted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    posted_at = models.DateTimeField("发布时间", auto_now_add=True)
+
+    objects = ScopedManager()
+    scope_region_field = "division__code"
+    scope_enterprise_field = None
+
+    class Meta:
+        ordering = ["-posted_at", "-id"]
+        verbose_name = verbose_name_plural = "信息共享"
+
+    def __str__(self) -> str:
+        return self.title

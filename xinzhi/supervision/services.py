@@ -336,3 +336,239 @@ def indicator_ratings(user, task: Task, as_of: dt.date) -> list[dict]:
         ind = catalogue.indicators.get(code)
         out.append({"code": code, "name": ind.short_zh or ind.name_zh if ind else code, **(latest.get(code) or {})})
     return out
+
+
+# --------------------------------------------------------------------------- activities (task 10)
+
+def _in_region(user, division_code: str) -> None:
+    if user.is_superuser and user.role == "province_staff":
+        return
+    if not user.division_id or not str(division_code).startswith(region_prefix(user.division_id)):
+        raise PermissionDenied("只能为本地区及下级地区录入")
+
+
+def validate_activity(fields: dict) -> dict[str, str]:
+    from .models import ActivityKind
+
+    errors = {}
+    for key, label in (("title", "活动名称"), ("organiser", "主办单位")):
+        if not str(fields.get(key) or "").strip():
+            errors[key] = f"请填写{label}"
+    if fields.get("kind") not in ActivityKind.values:
+        errors["kind"] = "请选择活动类型"
+    if not isinstance(fields.get("held_on"), dt.date):
+        errors["held_on"] = "举办日期格式应为YYYY-MM-DD"
+    elif fields["held_on"] > timezone.localdate():
+        errors["held_on"] = "不能录入尚未举办的活动"
+    for key in ("participants", "enterprises", "agreements", "problems_posted"):
+        value = fields.get(key) or 0
+        if not isinstance(value, int) or value < 0:
+            errors[key] = "须为非负整数"
+    return errors
+
+
+@transaction.atomic
+def record_activity(user, **fields):
+    from .models import Activity
+
+    require(user, "supervision.activity.edit")
+    division_code = fields.pop("division_code", None) or user.division_id
+    _in_region(user, division_code)
+    if not Division.objects.filter(code=division_code).exists():
+        raise ValidationError({"division": "地区代码不存在"})
+    errors = validate_activity(fields)
+    if errors:
+        raise ValidationError(errors)
+    return Activity.objects.create(division_id=division_code, created_by=user,
+                                   **{k: (v.strip() if isinstance(v, str) else v) for k, v in fields.items()})
+
+
+def coverage_units(user) -> list[Division]:
+    """Whose months are checked: the cities for the province, a city and its counties for a city, a county itself."""
+    code = user.division_id or PROVINCE_CODE
+    division = Division.objects.get(code=code)
+    if division.level == "province":
+        return list(Division.objects.filter(level="city").order_by("code"))
+    if division.level == "city":
+        return [division, *Division.objects.filter(parent_id=code, level="county").order_by("code")]
+    return [division]
+
+
+def activity_coverage(user, year: int, as_of: dt.date):
+    """Activities per unit and month (SQL aggregates) and the 月月有 check as of ``as_of``."""
+    from django.db.models import Count
+    from django.db.models.functions import ExtractMonth, Substr
+
+    from . import coverage
+    from .models import Activity
+
+    units = coverage_units(user)
+    qs = Activity.objects.restrict(user).filter(held_on__year=year, held_on__lte=as_of)
+    counts: dict[tuple[str, int], int] = {}
+    by_city = (qs.annotate(city=Substr("division_id", 1, 4), m=ExtractMonth("held_on"))
+               .values("city", "m").annotate(n=Count("id")))
+    for row in by_city:
+        counts[(row["city"] + "00", row["m"])] = row["n"]
+    if any(u.level == "county" for u in units):
+        for row in qs.annotate(m=ExtractMonth("held_on")).values("division_id", "m").annotate(n=Count("id")):
+            if row["division_id"][4:] != "00":
+                counts[(row["division_id"], row["m"])] = counts.get((row["division_id"], row["m"]), 0) + row["n"]
+    rows = coverage.coverage(counts, [u.code for u in units], year, as_of)
+    names = {u.code: u.name for u in units}
+    return rows, names
+
+
+# --------------------------------------------------------------------------- typical cases
+
+CASE_FIELDS = ("title", "theme", "task_number", "problem", "measures", "results", "replicability")
+
+
+def _case_errors(fields: dict) -> dict[str, str]:
+    from .models import CaseTheme
+
+    errors = {}
+    for key, label in (("title", "标题"), ("problem", "背景与问题"), ("measures", "主要做法"), ("results", "取得成效")):
+        if not str(fields.get(key) or "").strip():
+            errors[key] = f"请填写{label}"
+    if fields.get("theme") not in CaseTheme.values:
+        errors["theme"] = "请选择主题"
+    return errors
+
+
+@transaction.atomic
+def submit_case(user, **fields):
+    from .models import TypicalCase
+
+    require(user, "supervision.case.submit")
+    errors = _case_errors(fields)
+    if errors:
+        raise ValidationError(errors)
+    return TypicalCase.objects.create(division_id=user.division_id, submitted_by=user,
+                                      **{k: str(fields.get(k) or "").strip() for k in CASE_FIELDS})
+
+
+@transaction.atomic
+def review_case(user, case_id: int, action: str, note: str = "", edits: dict | None = None):
+    """Province staff select (with edits), decline or publish a case; a published case is shared with all."""
+    from .models import CaseStatus, TypicalCase
+
+    require(user, "supervision.case.publish")
+    case = TypicalCase.objects.restrict(user, "change").filter(pk=case_id).first()
+    if case is None:
+        raise PermissionDenied("该案例不在您的管理范围内")
+    allowed = {"select": (CaseStatus.SUBMITTED, CaseStatus.SELECTED), "decline": (CaseStatus.SUBMITTED, CaseStatus.SELECTED),
+               "publish": (CaseStatus.SELECTED,)}
+    if action not in allowed:
+        raise ValidationError("未知操作")
+    if case.status not in allowed[action]:
+        raise ValidationError("当前状态下不能执行该操作（发布前须先入选）")
+    if edits:
+        merged = {k: edits.get(k, getattr(case, k)) for k in CASE_FIELDS}
+        errors = _case_errors(merged)
+        if errors:
+            raise ValidationError(errors)
+        for k, v in merged.items():
+            setattr(case, k, str(v or "").strip())
+    case.review_note = note.strip() or case.review_note
+    case.status = {"select": CaseStatus.SELECTED, "decline": CaseStatus.DECLINED, "publish": CaseStatus.PUBLISHED}[action]
+    if action == "publish":
+        case.published_at = timezone.now()
+    case.save()
+    return case
+
+
+def visible_cases(user):
+    """Cases of the user's region and below in any state, and every published case (the shared library)."""
+    from .models import CaseStatus, TypicalCase
+
+    if user.role not in ("province_staff", "city_staff", "county_staff", "leader") and not user.is_superuser:
+        return TypicalCase.objects.none()
+    return TypicalCase.objects.filter(Q(pk__in=TypicalCase.objects.restrict(user).values("pk"))
+                                      | Q(status=CaseStatus.PUBLISHED))
+
+
+# --------------------------------------------------------------------------- R&D reserve funds, post-subsidies
+
+@transaction.atomic
+def record_fund(user, enterprise, *, kind: str, year: int, amount: int, basis: str, paid_on: dt.date | None = None):
+    from .models import FundKind, RDFundRecord
+
+    require(user, "supervision.funds.edit", enterprise)
+    errors = {}
+    if kind not in FundKind.values:
+        errors["kind"] = "请选择类型（研发准备金或研发投入后补助）"
+    if not 2000 <= year <= timezone.localdate().year:
+        errors["year"] = "年度须在2000年至今年之间"
+    if not isinstance(amount, int) or amount <= 0:
+        errors["amount"] = "金额须为正整数（元）"
+    if not basis.strip():
+        errors["basis"] = "请填写依据（政策文件或制度名称）"
+    if kind == FundKind.RESERVE and paid_on is not None:
+        errors["paid_on"] = "研发准备金不填拨付日期"
+    if RDFundRecord.objects.filter(enterprise=enterprise, kind=kind, year=year, basis=basis.strip()).exists():
+        errors["year"] = f"该企业{year}年已有同一依据的记录"
+    if errors:
+        raise ValidationError(errors)
+    return RDFundRecord.objects.create(enterprise=enterprise, division_id=enterprise.division_id, kind=kind, year=year,
+                                       amount=amount, basis=basis.strip(), paid_on=paid_on, created_by=user)
+
+
+def fund_summary(user, year: int | None = None) -> list[dict]:
+    """Counts of enterprises and amounts by city, year and kind (one SQL aggregate)."""
+    from django.db.models import Count, Sum
+    from django.db.models.functions import Substr
+
+    from .models import FundKind, RDFundRecord
+
+    qs = RDFundRecord.objects.restrict(user)
+    if year:
+        qs = qs.filter(year=year)
+    rows = (qs.annotate(city=Substr("division_id", 1, 4)).values("city", "year", "kind")
+            .annotate(enterprises=Count("enterprise", distinct=True), amount=Sum("amount")).order_by("year", "city"))
+    names = dict(Division.objects.filter(level="city").values_list("code", "name"))
+    table: dict[tuple[int, str], dict] = {}
+    for r in rows:
+        key = (r["year"], r["city"] + "00")
+        entry = table.setdefault(key, {"year": r["year"], "city": key[1], "city_name": names.get(key[1], key[1]),
+                                       "reserve_enterprises": 0, "reserve_amount": 0,
+                                       "subsidy_enterprises": 0, "subsidy_amount": 0})
+        prefix = "reserve" if r["kind"] == FundKind.RESERVE else "subsidy"
+        entry[f"{prefix}_enterprises"] += r["enterprises"]
+        entry[f"{prefix}_amount"] += r["amount"]
+    return list(table.values())
+
+
+# --------------------------------------------------------------------------- notice board
+
+def _ancestors(code: str) -> list[str]:
+    out = []
+    if code and not code.endswith("0000"):
+        out.append(code[:2] + "0000")
+        if not code.endswith("00"):
+            out.append(code[:4] + "00")
+    return out
+
+
+def board_for(user):
+    """Posts of the user's region and below (``restrict``) and of the regions above it."""
+    from .models import BoardPost
+
+    if user.role not in ("province_staff", "city_staff", "county_staff", "leader") and not user.is_superuser:
+        return BoardPost.objects.none()
+    return BoardPost.objects.filter(Q(pk__in=BoardPost.objects.restrict(user).values("pk"))
+                                    | Q(division_id__in=_ancestors(user.division_id or "")))
+
+
+@transaction.atomic
+def post_board(user, title: str, body: str):
+    from .models import BoardPost
+
+    require(user, "supervision.board.post")
+    errors = {}
+    if not title.strip():
+        errors["title"] = "请填写标题"
+    if not body.strip():
+        errors["body"] = "请填写内容"
+    if errors:
+        raise ValidationError(errors)
+    return BoardPost.objects.create(division_id=user.division_id, title=title.strip(), body=body.strip(), posted_by=user)

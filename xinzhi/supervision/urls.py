@@ -14,5 +14,10 @@ urlpatterns = [
     path("attachments/<int:pk>/", views.attachment, name="attachment"),
     path("notices/", views.notices, name="notices"),
     path("outputs/", views.outputs, name="outputs"),
+    path("activities/", views.activities, name="activities"),
+    path("cases/", views.cases, name="cases"),
+    path("cases/<int:pk>/", views.case_detail, name="case"),
+    path("funds/", views.funds, name="funds"),
+    path("board/", views.board, name="board"),
     path("notices/<int:pk>/", views.notice_action, name="notice_action"),
 ]

@@ -290,3 +290,165 @@ def notice_action(request, pk: int):
         raise
     target = request.POST.get("next") or ""
     return redirect(target if target.startswith("/supervision/") else "supervision:notices")
+
+
+# --------------------------------------------------------------------------- activities (task 10)
+
+def _int(raw, default=0) -> int:
+    raw = (raw or "").strip().replace(",", "")
+    return int(raw) if raw else default
+
+
+@capability_required("supervision.view")
+def activities(request):
+    from .models import Activity, ActivityKind
+
+    user = request.user
+    as_of, year = _as_of(request), _year(request)
+    if request.method == "POST":
+        if not can(user, "supervision.activity.edit"):
+            raise PermissionDenied(_("无权录入科技创新活动"))
+        p = request.POST
+        try:
+            fields = {"held_on": dt.date.fromisoformat(p.get("held_on") or ""), "title": p.get("title", ""),
+                      "kind": p.get("kind", ""), "organiser": p.get("organiser", ""), "chain": p.get("chain", ""),
+                      "participants": _int(p.get("participants")), "enterprises": _int(p.get("enterprises")),
+                      "agreements": _int(p.get("agreements")), "problems_posted": _int(p.get("problems_posted")),
+                      "outcome": p.get("outcome", ""), "division_code": p.get("division") or user.division_id}
+        except ValueError:
+            messages.error(request, _("未保存：日期格式应为YYYY-MM-DD，人数和项目数须为整数"))
+            return redirect("supervision:activities")
+        try:
+            services.record_activity(user, **fields)
+        except ValidationError as exc:
+            messages.error(request, _("未保存：") + _errors(exc))
+        else:
+            messages.success(request, _("已录入活动"))
+        return redirect("supervision:activities")
+    rows, names = services.activity_coverage(user, year, as_of)
+    kind = (request.GET.get("kind") or "").strip()
+    listing = Activity.objects.restrict(user).filter(held_on__year=year).select_related("division")
+    if kind:
+        listing = listing.filter(kind=kind)
+    from . import coverage
+
+    return render(request, "supervision/activities.html", {
+        "rows": [{"code": r.code, "name": names[r.code], "cells": r.cells, "missed": r.missed} for r in rows],
+        "gaps": len(coverage.gaps(rows)), "year": year, "as_of": as_of, "kinds": ActivityKind.choices, "kind": kind,
+        "activities": listing[:300], "months": range(1, 13), "can_edit": can(user, "supervision.activity.edit"),
+        "regions": Division.objects.filter(code__startswith=region_prefix(user.division_id or "330000")).order_by("code"),
+    })
+
+
+# --------------------------------------------------------------------------- typical cases
+
+@capability_required("supervision.view")
+def cases(request):
+    from .models import CaseStatus, CaseTheme
+
+    user = request.user
+    if request.method == "POST":
+        if not can(user, "supervision.case.submit"):
+            raise PermissionDenied(_("无权报送典型案例"))
+        try:
+            case = services.submit_case(user, **{k: request.POST.get(k, "") for k in services.CASE_FIELDS})
+        except ValidationError as exc:
+            messages.error(request, _("未报送：") + _errors(exc))
+            return redirect("supervision:cases")
+        messages.success(request, _("已报送案例，待省级遴选"))
+        return redirect("supervision:case", case.pk)
+    params = {k: (request.GET.get(k) or "").strip() for k in ("q", "theme", "status")}
+    qs = services.visible_cases(user).select_related("division")
+    if params["q"]:
+        q = params["q"]
+        qs = qs.filter(Q(title__contains=q) | Q(measures__contains=q) | Q(results__contains=q) | Q(problem__contains=q))
+    if params["theme"]:
+        qs = qs.filter(theme=params["theme"])
+    if params["status"]:
+        qs = qs.filter(status=params["status"])
+    return render(request, "supervision/cases.html", {
+        "cases": qs[:300], "applied": params, "themes": CaseTheme.choices, "statuses": CaseStatus.choices,
+        "can_submit": can(user, "supervision.case.submit"),
+    })
+
+
+@capability_required("supervision.view")
+def case_detail(request, pk: int):
+    from .models import CaseTheme
+
+    user = request.user
+    case = get_object_or_404(services.visible_cases(user).select_related("division"), pk=pk)
+    if request.method == "POST":
+        edits = {k: request.POST[k] for k in services.CASE_FIELDS if k in request.POST}
+        try:
+            services.review_case(user, case.pk, request.POST.get("action", ""), note=request.POST.get("review_note", ""),
+                                 edits=edits or None)
+        except ValidationError as exc:
+            messages.error(request, _("未办理：") + _errors(exc))
+        else:
+            messages.success(request, _("已更新案例状态"))
+        return redirect("supervision:case", case.pk)
+    return render(request, "supervision/case.html", {
+        "case": case, "themes": CaseTheme.choices,
+        "can_review": can(user, "supervision.case.publish") and case.status in ("submitted", "selected"),
+    })
+
+
+# --------------------------------------------------------------------------- R&D reserve funds, post-subsidies
+
+@capability_required("supervision.view")
+def funds(request):
+    from xinzhi.enterprises.models import Enterprise
+
+    from .models import FundKind, RDFundRecord
+
+    user = request.user
+    if request.method == "POST":
+        p = request.POST
+        enterprise = Enterprise.objects.restrict(user, "change").filter(uscc=(p.get("uscc") or "").strip()).first()
+        if enterprise is None:
+            messages.error(request, _("未保存：统一社会信用代码不存在，或该企业不在本地区"))
+            return redirect("supervision:funds")
+        try:
+            paid_on = dt.date.fromisoformat(p["paid_on"]) if p.get("paid_on") else None
+            year, amount = _int(p.get("year")), _int(p.get("amount"))
+        except ValueError:
+            messages.error(request, _("未保存：年度、金额须为整数，拨付日期格式应为YYYY-MM-DD"))
+            return redirect("supervision:funds")
+        try:
+            services.record_fund(user, enterprise, kind=p.get("kind", ""), year=year, amount=amount,
+                                 basis=p.get("basis", ""), paid_on=paid_on)
+        except ValidationError as exc:
+            messages.error(request, _("未保存：") + _errors(exc))
+        else:
+            messages.success(request, _("已登记"))
+        return redirect("supervision:funds")
+    year = _int(request.GET.get("year")) or None
+    records = RDFundRecord.objects.restrict(user).select_related("enterprise", "division")
+    if year:
+        records = records.filter(year=year)
+    return render(request, "supervision/funds.html", {
+        "summary": services.fund_summary(user, year), "records": records[:300], "year": year,
+        "kinds": FundKind.choices, "can_edit": can(user, "supervision.funds.edit"), "this_year": timezone.localdate().year,
+    })
+
+
+# --------------------------------------------------------------------------- notice board
+
+@capability_required("supervision.view")
+def board(request):
+    user = request.user
+    if request.method == "POST":
+        if not can(user, "supervision.board.post"):
+            raise PermissionDenied(_("无权发布信息"))
+        try:
+            services.post_board(user, request.POST.get("title", ""), request.POST.get("body", ""))
+        except ValidationError as exc:
+            messages.error(request, _("未发布：") + _errors(exc))
+        else:
+            messages.success(request, _("已发布"))
+        return redirect("supervision:board")
+    return render(request, "supervision/board.html", {
+        "posts": services.board_for(user).select_related("division", "posted_by")[:200],
+        "can_post": can(user, "supervision.board.post"),
+    })
