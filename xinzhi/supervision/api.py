@@ -219,3 +219,152 @@ def review(request, notice_id: int, payload: ReviewIn):
         return services.review_notice(request.auth, notice_id, accept=payload.accept, note=payload.note)
     except ValidationError as exc:
         _invalid(exc)
+
+
+# --------------------------------------------------------------------------- activities, cases, funds, board
+
+class ActivityOut(Schema):
+    id: int
+    division_code: str
+    held_on: dt.date
+    title: str
+    kind: str
+    kind_label: str
+    organiser: str
+    chain: str
+    participants: int
+    enterprises: int
+    agreements: int
+    problems_posted: int
+    outcome: str
+
+    @staticmethod
+    def resolve_division_code(obj) -> str:
+        return obj.division_id
+
+    @staticmethod
+    def resolve_kind_label(obj) -> str:
+        return obj.get_kind_display()
+
+
+class ActivityIn(Schema):
+    division_code: str | None = None
+    held_on: dt.date
+    title: str
+    kind: str
+    organiser: str
+    chain: str = ""
+    participants: int = 0
+    enterprises: int = 0
+    agreements: int = 0
+    problems_posted: int = 0
+    outcome: str = ""
+
+
+class CoverageOut(Schema):
+    code: str
+    name: str
+    counts: list[int]
+    states: list[str]
+    missed_months: list[int]
+
+
+@router.get("/activities", response=list[ActivityOut], summary="科技创新活动")
+def list_activities(request, year: int | None = None, kind: str | None = None):
+    from .models import Activity
+
+    require(request.auth, "supervision.view")
+    qs = Activity.objects.restrict(request.auth).filter(held_on__year=year or timezone.localdate().year)
+    if kind:
+        qs = qs.filter(kind=kind)
+    return qs[:2000]
+
+
+@router.post("/activities", response={201: ActivityOut}, summary="录入科技创新活动")
+def post_activity(request, payload: ActivityIn):
+    try:
+        return Status(201, services.record_activity(request.auth, **payload.dict()))
+    except ValidationError as exc:
+        _invalid(exc)
+
+
+@router.get("/activities/coverage", response=list[CoverageOut], summary="“月月有”检查（截至某日）")
+def activity_coverage(request, year: int | None = None, as_of: dt.date | None = None):
+    require(request.auth, "supervision.view")
+    as_of = as_of or timezone.localdate()
+    rows, names = services.activity_coverage(request.auth, year or as_of.year, as_of)
+    return [{"code": r.code, "name": names[r.code], "counts": [n for _, n, _ in r.cells],
+             "states": [s for _, _, s in r.cells], "missed_months": r.missed} for r in rows]
+
+
+class CaseOut(Schema):
+    id: int
+    division_code: str
+    title: str
+    theme: str
+    theme_label: str
+    task_number: str
+    problem: str
+    measures: str
+    results: str
+    replicability: str
+    status: str
+    submitted_at: dt.datetime
+    published_at: dt.datetime | None
+
+    @staticmethod
+    def resolve_division_code(obj) -> str:
+        return obj.division_id
+
+    @staticmethod
+    def resolve_theme_label(obj) -> str:
+        return obj.get_theme_display()
+
+
+class CaseIn(Schema):
+    title: str
+    theme: str
+    task_number: str = ""
+    problem: str
+    measures: str
+    results: str
+    replicability: str = ""
+
+
+@router.get("/cases", response=list[CaseOut], summary="典型案例（本地区及下级的案例和全部已发布案例）")
+def list_cases(request, theme: str | None = None, q: str | None = None, status: str | None = None):
+    from django.db.models import Q
+
+    require(request.auth, "supervision.view")
+    qs = services.visible_cases(request.auth)
+    if theme:
+        qs = qs.filter(theme=theme)
+    if status:
+        qs = qs.filter(status=status)
+    if q:
+        qs = qs.filter(Q(title__contains=q) | Q(measures__contains=q) | Q(results__contains=q))
+    return qs[:1000]
+
+
+@router.post("/cases", response={201: CaseOut}, summary="报送典型案例")
+def post_case(request, payload: CaseIn):
+    try:
+        return Status(201, services.submit_case(request.auth, **payload.dict()))
+    except ValidationError as exc:
+        _invalid(exc)
+
+
+class FundSummaryOut(Schema):
+    year: int
+    city: str
+    city_name: str
+    reserve_enterprises: int
+    reserve_amount: int
+    subsidy_enterprises: int
+    subsidy_amount: int
+
+
+@router.get("/funds/summary", response=list[FundSummaryOut], summary="研发准备金与后补助：按设区市、年度的企业数和金额（元）")
+def fund_summary(request, year: int | None = None):
+    require(request.auth, "supervision.view")
+    return services.fund_summary(request.auth, year)

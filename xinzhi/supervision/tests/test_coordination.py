@@ -149,3 +149,33 @@ def test_pages_render_for_staff_and_leaders(people, client):
     assert "杭州案例" not in client.get("/supervision/cases/?theme=loop").content.decode()
     client.post(f"/supervision/cases/{case.pk}/", {"action": "select", "title": "杭州高企培育"})
     assert TypicalCase.objects.get().title == "杭州高企培育"
+
+
+def test_api_activities_coverage_cases_and_funds(people, client):
+    import json
+
+    client.force_login(people["hangzhou"])
+    created = client.post("/api/v1/supervision/activities", json.dumps({
+        "held_on": "2025-01-10", "title": "路演", "kind": "roadshow", "organiser": "市经信局", "enterprises": 12}),
+        content_type="application/json")
+    assert created.status_code == 201 and created.json()["division_code"] == "330100"
+    bad = client.post("/api/v1/supervision/activities", json.dumps({
+        "held_on": "2025-01-10", "title": "", "kind": "roadshow", "organiser": "o"}), content_type="application/json")
+    assert bad.status_code == 422 and "活动名称" in bad.json()["detail"]
+    cov = client.get("/api/v1/supervision/activities/coverage?year=2025&as_of=2025-03-01").json()
+    assert cov[0]["code"] == "330100" and cov[0]["missed_months"] == [2] and cov[0]["counts"][0] == 1
+    case = client.post("/api/v1/supervision/cases", json.dumps({
+        "title": "案例", "theme": "pilot", "problem": "p", "measures": "m", "results": "r"}),
+        content_type="application/json")
+    assert case.status_code == 201
+    client.force_login(people["ningbo"])
+    assert client.get("/api/v1/supervision/cases").json() == []
+    assert client.get("/api/v1/supervision/activities?year=2025").json() == []
+    client.force_login(people["leader"])
+    assert client.post("/api/v1/supervision/cases", json.dumps({
+        "title": "x", "theme": "pilot", "problem": "p", "measures": "m", "results": "r"}),
+        content_type="application/json").status_code == 403
+    assert client.get("/api/v1/supervision/funds/summary").json() == []
+    paths = client.get("/api/v1/openapi.json").json()["paths"]
+    assert {"/api/v1/supervision/activities", "/api/v1/supervision/cases",
+            "/api/v1/supervision/funds/summary"} <= set(paths)
