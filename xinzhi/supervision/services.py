@@ -55,21 +55,25 @@ def load_default_ledger(user, year: int) -> int:
     require(user, "supervision.task.edit")
     if user.role != "province_staff" and not user.is_superuser:
         raise PermissionDenied("只有省级工作人员可以载入年度任务清单")
+    return len(create_default_ledger(year, user))
+
+
+def create_default_ledger(year: int, user=None) -> list[Task]:
+    """The default ledger's tasks not yet in the province's ledger, created one by one (audited)."""
     data = read_default_ledger(year)
     existing = set(Task.objects.filter(year=year, division_id=PROVINCE_CODE).values_list("number", flat=True))
     start, deadline = dt.date(year, 1, 1), data["default_deadline"]
-    created = 0
+    created = []
     for t in data["tasks"]:
         if t["number"] in existing:
             continue
-        Task.objects.create(  # one by one: a few dozen rows, each audited
+        created.append(Task.objects.create(  # a few dozen rows, each audited
             year=year, number=t["number"], title=t["title"], text=t["text"], group=t["group"],
             lead_department=t.get("lead", data["default_lead"]), co_departments="、".join(t.get("co_departments", [])),
             division_id=PROVINCE_CODE, start_date=start, deadline=t.get("deadline", deadline),
             milestones=[{"date": m["date"].isoformat(), "text": m["text"]} for m in t.get("milestones", [])],
             indicators=list(t.get("indicators", [])), source=TaskSource.SEED, created_by=user,
-        )
-        created += 1
+        ))
     return created
 
 
