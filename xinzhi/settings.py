@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "xinzhi.platforms",
     "xinzhi.evaluation",
     "xinzhi.monitoring",
+    "xinzhi.supervision",
     "xinzhi.web",
 ]
 

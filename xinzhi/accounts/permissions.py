@@ -111,6 +111,20 @@ def _own_assignment(user, assignment) -> str | None:
     return None
 
 
+def _responsible_region(user, task) -> str | None:
+    """Progress on a task is reported by the region responsible for it (work coordination)."""
+    if task is None or user.division_id == task.division_id:
+        return None
+    return "只有任务的责任地区可以报送进展"
+
+
+def _notice_recipient(user, notice) -> str | None:
+    """A 督办 notice is acknowledged and answered by the region it was issued to."""
+    if notice is None or user.division_id == notice.division_id:
+        return None
+    return "只有督办对象可以签收和反馈"
+
+
 # --------------------------------------------------------------------------- the table
 
 CAPABILITIES: dict[str, Capability] = {c.key: c for c in (
@@ -159,6 +173,23 @@ CAPABILITIES: dict[str, Capability] = {c.key: c for c in (
                predicate=_enterprise_in_region),
     Capability("evaluation.review", "评审打分", frozenset({EXPERT}), "仅评审专家可以评审", write=True,
                predicate=_own_assignment),
+    # work coordination (工作督办)
+    Capability("supervision.view", "查看任务清单、进展、督办与月度通报", READERS, "无权查看任务清单"),
+    Capability("supervision.task.edit", "载入、新增和分解任务", frozenset({PROVINCE, CITY}),
+               "只有省、市级工作人员可以新增和分解任务", write=True),
+    Capability("supervision.progress.report", "报送任务月度进展", STAFF, "无权报送任务进展", write=True,
+               predicate=_responsible_region),
+    Capability("supervision.notice.issue", "下发和审核督办", frozenset({PROVINCE}),
+               "只有省级工作人员可以下发和审核督办", write=True),
+    Capability("supervision.notice.answer", "签收和反馈督办", STAFF, "无权签收和反馈督办", write=True,
+               predicate=_notice_recipient),
+    Capability("supervision.activity.edit", "录入科技创新活动", STAFF, "无权录入科技创新活动", write=True),
+    Capability("supervision.case.submit", "报送典型案例", STAFF, "无权报送典型案例", write=True),
+    Capability("supervision.case.publish", "遴选、编辑和发布典型案例", frozenset({PROVINCE}),
+               "只有省级工作人员可以遴选和发布典型案例", write=True),
+    Capability("supervision.funds.edit", "登记研发准备金和研发投入后补助", STAFF, "无权登记研发准备金和后补助",
+               write=True, predicate=_enterprise_in_region),
+    Capability("supervision.board.post", "发布信息共享", STAFF, "无权发布信息", write=True),
     # the account itself
     Capability("api.tokens", "使用数据接口（API令牌）", READERS | {ENTERPRISE}, "您的角色不使用数据接口"),
     Capability("admin.site", "系统管理", frozenset({PROVINCE}), "只有省级管理员可以进入系统管理"),

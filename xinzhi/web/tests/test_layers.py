@@ -18,7 +18,7 @@ LAYER = {
     "investment": 4, "cultivation": 4, "evaluation": 4,
     "platforms": 5,
     "monitoring": 6,
-    "demo": 7,
+    "demo": 7, "supervision": 7,
     "web": 8,
 }
 #: upward imports still to be removed (this list may only shrink): (importing file, imported app)
