@@ -3,10 +3,10 @@
 Reads go through ``restrict(request.auth)`` (the page scope); writes through ``services`` (capability,
 stored-record scope, audit). Errors carry a Chinese ``detail``."""
 
-from __future__ import annotations
 
 import datetime
 
+import polars as pl
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
@@ -15,7 +15,7 @@ from ninja.pagination import paginate
 from xinzhi.accounts.permissions import require
 from xinzhi.core.pagination import Pagination
 
-from . import selectors, services
+from . import selectors, services, warnings
 from .models import InvestmentProject, StageTransition
 
 router = Router(tags=["投资项目"])
@@ -102,3 +102,40 @@ def decide(request, pk: int, body: DecisionIn):
         return services.decide_transition(request.auth, pk, body.approve, body.note)
     except services.ProjectError as exc:
         raise HttpError(422, str(exc)) from None
+
+
+class WarningOut(Schema):
+    id: int
+    code: str
+    name: str
+    division_id: str
+    colour: str
+    reasons: list[str]
+
+
+def _as_of(request, as_of: datetime.date | None) -> datetime.date:
+    return as_of or selectors.latest_period(request.auth) or datetime.date.today()
+
+
+@router.get("/warnings", response=list[WarningOut], summary="项目预警（截至日期；默认最近报送月份末）")
+@paginate(Pagination, page_size=100)
+def project_warnings(request, as_of: datetime.date | None = None, colour: str | None = None):
+    require(request.auth, "investment.view")
+    if colour not in (None, "red", "yellow", "green"):
+        raise HttpError(422, "colour 须为 red、yellow 或 green")
+    day = _as_of(request, as_of)
+    result = warnings.evaluate(selectors.project_frame(request.auth, day), day, warnings.load_rules())
+    result = result.filter(pl.col("colour") == colour) if colour else result.filter(pl.col("level") > 0)
+    return result.sort(["level", "code"], descending=[True, False]).select(
+        "id", "code", "name", "division_id", "colour", "reasons").to_dicts()
+
+
+@router.get("/rates", summary="开工率、竣工率、投资完成率（截至日期；按 city、county 或 cluster 分组）")
+def project_rates(request, as_of: datetime.date | None = None, by: str | None = None):
+    require(request.auth, "investment.view")
+    groups = {"city": "city_id", "county": "division_id", "cluster": "cluster_id"}
+    if by is not None and by not in groups:
+        raise HttpError(422, "by 须为 city、county 或 cluster")
+    day = _as_of(request, as_of)
+    frame = selectors.project_frame(request.auth, day)
+    return {"as_of": day.isoformat(), "rows": warnings.rates(frame, day, groups.get(by)).to_dicts()}

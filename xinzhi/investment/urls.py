@@ -10,4 +10,6 @@ urlpatterns = [
     path("<int:pk>/edit/", views.project_edit, name="edit"),
     path("transitions/", views.transitions, name="transitions"),
     path("problems/", views.problem_list, name="problems"),
+    path("warnings/", views.warning_list, name="warnings"),
+    path("tracking/", views.tracking, name="tracking"),
 ]

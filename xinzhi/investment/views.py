@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime
 import io
 
+import polars as pl
 import xlsxwriter
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -21,7 +22,7 @@ from xinzhi.core.downloads import attachment
 from xinzhi.industries.models import Cluster
 from xinzhi.regions.models import Division
 
-from . import lifecycle, selectors, services
+from . import lifecycle, selectors, services, warnings
 from .forms import ProjectForm
 from .models import (
     InvestmentProject,
@@ -213,3 +214,97 @@ def problem_list(request):
           .select_related("visit__project__division").order_by("deadline"))
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     return render(request, "investment/problems.html", {"page": page, "today": timezone.localdate()})
+
+
+# --------------------------------------------------------------------------- warnings and tracking
+
+def _as_of(request) -> tuple[datetime.date, str]:
+    """The date the page is as of: ``?as_of=YYYY-MM-DD``, else the end of the latest reported month."""
+    raw = (request.GET.get("as_of") or "").strip()
+    if raw:
+        try:
+            return datetime.date.fromisoformat(raw), ""
+        except ValueError:
+            messages.error(request, "截至日期格式应为 YYYY-MM-DD，已按最近一个报送月份显示")
+    return selectors.latest_period(request.user) or timezone.localdate(), ""
+
+
+def _division_names() -> dict[str, str]:
+    return dict(Division.objects.values_list("code", "name"))
+
+
+@capability_required("investment.view")
+def warning_list(request):
+    """Per-project warnings as of a date, with reasons; counts by region; filter and export."""
+    user = request.user
+    as_of, _ = _as_of(request)
+    rules = warnings.load_rules()
+    result = warnings.evaluate(selectors.project_frame(user, as_of), as_of, rules)
+    colour = request.GET.get("colour") or "warned"
+    division = (request.GET.get("division") or "").strip()
+    shown = result
+    if division.isdigit() and len(division) == 6:
+        from xinzhi.core.scope import region_prefix
+
+        shown = shown.filter(pl.col("division_id").str.starts_with(region_prefix(division)))
+    if colour in ("yellow", "red"):
+        shown = shown.filter(pl.col("colour") == colour)
+    elif colour == "warned":
+        shown = shown.filter(pl.col("level") > 0)
+    shown = shown.sort(["level", "code"], descending=[True, False])
+    names = _division_names()
+    group = "city_id" if user.role in ("province_staff", "leader") and len(division) != 6 else "division_id"
+    by_region = (result.group_by(group).agg((pl.col("colour") == "red").sum().alias("red"),
+                                            (pl.col("colour") == "yellow").sum().alias("yellow"),
+                                            pl.len().alias("projects"))
+                 .sort(["red", "yellow"], descending=True).with_columns(pl.col(group).alias("code")))
+    if request.GET.get("format") == "xlsx":
+        buffer = io.BytesIO()
+        book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+        sheet = book.add_worksheet("项目预警")
+        sheet.write_row(0, 0, ["项目代码", "项目名称", "县（市、区）", "预警", "原因"], book.add_format({"bold": True}))
+        labels = {"red": "红", "yellow": "黄", "green": "绿"}
+        for i, r in enumerate(shown.select("code", "name", "division_id", "colour", "reasons").iter_rows(), start=1):
+            sheet.write_row(i, 0, [r[0], r[1], names.get(r[2], r[2]), labels[r[3]], "；".join(r[4])])
+        book.close()
+        response = HttpResponse(buffer.getvalue(),
+                                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        return attachment(response, f"项目预警（截至{as_of.isoformat()}）.xlsx")
+    paginator = Paginator(range(shown.height), 50)
+    page = paginator.get_page(request.GET.get("page"))
+    start = (page.number - 1) * 50
+    rows = shown.slice(start, 50).select("id", "code", "name", "division_id", "colour", "reasons").to_dicts()
+    for r in rows:
+        r["division"] = names.get(r["division_id"], r["division_id"])
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "investment/warnings.html", {
+        "rows": rows, "page": page, "as_of": as_of, "rules": rules, "applied": {"colour": colour, "division": division},
+        "counts": {c: int((result["colour"] == c).sum()) for c in ("red", "yellow", "green")},
+        "by_region": [{**r, "name": names.get(r["code"], r["code"])} for r in by_region.head(100).to_dicts()],
+        "regions": _regions(user), "query": query.urlencode(),
+    })
+
+
+@capability_required("investment.view")
+def tracking(request):
+    """Start rate, completion rate, investment completion rate by region and cluster; the reserve by county."""
+    user = request.user
+    as_of, _ = _as_of(request)
+    frame = selectors.project_frame(user, as_of)
+    names = _division_names()
+    clusters = dict(Cluster.objects.values_list("code", "name"))
+    total = warnings.rates(frame, as_of).to_dicts()[0] if frame.height else None
+    wide = user.role in ("province_staff", "leader") or user.is_superuser
+    by_region = warnings.rates(frame, as_of, by="city_id" if wide else "division_id").to_dicts()
+    for r in by_region:
+        r["name"] = names.get(r.get("city_id") or r.get("division_id"), "")
+    by_cluster = [{**r, "name": clusters.get(r["cluster_id"], "未归集群")}
+                  for r in warnings.rates(frame, as_of, by="cluster_id").to_dicts()]
+    reserve = [{**r, "name": names.get(r["division_id"], "")}
+               for r in warnings.rates(frame, as_of, by="division_id").filter(
+                   pl.col("reserve") > 0).sort("reserve", descending=True).to_dicts()]
+    return render(request, "investment/tracking.html", {
+        "as_of": as_of, "total": total, "by_region": by_region, "by_cluster": by_cluster, "reserve": reserve,
+        "region_label": "市" if wide else "县（市、区）",
+    })
