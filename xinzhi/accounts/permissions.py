@@ -165,6 +165,12 @@ CAPABILITIES: dict[str, Capability] = {c.key: c for c in (
     Capability("investment.transition.decide", "审核、审批项目阶段变更", frozenset({PROVINCE, CITY}),
                "只有市级、省级经信部门可以审核阶段变更", write=True),
     Capability("investment.supervision.record", "登记一线督导与问题", STAFF, "无权登记督导记录", write=True),
+    # unicorn cultivation (issue 18): staff keep the register of innovative enterprises in their region,
+    # the province confirms tiers; everyone staff reads the monitoring and the annual report
+    Capability("unicorns.view", "查看独角兽企业培育库、监测与年度报告", READERS, "无权查看独角兽企业培育库"),
+    Capability("unicorns.edit", "登记创新型企业与融资", STAFF, "无权登记创新型企业与融资", write=True),
+    Capability("unicorns.tier.set", "确认独角兽企业层级变动", frozenset({PROVINCE}),
+               "只有省级经信部门可以确认层级变动", write=True),
     # the account itself
     Capability("api.tokens", "使用数据接口（API令牌）", READERS | {ENTERPRISE}, "您的角色不使用数据接口"),
     Capability("admin.site", "系统管理", frozenset({PROVINCE}), "只有省级管理员可以进入系统管理"),

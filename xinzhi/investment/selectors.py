@@ -26,7 +26,7 @@ def filtered_projects(user, params: dict):
     if division.isdigit() and len(division) == 6:
         from xinzhi.core.scope import region_prefix
 
-        qs = qs.filter(division_id__startswith=region_prefix(division))
+        qs = qs.filter(division__code__startswith=region_prefix(division))
     if params.get("cluster"):
         qs = qs.filter(cluster_id=params["cluster"])
     if params.get("major") in ("1", "true"):

@@ -151,6 +151,8 @@ def test_list_page_filters_search_export_and_scope(client, users, projects):
     assert client.get(f"/investment/{projects['ningbo'].pk}/").status_code == 404
     client.force_login(users["province"])
     assert projects["ningbo"].name in client.get("/investment/").content.decode()
+    body = client.get("/investment/", {"division": "330100", "stage": "reserve"}).content.decode()
+    assert projects["xihu"].name in body and projects["ningbo"].name not in body
 
 
 def test_detail_page_forms_propose_and_decide(client, users, projects):
