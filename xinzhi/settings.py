@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "xinzhi.industries",
     "xinzhi.enterprises",
     "xinzhi.investment",
+    "xinzhi.unicorns",
     "xinzhi.cultivation",
     "xinzhi.platforms",
     "xinzhi.evaluation",

@@ -19,6 +19,8 @@ urlpatterns = [
     path("evaluation/", include("xinzhi.evaluation.urls")),
     path("cultivation/", include("xinzhi.cultivation.urls")),
     path("supervision/", include("xinzhi.supervision.urls")),
+    path("investment/", include("xinzhi.investment.urls")),
+    path("unicorns/", include("xinzhi.unicorns.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

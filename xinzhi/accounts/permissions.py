@@ -190,6 +190,20 @@ CAPABILITIES: dict[str, Capability] = {c.key: c for c in (
     Capability("supervision.funds.edit", "登记研发准备金和研发投入后补助", STAFF, "无权登记研发准备金和后补助",
                write=True, predicate=_enterprise_in_region),
     Capability("supervision.board.post", "发布信息共享", STAFF, "无权发布信息", write=True),
+    # high-tech investment projects (issue 18): counties manage and propose, cities review, the province
+    # approves 入库 of major projects; which projects is restrict() on the stored record
+    Capability("investment.view", "查看投资项目、督导与预警", READERS, "无权查看投资项目"),
+    Capability("investment.project.edit", "登记和修改投资项目", STAFF, "无权修改投资项目", write=True),
+    Capability("investment.transition.propose", "提出项目阶段变更", STAFF, "无权提出阶段变更", write=True),
+    Capability("investment.transition.decide", "审核、审批项目阶段变更", frozenset({PROVINCE, CITY}),
+               "只有市级、省级经信部门可以审核阶段变更", write=True),
+    Capability("investment.supervision.record", "登记一线督导与问题", STAFF, "无权登记督导记录", write=True),
+    # unicorn cultivation (issue 18): staff keep the register of innovative enterprises in their region,
+    # the province confirms tiers; everyone staff reads the monitoring and the annual report
+    Capability("unicorns.view", "查看独角兽企业培育库、监测与年度报告", READERS, "无权查看独角兽企业培育库"),
+    Capability("unicorns.edit", "登记创新型企业与融资", STAFF, "无权登记创新型企业与融资", write=True),
+    Capability("unicorns.tier.set", "确认独角兽企业层级变动", frozenset({PROVINCE}),
+               "只有省级经信部门可以确认层级变动", write=True),
     # the account itself
     Capability("api.tokens", "使用数据接口（API令牌）", READERS | {ENTERPRISE}, "您的角色不使用数据接口"),
     Capability("admin.site", "系统管理", frozenset({PROVINCE}), "只有省级管理员可以进入系统管理"),

@@ -62,6 +62,8 @@ MAIN_MENU: tuple[MenuItem, ...] = (
     MenuItem(_("简报与报告"), "monitoring:reports", "monitoring.view", active=("/monitoring/reports/",)),
     MenuItem(_("工作督办"), "supervision:ledger", "supervision.view", active=("/supervision/",)),
     MenuItem(_("研发机构与平台"), "platforms:register", "platforms.overview", active=("/platforms/",)),
+    MenuItem(_("投资项目"), "investment:list", "investment.view", active=("/investment/",)),
+    MenuItem(_("独角兽培育"), "unicorns:list", "unicorns.view", active=("/unicorns/",)),
     MenuItem(_("认定与评价"), "evaluation:rounds", "evaluation.round.view",
              active=("/evaluation/rounds/", "/evaluation/submissions/")),
     MenuItem(_("研发机构申报"), "evaluation:calls", "evaluation.calls"),
