@@ -90,6 +90,7 @@ def _mount_routers() -> None:
     api.add_router("/platforms", "xinzhi.evaluation.api.router")  # the evaluation endpoints keep their URLs
     api.add_router("/policy", "xinzhi.cultivation.api.policy_router")  # POST /policy/screen
     api.add_router("/cultivation", "xinzhi.cultivation.api.router")
+    api.add_router("/programs", "xinzhi.programs.api.router")
 
 
 _mount_routers()

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "xinzhi.cultivation",
     "xinzhi.platforms",
     "xinzhi.evaluation",
+    "xinzhi.programs",
     "xinzhi.monitoring",
     "xinzhi.web",
 ]

@@ -157,6 +157,14 @@ CAPABILITIES: dict[str, Capability] = {c.key: c for c in (
                predicate=_enterprise_in_region),
     Capability("evaluation.review", "评审打分", frozenset({EXPERT}), "仅评审专家可以评审", write=True,
                predicate=_own_assignment),
+    # innovation programmes (programs): the closed loop, major S&T projects, new products
+    Capability("programs.view", "查看企业出题与创新项目", READERS | {ENTERPRISE}, "无权查看企业出题与创新项目"),
+    Capability("programs.overview", "查看闭环漏斗、重大项目占比与新产品统计", READERS, "无权查看创新项目统计"),
+    Capability("programs.problem.pose", "企业出题", STAFF | {ENTERPRISE}, "无权登记企业技术难题", write=True,
+               predicate=_enterprise_in_region),
+    Capability("programs.problem.act", "办理企业出题闭环各环节", STAFF | {ENTERPRISE}, "无权办理企业出题事项",
+               write=True),
+    Capability("programs.project.edit", "登记重大科技项目与新产品项目", STAFF, "无权登记项目", write=True),
     # the account itself
     Capability("api.tokens", "使用数据接口（API令牌）", READERS | {ENTERPRISE}, "您的角色不使用数据接口"),
     Capability("admin.site", "系统管理", frozenset({PROVINCE}), "只有省级管理员可以进入系统管理"),

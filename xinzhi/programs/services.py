@@ -1,0 +1,294 @@
+"""Domain operations of the closed loop and the registers. Every write checks the capability, the scope of
+the **stored** record and the state machine (:mod:`xinzhi.programs.loop`), records a :class:`ProblemStep`
+and is audited (django-auditlog, registered in ``apps.ready``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import tomllib
+from functools import cache
+from pathlib import Path
+
+import polars as pl
+from django.core.exceptions import EmptyResultSet, PermissionDenied
+from django.db import transaction
+from django.db.models import Q
+
+from xinzhi.accounts.permissions import can, require
+from xinzhi.core.bulk import read_frame
+from xinzhi.core.scope import CHANGE, scope_q
+
+from . import funnel as funnel_module
+from . import loop
+from .models import (
+    Acceptance,
+    Contract,
+    ContractMilestone,
+    MarketEvaluation,
+    Problem,
+    ProblemStep,
+    Proposal,
+    Solver,
+)
+
+PARAMETERS = Path(__file__).parent / "data" / "parameters.toml"
+
+
+@cache
+def parameters() -> dict:
+    with PARAMETERS.open("rb") as fh:
+        return tomllib.load(fh)
+
+
+def stalled_days() -> int:
+    return int(parameters()["loop"]["stalled_days"])
+
+
+def evaluation_months() -> tuple[int, ...]:
+    return tuple(int(m) for m in parameters()["loop"]["evaluation_months"])
+
+
+class Refused(Exception):
+    """A step the state machine or the data refuses; the message is the Chinese reason."""
+
+
+# --------------------------------------------------------------------------- who is acting
+
+def solver_of(user) -> Solver | None:
+    """The registered solver whose account this enterprise user is (None for everyone else)."""
+    if getattr(user, "role", None) != "enterprise" or not user.enterprise_id:
+        return None
+    return Solver.objects.filter(enterprise_id=user.enterprise_id, active=True).order_by("id").first()
+
+
+def visible_problems(user):
+    """What a user sees: staff and leaders their region, an enterprise its own problems, and a registered
+    solver the published problems (the confidential ones only when it was invited) and those it answered."""
+    q = scope_q(Problem, user)
+    solver = solver_of(user)
+    if solver is not None:
+        published = ~Q(state__in=[loop.POSED, loop.RETURNED, loop.VETTED, loop.WITHDRAWN])
+        q |= (published & (Q(confidential=False) | Q(invited_solvers=solver))) | Q(proposals__solver=solver)
+    return Problem.objects.filter(q).distinct()
+
+
+def actor_of(user, problem: Problem) -> str | None:
+    """The loop role of ``user`` on the stored ``problem``: owner, staff (in scope, may change), solver."""
+    if getattr(user, "role", None) == "enterprise":
+        if user.enterprise_id == problem.enterprise_id:
+            return loop.OWNER
+        return loop.SOLVER if solver_of(user) is not None else None
+    if user.is_superuser or getattr(user, "role", None) in ("province_staff", "city_staff", "county_staff"):
+        if Problem.objects.filter(scope_q(Problem, user, CHANGE), pk=problem.pk).exists():
+            return loop.STAFF
+    return None
+
+
+# --------------------------------------------------------------------------- posing
+
+POSE_FIELDS = ("title", "field", "goal", "acceptance_criteria")
+
+
+def pose(user, enterprise, data: dict, on: dt.date) -> Problem:
+    """An enterprise (or staff for an enterprise of their region) poses a problem (企业出题)."""
+    require(user, "programs.problem.pose", enterprise)
+    missing = [label for key, label in (("title", "难题名称"), ("field", "技术领域"), ("goal", "需要达到的目标"),
+                                        ("acceptance_criteria", "可量化的验收指标")) if not str(data.get(key) or "").strip()]
+    if missing:
+        raise Refused("请填写：" + "、".join(missing))
+    budget, deadline = data.get("budget"), data.get("deadline")
+    if budget is None or int(budget) <= 0:
+        raise Refused("预算须为正数（元）")
+    if deadline is None or deadline <= on:
+        raise Refused("期望完成日期须晚于出题日期")
+    with transaction.atomic():
+        problem = Problem.objects.create(
+            enterprise=enterprise, division_id=enterprise.division_id, cluster_id=data.get("cluster") or None,
+            budget=int(budget), deadline=deadline, confidential=bool(data.get("confidential")),
+            posed_at=on, last_step_at=on, **{k: str(data[k]).strip() for k in POSE_FIELDS},
+        )
+        ProblemStep.objects.create(problem=problem, action="pose", from_state="", to_state=loop.POSED, on=on, actor=user)
+    return problem
+
+
+# --------------------------------------------------------------------------- the steps
+
+STAGE_DATE = {loop.VETTED: "vetted_at", loop.PUBLISHED: "published_at", loop.ANSWERED: "answered_at",
+              loop.CONTRACTED: "contracted_at", loop.VERIFIED: "verified_at", loop.MARKET: "market_at",
+              loop.WITHDRAWN: "withdrawn_at"}
+
+
+def act(user, problem_id: int, action: str, on: dt.date, **data) -> Problem:
+    """Take ``action`` on the stored problem ``problem_id`` as ``user``; raises ``PermissionDenied`` (role or
+    scope) or :class:`Refused` (state or data) with the Chinese reason."""
+    require(user, "programs.problem.act")
+    with transaction.atomic():
+        problem = Problem.objects.select_for_update().filter(pk=problem_id).first()
+        if problem is None or not visible_problems(user).filter(pk=problem_id).exists():
+            raise PermissionDenied("未找到该难题，或不在您的办理范围内")
+        actor = actor_of(user, problem)
+        if actor is None:
+            raise PermissionDenied("您不能办理该难题")
+        if on < problem.last_step_at:
+            raise Refused(f"办理日期不能早于上一步的日期（{problem.last_step_at:%Y-%m-%d}）")
+        facts, apply = _prepare(user, problem, action, on, data)
+        decision = loop.decide(problem.state, action, actor, facts)
+        if not decision:
+            raise Refused(decision.reason)
+        before = problem.state
+        apply()
+        if decision.target and decision.target != before:
+            problem.state = decision.target
+            date_field = STAGE_DATE.get(decision.target)
+            if date_field and getattr(problem, date_field) is None:
+                setattr(problem, date_field, on)
+        problem.last_step_at = on
+        problem.save()
+        ProblemStep.objects.create(problem=problem, action=action, from_state=before, to_state=problem.state, on=on,
+                                   actor=user, note=str(data.get("note") or "")[:500])
+    return problem
+
+
+def _prepare(user, problem: Problem, action: str, on: dt.date, data: dict):
+    """The facts the state machine needs for ``action`` and the writes to make once it allows the step."""
+    facts = loop.Facts(confidential=problem.confidential, evaluation_months=evaluation_months())
+    apply = lambda: None  # noqa: E731
+
+    if action == "vet":
+        support = data.get("support") or ""
+        if not str(data.get("classification") or "").strip():
+            raise Refused("请填写难题分类")
+        if support == "recommend" and getattr(user, "role", "") == "county_staff":
+            raise Refused("推荐申报省级项目须由市级或省级经信部门办理")
+
+        def apply():
+            problem.classification = str(data["classification"]).strip()[:100]
+            problem.support = support or "none"
+            problem.support_note = str(data.get("note") or "")[:500]
+    elif action == "route":
+        solvers = list(Solver.objects.filter(pk__in=data.get("solvers") or [], active=True))
+        if not solvers:
+            raise Refused("定向对接须至少选择一个在册解题方")
+
+        def apply():
+            problem.invited_solvers.add(*solvers)
+    elif action == "propose":
+        solver = solver_of(user)
+        if solver is None:
+            raise PermissionDenied("只有在册解题方可以提交解题方案")
+        if Proposal.objects.filter(problem=problem, solver=solver).exists():
+            raise Refused("贵单位已对该难题提交过方案")
+        if not str(data.get("summary") or "").strip():
+            raise Refused("请填写技术方案")
+        price, months = int(data.get("price") or 0), int(data.get("months") or 0)
+        if price <= 0 or months <= 0:
+            raise Refused("报价和周期须为正数")
+
+        def apply():
+            Proposal.objects.create(problem=problem, solver=solver, summary=str(data["summary"]).strip(),
+                                    price=price, months=months, submitted_on=on)
+    elif action == "contract":
+        proposal = Proposal.objects.filter(pk=data.get("proposal") or 0, problem=problem).first()
+        milestones = [(str(t).strip(), d) for t, d in data.get("milestones") or [] if str(t).strip() and d]
+        facts.proposal_valid, facts.milestones = proposal is not None, len(milestones)
+        amount = int(data.get("amount") or 0)
+        if proposal is not None and milestones and amount <= 0:
+            raise Refused("合同金额须为正数（元）")
+        if any(d < on for _, d in milestones):
+            raise Refused("里程碑计划日期不能早于签约日期")
+
+        def apply():
+            proposal.chosen = True
+            proposal.save(update_fields=["chosen"])
+            contract = Contract.objects.create(problem=problem, proposal=proposal, signed_on=on, amount=amount)
+            ContractMilestone.objects.bulk_create(
+                [ContractMilestone(contract=contract, title=t[:200], due_on=d) for t, d in milestones])
+    elif action == "accept":
+        passed = data.get("passed")
+        facts.acceptance_passed = None if passed is None else bool(passed)
+        if not str(data.get("place") or "").strip() or not str(data.get("result") or "").strip():
+            raise Refused("请填写验收地点和对照验收指标的验收结论")
+
+        def apply():
+            Acceptance.objects.create(problem=problem, on=on, place=str(data["place"]).strip()[:200],
+                                      passed=bool(passed), result=str(data["result"]).strip(),
+                                      pilot_platform_id=data.get("pilot_platform") or None)
+    elif action == "evaluate":
+        accepted = problem.acceptances.filter(passed=True).order_by("on").first()
+        facts.evaluation_month = int(data.get("months") or 0)
+        facts.evaluations_done = tuple(problem.evaluations.values_list("months", flat=True))
+        facts.months_since_acceptance = loop.whole_months(accepted.on, on) if accepted else None
+        values = [data.get(k) for k in ("sales", "cost_saved", "adopters")]
+        if any(v is None or int(v) < 0 for v in values):
+            raise Refused("请填写销售收入、节约成本和推广应用企业数（不小于0）")
+
+        def apply():
+            MarketEvaluation.objects.create(problem=problem, months=facts.evaluation_month, on=on,
+                                            sales=int(values[0]), cost_saved=int(values[1]), adopters=int(values[2]))
+    elif action in ("return", "withdraw", "resubmit", "publish"):
+        if action == "return" and not str(data.get("note") or "").strip():
+            raise Refused("退回须说明理由")
+    return facts, apply
+
+
+# --------------------------------------------------------------------------- funnel (columnar)
+
+def problem_frame(user) -> pl.DataFrame:
+    """The problems ``user`` sees, one row each, for :mod:`xinzhi.programs.funnel` (one SQL query)."""
+    qs = Problem.objects.filter(scope_q(Problem, user)).values_list("id")
+    try:
+        sql, params = qs.query.sql_with_params()
+    except EmptyResultSet:
+        sql, params = "SELECT NULL WHERE 1 = 0", ()
+    t = Problem._meta.db_table
+    cols = ", ".join(["id", "title", "division_code", "cluster_id AS cluster_code", "state",
+                      *[c for _, c in loop.FUNNEL], "withdrawn_at", "last_step_at"])
+    frame = read_frame(f"SELECT {cols} FROM {t} WHERE id IN ({sql})", list(params))
+    return frame
+
+
+def loop_overview(user, on: dt.date, by: str = "city") -> dict:
+    frame = problem_frame(user)
+    days = stalled_days()
+    return {
+        "total": funnel_module.funnel(frame, on, "province"),
+        "funnel": funnel_module.funnel(frame, on, by),
+        "stage_days": funnel_module.stage_days(frame, on),
+        "stalled": funnel_module.stalled(frame, on, days, min(evaluation_months())),
+        "stalled_days": days,
+    }
+
+
+def may_pose(user) -> bool:
+    return bool(can(user, "programs.problem.pose"))
+
+
+def suggest_solvers(problem: Problem, limit: int = 5) -> list[dict]:
+    """Solvers suggested for a problem, with the reason shown: same 415X cluster (3 points), the problem's
+    field named in the solver's fields (2), each earlier problem it solved to a passed acceptance (1, at most
+    3), same city (1). The weights are the platform's ordering rule, not an official one (docs/programmes.md)."""
+    from django.db.models import Count
+
+    city = problem.division_id[:4]
+    rows = (Solver.objects.filter(active=True)
+            .annotate(solved=Count("proposals", filter=Q(proposals__chosen=True, proposals__problem__verified_at__isnull=False)))
+            .values("id", "name", "kind", "fields", "cluster_id", "division_id", "solved"))
+    out = []
+    for r in rows:  # the register of solvers is small (hundreds), scored in one pass
+        reasons, score = [], 0
+        if problem.cluster_id and r["cluster_id"] == problem.cluster_id:
+            score += 3
+            reasons.append("同属415X集群")
+        if problem.field and problem.field in (r["fields"] or ""):
+            score += 2
+            reasons.append(f"擅长“{problem.field}”")
+        if r["solved"]:
+            score += min(r["solved"], 3)
+            reasons.append(f"已有{r['solved']}项成果通过验题")
+        if str(r["division_id"]).startswith(city):
+            score += 1
+            reasons.append("同一设区市")
+        if score:
+            out.append({**r, "score": score, "reason": "，".join(reasons)})
+    out.sort(key=lambda r: (-r["score"], r["name"]))
+    return out[:limit]

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+app_name = "programs"
+urlpatterns = [
+    path("", views.problems, name="problems"),
+    path("problems/new/", views.pose, name="pose"),
+    path("problems/<int:pk>/", views.problem_detail, name="problem"),
+    path("loop/", views.loop_overview, name="loop"),
+]

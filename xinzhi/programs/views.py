@@ -1,0 +1,160 @@
+"""Pages of the innovation programmes (thin: the rules are in ``loop``/``shares``, the writes in ``services``).
+Every read goes through ``restrict``/``visible_problems``; out-of-scope ids are 404."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from xinzhi.accounts.permissions import can, capability_required
+from xinzhi.enterprises.models import Enterprise
+from xinzhi.industries.models import Cluster
+from xinzhi.platforms.models import Platform, PlatformKind
+from xinzhi.regions.models import Division
+
+from . import loop, services
+from .models import Problem, Solver, SupportKind
+
+
+def _date(value: str | None, default: dt.date | None = None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat((value or "").strip())
+    except ValueError:
+        return default
+
+
+def _int(value: str | None) -> int | None:
+    try:
+        return int(str(value).replace(",", "").strip())
+    except (TypeError, ValueError):
+        return None
+
+
+def _yuan(value: str | None) -> int | None:
+    """Money is entered in 万元 on the pages and stored in whole yuan."""
+    try:
+        return round(float(str(value).replace(",", "").strip()) * 10_000)
+    except (TypeError, ValueError):
+        return None
+
+
+@capability_required("programs.view")
+def problems(request):
+    user = request.user
+    qs = services.visible_problems(user).select_related("enterprise", "division", "cluster")
+    state = (request.GET.get("state") or "").strip()
+    if state:
+        qs = qs.filter(state=state)
+    page = Paginator(qs.order_by("-posed_at", "-id"), 50).get_page(request.GET.get("page"))
+    return render(request, "programs/problems.html", {
+        "page": page, "states": list(loop.STATE_LABELS.items()), "applied_state": state,
+        "may_pose": services.may_pose(user), "solver": services.solver_of(user),
+        "overview": bool(can(user, "programs.overview")),
+    })
+
+
+@capability_required("programs.problem.pose")
+def pose(request):
+    user = request.user
+    today = timezone.localdate()
+    if request.method == "POST":
+        post = request.POST
+        if user.role == "enterprise":
+            enterprise = user.enterprise
+        else:
+            enterprise = Enterprise.objects.restrict(user).filter(uscc=(post.get("uscc") or "").strip().upper()).first()
+        if enterprise is None:
+            messages.error(request, _("统一社会信用代码未找到，或该企业不在本地区"))
+        else:
+            data = {k: post.get(k, "") for k in ("title", "field", "goal", "acceptance_criteria", "cluster")}
+            data |= {"budget": _yuan(post.get("budget_wan")), "deadline": _date(post.get("deadline")),
+                     "confidential": post.get("confidential") == "on"}
+            try:
+                problem = services.pose(user, enterprise, data, today)
+            except (services.Refused, PermissionDenied) as exc:
+                messages.error(request, str(exc))
+            else:
+                messages.success(request, _("难题已提交，等待经信部门审核助题"))
+                return redirect("programs:problem", problem.pk)
+    return render(request, "programs/pose.html", {
+        "clusters": Cluster.objects.order_by("kind", "code"), "form": request.POST, "today": today,
+    })
+
+
+@capability_required("programs.view")
+def problem_detail(request, pk: int):
+    user = request.user
+    problem = get_object_or_404(services.visible_problems(user).select_related("enterprise", "division", "cluster"), pk=pk)
+    actor = services.actor_of(user, problem)
+    if request.method == "POST":
+        return _post_step(request, problem)
+    solver = services.solver_of(user)
+    proposals = problem.proposals.select_related("solver")
+    if actor == loop.SOLVER:
+        proposals = proposals.filter(solver=solver)  # a solver sees its own proposal only
+    contract = getattr(problem, "contract", None) if actor != loop.SOLVER or (
+        solver and problem.proposals.filter(solver=solver, chosen=True).exists()) else None
+    actions = loop.actions_for(problem.state, actor) if actor and can(user, "programs.problem.act") else []
+    return render(request, "programs/problem_detail.html", {
+        "problem": problem, "actor": actor, "actions": actions, "steps": problem.steps.select_related("actor"),
+        "proposals": proposals, "contract": contract,
+        "milestones": contract.milestones.all() if contract else [],
+        "acceptances": problem.acceptances.select_related("pilot_platform"), "evaluations": problem.evaluations.all(),
+        "supports": SupportKind.choices, "solvers": Solver.objects.filter(active=True).order_by("kind", "name")[:500],
+        "pilot_platforms": Platform.objects.filter(kind=PlatformKind.PILOT_PLATFORM).order_by("name")[:500],
+        "evaluation_months": services.evaluation_months(), "today": timezone.localdate(),
+        "suggested": services.suggest_solvers(problem) if actor == loop.STAFF else [],
+    })
+
+
+def _post_step(request, problem: Problem):
+    post = request.POST
+    action = post.get("action", "")
+    on = _date(post.get("on"), timezone.localdate())
+    data = {"note": post.get("note", ""), "classification": post.get("classification", ""),
+            "support": post.get("support", ""), "solvers": [_int(v) for v in post.getlist("solvers") if _int(v)],
+            "summary": post.get("summary", ""), "price": _yuan(post.get("price_wan")), "months": _int(post.get("months")),
+            "proposal": _int(post.get("proposal")), "amount": _yuan(post.get("amount_wan")),
+            "milestones": list(zip(post.getlist("milestone_title"), [_date(d) for d in post.getlist("milestone_due")],
+                                   strict=False)),
+            "passed": {"yes": True, "no": False}.get(post.get("passed", "")), "place": post.get("place", ""),
+            "result": post.get("result", ""), "pilot_platform": _int(post.get("pilot_platform")),
+            "sales": _yuan(post.get("sales_wan")), "cost_saved": _yuan(post.get("cost_saved_wan")),
+            "adopters": _int(post.get("adopters"))}
+    if action == "evaluate":
+        data["months"] = _int(post.get("eval_months"))
+    try:
+        services.act(request.user, problem.pk, action, on, **data)
+    except PermissionDenied as exc:
+        messages.error(request, str(exc) or _("无权办理"))
+    except services.Refused as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("已办理：%(step)s") % {"step": loop.STEPS[action].label})
+    return redirect("programs:problem", problem.pk)
+
+
+@capability_required("programs.overview")
+def loop_overview(request):
+    user = request.user
+    on = _date(request.GET.get("on"), timezone.localdate())
+    by = request.GET.get("by") if request.GET.get("by") in ("city", "county", "cluster", "year") else "city"
+    data = services.loop_overview(user, on, by)
+    names = dict(Division.objects.values_list("code", "name")) | dict(Cluster.objects.values_list("code", "name"))
+    rows = [{**r, "name": names.get(r["group"], r["group"] or _("未归集群"))} for r in data["funnel"].to_dicts()]
+    titles = {s: loop.STATE_LABELS[s] for s, _c in loop.FUNNEL}
+    return render(request, "programs/loop.html", {
+        "on": on, "by": by, "rows": rows, "stages": [(s, titles[s]) for s, _c in loop.FUNNEL],
+        "total": (data["total"].to_dicts() or [None])[0],
+        "stage_days": [{**r, "from_label": titles[r["from_stage"]], "to_label": titles[r["to_stage"]]}
+                       for r in data["stage_days"].to_dicts()],
+        "stalled": [{**r, "stage_label": titles.get(r["stage"], "")} for r in data["stalled"].head(200).to_dicts()],
+        "stalled_count": data["stalled"].height, "stalled_days": data["stalled_days"],
+    })
+
