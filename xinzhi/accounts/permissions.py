@@ -164,7 +164,10 @@ CAPABILITIES: dict[str, Capability] = {c.key: c for c in (
                predicate=_enterprise_in_region),
     Capability("programs.problem.act", "办理企业出题闭环各环节", STAFF | {ENTERPRISE}, "无权办理企业出题事项",
                write=True),
-    Capability("programs.project.edit", "登记重大科技项目与新产品项目", STAFF, "无权登记项目", write=True),
+    Capability("programs.major.edit", "登记省重大科技项目及承担单位", frozenset({PROVINCE}),
+               "只有省级工作人员可以登记重大科技项目", write=True),
+    Capability("programs.new_product.review", "审核新产品项目、登记鉴定验收与评选结果", STAFF,
+               "无权审核新产品项目", write=True),
     # the account itself
     Capability("api.tokens", "使用数据接口（API令牌）", READERS | {ENTERPRISE}, "您的角色不使用数据接口"),
     Capability("admin.site", "系统管理", frozenset({PROVINCE}), "只有省级管理员可以进入系统管理"),

@@ -15,6 +15,7 @@ from xinzhi.accounts.permissions import require
 from xinzhi.core.pagination import Pagination
 
 from . import loop, services
+from .models import MajorProject
 
 router = Router(tags=["企业出题与创新项目"])
 
@@ -107,3 +108,57 @@ def loop_funnel(request, on: datetime.date | None = None, by: str = "city"):
     if by not in ("province", "city", "county", "cluster", "year"):
         raise HttpError(422, "分组只能是 province、city、county、cluster 或 year")
     return services.loop_overview(request.auth, on or timezone.localdate(), by)["funnel"].to_dicts()
+
+
+class UnitOut(Schema):
+    rank: int
+    name: str
+    kind: str
+    in_province: bool
+    enterprise_id: int | None
+
+
+class ProjectOut(Schema):
+    id: int
+    name: str
+    programme: str
+    year: int
+    approved_on: datetime.date
+    division_id: str
+    recommended_by_province: bool
+    units: list[UnitOut]
+
+    @staticmethod
+    def resolve_units(obj) -> list:
+        return list(obj.units.all())
+
+
+class ShareRow(Schema):
+    group: str
+    projects: int
+    involved: int
+    led: int
+    no_units: int
+    involved_share: float | None
+    led_share: float | None
+
+
+@router.get("/projects", response=list[ProjectOut], summary="重大科技项目及承担单位（按排名）")
+@paginate(Pagination)
+def list_projects(request, year: int | None = None, programme: str | None = None):
+    require(request.auth, "programs.view")
+    qs = MajorProject.objects.restrict(request.auth).prefetch_related("units").order_by("-year", "name")
+    if year:
+        qs = qs.filter(year=year)
+    return qs.filter(programme=programme) if programme else qs
+
+
+@router.get("/projects/shares", response=list[ShareRow],
+            summary="企业牵头或参与、企业主导（排名前三）项目占比（截至某日，按年度/计划类别/设区市）")
+def project_shares(request, year: int, on: datetime.date | None = None, by: str = "province"):
+    require(request.auth, "programs.overview")
+    if by not in ("province", "programme", "city"):
+        raise HttpError(422, "分组只能是 province、programme 或 city")
+    end = min(on or datetime.date(year, 12, 31), datetime.date(year, 12, 31))
+    frame = services.st_shares(request.auth, datetime.date(year, 1, 1), end, [by])
+    return [{**r, "group": str(r[by])} for r in frame.to_dicts()]

@@ -24,11 +24,15 @@ from .models import (
     Acceptance,
     Contract,
     ContractMilestone,
+    MajorProject,
     MarketEvaluation,
     Problem,
     ProblemStep,
+    ProjectProgramme,
+    ProjectUnit,
     Proposal,
     Solver,
+    UnitKind,
 )
 
 PARAMETERS = Path(__file__).parent / "data" / "parameters.toml"
@@ -292,3 +296,57 @@ def suggest_solvers(problem: Problem, limit: int = 5) -> list[dict]:
             out.append({**r, "score": score, "reason": "，".join(reasons)})
     out.sort(key=lambda r: (-r["score"], r["name"]))
     return out[:limit]
+
+
+# --------------------------------------------------------------------------- major S&T projects
+
+def register_major_project(user, data: dict, units: list[dict]) -> MajorProject:
+    """Province staff register a major S&T project with its undertaking units in rank order. The project
+    sits in the county of its first in-province unit that is in the enterprise register, else in the
+    county given (``division``)."""
+    require(user, "programs.major.edit")
+    name = str(data.get("name") or "").strip()
+    if not name:
+        raise Refused("请填写项目名称")
+    if data.get("programme") not in ProjectProgramme.values:
+        raise Refused("计划类别须为：" + "、".join(ProjectProgramme.labels))
+    approved_on = data.get("approved_on")
+    if approved_on is None:
+        raise Refused("请填写立项日期")
+    if not units:
+        raise Refused("须至少列明一个承担单位")
+    for i, u in enumerate(units, start=1):
+        if not str(u.get("name") or "").strip():
+            raise Refused(f"第{i}个承担单位：请填写单位名称")
+        if u.get("kind") not in UnitKind.values:
+            raise Refused(f"第{i}个承担单位：单位性质须为" + "、".join(UnitKind.labels))
+        if not isinstance(u.get("rank"), int) or u["rank"] < 1:
+            raise Refused(f"第{i}个承担单位：排名须为正整数")
+    first_ent = next((u["enterprise"] for u in sorted(units, key=lambda u: u["rank"])
+                      if u.get("enterprise") is not None and u.get("in_province", True)), None)
+    division = first_ent.division_id if first_ent else data.get("division")
+    if not division:
+        raise Refused("无省内企业承担单位时须填写项目所在县（市、区）")
+    if MajorProject.objects.filter(programme=data["programme"], year=approved_on.year, name=name).exists():
+        raise Refused(f"{approved_on.year}年同一计划类别下已有项目“{name}”")
+    with transaction.atomic():
+        project = MajorProject.objects.create(
+            name=name, programme=data["programme"], year=approved_on.year, approved_on=approved_on,
+            division_id=division, field=str(data.get("field") or "")[:100],
+            recommended_by_province=bool(data.get("recommended_by_province")),
+            lead_enterprise=units[0].get("enterprise") if units[0].get("kind") == "enterprise" else None,
+        )
+        ProjectUnit.objects.bulk_create([ProjectUnit(
+            project=project, rank=u["rank"], name=str(u["name"]).strip()[:200], kind=u["kind"],
+            in_province=bool(u.get("in_province", True)), enterprise=u.get("enterprise")) for u in units])
+    return project
+
+
+def st_shares(user, start: dt.date, end: dt.date, by: list[str]) -> pl.DataFrame:
+    """The shares over the projects ``user`` sees (province staff and leaders: all), approved in the span."""
+    from . import selectors, shares
+
+    flags = selectors.st_project_flags(end.year)
+    visible = set(MajorProject.objects.restrict(user).values_list("id", flat=True))
+    flags = flags.filter(pl.col("project_id").is_in(list(visible)))
+    return shares.shares(flags, start, end, by)

@@ -8,4 +8,6 @@ urlpatterns = [
     path("problems/new/", views.pose, name="pose"),
     path("problems/<int:pk>/", views.problem_detail, name="problem"),
     path("loop/", views.loop_overview, name="loop"),
+    path("projects/", views.projects, name="projects"),
+    path("projects/new/", views.project_new, name="project_new"),
 ]

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,7 +20,7 @@ from xinzhi.platforms.models import Platform, PlatformKind
 from xinzhi.regions.models import Division
 
 from . import loop, services
-from .models import Problem, Solver, SupportKind
+from .models import MajorProject, Problem, ProjectProgramme, Solver, SupportKind, UnitKind
 
 
 def _date(value: str | None, default: dt.date | None = None) -> dt.date | None:
@@ -158,3 +159,64 @@ def loop_overview(request):
         "stalled_count": data["stalled"].height, "stalled_days": data["stalled_days"],
     })
 
+
+
+# --------------------------------------------------------------------------- major S&T projects
+
+@capability_required("programs.view")
+def projects(request):
+    user = request.user
+    today = timezone.localdate()
+    on = _date(request.GET.get("on"), today)
+    year = _int(request.GET.get("year")) or on.year
+    programme = (request.GET.get("programme") or "").strip()
+    qs = MajorProject.objects.restrict(user).filter(year=year).select_related("division").prefetch_related("units")
+    if programme:
+        qs = qs.filter(programme=programme)
+    page = Paginator(qs.order_by("programme", "name"), 50).get_page(request.GET.get("page"))
+    context = {"page": page, "year": year, "on": on, "programmes": ProjectProgramme.choices, "applied": programme,
+               "may_register": bool(can(user, "programs.major.edit")), "shares": None}
+    if can(user, "programs.overview"):
+        start, end = dt.date(year, 1, 1), min(on, dt.date(year, 12, 31))
+        labels = dict(ProjectProgramme.choices)
+        names = dict(Division.objects.filter(level="city").values_list("code", "name"))
+        context["shares"] = {
+            "end": end,
+            "total": (services.st_shares(user, start, end, ["province"]).to_dicts() or [None])[0],
+            "by_programme": [{**r, "label": labels.get(r["programme"], r["programme"])}
+                             for r in services.st_shares(user, start, end, ["programme"]).to_dicts()],
+            "by_city": [{**r, "label": names.get(r["city"], r["city"])}
+                        for r in services.st_shares(user, start, end, ["city"]).to_dicts()],
+            "top_ranks": services.parameters()["st_projects"]["led_top_ranks"],
+        }
+    return render(request, "programs/projects.html", context)
+
+
+@capability_required("programs.major.edit")
+def project_new(request):
+    user = request.user
+    if request.method == "POST":
+        post = request.POST
+        units = []
+        for i, (name, kind, uscc, outside) in enumerate(zip(post.getlist("unit_name"), post.getlist("unit_kind"),
+                                                            post.getlist("unit_uscc"), post.getlist("unit_outside"),
+                                                            strict=False), start=1):
+            if not name.strip():
+                continue
+            ent = Enterprise.objects.filter(uscc=uscc.strip().upper()).first() if uscc.strip() else None
+            units.append({"name": name, "kind": kind, "rank": _int(post.getlist("unit_rank")[i - 1]) or i,
+                          "enterprise": ent, "in_province": outside != "yes"})
+        data = {"name": post.get("name"), "programme": post.get("programme"), "approved_on": _date(post.get("approved_on")),
+                "field": post.get("field", ""), "division": post.get("division") or None,
+                "recommended_by_province": post.get("recommended") == "on"}
+        try:
+            services.register_major_project(user, data, units)
+        except services.Refused as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("重大科技项目已登记"))
+            return redirect(f"{reverse('programs:projects')}?year={data['approved_on'].year}")
+    return render(request, "programs/project_new.html", {
+        "programmes": ProjectProgramme.choices, "kinds": UnitKind.choices, "rows": range(1, 7), "form": request.POST,
+        "counties": Division.objects.filter(level="county").order_by("code"),
+    })
