@@ -357,6 +357,7 @@ class NewProductProject(models.Model):
     approved_on = models.DateField("省级立项日期", null=True, blank=True)
     appraised_on = models.DateField("鉴定验收日期", null=True, blank=True)
     appraisal_result = models.CharField("鉴定验收结论", max_length=500, blank=True, default="")
+    review_note = models.CharField("审核意见", max_length=500, blank=True, default="")
     import_batch = models.ForeignKey("core.ImportBatch", null=True, blank=True, on_delete=models.SET_NULL, editable=False)
 
     scope_region_field = "division__code"

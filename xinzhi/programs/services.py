@@ -26,11 +26,14 @@ from .models import (
     ContractMilestone,
     MajorProject,
     MarketEvaluation,
+    NewProductProject,
     Problem,
     ProblemStep,
     ProjectProgramme,
     ProjectUnit,
     Proposal,
+    Selection,
+    SelectionKind,
     Solver,
     UnitKind,
 )
@@ -350,3 +353,65 @@ def st_shares(user, start: dt.date, end: dt.date, by: list[str]) -> pl.DataFrame
     visible = set(MajorProject.objects.restrict(user).values_list("id", flat=True))
     flags = flags.filter(pl.col("project_id").is_in(list(visible)))
     return shares.shares(flags, start, end, by)
+
+
+# --------------------------------------------------------------------------- new products (task 12)
+
+def apply_new_product(user, enterprise, data: dict, on: dt.date) -> NewProductProject:
+    """An enterprise (or staff for an enterprise of their region) files a new-product project."""
+    require(user, "programs.new_product.apply", enterprise)
+    name = str(data.get("name") or "").strip()
+    if not name:
+        raise Refused("请填写产品（技术）名称")
+    if data.get("kind") not in ("product", "technology"):
+        raise Refused("类型须为新产品或新技术")
+    year = data.get("year") or on.year
+    if NewProductProject.objects.filter(enterprise=enterprise, name=name, year=year).exists():
+        raise Refused(f"本企业{year}年已申报“{name}”")
+    return NewProductProject.objects.create(
+        enterprise=enterprise, division_id=enterprise.division_id, name=name[:200], kind=data["kind"],
+        cluster_id=data.get("cluster") or None, year=year, applied_on=on)
+
+
+def review_new_product(user, project_id: int, action: str, on: dt.date, note: str = "") -> NewProductProject:
+    """County → city → province review and the appraisal, each by its level, on the stored record."""
+    from . import newproducts
+
+    require(user, "programs.new_product.review")
+    with transaction.atomic():
+        project = NewProductProject.objects.restrict(user, CHANGE).select_for_update().filter(pk=project_id).first()
+        if project is None:
+            raise PermissionDenied("未找到该项目，或不在您的办理范围内")
+        target, reason = newproducts.decide(project.stage, action, getattr(user, "role", ""))
+        if target is None:
+            raise Refused(reason)
+        earlier = [d for d in (project.applied_on, project.county_on, project.city_on, project.approved_on) if d]
+        if on < max(earlier):
+            raise Refused(f"办理日期不能早于上一环节的日期（{max(earlier):%Y-%m-%d}）")
+        if action.startswith("appraise") and not note.strip():
+            raise Refused("请填写鉴定验收结论")
+        if action.endswith("reject") and not note.strip():
+            raise Refused("不通过须说明理由")
+        setattr(project, newproducts.STEPS[action].date_field, on)
+        project.stage = target
+        if action.startswith("appraise"):
+            project.appraisal_result = note.strip()[:500]
+        elif note.strip():
+            project.review_note = note.strip()[:500]
+        project.save()
+    return project
+
+
+def record_selection(user, data: dict) -> Selection:
+    """Province staff record an excellent new product or a published advanced technology achievement."""
+    require(user, "programs.new_product.review")
+    if getattr(user, "role", "") != "province_staff" and not user.is_superuser:
+        raise PermissionDenied("优秀工业新产品和先进技术成果由省经信厅公布")
+    if data.get("kind") not in SelectionKind.values:
+        raise Refused("类别须为：" + "、".join(SelectionKind.labels))
+    enterprise, name, published_on = data.get("enterprise"), str(data.get("name") or "").strip(), data.get("published_on")
+    if enterprise is None or not name or published_on is None:
+        raise Refused("请填写企业、名称和公布日期")
+    return Selection.objects.create(kind=data["kind"], enterprise=enterprise, division_id=enterprise.division_id,
+                                    name=name[:200], year=published_on.year, published_on=published_on,
+                                    prize=str(data.get("prize") or "")[:20], new_product=data.get("new_product"))

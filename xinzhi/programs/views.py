@@ -8,6 +8,8 @@ import datetime as dt
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Count, Value
+from django.db.models.functions import Concat, Substr
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,8 +21,18 @@ from xinzhi.industries.models import Cluster
 from xinzhi.platforms.models import Platform, PlatformKind
 from xinzhi.regions.models import Division
 
-from . import loop, services
-from .models import MajorProject, Problem, ProjectProgramme, Solver, SupportKind, UnitKind
+from . import loop, newproducts, services
+from .models import (
+    MajorProject,
+    NewProductProject,
+    NewProductStage,
+    Problem,
+    ProjectProgramme,
+    Selection,
+    Solver,
+    SupportKind,
+    UnitKind,
+)
 
 
 def _date(value: str | None, default: dt.date | None = None) -> dt.date | None:
@@ -220,3 +232,80 @@ def project_new(request):
         "programmes": ProjectProgramme.choices, "kinds": UnitKind.choices, "rows": range(1, 7), "form": request.POST,
         "counties": Division.objects.filter(level="county").order_by("code"),
     })
+
+
+# --------------------------------------------------------------------------- new products (task 12)
+
+@capability_required("programs.view")
+def new_products(request):
+    user = request.user
+    today = timezone.localdate()
+    on = _date(request.GET.get("on"), today)
+    year = _int(request.GET.get("year")) or on.year
+    stage = (request.GET.get("stage") or "").strip()
+    base = NewProductProject.objects.restrict(user)
+    qs = base.filter(year=year).select_related("enterprise", "division")
+    if stage:
+        qs = qs.filter(stage=stage)
+    page = Paginator(qs.order_by("-applied_on", "id"), 50).get_page(request.GET.get("page"))
+    end = min(on, dt.date(year, 12, 31))
+    approved = base.filter(approved_on__gte=dt.date(year, 1, 1), approved_on__lte=end)
+    by_city = (approved.annotate(city=Concat(Substr("division_id", 1, 4), Value("00"))).values("city")
+               .annotate(n=Count("id")).order_by("city"))
+    names = dict(Division.objects.filter(level="city").values_list("code", "name"))
+    selections = (Selection.objects.restrict(user).filter(published_on__gte=dt.date(year, 1, 1), published_on__lte=end)
+                  .values("kind").annotate(n=Count("id")))
+    sel = {r["kind"]: r["n"] for r in selections}
+    return render(request, "programs/new_products.html", {
+        "page": page, "year": year, "on": on, "end": end, "stages": NewProductStage.choices, "applied": stage,
+        "approved_total": approved.count(), "by_city": [{"name": names.get(r["city"], r["city"]), "n": r["n"]} for r in by_city],
+        "excellent": sel.get("excellent", 0), "achievements": sel.get("achievement", 0),
+        "stage_counts": dict(base.filter(year=year).values_list("stage").annotate(n=Count("id")).values_list("stage", "n")),
+        "may_apply": bool(can(user, "programs.new_product.apply")),
+        "overview": bool(can(user, "programs.overview")),
+    })
+
+
+@capability_required("programs.new_product.apply")
+def new_product_apply(request):
+    user = request.user
+    if request.method == "POST":
+        post = request.POST
+        if user.role == "enterprise":
+            enterprise = user.enterprise
+        else:
+            enterprise = Enterprise.objects.restrict(user).filter(uscc=(post.get("uscc") or "").strip().upper()).first()
+        if enterprise is None:
+            messages.error(request, _("统一社会信用代码未找到，或该企业不在本地区"))
+        else:
+            try:
+                project = services.apply_new_product(user, enterprise, {
+                    "name": post.get("name"), "kind": post.get("kind"), "cluster": post.get("cluster"),
+                    "year": _int(post.get("year"))}, timezone.localdate())
+            except (services.Refused, PermissionDenied) as exc:
+                messages.error(request, str(exc))
+            else:
+                messages.success(request, _("已申报，等待县级审核"))
+                return redirect("programs:new_product", project.pk)
+    return render(request, "programs/new_product_apply.html", {
+        "clusters": Cluster.objects.order_by("kind", "code"), "form": request.POST, "year": timezone.localdate().year})
+
+
+@capability_required("programs.view")
+def new_product_detail(request, pk: int):
+    user = request.user
+    project = get_object_or_404(NewProductProject.objects.restrict(user).select_related("enterprise", "division", "cluster"), pk=pk)
+    if request.method == "POST":
+        try:
+            services.review_new_product(user, pk, request.POST.get("action", ""),
+                                        _date(request.POST.get("on"), timezone.localdate()), request.POST.get("note", ""))
+        except (services.Refused, PermissionDenied) as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("已办理"))
+        return redirect("programs:new_product", pk)
+    may_review = bool(can(user, "programs.new_product.review")) and \
+        NewProductProject.objects.restrict(user, "change").filter(pk=pk).exists()
+    actions = [(a, newproducts.STEPS[a].label) for a in newproducts.actions_for(project.stage, user.role)] if may_review else []
+    return render(request, "programs/new_product_detail.html", {"project": project, "actions": actions,
+                                                                "today": timezone.localdate()})
