@@ -65,6 +65,7 @@ class StepIn(Schema):
     sales: int | None = None
     cost_saved: int | None = None
     adopters: int | None = None
+    milestone: int | None = None
 
 
 class FunnelRow(Schema):

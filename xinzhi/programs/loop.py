@@ -56,6 +56,7 @@ STEPS: dict[str, Step] = {
     "route": Step("定向对接", frozenset({VETTED}), PUBLISHED, frozenset({STAFF})),
     "propose": Step("提交解题方案", frozenset({PUBLISHED, ANSWERED}), ANSWERED, frozenset({SOLVER})),
     "contract": Step("选定方案并签约", frozenset({ANSWERED}), CONTRACTED, frozenset({OWNER, STAFF})),
+    "milestone": Step("登记里程碑完成", frozenset({CONTRACTED}), None, frozenset({OWNER, STAFF})),
     "accept": Step("车间验题", frozenset({CONTRACTED}), VERIFIED, frozenset({OWNER, STAFF})),
     "evaluate": Step("市场评价", frozenset({VERIFIED, MARKET}), MARKET, frozenset({OWNER, STAFF})),
     "withdraw": Step("撤回", frozenset({POSED, RETURNED, VETTED, PUBLISHED}), WITHDRAWN, frozenset({OWNER})),

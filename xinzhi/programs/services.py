@@ -210,6 +210,15 @@ def _prepare(user, problem: Problem, action: str, on: dt.date, data: dict):
             contract = Contract.objects.create(problem=problem, proposal=proposal, signed_on=on, amount=amount)
             ContractMilestone.objects.bulk_create(
                 [ContractMilestone(contract=contract, title=t[:200], due_on=d) for t, d in milestones])
+    elif action == "milestone":
+        milestone = ContractMilestone.objects.filter(pk=data.get("milestone") or 0, contract__problem=problem,
+                                                     done_on__isnull=True).first()
+        if milestone is None:
+            raise Refused("请选择本合同尚未完成的里程碑")
+
+        def apply():
+            milestone.done_on = on
+            milestone.save(update_fields=["done_on"])
     elif action == "accept":
         passed = data.get("passed")
         facts.acceptance_passed = None if passed is None else bool(passed)

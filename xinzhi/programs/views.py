@@ -139,7 +139,7 @@ def _post_step(request, problem: Problem):
             "passed": {"yes": True, "no": False}.get(post.get("passed", "")), "place": post.get("place", ""),
             "result": post.get("result", ""), "pilot_platform": _int(post.get("pilot_platform")),
             "sales": _yuan(post.get("sales_wan")), "cost_saved": _yuan(post.get("cost_saved_wan")),
-            "adopters": _int(post.get("adopters"))}
+            "adopters": _int(post.get("adopters")), "milestone": _int(post.get("milestone"))}
     if action == "evaluate":
         data["months"] = _int(post.get("eval_months"))
     try:

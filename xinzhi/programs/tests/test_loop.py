@@ -76,6 +76,11 @@ def test_whole_months():
     assert loop.whole_months(dt.date(2025, 3, 1), dt.date(2026, 3, 1)) == 12
 
 
+def test_a_milestone_keeps_the_state():
+    assert decide("contracted", "milestone", OWNER) .target is None
+    assert decide("verified", "milestone", STAFF).reason == "难题当前状态为“已验题”，不能登记里程碑完成"
+
+
 def test_actions_offered():
     assert loop.actions_for("posed", STAFF) == ["return", "vet"]
     assert loop.actions_for("published", OWNER) == ["withdraw"]

@@ -28,6 +28,11 @@ def test_the_whole_loop_with_dates_and_audit(world):
     proposal = Proposal.objects.get(problem=p)
     services.act(world["owner"], p.pk, "contract", D(2025, 3, 1), proposal=proposal.pk, amount=1_500_000,
                  milestones=[("样品", D(2025, 6, 30)), ("小批量试产", D(2025, 10, 31))])
+    first = Problem.objects.get(pk=p.pk).contract.milestones.order_by("due_on").first()
+    p = services.act(world["county"], p.pk, "milestone", D(2025, 7, 1), milestone=first.pk)
+    assert p.state == "contracted" and p.last_step_at == D(2025, 7, 1)
+    with pytest.raises(services.Refused, match="请选择本合同尚未完成的里程碑"):
+        services.act(world["county"], p.pk, "milestone", D(2025, 7, 2), milestone=first.pk)
     services.act(world["owner"], p.pk, "accept", D(2025, 11, 20), passed=True, place="西湖智感二号车间",
                  result="良率96.2%，误差0.8%，全部指标达到")
     with pytest.raises(services.Refused, match="验收后未满6个月"):
@@ -38,7 +43,7 @@ def test_the_whole_loop_with_dates_and_audit(world):
     assert (p.vetted_at, p.published_at, p.answered_at, p.contracted_at, p.verified_at, p.market_at) == (
         D(2025, 1, 20), D(2025, 2, 1), D(2025, 2, 15), D(2025, 3, 1), D(2025, 11, 20), D(2026, 5, 20))
     assert list(ProblemStep.objects.filter(problem=p).values_list("action", flat=True)) == [
-        "pose", "vet", "publish", "propose", "contract", "accept", "evaluate"]
+        "pose", "vet", "publish", "propose", "contract", "milestone", "accept", "evaluate"]
     assert LogEntry.objects.get_for_object(p).count() >= 7
     assert p.contract.milestones.count() == 2
 
