@@ -168,6 +168,8 @@ CAPABILITIES: dict[str, Capability] = {c.key: c for c in (
                "只有省级工作人员可以登记重大科技项目", write=True),
     Capability("programs.new_product.apply", "申报省级工业新产品项目", STAFF | {ENTERPRISE}, "无权申报新产品项目",
                write=True, predicate=_enterprise_in_region),
+    Capability("programs.standard.edit", "登记企业参与的标准", STAFF | {ENTERPRISE}, "无权登记标准", write=True,
+               predicate=_enterprise_in_region),
     Capability("programs.new_product.review", "审核新产品项目、登记鉴定验收与评选结果", STAFF,
                "无权审核新产品项目", write=True),
     # the account itself

@@ -13,6 +13,14 @@ class ProgramsConfig(AppConfig):
 
         for model in (models.Solver, models.Problem, models.ProblemStep, models.Proposal, models.Contract,
                       models.ContractMilestone, models.Acceptance, models.MarketEvaluation, models.MajorProject,
-                      models.ProjectUnit, models.NewProductProject, models.Selection):
+                      models.ProjectUnit, models.NewProductProject, models.Selection,
+                      models.Standard):
             if not auditlog.contains(model):
                 auditlog.register(model)
+
+        # the standards register feeds the annual package's standards fields (cultivation sits below)
+        from xinzhi.cultivation.services.packages import register_prefill
+
+        from .standards import package_holdings
+
+        register_prefill(package_holdings)

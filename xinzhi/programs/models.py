@@ -405,3 +405,57 @@ class Selection(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+# --------------------------------------------------------------------------- standards (task 13)
+
+class StandardLevel(models.TextChoices):
+    """The Standardization Law's kinds plus international (programmes.md §3.1)."""
+
+    INTERNATIONAL = "international", "国际标准"
+    NATIONAL = "national", "国家标准"
+    INDUSTRY = "industry", "行业标准"
+    LOCAL = "local", "地方标准"
+    GROUP = "group", "团体标准"
+    ENTERPRISE = "enterprise", "企业标准"
+
+
+class StandardStatus(models.TextChoices):
+    PROPOSED = "proposed", "立项"
+    DRAFTING = "drafting", "在研"
+    PUBLISHED = "published", "发布"
+    WITHDRAWN = "withdrawn", "废止"
+
+
+class Standard(models.Model):
+    """A standard an enterprise of the register leads or takes part in (fields: programmes.md §3.2, inferred).
+    One row per standard and enterprise: the enterprise's role (主导/参与) and its rank among the drafters."""
+
+    number = models.CharField("标准号", max_length=60, blank=True, default="")
+    name = models.CharField("标准名称", max_length=200)
+    level = models.CharField("级别", max_length=14, choices=StandardLevel.choices)
+    revision = models.BooleanField("修订（否则为制定）", default=False)
+    status = models.CharField("状态", max_length=10, choices=StandardStatus.choices)
+    enterprise = models.ForeignKey("enterprises.Enterprise", on_delete=models.PROTECT, related_name="standards",
+                                   verbose_name="企业")
+    division = models.ForeignKey("regions.Division", to_field="code", db_column="division_code",
+                                 on_delete=models.PROTECT, verbose_name="所在县（市、区）")
+    role = models.CharField("角色", max_length=12, choices=[("lead", "主导制定"), ("participate", "参与制定")])
+    drafter_rank = models.PositiveSmallIntegerField("起草单位排名", null=True, blank=True)
+    issuer = models.CharField("发布机构", max_length=100, blank=True, default="")
+    published_on = models.DateField("发布日期", null=True, blank=True)
+    cluster = models.ForeignKey("industries.Cluster", null=True, blank=True, on_delete=models.SET_NULL,
+                                verbose_name="415X集群")
+    import_batch = models.ForeignKey("core.ImportBatch", null=True, blank=True, on_delete=models.SET_NULL, editable=False)
+
+    scope_region_field = "division__code"
+    scope_enterprise_field = "enterprise_id"
+    objects = ScopedManager()
+
+    class Meta:
+        ordering = ["-published_on", "name"]
+        constraints = [models.UniqueConstraint(fields=["name", "level", "enterprise"], name="standard_enterprise_unique")]
+        verbose_name = verbose_name_plural = "企业参与的标准"
+
+    def __str__(self) -> str:
+        return self.name

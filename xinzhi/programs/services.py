@@ -35,6 +35,9 @@ from .models import (
     Selection,
     SelectionKind,
     Solver,
+    Standard,
+    StandardLevel,
+    StandardStatus,
     UnitKind,
 )
 
@@ -424,3 +427,29 @@ def record_selection(user, data: dict) -> Selection:
     return Selection.objects.create(kind=data["kind"], enterprise=enterprise, division_id=enterprise.division_id,
                                     name=name[:200], year=published_on.year, published_on=published_on,
                                     prize=str(data.get("prize") or "")[:20], new_product=data.get("new_product"))
+
+
+# --------------------------------------------------------------------------- standards (task 13)
+
+def record_standard(user, enterprise, data: dict) -> Standard:
+    """An enterprise (for itself) or staff (for an enterprise of their region) records a standard it leads
+    or takes part in."""
+    require(user, "programs.standard.edit", enterprise)
+    name = str(data.get("name") or "").strip()
+    if not name:
+        raise Refused("请填写标准名称")
+    if data.get("level") not in StandardLevel.values:
+        raise Refused("级别须为：" + "、".join(StandardLevel.labels))
+    if data.get("status") not in StandardStatus.values:
+        raise Refused("状态须为：" + "、".join(StandardStatus.labels))
+    if data.get("role") not in ("lead", "participate"):
+        raise Refused("角色须为主导制定或参与制定")
+    if data["status"] == StandardStatus.PUBLISHED and not data.get("published_on"):
+        raise Refused("已发布的标准须填写发布日期")
+    if Standard.objects.filter(enterprise=enterprise, name=name, level=data["level"]).exists():
+        raise Refused(f"本企业已登记{StandardLevel(data['level']).label}“{name}”")
+    return Standard.objects.create(
+        enterprise=enterprise, division_id=enterprise.division_id, name=name[:200], level=data["level"],
+        number=str(data.get("number") or "").strip()[:60], revision=bool(data.get("revision")), status=data["status"],
+        role=data["role"], drafter_rank=data.get("drafter_rank"), issuer=str(data.get("issuer") or "")[:100],
+        published_on=data.get("published_on"), cluster_id=data.get("cluster") or None)

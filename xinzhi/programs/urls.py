@@ -13,4 +13,5 @@ urlpatterns = [
     path("new-products/", views.new_products, name="new_products"),
     path("new-products/apply/", views.new_product_apply, name="new_product_apply"),
     path("new-products/<int:pk>/", views.new_product_detail, name="new_product"),
+    path("standards/", views.standards, name="standards"),
 ]

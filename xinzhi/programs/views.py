@@ -30,6 +30,9 @@ from .models import (
     ProjectProgramme,
     Selection,
     Solver,
+    Standard,
+    StandardLevel,
+    StandardStatus,
     SupportKind,
     UnitKind,
 )
@@ -309,3 +312,45 @@ def new_product_detail(request, pk: int):
     actions = [(a, newproducts.STEPS[a].label) for a in newproducts.actions_for(project.stage, user.role)] if may_review else []
     return render(request, "programs/new_product_detail.html", {"project": project, "actions": actions,
                                                                 "today": timezone.localdate()})
+
+
+# --------------------------------------------------------------------------- standards (task 13)
+
+@capability_required("programs.view")
+def standards(request):
+    user = request.user
+    if request.method == "POST":
+        if not can(user, "programs.standard.edit"):
+            raise PermissionDenied(_("无权登记标准"))
+        post = request.POST
+        if user.role == "enterprise":
+            enterprise = user.enterprise
+        else:
+            enterprise = Enterprise.objects.restrict(user).filter(uscc=(post.get("uscc") or "").strip().upper()).first()
+        if enterprise is None:
+            messages.error(request, _("统一社会信用代码未找到，或该企业不在本地区"))
+        else:
+            try:
+                services.record_standard(user, enterprise, {
+                    "name": post.get("name"), "number": post.get("number"), "level": post.get("level"),
+                    "status": post.get("status"), "role": post.get("role"), "revision": post.get("revision") == "on",
+                    "published_on": _date(post.get("published_on")), "issuer": post.get("issuer"),
+                    "drafter_rank": _int(post.get("drafter_rank")), "cluster": post.get("cluster")})
+            except (services.Refused, PermissionDenied) as exc:
+                messages.error(request, str(exc))
+            else:
+                messages.success(request, _("标准已登记"))
+                return redirect("programs:standards")
+    qs = Standard.objects.restrict(user).select_related("enterprise", "division", "cluster")
+    level = (request.GET.get("level") or "").strip()
+    cluster = (request.GET.get("cluster") or "").strip()
+    if level:
+        qs = qs.filter(level=level)
+    if cluster:
+        qs = qs.filter(cluster_id=cluster)
+    page = Paginator(qs.order_by("-published_on", "name"), 50).get_page(request.GET.get("page"))
+    return render(request, "programs/standards.html", {
+        "page": page, "levels": StandardLevel.choices, "statuses": StandardStatus.choices, "applied": level,
+        "applied_cluster": cluster, "clusters": Cluster.objects.order_by("kind", "code"),
+        "may_edit": bool(can(user, "programs.standard.edit")),
+    })
