@@ -90,3 +90,13 @@ def test_api_lists_scoped_and_steps(client, world):
     rows = client.get("/api/v1/programs/loop/funnel?on=2025-12-31&by=city").json()
     assert rows == [{"group": "330100", "posed": 1, "vetted": 1, "published": 1, "answered": 1, "contracted": 0,
                      "verified": 0, "market": 0}]
+
+
+def test_pages_in_english(client, world):
+    _published(world)
+    client.force_login(world["province"])
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    page = client.get("/programs/loop/?on=2025-12-31").content.decode()
+    assert "Funnel of the enterprise-problem closed loop" in page and "Stalled items" in page
+    page = client.get("/programs/projects/?year=2025").content.decode()
+    assert "<h1>Major S&T projects 2025" in page
