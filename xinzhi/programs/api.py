@@ -15,7 +15,7 @@ from xinzhi.accounts.permissions import require
 from xinzhi.core.pagination import Pagination
 
 from . import loop, services
-from .models import MajorProject
+from .models import MajorProject, NewProductProject, Selection, Standard
 
 router = Router(tags=["企业出题与创新项目"])
 
@@ -163,3 +163,74 @@ def project_shares(request, year: int, on: datetime.date | None = None, by: str 
     end = min(on or datetime.date(year, 12, 31), datetime.date(year, 12, 31))
     frame = services.st_shares(request.auth, datetime.date(year, 1, 1), end, [by])
     return [{**r, "group": str(r[by])} for r in frame.to_dicts()]
+
+
+class NewProductOut(Schema):
+    id: int
+    enterprise_id: int
+    division_id: str
+    name: str
+    kind: str
+    year: int
+    stage: str
+    applied_on: datetime.date
+    county_on: datetime.date | None
+    city_on: datetime.date | None
+    approved_on: datetime.date | None
+    appraised_on: datetime.date | None
+    appraisal_result: str
+
+
+class SelectionOut(Schema):
+    id: int
+    kind: str
+    enterprise_id: int
+    division_id: str
+    name: str
+    year: int
+    published_on: datetime.date
+    prize: str
+
+
+class StandardOut(Schema):
+    id: int
+    enterprise_id: int
+    division_id: str
+    number: str
+    name: str
+    level: str
+    revision: bool
+    status: str
+    role: str
+    drafter_rank: int | None
+    issuer: str
+    published_on: datetime.date | None
+    cluster_id: str | None
+
+
+@router.get("/new-products", response=list[NewProductOut], summary="省级工业新产品（新技术）项目")
+@paginate(Pagination)
+def list_new_products(request, year: int | None = None, stage: str | None = None):
+    require(request.auth, "programs.view")
+    qs = NewProductProject.objects.restrict(request.auth).order_by("-year", "id")
+    if year:
+        qs = qs.filter(year=year)
+    return qs.filter(stage=stage) if stage else qs
+
+
+@router.get("/selections", response=list[SelectionOut], summary="优秀工业新产品与先进技术成果")
+@paginate(Pagination)
+def list_selections(request, year: int | None = None, kind: str | None = None):
+    require(request.auth, "programs.view")
+    qs = Selection.objects.restrict(request.auth).order_by("-year", "kind", "id")
+    if year:
+        qs = qs.filter(year=year)
+    return qs.filter(kind=kind) if kind else qs
+
+
+@router.get("/standards", response=list[StandardOut], summary="企业参与的标准")
+@paginate(Pagination)
+def list_standards(request, level: str | None = None):
+    require(request.auth, "programs.view")
+    qs = Standard.objects.restrict(request.auth).order_by("id")
+    return qs.filter(level=level) if level else qs

@@ -88,3 +88,20 @@ def test_pages(client, world):
     client.force_login(world["leader"])
     page = client.get(f"/programs/new-products/{p.pk}/").content.decode()
     assert "<form method=\"post\" class=\"card stack\"" not in page
+
+
+def test_api_lists_are_scoped(client, world):
+    _approved(world)
+    services.apply_new_product(world["other_owner"], world["c"], {"name": "宁波件", "kind": "product"}, D(2025, 2, 1))
+    client.force_login(world["owner"])
+    assert [r["name"] for r in client.get("/api/v1/programs/new-products?year=2025").json()["items"]] == ["智能柔性夹爪"]
+    client.force_login(world["ningbo"])
+    assert [r["name"] for r in client.get("/api/v1/programs/new-products").json()["items"]] == ["宁波件"]
+    client.force_login(world["expert"])
+    assert client.get("/api/v1/programs/new-products").status_code == 403
+    client.force_login(world["province"])
+    assert client.get("/api/v1/programs/new-products?stage=approved").json()["count"] == 1
+    assert client.get("/api/v1/programs/standards").json()["count"] == 0
+    assert client.get("/api/v1/programs/selections").json()["count"] == 0
+    schema = client.get("/api/v1/openapi.json").json()["paths"]
+    assert {"/api/v1/programs/problems", "/api/v1/programs/projects/shares", "/api/v1/programs/standards"} <= set(schema)
