@@ -93,6 +93,7 @@ def _mount_routers() -> None:
     api.add_router("/supervision", "xinzhi.supervision.api.router")
     api.add_router("/investment", "xinzhi.investment.api.router")
     api.add_router("/unicorns", "xinzhi.unicorns.api.router")
+    api.add_router("/programs", "xinzhi.programs.api.router")
 
 
 _mount_routers()

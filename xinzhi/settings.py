@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "xinzhi.cultivation",
     "xinzhi.platforms",
     "xinzhi.evaluation",
+    "xinzhi.programs",
     "xinzhi.monitoring",
     "xinzhi.supervision",
     "xinzhi.web",
