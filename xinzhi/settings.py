@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "xinzhi.platforms",
     "xinzhi.evaluation",
     "xinzhi.monitoring",
+    "xinzhi.jobs",
     "xinzhi.web",
 ]
 
@@ -171,3 +172,13 @@ AUDITLOG_INCLUDE_ALL_MODELS = False
 XINZHI_DATA_DIR = BASE_DIR / "data"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
+
+# Jobs (docs/operations.md): long work runs on a Dramatiq queue when a broker is configured
+# (``XINZHI_BROKER_URL=redis://127.0.0.1:6379/0``, workers: ``xinzhi worker``); without one it runs in a
+# thread of the web process, so ``make run`` needs nothing else. ``XINZHI_JOBS_MODE=sync`` runs a job in
+# the request that asks for it (tests).
+XINZHI_BROKER_URL = os.environ.get("XINZHI_BROKER_URL", "")
+XINZHI_BROKER_NAMESPACE = os.environ.get("XINZHI_BROKER_NAMESPACE", "xinzhi")
+XINZHI_JOBS_MODE = os.environ.get("XINZHI_JOBS_MODE", "")
+#: an import commit of at least this many rows runs as a job (the request returns at once)
+XINZHI_IMPORT_JOB_ROWS = int(os.environ.get("XINZHI_IMPORT_JOB_ROWS", "5000"))

@@ -18,6 +18,7 @@ urlpatterns = [
     path("platforms/", include("xinzhi.platforms.urls")),
     path("evaluation/", include("xinzhi.evaluation.urls")),
     path("cultivation/", include("xinzhi.cultivation.urls")),
+    path("jobs/", include("xinzhi.jobs.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
