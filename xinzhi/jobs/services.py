@@ -20,6 +20,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import InterfaceError, OperationalError, close_old_connections, transaction
 from django.utils import timezone
 
+from xinzhi.core import request_id
+
 from . import progress as progress_store
 from . import queue
 from .models import Job
@@ -132,6 +134,11 @@ def _reason(exc: BaseException) -> str:
 def run(job_id: int, worker: str = "") -> Job | None:
     """Run one job (what a worker does with a message). Returns the job as it ended, or ``None`` when there
     was nothing to do."""
+    with request_id.bound(f"job-{job_id}"):  # the job's log lines carry its id
+        return _run(job_id, worker)
+
+
+def _run(job_id: int, worker: str) -> Job | None:
     job = _claim(job_id, worker)
     if job is None:
         return None
