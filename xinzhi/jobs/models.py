@@ -17,8 +17,9 @@ class Job(models.Model):
 
     kind = models.CharField("任务类型", max_length=60, db_index=True)
     title = models.CharField("任务", max_length=200)
+    #: who asked; empty for a job started by the schedule
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="jobs",
-                             verbose_name="提交人")
+                             verbose_name="提交人", null=True, blank=True)
     params = models.JSONField("参数", default=dict)
     #: jobs asked twice with the same key while the first is queued or running are one job (idempotent submit)
     dedupe_key = models.CharField(max_length=200, blank=True, db_index=True)
@@ -55,3 +56,41 @@ class Job(models.Model):
         if self.started_at and self.finished_at:
             return round((self.finished_at - self.started_at).total_seconds(), 1)
         return None
+
+
+class ScheduledTask(models.Model):
+    """One line of the schedule (kept as data, edited by province administrators in the admin): which job
+    kind runs with which parameters, when (a cron expression in the platform's time zone), and whether it
+    is on. ``xinzhi scheduler`` submits each task when its ``next_run_at`` has come."""
+
+    name = models.CharField("任务名称", max_length=100)
+    kind = models.CharField("任务类型", max_length=60)
+    params = models.JSONField("参数", default=dict, blank=True)
+    cron = models.CharField("时间表（分 时 日 月 星期）", max_length=100,
+                            help_text="如“0 8 * * *”为每天8:00，“*/30 * * * *”为每30分钟，“0 9 5 * *”为每月5日9:00")
+    enabled = models.BooleanField("启用", default=True)
+    next_run_at = models.DateTimeField("下次运行", null=True, blank=True)
+    last_run_at = models.DateTimeField("上次运行", null=True, blank=True)
+    last_job = models.ForeignKey(Job, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                                 verbose_name="上次任务")
+    note = models.CharField("说明", max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = verbose_name_plural = "定时任务"
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        from .cron import CronError, parse
+        from .registry import KINDS
+
+        try:
+            parse(self.cron)
+        except CronError as exc:
+            raise ValidationError({"cron": str(exc)}) from None
+        if self.kind not in KINDS:
+            raise ValidationError({"kind": "未知的任务类型"})

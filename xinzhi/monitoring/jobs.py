@@ -30,3 +30,16 @@ def generate_report(job, progress) -> Outcome:
     data = render_bytes(document, p["format"])
     return Outcome(text="报告已生成", data=data,
                    file_name=_report_filename(division.name, p["year"], p["month"], p["kind"], p["format"]))
+
+
+@register("monitoring.refresh_stale", "重新计算待更新的监测月份", atomic=False)
+def refresh_stale_job(job, progress) -> Outcome:
+    """Scheduled: recompute the months marked stale (监测结果待更新) that the import's own follow-up or the
+    server start did not (``services.refresh_stale``; each month in its own transaction, its mark removed
+    only if unchanged meanwhile)."""
+    from . import services
+
+    months = services.refresh_stale()
+    if not months:
+        return Outcome(text="没有待更新的监测月份")
+    return Outcome(text="已重新计算：" + "、".join(f"{y}年{m}月" for y, m in months))

@@ -6,4 +6,4 @@ class WebConfig(AppConfig):
     verbose_name = "门户"
 
     def ready(self) -> None:
-        from . import wiring  # noqa: F401 — connects apps of one layer (job finished → notice)
+        from . import scheduled, wiring  # noqa: F401 — scheduled job kinds; job finished → notice
