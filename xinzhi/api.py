@@ -90,6 +90,9 @@ def _mount_routers() -> None:
     api.add_router("/platforms", "xinzhi.evaluation.api.router")  # the evaluation endpoints keep their URLs
     api.add_router("/policy", "xinzhi.cultivation.api.policy_router")  # POST /policy/screen
     api.add_router("/cultivation", "xinzhi.cultivation.api.router")
+    api.add_router("/supervision", "xinzhi.supervision.api.router")
+    api.add_router("/investment", "xinzhi.investment.api.router")
+    api.add_router("/unicorns", "xinzhi.unicorns.api.router")
 
 
 _mount_routers()

@@ -47,12 +47,14 @@ INSTALLED_APPS = [
     "xinzhi.industries",
     "xinzhi.enterprises",
     "xinzhi.investment",
+    "xinzhi.unicorns",
     "xinzhi.cultivation",
     "xinzhi.platforms",
     "xinzhi.evaluation",
     "xinzhi.monitoring",
     "xinzhi.jobs",
     "xinzhi.notifications",
+    "xinzhi.supervision",
     "xinzhi.web",
 ]
 

@@ -8,7 +8,6 @@ from datetime import date
 
 import xlsxwriter
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse, JsonResponse
@@ -16,6 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from xinzhi.accounts.permissions import can, capability_required, require
 from xinzhi.core.downloads import attachment
 from xinzhi.enterprises.models import Enterprise
 from xinzhi.policy.explain import parameter_groups
@@ -23,13 +23,6 @@ from xinzhi.policy.params import load_parameters
 
 from .models import ListEntry, Outcome, SamplingDraw, SamplingItem, ScreenProgram
 from .services import am_list, packages, sampling, screening, whatif
-
-STAFF = {"province_staff", "city_staff", "county_staff", "leader"}
-
-
-def _staff(user) -> None:
-    if not (user.is_superuser or user.role in STAFF):
-        raise PermissionDenied("无权查看")
 
 
 def _year(request, default: int | None = None) -> int:
@@ -42,13 +35,14 @@ def _year(request, default: int | None = None) -> int:
 # --------------------------------------------------------------------------- package form
 
 
-@login_required
+@capability_required("cultivation.package.view")
 def package_edit(request, enterprise_id: int, year: int):
     """The sectioned package form; enterprise users for themselves, staff for enterprises in their region."""
     enterprise = get_object_or_404(Enterprise.objects.restrict(request.user), pk=enterprise_id)
     can_change = Enterprise.objects.restrict(request.user, "change").filter(pk=enterprise.pk).exists()
     errors: list[dict] = []
     if request.method == "POST":
+        require(request.user, "cultivation.package.edit", enterprise)
         if not can_change:
             raise PermissionDenied("无权修改该企业的数据包")
         data = packages.data_from_form(request.POST, year)
@@ -72,7 +66,7 @@ def package_edit(request, enterprise_id: int, year: int):
     })
 
 
-@login_required
+@capability_required("cultivation.package.view")
 def package_latest(request, enterprise_id: int):
     """The enterprise's annual package: the latest year it filed, else last year (the enterprise menu's entry)."""
     enterprise = get_object_or_404(Enterprise.objects.restrict(request.user), pk=enterprise_id)
@@ -83,10 +77,9 @@ def package_latest(request, enterprise_id: int):
 # --------------------------------------------------------------------------- parameters
 
 
-@login_required
+@capability_required("cultivation.view")
 def parameters_page(request):
     """政策参数: every parameter in force on a date, as it reads, with its citation (staff)."""
-    _staff(request.user)
     try:
         on = date.fromisoformat(request.GET.get("on") or date.today().isoformat())
     except ValueError:
@@ -98,7 +91,6 @@ def parameters_page(request):
 
 
 def _list_context(request, kind: str):
-    _staff(request.user)
     year = _year(request)
     program = request.GET.get("program") or "hte"
     if program not in ScreenProgram.values:
@@ -129,7 +121,7 @@ def _xlsx(rows: list[list], headers: list[str], name: str) -> HttpResponse:
     return attachment(response, f"{name}.xlsx")
 
 
-@login_required
+@capability_required("cultivation.view")
 def result_list(request, kind: str):
     """应享尽享 (``unclaimed``) and the cultivation pool (``pool``), filterable, exportable."""
     context = _list_context(request, kind)
@@ -149,20 +141,17 @@ def result_list(request, kind: str):
     return render(request, "cultivation/results.html", context)
 
 
-@login_required
+@capability_required("cultivation.view")
 def region_counts(request):
     """Counts by county (or city with ``level=city``) — JSON for the cockpit and map."""
-    _staff(request.user)
     year = _year(request)
     frame = screening.counts_by_region(year, request.user, request.GET.get("level", "county"))
     return JsonResponse({"year": year, "rows": frame.to_dicts()})
 
 
-@login_required
+@capability_required("cultivation.screening.run")
 @require_POST
 def run_screening(request):
-    if not (request.user.is_superuser or request.user.role == "province_staff"):
-        raise PermissionDenied("只有省级工作人员可以运行全库筛查")
     from xinzhi.jobs.services import submit
 
     year = _year(request)
@@ -175,7 +164,7 @@ def run_screening(request):
 # --------------------------------------------------------------------------- advanced-manufacturing list
 
 
-@login_required
+@capability_required("cultivation.am_list.view")
 def am_list_page(request):
     user = request.user
     year = _year(request)
@@ -202,18 +191,15 @@ def am_list_page(request):
         context["candidates"] = am_list.candidates(user, year)[:200]
     if context["can_review"]:
         context["pending"] = am_list.pending_reviews(user, year)
-    if not (user.is_superuser or user.role in STAFF or user.role == "enterprise"):
-        raise PermissionDenied("无权查看")
     return render(request, "cultivation/am_list.html", context)
 
 
 # --------------------------------------------------------------------------- sampling
 
 
-@login_required
+@capability_required("cultivation.sampling.view")
 def sampling_page(request):
     user = request.user
-    _staff(user)
     if request.method == "POST":
         try:
             seed = request.POST.get("seed") or None
@@ -225,13 +211,12 @@ def sampling_page(request):
         return redirect("cultivation:draw", draw.pk)
     draws = SamplingDraw.objects.restrict(user).select_related("division")[:50]
     return render(request, "cultivation/sampling.html", {"draws": draws, "year": _year(request),
-                                                          "can_draw": user.is_superuser or user.role in sampling.DRAW_ROLES})
+                                                          "can_draw": can(user, "cultivation.sampling.draw")})
 
 
-@login_required
+@capability_required("cultivation.sampling.view")
 def draw_detail(request, pk: int):
     user = request.user
-    _staff(user)
     draw = get_object_or_404(SamplingDraw.objects.restrict(user), pk=pk)
     if request.method == "POST":
         item = get_object_or_404(SamplingItem.objects.restrict(user), pk=request.POST.get("item"), draw=draw)
@@ -241,18 +226,16 @@ def draw_detail(request, pk: int):
         except ValidationError as exc:
             messages.error(request, "；".join(exc.messages))
         return redirect("cultivation:draw", draw.pk)
-    items = SamplingItem.objects.restrict(user).filter(draw=draw).select_related("enterprise", "division")
+    items = SamplingItem.objects.restrict(user).filter(draw=draw).select_related("enterprise", "division", "draw")
     return render(request, "cultivation/draw.html", {"draw": draw, "items": items, "outcomes": Outcome.choices})
 
 
 # --------------------------------------------------------------------------- what-if
 
 
-@login_required
+@capability_required("cultivation.what_if")
 def what_if_page(request):
     user = request.user
-    if not (user.is_superuser or user.role == "province_staff"):
-        raise PermissionDenied("政策模拟仅供省级工作人员使用")
     year = _year(request)
     params = whatif.parameters(year)
     result, error = None, None

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from xinzhi.accounts.permissions import capability_required
+from xinzhi.core.numbers import wan_figure
 from xinzhi.core.scope import region_prefix
 from xinzhi.regions.models import Division
 
@@ -72,10 +73,6 @@ def enterprise_list(request):
     })
 
 
-def _yuan_to_wan(value: int | None) -> str:
-    return "—" if value is None else f"{Decimal(value) / WAN:,.1f}"
-
-
 @capability_required("enterprise.profile.view")
 def enterprise_detail(request, pk: int):
     user = request.user
@@ -83,7 +80,7 @@ def enterprise_detail(request, pk: int):
     stats = list(MonthlyStat.objects.restrict(user).filter(enterprise=enterprise).order_by("-year", "-month")[:24])
     rows = [
         {"period": f"{s.year}-{s.month:02d}", "is_revision": s.is_revision, "employees": s.employees,
-         **{f: _yuan_to_wan(getattr(s, f)) for f in MonthlyStat.AMOUNT_FIELDS},
+         **{f: wan_figure(getattr(s, f)) for f in MonthlyStat.AMOUNT_FIELDS},
          "rd_ratio": f"{100 * s.rd_expense / s.revenue:.2f}%" if s.revenue else "—"}
         for s in stats
     ]

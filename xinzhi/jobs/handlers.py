@@ -33,7 +33,7 @@ def commit_import_job(job, progress) -> Outcome:
         c = outcome.result.counts
         follow = "；".join(str(f) for f in outcome.follow_ups)
         text = f"已导入“{params['file_name']}”：新增{c['new']}行，更新{c['changed']}行，未变{c['unchanged']}行。"
-        return Outcome(text=(text + follow)[:500], url=reverse("core:imports"))
+        return Outcome(text=(text + follow)[:500], url=reverse("imports:home"))
     if outcome.failed:
         raise ValidationError(f"“{params['file_name']}”导入失败：{outcome.result.errors[0].reason_zh}"
                               f"（导入记录编号 {outcome.batch.pk}）")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import QuerySet
+from django.utils import translation
 
 from xinzhi.core.versioning import data_versions
 from xinzhi.regions.models import Division
@@ -103,7 +104,11 @@ def children_of(division: Division) -> list[Division]:
 
 
 def indicator_names() -> dict[str, dict]:
-    return {ind.id: {"id": ind.id, "name": ind.name_zh, "short": ind.short_zh, "unit": ind.display_unit or ind.unit,
+    """Each indicator's name for pages, in the interface language (the catalogue's ``name_en`` in English)."""
+    english = (translation.get_language() or "").startswith("en")
+    return {ind.id: {"id": ind.id, "name": ind.name_en if english and ind.name_en else ind.name_zh,
+                     "short": ind.name_en if english and ind.name_en else ind.short_zh,
+                     "unit": ind.display_unit or ind.unit,
                      "available": ind.available, "kind": ind.kind, "target": ind.target or {},
                      "precision": ind.display_precision if ind.display_precision is not None else ind.precision}
             for ind in load_catalogue()}

@@ -127,3 +127,35 @@ def test_experts_hear_of_assignments_and_applicants_of_decisions(client, world):
     decision = Notification.objects.get(user=owner, kind="decision")
     assert decision.title == "评审决定：西湖智感技术中心" and decision.body.startswith("予以认定")
     assert not Notification.objects.filter(user=world["other_owner"]).exists()
+
+
+def test_supervision_notices_reach_who_must_act():
+    """督办 (supervision app, wired in web): issued → the region's staff; answered → the issuer; returned or
+    closed → who answered."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from xinzhi.supervision import services as supervision
+    from xinzhi.supervision.models import Task
+
+    province = User.objects.create(username="p1", role=Role.PROVINCE_STAFF, division_id="330000")
+    hangzhou = User.objects.create(username="c1", role=Role.CITY_STAFF, division_id="330100")
+    ningbo = User.objects.create(username="c2", role=Role.CITY_STAFF, division_id="330200")
+    supervision.load_default_ledger(province, 2025)
+    task = Task.objects.get(year=2025, division_id="330000", number="1")
+    supervision.split_task(province, task, "330100")
+    due = timezone.localdate() + dt.timedelta(days=10)
+    notice = supervision.issue_notice(province, task, division_code="330100", subject="加快任务分解",
+                                      requirement="5个工作日内报送分解方案", due_date=due)
+    got = Notification.objects.get(user=hangzhou, kind="supervision")
+    assert got.title == "督办：加快任务分解" and got.body.startswith("5个工作日内报送分解方案（请于")
+    assert got.url == "/supervision/notices/"
+    assert not Notification.objects.filter(user=ningbo).exists()
+    supervision.acknowledge_notice(hangzhou, notice.pk)
+    assert Notification.objects.filter(kind="supervision", user=hangzhou).count() == 1  # signing tells nobody
+    assert not Notification.objects.filter(kind="supervision", user=province).exists()
+    supervision.answer_notice(hangzhou, notice.pk, "已分解到13个区县")
+    assert Notification.objects.get(user=province).title == "督办已反馈：加快任务分解"
+    supervision.review_notice(province, notice.pk, accept=False, note="请附分解表")
+    assert Notification.objects.filter(user=hangzhou, title="督办退回重办：加快任务分解", body="请附分解表").exists()

@@ -15,10 +15,10 @@ LAYER = {
     "regions": 1, "industries": 1, "reports": 1,
     "accounts": 2,
     "enterprises": 3, "policy": 3, "jobs": 3, "notifications": 3,
-    "investment": 4, "cultivation": 4, "evaluation": 4,
+    "investment": 4, "cultivation": 4, "evaluation": 4, "unicorns": 4,
     "platforms": 5,
     "monitoring": 6,
-    "demo": 7,
+    "demo": 7, "supervision": 7,
     "web": 8,
 }
 #: upward imports still to be removed (this list may only shrink): (importing file, imported app)
