@@ -107,3 +107,46 @@ def test_the_worker_command_refuses_an_unreachable_broker(settings):
     settings.XINZHI_BROKER_URL = ""
     with pytest.raises(CommandError, match="XINZHI_BROKER_URL"):
         call_command("worker")
+
+
+def test_without_a_broker_a_job_runs_in_a_thread_of_the_web_process(settings):
+    """``make run`` has no broker: the job runs in a thread after the submitting transaction commits, and
+    progress is kept in the process's memory."""
+    import threading
+
+    settings.XINZHI_BROKER_URL = ""
+    settings.XINZHI_JOBS_MODE = ""
+    assert services.mode() == "thread"
+    user = _user()
+    job = services.submit("tests.write", user, {}, title="进程内")
+    runner = next(t for t in threading.enumerate() if t.name == f"xinzhi-job-{job.pk}")
+    runner.join(timeout=60)
+    job.refresh_from_db()
+    assert job.status == Job.Status.SUCCEEDED and job.worker.startswith("web:")
+    assert progress_store.get_progress(job.pk) == (100, "")
+    assert services.result_path(job).read_bytes() == b"a,b\n1,2\n"
+
+
+def test_a_job_whose_worker_died_is_delivered_again_by_the_broker(queue_worker, settings):
+    """A worker process took the message and died (no acknowledgement, no more heartbeats): the Redis broker
+    hands the message to a live worker once the dead one's heartbeat is older than ``heartbeat_timeout``;
+    the job, found running, runs again from the start (its first transaction died with the process)."""
+    from dramatiq.brokers.redis import RedisBroker
+
+    user = _user()
+    job = services.submit("tests.write", user, {}, title="被中断")
+    dead = RedisBroker(url=settings.XINZHI_BROKER_URL, namespace=settings.XINZHI_BROKER_NAMESPACE)
+    consumer = dead.consume(queue.QUEUE, prefetch=1, timeout=1000)
+    message = next(consumer)
+    assert message is not None and message.args == (job.pk,)
+    # what the dead worker had done before it died: claimed the job (its other writes were rolled back)
+    Job.objects.filter(pk=job.pk).update(status=Job.Status.RUNNING, attempts=1, worker="dead-host:1")
+    dead.client.close()  # the process is gone: no acknowledgement, no heartbeat
+    queue_worker.heartbeat_timeout = 1000  # production: Dramatiq's default (60 s)
+    queue_worker.maintenance_chance = 1_000_000  # every fetch looks for dead workers (production: by chance)
+    time.sleep(1.5)
+    wait_for_jobs(queue_worker)
+    job.refresh_from_db()
+    assert (job.status, job.attempts) == (Job.Status.SUCCEEDED, 2)
+    assert job.worker != "dead-host:1"
+    assert Job.objects.filter(kind="tests.marker").count() == 1  # written once, by the run that finished
