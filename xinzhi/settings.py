@@ -53,11 +53,14 @@ INSTALLED_APPS = [
     "xinzhi.evaluation",
     "xinzhi.programs",
     "xinzhi.monitoring",
+    "xinzhi.jobs",
+    "xinzhi.notifications",
     "xinzhi.supervision",
     "xinzhi.web",
 ]
 
 MIDDLEWARE = [
+    "xinzhi.core.request_id.RequestIdMiddleware",  # first: every log line of the request carries its id
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -174,3 +177,26 @@ AUDITLOG_INCLUDE_ALL_MODELS = False
 XINZHI_DATA_DIR = BASE_DIR / "data"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
+
+# Jobs (docs/operations.md): long work runs on a Dramatiq queue when a broker is configured
+# (``XINZHI_BROKER_URL=redis://127.0.0.1:6379/0``, workers: ``xinzhi worker``); without one it runs in a
+# thread of the web process, so ``make run`` needs nothing else. ``XINZHI_JOBS_MODE=sync`` runs a job in
+# the request that asks for it (tests).
+XINZHI_BROKER_URL = os.environ.get("XINZHI_BROKER_URL", "")
+XINZHI_BROKER_NAMESPACE = os.environ.get("XINZHI_BROKER_NAMESPACE", "xinzhi")
+XINZHI_JOBS_MODE = os.environ.get("XINZHI_JOBS_MODE", "")
+#: an import commit of at least this many rows runs as a job (the request returns at once)
+XINZHI_IMPORT_JOB_ROWS = int(os.environ.get("XINZHI_IMPORT_JOB_ROWS", "5000"))
+
+# Notifications by e-mail (docs/operations.md): sent only when an SMTP server is configured; each user
+# chooses the kinds they want by mail (通知设置). ``XINZHI_SITE_URL`` makes the links in mails absolute.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = _env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = _env_bool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = 10
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "xinzhi@localhost")
+XINZHI_NOTIFICATION_EMAIL = bool(EMAIL_HOST)
+XINZHI_SITE_URL = os.environ.get("XINZHI_SITE_URL", "")

@@ -152,10 +152,13 @@ def region_counts(request):
 @capability_required("cultivation.screening.run")
 @require_POST
 def run_screening(request):
+    from xinzhi.jobs.services import submit
+
     year = _year(request)
-    run = screening.run_screening(year, request.user)
-    messages.success(request, f"{year}年度全库筛查完成：{run.enterprise_count}家企业，用时{run.duration_ms}毫秒")
-    return redirect(f"/cultivation/unclaimed/?year={year}")
+    # a background job: the request returns at once with the job's page (which links to the lists when done)
+    job = submit("cultivation.screening", request.user, {"year": year}, title=f"{year}年度全库筛查",
+                 dedupe=f"screening:{year}")
+    return redirect("jobs:detail", job.pk)
 
 
 # --------------------------------------------------------------------------- advanced-manufacturing list
@@ -237,6 +240,17 @@ def what_if_page(request):
     params = whatif.parameters(year)
     result, error = None, None
     name, value = request.GET.get("param", ""), request.GET.get("value", "")
+    if request.method == "POST":
+        # the same comparison as a background job, kept as an Excel file
+        from xinzhi.jobs.services import submit
+
+        name, value = request.POST.get("param", ""), request.POST.get("value", "")
+        if name not in {p["name"] for p in params} or not value.strip():
+            messages.error(request, "请选择参数并填写新取值")
+            return redirect(f"{request.path}?year={year}")
+        job = submit("cultivation.what_if", user, {"year": year, "param": name, "value": value.strip()},
+                     title=f"{year}年度政策参数模拟", dedupe=f"what-if:{year}:{name}:{value.strip()}")
+        return redirect("jobs:detail", job.pk)
     if name and value:
         try:
             result = whatif.run(user, year, {name: value})

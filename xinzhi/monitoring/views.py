@@ -322,6 +322,18 @@ def reports(request):
         if kind not in ("briefing", "operation"):
             messages.error(request, _("未知报告类型"))
             return redirect(request.path)
+        if request.POST.get("action") == "generate":
+            # rendered by a background job: the request returns at once with the job's page
+            from xinzhi.jobs.services import submit
+
+            fmt = request.POST.get("format", "docx")
+            if fmt not in ("docx", "pdf", "xlsx"):
+                raise Http404("未知格式")
+            title = _report_filename(division.name, p.year, p.month, kind, fmt)
+            job = submit("monitoring.report", user, {"kind": kind, "year": p.year, "month": p.month,
+                                                     "format": fmt}, title=_("生成%(name)s") % {"name": title},
+                         dedupe=f"{kind}:{p.year}-{p.month:02d}:{fmt}:{division.code}")
+            return redirect("jobs:detail", job.pk)
         if not archive.can_issue(user, division):
             raise PermissionDenied(_("无权签发该地区的报告"))
         if (p.year, p.month) not in selectors.available_periods():

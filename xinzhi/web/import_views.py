@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from xinzhi.accounts.permissions import can, capability_required
+from xinzhi.core import background
 from xinzhi.core.downloads import attachment
 from xinzhi.core.imports.engine import commit_import, preview_import
 from xinzhi.core.imports.exports import write_template
@@ -78,7 +79,8 @@ def import_preview(request):
             fh.write(chunk)
     outcome = preview_import(kind, stored, user=user, file_name=upload.name)
     request.session[PENDING] = {"token": token, "path": str(stored), "kind": kind, "name": upload.name,
-                                "batch": outcome.batch.pk}
+                                "batch": outcome.batch.pk, "rows": outcome.result.row_count,
+                                "flags": bool(outcome.result.needs_confirmation)}
     return _render_preview(request, outcome, token, kind)
 
 
@@ -151,6 +153,13 @@ def import_commit(request):
         raise Http404("没有待确认的导入，或已处理")
     path = Path(pending["path"])
     confirmation = request.POST.get("confirmation", "").strip()[:2000]
+    runner = background.import_runner()
+    if (runner is not None and pending.get("rows", 0) >= settings.XINZHI_IMPORT_JOB_ROWS
+            and (confirmation or not pending.get("flags"))):
+        # a large file is committed by a background job: the request returns at once with the job's page
+        _take_pending(request)
+        return redirect(runner(user=user, kind=pending["kind"], path=str(path), file_name=pending["name"],
+                               confirmation=confirmation))
     outcome = commit_import(pending["kind"], path, user=user, file_name=pending["name"], confirmation=confirmation)
     if outcome.needs_confirmation:
         # the preview again, the upload kept: the rows to explain need the importer's explanation

@@ -27,7 +27,7 @@ ROLES = {"province": Role.PROVINCE_STAFF, "hangzhou": Role.CITY_STAFF, "xihu": R
 #: URL names that need no capability: signing in and out, the language, the landing page that sends each
 #: role to its own start page, and the map boundaries (reference geometry for every signed-in user)
 PUBLIC = {"login", "logout", "password_change", "password_change_done", "set_language", "home",
-          "monitoring:geojson"}
+          "monitoring:geojson", "healthz", "readyz"}
 #: views that still check roles by hand (to be labelled; this list may only shrink)
 UNLABELLED = {
     "monitoring:cockpit", "monitoring:map", "monitoring:map_data", "monitoring:reports", "monitoring:targets",

@@ -14,7 +14,7 @@ LAYER = {
     "core": 0,
     "regions": 1, "industries": 1, "reports": 1,
     "accounts": 2,
-    "enterprises": 3, "policy": 3,
+    "enterprises": 3, "policy": 3, "jobs": 3, "notifications": 3,
     "investment": 4, "cultivation": 4, "evaluation": 4, "unicorns": 4,
     "platforms": 5,
     "programs": 6,
