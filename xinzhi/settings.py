@@ -63,6 +63,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "xinzhi.web.middleware.LoadedUserMiddleware",  # request.user without the lazy wrapper
+    "xinzhi.web.middleware.BadParameterMiddleware",  # malformed query parameters: 400 in Chinese, not 500
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "auditlog.middleware.AuditlogMiddleware",

@@ -19,6 +19,7 @@ from django.views.decorators.cache import cache_control
 
 from xinzhi.accounts.permissions import require
 from xinzhi.core.downloads import attachment
+from xinzhi.core.params import period_param, year_param
 from xinzhi.core.periods import Period, PeriodError
 from xinzhi.core.scope import UNBOUND_ZH, cacheable_scope, region_prefix, unbound_reason
 from xinzhi.regions.models import Division
@@ -37,15 +38,9 @@ def _require_monitoring_role(user) -> str:
 
 
 def _requested_period(request) -> tuple[int, int] | None:
-    """The month asked for (``?period=YYYY-MM``; 404 if malformed), or None."""
-    text = request.GET.get("period")
-    if not text:
-        return None
-    try:
-        p = Period.parse(text)
-    except PeriodError as exc:
-        raise Http404(str(exc)) from exc
-    return p.year, p.month
+    """The month asked for (``?period=YYYY-MM``; 400 with the reason if malformed), or None."""
+    p = period_param(request.GET, "period")
+    return None if p is None else (p.year, p.month)
 
 
 def _period_from(request) -> tuple[int, int] | None:
@@ -387,7 +382,8 @@ def targets(request):
 
     user = request.user
     _require_monitoring_role(user)
-    year = int(request.GET.get("year") or request.POST.get("year") or (selectors.latest_snapshot_period() or (2025, 1))[0])
+    default_year = (selectors.latest_snapshot_period() or (2025, 1))[0]
+    year = year_param(request.GET, "year") or year_param(request.POST, "year") or default_year
     division = selectors.home_division(user)
     children = [d for d in selectors.children_of(division) if d.code != division.code]
     indicators = [i for i in load_catalogue()
