@@ -168,6 +168,38 @@ X_FRAME_OPTIONS = "DENY"
 
 AUDITLOG_INCLUDE_ALL_MODELS = False
 
+# Logging: every server error (a 500 page, an API 500, a failed import) is written with its traceback to a
+# rotating file under var/log/ (errors.log, 10 MB × 10 files) and to stderr (gunicorn's and the container's
+# log; on an interactive terminal without the traceback, core.logs). Warnings and the platform's own INFO
+# messages go to stderr only. XINZHI_LOG_DIR moves the files,
+# XINZHI_LOG_LEVEL sets what reaches stderr.
+LOG_DIR = Path(os.environ.get("XINZHI_LOG_DIR", VAR_DIR / "log"))
+LOG_DIR.mkdir(parents=True, exist_ok=True)
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {
+        "verbose": {"format": "%(asctime)s %(levelname)s %(name)s [pid %(process)d] %(message)s"},
+        # stderr: the same, but on an interactive terminal without the traceback (it is in the errors file)
+        "terminal": {"()": "xinzhi.core.logs.TerminalFormatter", "log_file": str(LOG_DIR / "errors.log"),
+                     "format": "%(asctime)s %(levelname)s %(name)s [pid %(process)d] %(message)s"},
+    },
+    "handlers": {
+        "stderr": {"class": "logging.StreamHandler", "stream": "ext://sys.stderr", "formatter": "terminal",
+                   "level": os.environ.get("XINZHI_LOG_LEVEL", "INFO")},
+        "errors_file": {"class": "logging.handlers.RotatingFileHandler", "filename": str(LOG_DIR / "errors.log"),
+                        "maxBytes": 10 * 1024 * 1024, "backupCount": 10, "encoding": "utf-8",
+                        "formatter": "verbose", "level": "ERROR", "delay": True},
+    },
+    "root": {"handlers": ["stderr", "errors_file"], "level": "WARNING"},
+    "loggers": {
+        # django.request logs every 5xx with its traceback (and 4xx as warnings); Django's own handlers
+        # (console only with DEBUG on, mail_admins) are replaced so nothing is lost with DEBUG off
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "xinzhi": {"handlers": [], "level": "INFO", "propagate": True},
+    },
+}
+
 # Where data files live (reference data, parameters); overridable for tests.
 XINZHI_DATA_DIR = BASE_DIR / "data"
 LOGIN_REDIRECT_URL = "home"

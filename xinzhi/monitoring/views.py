@@ -382,8 +382,8 @@ def targets(request):
 
     user = request.user
     _require_monitoring_role(user)
-    default_year = (selectors.latest_snapshot_period() or (2025, 1))[0]
-    year = year_param(request.GET, "year") or year_param(request.POST, "year") or default_year
+    year = (year_param(request.GET, "year") or year_param(request.POST, "year")
+            or (selectors.latest_snapshot_period() or (2025, 1))[0])
     division = selectors.home_division(user)
     children = [d for d in selectors.children_of(division) if d.code != division.code]
     indicators = [i for i in load_catalogue()
