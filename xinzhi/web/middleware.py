@@ -82,3 +82,24 @@ class BadParameterMiddleware:
             return JsonResponse({"detail": message, "errors": []}, status=400,
                                 json_dumps_params={"ensure_ascii": False})
         return HttpResponseBadRequest(render_to_string("400.html", {"exception": message}, request=request))
+
+
+class NoStoreMiddleware:
+    """``Cache-Control: private, no-store`` on every answer to a signed-in user and every API answer, so no
+    shared proxy or browser cache keeps a page with region-scoped data (or serves it after sign-out).
+
+    An answer that set its own ``Cache-Control`` keeps it (the county boundaries GeoJSON: public data,
+    ``private, max-age``); static files are served by WhiteNoise before this runs."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        signed_in = user is not None and getattr(user, "is_authenticated", False)
+        if (signed_in or request.path.startswith("/api/")) and not response.has_header("Cache-Control"):
+            from django.utils.cache import patch_cache_control
+
+            patch_cache_control(response, private=True, no_store=True)
+        return response
