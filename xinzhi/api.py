@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import BadRequest, PermissionDenied
 from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -68,6 +68,12 @@ def _http_error(request, exc: HttpError):
 def _forbidden(request, exc: PermissionDenied):
     """``accounts.permissions.require`` and services refuse with the Chinese reason."""
     return api.create_response(request, {"detail": str(exc) or "无权执行此操作", "errors": []}, status=403)
+
+
+@api.exception_handler(BadRequest)
+def _bad_request(request, exc: BadRequest):
+    """A malformed parameter (``core.params.BadParameter``): the parameter and the reason, in Chinese."""
+    return api.create_response(request, {"detail": str(exc) or "请求参数有误", "errors": []}, status=400)
 
 
 @api.exception_handler(Exception)

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from xinzhi.accounts.permissions import can, capability_required, require
 from xinzhi.core.downloads import attachment
+from xinzhi.core.params import date_param, year_param
 from xinzhi.enterprises.models import Enterprise
 from xinzhi.policy.explain import parameter_groups
 from xinzhi.policy.params import load_parameters
@@ -26,10 +27,7 @@ from .services import am_list, packages, sampling, screening, whatif
 
 
 def _year(request, default: int | None = None) -> int:
-    try:
-        return int(request.GET.get("year") or request.POST.get("year") or default or date.today().year - 1)
-    except ValueError:
-        return default or date.today().year - 1
+    return year_param(request.GET) or year_param(request.POST) or default or date.today().year - 1
 
 
 # --------------------------------------------------------------------------- package form
@@ -80,10 +78,7 @@ def package_latest(request, enterprise_id: int):
 @capability_required("cultivation.view")
 def parameters_page(request):
     """政策参数: every parameter in force on a date, as it reads, with its citation (staff)."""
-    try:
-        on = date.fromisoformat(request.GET.get("on") or date.today().isoformat())
-    except ValueError:
-        on = date.today()
+    on = date_param(request.GET, "on", date.today())
     return render(request, "cultivation/parameters.html", {"on": on, "groups": parameter_groups(load_parameters(), on)})
 
 

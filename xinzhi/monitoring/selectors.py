@@ -7,6 +7,7 @@ from django.db import connection
 from django.db.models import QuerySet
 from django.utils import translation
 
+from xinzhi.core.scope import region_prefix
 from xinzhi.core.versioning import data_versions
 from xinzhi.regions.models import Division
 
@@ -114,5 +115,10 @@ def indicator_names() -> dict[str, dict]:
             for ind in load_catalogue()}
 
 
-def warnings_for(user, year: int, month: int, limit: int = 20) -> list[EarlyWarning]:
-    return list(EarlyWarning.objects.restrict(user).filter(year=year, month=month).order_by("id")[:limit])
+def warnings_for(user, year: int, month: int, limit: int = 20, division: Division | None = None) -> list[EarlyWarning]:
+    """The user's warnings of a month; with ``division``, only those of that region and below (a cockpit
+    shows its own region's warnings, also to a superuser bound to a county)."""
+    qs = EarlyWarning.objects.restrict(user).filter(year=year, month=month)
+    if division is not None and division.level != "province":
+        qs = qs.filter(scope_code__startswith=region_prefix(division.code))
+    return list(qs.order_by("id")[:limit])

@@ -19,28 +19,28 @@ from django.views.decorators.cache import cache_control
 
 from xinzhi.accounts.permissions import require
 from xinzhi.core.downloads import attachment
+from xinzhi.core.params import period_param, year_param
 from xinzhi.core.periods import Period, PeriodError
-from xinzhi.core.scope import region_prefix, scope_key
+from xinzhi.core.scope import UNBOUND_ZH, cacheable_scope, region_prefix, unbound_reason
 from xinzhi.regions.models import Division
 
 from . import selectors
 from .models import IndicatorValue
 
 
-def _require_monitoring_role(user) -> None:
+def _require_monitoring_role(user) -> str:
+    """Refuse without the capability or without a valid scope; give the cache key part of the scope."""
     require(user, "monitoring.view")
+    scope = cacheable_scope(user)
+    if scope is None:  # defensive: the capability already refuses unbound accounts
+        raise PermissionDenied(unbound_reason(user) or UNBOUND_ZH)
+    return scope
 
 
 def _requested_period(request) -> tuple[int, int] | None:
-    """The month asked for (``?period=YYYY-MM``; 404 if malformed), or None."""
-    text = request.GET.get("period")
-    if not text:
-        return None
-    try:
-        p = Period.parse(text)
-    except PeriodError as exc:
-        raise Http404(str(exc)) from exc
-    return p.year, p.month
+    """The month asked for (``?period=YYYY-MM``; 400 with the reason if malformed), or None."""
+    p = period_param(request.GET, "period")
+    return None if p is None else (p.year, p.month)
 
 
 def _period_from(request) -> tuple[int, int] | None:
@@ -54,21 +54,22 @@ def _period_text(period: tuple[int, int] | None) -> str:
 
 @login_required
 def cockpit(request):
-    """The cockpit. Its body (with the month selector) depends only on the region, the language and the
-    stored snapshots, so it is rendered once per (region, language, month, snapshots version) and
-    cached; the version changes whenever a month is computed, so a recomputation is visible at once."""
+    """The cockpit. Its body (with the month selector) depends only on the user's scope (exactly what
+    ``restrict()`` uses), the region shown, the language and the stored snapshots, so it is rendered once
+    per (scope, region, language, month, view, snapshots version) and cached; the version changes whenever
+    a month is computed, so a recomputation is visible at once."""
     from django.core.cache import cache
     from django.template.loader import render_to_string
     from django.utils.safestring import mark_safe
 
     user = request.user
-    _require_monitoring_role(user)
+    scope = _require_monitoring_role(user)
     latest, stamp = selectors.snapshots_state()
     period = _requested_period(request) or latest
     division = selectors.home_division(user)
     view = selectors.view_from(request)
     context = {"division": division, "period": period, "view": view, "views": selectors.rating_views()}
-    key = f"cockpit:{division.code}:{get_language()}:{_period_text(period)}:{view}:{stamp}"
+    key = f"cockpit:{scope}:{division.code}:{get_language()}:{_period_text(period)}:{view}:{stamp}"
     body = cache.get(key)
     if body is None:
         context["periods"] = selectors.available_periods()
@@ -106,7 +107,7 @@ def _cockpit_context(user, division: Division, year: int, month: int) -> dict:
         count_cards=[_card(rows.get((i, division.code)), names[i], None) for i in selectors.COUNT_INDICATORS],
         child_rows=[{"division": d, "cells": [rows.get((i, d.code)) for i in selectors.KEY_INDICATORS]} for d in children],
         key_names=[names[i]["short"] for i in selectors.KEY_INDICATORS],
-        warnings=[{"w": w, "name": region_names.get(w.region, w.region)} for w in selectors.warnings_for(user, year, month)],
+        warnings=[{"w": w, "name": region_names.get(w.region, w.region)} for w in selectors.warnings_for(user, year, month, division=division)],
         series_json=json.dumps(series),
     )
 
@@ -145,7 +146,7 @@ def map_data(request):
     from django.core.cache import cache
 
     user = request.user
-    _require_monitoring_role(user)
+    scope = _require_monitoring_role(user)
     latest, stamp = selectors.snapshots_state()
     period = _requested_period(request) or latest
     indicator = request.GET.get("indicator", "ht_va_share")
@@ -154,7 +155,7 @@ def map_data(request):
         return JsonResponse({"period": None, "regions": []})
     # only well-formed questions are cached (an unknown indicator or region answers with no regions)
     cacheable = indicator in selectors.indicator_names() and len(parent) == 6 and parent.isdigit()
-    key = f"mapdata:{scope_key(user)}:{indicator}:{parent}:{_period_text(period)}:{stamp}"
+    key = f"mapdata:{scope}:{indicator}:{parent}:{_period_text(period)}:{stamp}"
     body = cache.get(key) if cacheable else None
     if body is None:
         body = json.dumps(_map_regions(user, indicator, parent, *period), ensure_ascii=False, cls=DjangoJSONEncoder)
@@ -393,7 +394,8 @@ def targets(request):
 
     user = request.user
     _require_monitoring_role(user)
-    year = int(request.GET.get("year") or request.POST.get("year") or (selectors.latest_snapshot_period() or (2025, 1))[0])
+    year = (year_param(request.GET, "year") or year_param(request.POST, "year")
+            or (selectors.latest_snapshot_period() or (2025, 1))[0])
     division = selectors.home_division(user)
     children = [d for d in selectors.children_of(division) if d.code != division.code]
     indicators = [i for i in load_catalogue()

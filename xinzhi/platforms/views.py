@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from xinzhi.accounts.permissions import can, capability_required
+from xinzhi.core.params import choice_param, int_param, text_param, year_param
 from xinzhi.core.scope import region_prefix
 from xinzhi.evaluation import scoring
 from xinzhi.evaluation import services as ev_services
@@ -42,7 +43,7 @@ from .models import (
 @capability_required("platforms.view")
 def register(request):
     user = request.user
-    params = {k: (request.GET.get(k) or "").strip() for k in ("q", "level", "status", "cluster", "kind", "tab")}
+    params = {k: text_param(request.GET, k) for k in ("q", "level", "status", "cluster", "kind", "tab")}
     if params["tab"] == "platforms":
         qs = Platform.objects.restrict(user).select_related("division", "cluster", "lead_enterprise")
         if params["kind"]:
@@ -163,11 +164,8 @@ def platform_detail(request, pk: int):
 @capability_required("platforms.overview")
 def coverage(request):
     user = request.user
-    try:
-        year = int(request.GET.get("year") or timezone.localdate().year - 1)
-    except ValueError:
-        year = timezone.localdate().year - 1
-    by = request.GET.get("by") if request.GET.get("by") in ("city", "county", "industry") else "city"
+    year = year_param(request.GET, "year", timezone.localdate().year - 1)
+    by = choice_param(request.GET, "by", ("city", "county", "industry"), "city")
     return render(request, "platforms/coverage.html", {
         "rows": services.coverage(user, year, by), "year": year, "by": by, "counts": services.counts_vs_targets(user),
     })
@@ -178,11 +176,8 @@ def chain(request):
     """The cultivation chain (培育链路): holders of a level meeting or nearly meeting the next level's criteria."""
     user = request.user
     steps = services.load_chain()["steps"]
-    try:
-        step = min(max(int(request.GET.get("step") or 0), 0), len(steps) - 1)
-        year = int(request.GET.get("year") or timezone.localdate().year - 1)
-    except ValueError:
-        step, year = 0, timezone.localdate().year - 1
+    step = int_param(request.GET, "step", 0, 0, len(steps) - 1)
+    year = year_param(request.GET, "year", timezone.localdate().year - 1)
     _, region = _network_filters(request)
     data = services.cultivation_chain(user, step, year, region)
     page = Paginator(data["rows"], 50).get_page(request.GET.get("page"))
