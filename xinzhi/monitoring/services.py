@@ -213,11 +213,6 @@ def refresh_stale(months=None) -> list[tuple[int, int]]:
     return todo
 
 
-def ensure_period(year: int, month: int) -> None:
-    if not IndicatorValue.objects.filter(year=year, month=month).exists():
-        refresh(year, month)
-
-
 def latest_period() -> tuple[int, int] | None:
     from xinzhi.enterprises.models import MonthlyStat
 
@@ -242,8 +237,8 @@ def allocate_default_targets(year: int) -> int:
     by hand (``method = manual``) are never overwritten. Returns the number of rows written.
     """
     base_year = year - 1
-    if not IndicatorValue.objects.filter(year=base_year, month=12).exists():
-        refresh(base_year, 12)
+    if not IndicatorValue.objects.filter(year=base_year, month=12).exists() and 12 in months_with_filings(base_year):
+        refresh(base_year, 12)  # a staff POST (or the demo's preparation), never a read
     cities = list(Division.objects.filter(level="city").values_list("code", flat=True))
     counties = list(Division.objects.filter(level="county").values_list("code", "parent_id"))
     manual = set(Target.objects.filter(year=year, method=Target.Method.MANUAL).values_list("indicator", "division_id"))

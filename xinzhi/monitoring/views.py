@@ -19,7 +19,7 @@ from django.views.decorators.cache import cache_control
 
 from xinzhi.accounts.permissions import require
 from xinzhi.core.downloads import attachment
-from xinzhi.core.periods import Period, PeriodError
+from xinzhi.core.periods import Period, PeriodError, parse_bounded
 from xinzhi.core.scope import region_prefix, scope_key
 from xinzhi.regions.models import Division
 
@@ -31,21 +31,50 @@ def _require_monitoring_role(user) -> None:
     require(user, "monitoring.view")
 
 
+class PeriodUnavailable(Exception):
+    """A month asked for that cannot be shown: malformed or out of bounds (400), not filed or not computed
+    (404). Pages answer with the Chinese reason; a read never computes the month (issue 12 item 2)."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status, self.message = status, message
+
+
 def _requested_period(request) -> tuple[int, int] | None:
-    """The month asked for (``?period=YYYY-MM``; 404 if malformed), or None."""
+    """The month asked for (``?period=YYYY-MM``), or None; ``PeriodUnavailable`` if it is malformed, out
+    of bounds, not filed or not computed."""
     text = request.GET.get("period")
     if not text:
         return None
     try:
-        p = Period.parse(text)
+        p = parse_bounded(text)
     except PeriodError as exc:
-        raise Http404(str(exc)) from exc
+        raise PeriodUnavailable(400, str(exc)) from exc
+    problem = selectors.period_unavailable(p.year, p.month, request)
+    if problem:
+        raise PeriodUnavailable(*problem)
     return p.year, p.month
 
 
 def _period_from(request) -> tuple[int, int] | None:
-    """The month asked for, else the latest computed."""
-    return _requested_period(request) or selectors.latest_snapshot_period()
+    """The month asked for, else the latest month with filings (and snapshots)."""
+    return _requested_period(request) or selectors.latest_snapshot_period(request)
+
+
+def answers_unavailable_periods(view):
+    """Answer ``PeriodUnavailable`` with its reason and status (JSON for the map's data, else a page)."""
+    import functools
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except PeriodUnavailable as exc:
+            if request.path.endswith("/data/"):
+                return JsonResponse({"detail": exc.message, "period": None, "regions": []}, status=exc.status)
+            return render(request, "monitoring/unavailable.html", {"message": exc.message}, status=exc.status)
+
+    return wrapper
 
 
 def _period_text(period: tuple[int, int] | None) -> str:
@@ -53,6 +82,7 @@ def _period_text(period: tuple[int, int] | None) -> str:
 
 
 @login_required
+@answers_unavailable_periods
 def cockpit(request):
     """The cockpit. Its body (with the month selector) depends only on the region, the language and the
     stored snapshots, so it is rendered once per (region, language, month, snapshots version) and
@@ -63,7 +93,7 @@ def cockpit(request):
 
     user = request.user
     _require_monitoring_role(user)
-    latest, stamp = selectors.snapshots_state()
+    latest, stamp = selectors.snapshots_state(request)
     period = _requested_period(request) or latest
     division = selectors.home_division(user)
     view = selectors.view_from(request)
@@ -71,7 +101,7 @@ def cockpit(request):
     key = f"cockpit:{division.code}:{get_language()}:{_period_text(period)}:{view}:{stamp}"
     body = cache.get(key)
     if body is None:
-        context["periods"] = selectors.available_periods()
+        context["periods"] = selectors.available_periods(request)
         context["period_options"] = [(y, m, _month_label(y, m)) for y, m in context["periods"]]
         if period in context["periods"]:
             context.update(_cockpit_context(user, division, *period))
@@ -132,11 +162,12 @@ def thematic_map(request):
     return render(request, "monitoring/map.html", {
         "division": division, "views": selectors.rating_views(),
         "indicators": [(k, v["name"]) for k, v in names.items() if v["available"]],
-        "periods": [(f"{y:04d}-{m:02d}", _month_label(y, m)) for y, m in selectors.available_periods()],
+        "periods": [(f"{y:04d}-{m:02d}", _month_label(y, m)) for y, m in selectors.available_periods(request)],
     })
 
 
 @login_required
+@answers_unavailable_periods
 def map_data(request):
     """Values of one indicator for the cities (or one city's counties), within the user's scope.
 
@@ -146,7 +177,7 @@ def map_data(request):
 
     user = request.user
     _require_monitoring_role(user)
-    latest, stamp = selectors.snapshots_state()
+    latest, stamp = selectors.snapshots_state(request)
     period = _requested_period(request) or latest
     indicator = request.GET.get("indicator", "ht_va_share")
     parent = request.GET.get("parent", "330000")
@@ -193,6 +224,7 @@ def geojson(request, level: str):
 
 
 @login_required
+@answers_unavailable_periods
 def indicator_detail(request, indicator: str):
     user = request.user
     _require_monitoring_role(user)
@@ -249,6 +281,7 @@ def _indicator_xlsx(context: dict) -> HttpResponse:
 
 
 @login_required
+@answers_unavailable_periods
 def drilldown(request, indicator: str):
     """The enterprises behind a region's value (monthly-statistics indicators), staff only, in scope."""
     from xinzhi.enterprises.models import MonthlyStat
@@ -297,6 +330,7 @@ def _report_filename(division_name: str, year: int, month: int, kind: str, fmt: 
 
 
 @login_required
+@answers_unavailable_periods
 def reports(request):
     """Generate (preview) and download the data briefing or the operation report for a month of the user's
     region; staff issue (签发) a report, which archives the exact files; issued reports are listed and
@@ -306,12 +340,12 @@ def reports(request):
 
     from xinzhi.reports import CONTENT_TYPES, render_bytes
 
-    from . import archive, reporting, services
+    from . import archive, reporting
 
     user = request.user
     _require_monitoring_role(user)
     division = selectors.home_division(user)
-    periods = [(f"{y:04d}-{m:02d}", f"{y}年{'1月' if m == 1 else f'1—{m}月'}") for y, m in selectors.available_periods()]
+    periods = [(f"{y:04d}-{m:02d}", f"{y}年{'1月' if m == 1 else f'1—{m}月'}") for y, m in selectors.available_periods(request)]
     if request.method == "POST":
         kind = request.POST.get("kind")
         try:
@@ -324,7 +358,7 @@ def reports(request):
             return redirect(request.path)
         if not archive.can_issue(user, division):
             raise PermissionDenied(_("无权签发该地区的报告"))
-        if (p.year, p.month) not in selectors.available_periods():
+        if (p.year, p.month) not in selectors.available_periods(request):
             messages.error(request, _("该期别尚无监测结果，无法签发"))
             return redirect(request.path)
         issued = archive.issue(user, kind, division, p.year, p.month)
@@ -341,8 +375,9 @@ def reports(request):
         raise Http404("未知报告类型或格式")
     period = _period_from(request)
     if period is None:
-        raise Http404("尚无监测结果")
-    services.ensure_period(*period)
+        raise PeriodUnavailable(404, _("尚无企业填报数据，没有监测结果"))
+    # a read never computes: the month's snapshots exist (``_requested_period`` checked them; the latest
+    # period is a month with snapshots) — they are written by imports, ``monitor`` and staff POSTs only
     document = reporting.build(kind, division, *period)
     response = HttpResponse(render_bytes(document, fmt), content_type=CONTENT_TYPES[fmt])
     return attachment(response, _report_filename(division.name, *period, kind, fmt))
@@ -411,7 +446,8 @@ def targets(request):
                     except (ValidationError, PermissionDenied) as exc:
                         messages.error(request, f"{d.name} {ind.short_zh}：{exc}")
             if changed:
-                latest = IndicatorValue.objects.filter(year=year).order_by("-month").values_list("month", flat=True).first()
+                # the year's latest month with filings (never a month nobody filed for)
+                latest = next((m for y, m in selectors.available_periods(request) if y == year), None)
                 if latest:
                     services.refresh(year, latest)
                 messages.success(request, _("已保存 %(n)s 项目标调整，并重新计算了%(year)s年最新月份的评价。") % {"n": changed, "year": year})
