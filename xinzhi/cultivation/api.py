@@ -17,6 +17,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Router, Status
 from ninja.errors import HttpError
 
+from xinzhi.core.numbers import refuse_json_constant
 from xinzhi.enterprises.models import Enterprise
 from xinzhi.policy.engine import YearNotCovered
 from xinzhi.policy.package import PackageValidationError, parse_package
@@ -57,8 +58,8 @@ def answers(request, enterprise_id: int, year: int | None = None):
                     response={200: dict, 400: dict, 422: dict})
 def screen_package(request, year: int | None = None):
     try:
-        data = json.loads(request.body or b"null", parse_float=Decimal)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        data = json.loads(request.body or b"null", parse_float=Decimal, parse_constant=refuse_json_constant)
+    except (ValueError, UnicodeDecodeError) as exc:  # JSONDecodeError, and NaN/Infinity (not JSON)
         return Status(422, {"detail": "请求体不是有效的 JSON", "errors": [{"field": "", "label": "", "reason": str(exc)}]})
     try:
         package = parse_package(data if isinstance(data, dict) else {"__invalid__": data})

@@ -410,6 +410,8 @@ def targets(request):
     from django.core.exceptions import ValidationError
     from django.shortcuts import redirect
 
+    from xinzhi.core.numbers import check_number
+
     from . import services
     from .catalogue import load_catalogue
     from .models import Target
@@ -433,10 +435,10 @@ def targets(request):
                     if raw == "" or not services.can_edit_target(user, d):
                         continue
                     current = Target.objects.filter(indicator=ind.id, division=d, year=year).values_list("value", flat=True).first()
-                    try:
-                        value = float(raw)
-                    except ValueError:
-                        messages.error(request, _("%(region)s %(name)s：目标值“%(raw)s”不是数字") % {"region": d.name, "name": ind.short_zh, "raw": raw})
+                    try:  # finite and within the indicator's unit range (core.numbers)
+                        value = check_number(raw, ind.unit, signed=ind.kind == "relative", label="目标值")
+                    except ValidationError as exc:
+                        messages.error(request, f"{d.name} {ind.short_zh}：{exc.messages[0]}")
                         continue
                     if current is not None and abs(current - value) < 1e-9:
                         continue
@@ -444,7 +446,8 @@ def targets(request):
                         services.set_target(user, ind.id, d.code, year, value)
                         changed += 1
                     except (ValidationError, PermissionDenied) as exc:
-                        messages.error(request, f"{d.name} {ind.short_zh}：{exc}")
+                        reason = exc.messages[0] if isinstance(exc, ValidationError) else str(exc)
+                        messages.error(request, f"{d.name} {ind.short_zh}：{reason}")
             if changed:
                 # the year's latest month with filings (never a month nobody filed for)
                 latest = next((m for y, m in selectors.available_periods(request) if y == year), None)
