@@ -19,7 +19,7 @@ from django.views.decorators.cache import cache_control
 
 from xinzhi.accounts.permissions import require
 from xinzhi.core.downloads import attachment
-from xinzhi.core.periods import Period, PeriodError, parse_bounded
+from xinzhi.core.periods import Period, PeriodError, current_period, parse_bounded, year_error
 from xinzhi.core.scope import region_prefix, scope_key
 from xinzhi.regions.models import Division
 
@@ -403,6 +403,7 @@ def issued_report(request, pk: int, fmt: str):
 
 
 @login_required
+@answers_unavailable_periods
 def targets(request):
     """Target allocation (目标分解): province staff edit their cities' targets, city staff their
     counties'; everybody else in monitoring reads. Saving recomputes the year's latest month."""
@@ -418,7 +419,16 @@ def targets(request):
 
     user = request.user
     _require_monitoring_role(user)
-    year = int(request.GET.get("year") or request.POST.get("year") or (selectors.latest_snapshot_period() or (2025, 1))[0])
+    raw_year = (request.GET.get("year") or request.POST.get("year") or "").strip()
+    if not raw_year:
+        year = (selectors.latest_snapshot_period(request) or (current_period().year, 1))[0]
+    elif not raw_year.isdigit():
+        raise PeriodUnavailable(400, f"年份“{raw_year}”格式错误，应为四位数字")
+    else:  # targets may be set for the coming year, not later; none before the first year with reference data
+        year = int(raw_year)
+        reason = year_error(year, ahead=1)
+        if reason:
+            raise PeriodUnavailable(400, reason)
     division = selectors.home_division(user)
     children = [d for d in selectors.children_of(division) if d.code != division.code]
     indicators = [i for i in load_catalogue()

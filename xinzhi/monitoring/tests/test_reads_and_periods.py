@@ -118,3 +118,11 @@ def test_the_commands_compute_only_when_asked_and_only_filed_months(demo, tmp_pa
     assert not IndicatorValue.objects.filter(year=2023, month=1).exists()
     call_command("monitor", "--period", "2025-06", "--recompute", "--format", "json", stdout=out, stderr=out)
     assert IndicatorValue.objects.filter(year=2025, month=6).exists()
+
+
+@pytest.mark.parametrize(("year", "status", "reason"), [("2087", 400, "年份晚于当前年份"), ("2019", 400, "年份早于"),
+                                                        ("abc", 400, "格式错误"), ("2025", 200, "")])
+def test_target_years_are_bounded(client, demo, year, status, reason):
+    client.force_login(User.objects.get(username="province"))
+    response = client.get(f"/monitoring/targets/?year={year}")
+    assert response.status_code == status and reason in response.content.decode()
