@@ -6,7 +6,6 @@ import io
 import json
 from pathlib import Path
 
-import xlsxwriter
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -18,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 
 from xinzhi.accounts.permissions import require
+from xinzhi.core import cells
 from xinzhi.core.downloads import attachment
 from xinzhi.core.periods import Period, PeriodError, current_period, parse_bounded, year_error
 from xinzhi.core.scope import region_prefix, scope_key
@@ -263,15 +263,16 @@ def indicator_detail(request, indicator: str):
 
 def _indicator_xlsx(context: dict) -> HttpResponse:
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    book = cells.workbook(buffer, in_memory=True)
+    out = cells.CellWriter(book)
     sheet = book.add_worksheet("排名")
-    head = book.add_format({"bold": True, "bg_color": "#F1F5F9", "border": 1})
+    head = cells.add_format(book, {"bold": True, "bg_color": "#F1F5F9", "border": 1})
     headers = ["区域", "代码", f"本期({context['meta']['unit']})", "同比", "目标", "红黄蓝", "排名", "说明"]
-    sheet.write_row(0, 0, headers, head)
+    out.write_row(sheet, 0, 0, headers, head)
     for r, row in enumerate(context["peers"], start=1):
         v = row["v"]
-        sheet.write_row(r, 0, [row["name"], v.region, v.value, v.yoy, v.target,
-                               selectors.RATING_ZH.get(v.rating or "", ""), v.rank, v.rating_reason])
+        out.write_row(sheet, r, 0, [row["name"], v.region, v.value, v.yoy, v.target,
+                                    selectors.RATING_ZH.get(v.rating or "", ""), v.rank, v.rating_reason])
     sheet.set_column(0, 0, 12)
     sheet.set_column(7, 7, 60)
     sheet.freeze_panes(1, 0)

@@ -157,3 +157,22 @@ def test_review_scores_refuse_nan_and_infinity():
         scores = {c.code: "1" for c in scheme.criteria} | {code: bad}
         with pytest.raises(scoring.ScoreError):
             scoring.score_review(scheme, scores)
+
+
+def test_institution_annual_data_refuses_inf_and_huge_numbers(client, demo):
+    """年度数据填报: counts and amounts are finite, non-negative and in range (before: ``int("inf")``
+    gave an English message, a 20-digit number a database error)."""
+    from xinzhi.platforms.models import AnnualData, RDInstitution
+
+    inst = RDInstitution.objects.exclude(status="revoked").order_by("id").first()
+    client.force_login(User.objects.get(username="province"))
+    for field, raw, reason in [("rd_staff", "inf", "不是有效|不是数字|不是有限的数"), ("revenue", "9" * 25, "超出合理范围"),
+                               ("rd_staff", "2.5", "应为整数"), ("invention_patents", "-3", "不能为负数")]:
+        response = client.post(f"/platforms/institutions/{inst.pk}/", {"action": "annual_data", "year": 2025, field: raw})
+        assert response.status_code == 302
+        messages = " ".join(str(m) for m in response.wsgi_request._messages)
+        import re
+
+        assert re.search(reason, messages), (field, raw, messages)
+    assert not AnnualData.objects.filter(institution=inst, year=2025, rd_staff__isnull=False).exclude(
+        rd_staff__lt=10_000_000).exists()

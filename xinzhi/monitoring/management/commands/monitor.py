@@ -9,6 +9,7 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
+from xinzhi.core import cells
 from xinzhi.core.periods import Period, PeriodError, parse_bounded
 from xinzhi.monitoring import services
 from xinzhi.monitoring.models import IndicatorValue
@@ -80,7 +81,7 @@ class Command(BaseCommand):
     def _write_csv(self, rows: list[dict]) -> None:
         writer = csv.DictWriter(sys.stdout, fieldnames=FIELDS)
         writer.writeheader()
-        writer.writerows(rows)
+        writer.writerows({k: cells.csv_cell(v) for k, v in row.items()} for row in rows)
 
     def _write_table(self, rows: list[dict]) -> None:
         def fmt(x):
