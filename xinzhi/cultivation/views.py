@@ -6,7 +6,6 @@ from __future__ import annotations
 import io
 from datetime import date
 
-import xlsxwriter
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -16,6 +15,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from xinzhi.accounts.permissions import can, capability_required, require
+from xinzhi.core import cells
 from xinzhi.core.downloads import attachment
 from xinzhi.core.params import date_param, year_param
 from xinzhi.enterprises.models import Enterprise
@@ -104,12 +104,13 @@ def _list_context(request, kind: str):
 
 def _xlsx(rows: list[list], headers: list[str], name: str) -> HttpResponse:
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    book = cells.workbook(buffer, in_memory=True)  # enterprise names are text, never formulas (core.cells)
+    out = cells.CellWriter(book)
     sheet = book.add_worksheet("名单")
-    bold = book.add_format({"bold": True})
-    sheet.write_row(0, 0, headers, bold)
+    bold = cells.add_format(book, {"bold": True})
+    out.write_row(sheet, 0, 0, headers, bold)
     for i, row in enumerate(rows, start=1):
-        sheet.write_row(i, 0, row)
+        out.write_row(sheet, i, 0, row)
     book.close()
     response = HttpResponse(buffer.getvalue(),
                             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

@@ -6,7 +6,6 @@ import io
 import json
 from pathlib import Path
 
-import xlsxwriter
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -18,9 +17,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 
 from xinzhi.accounts.permissions import require
+from xinzhi.core import cells
 from xinzhi.core.downloads import attachment
-from xinzhi.core.params import period_param, year_param
-from xinzhi.core.periods import Period, PeriodError
+from xinzhi.core.periods import Period, PeriodError, current_period, parse_bounded, year_error
 from xinzhi.core.scope import UNBOUND_ZH, cacheable_scope, region_prefix, unbound_reason
 from xinzhi.regions.models import Division
 
@@ -37,15 +36,50 @@ def _require_monitoring_role(user) -> str:
     return scope
 
 
+class PeriodUnavailable(Exception):
+    """A month asked for that cannot be shown: malformed or out of bounds (400), not filed or not computed
+    (404). Pages answer with the Chinese reason; a read never computes the month (issue 12 item 2)."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status, self.message = status, message
+
+
 def _requested_period(request) -> tuple[int, int] | None:
-    """The month asked for (``?period=YYYY-MM``; 400 with the reason if malformed), or None."""
-    p = period_param(request.GET, "period")
-    return None if p is None else (p.year, p.month)
+    """The month asked for (``?period=YYYY-MM``), or None; ``PeriodUnavailable`` if it is malformed, out
+    of bounds, not filed or not computed."""
+    text = request.GET.get("period")
+    if not text:
+        return None
+    try:
+        p = parse_bounded(text)
+    except PeriodError as exc:
+        raise PeriodUnavailable(400, str(exc)) from exc
+    problem = selectors.period_unavailable(p.year, p.month, request)
+    if problem:
+        raise PeriodUnavailable(*problem)
+    return p.year, p.month
 
 
 def _period_from(request) -> tuple[int, int] | None:
-    """The month asked for, else the latest computed."""
-    return _requested_period(request) or selectors.latest_snapshot_period()
+    """The month asked for, else the latest month with filings (and snapshots)."""
+    return _requested_period(request) or selectors.latest_snapshot_period(request)
+
+
+def answers_unavailable_periods(view):
+    """Answer ``PeriodUnavailable`` with its reason and status (JSON for the map's data, else a page)."""
+    import functools
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except PeriodUnavailable as exc:
+            if request.path.endswith("/data/"):
+                return JsonResponse({"detail": exc.message, "period": None, "regions": []}, status=exc.status)
+            return render(request, "monitoring/unavailable.html", {"message": exc.message}, status=exc.status)
+
+    return wrapper
 
 
 def _period_text(period: tuple[int, int] | None) -> str:
@@ -53,6 +87,7 @@ def _period_text(period: tuple[int, int] | None) -> str:
 
 
 @login_required
+@answers_unavailable_periods
 def cockpit(request):
     """The cockpit. Its body (with the month selector) depends only on the user's scope (exactly what
     ``restrict()`` uses), the region shown, the language and the stored snapshots, so it is rendered once
@@ -64,7 +99,7 @@ def cockpit(request):
 
     user = request.user
     scope = _require_monitoring_role(user)
-    latest, stamp = selectors.snapshots_state()
+    latest, stamp = selectors.snapshots_state(request)
     period = _requested_period(request) or latest
     division = selectors.home_division(user)
     view = selectors.view_from(request)
@@ -72,7 +107,7 @@ def cockpit(request):
     key = f"cockpit:{scope}:{division.code}:{get_language()}:{_period_text(period)}:{view}:{stamp}"
     body = cache.get(key)
     if body is None:
-        context["periods"] = selectors.available_periods()
+        context["periods"] = selectors.available_periods(request)
         context["period_options"] = [(y, m, _month_label(y, m)) for y, m in context["periods"]]
         if period in context["periods"]:
             context.update(_cockpit_context(user, division, *period))
@@ -133,11 +168,12 @@ def thematic_map(request):
     return render(request, "monitoring/map.html", {
         "division": division, "views": selectors.rating_views(),
         "indicators": [(k, v["name"]) for k, v in names.items() if v["available"]],
-        "periods": [(f"{y:04d}-{m:02d}", _month_label(y, m)) for y, m in selectors.available_periods()],
+        "periods": [(f"{y:04d}-{m:02d}", _month_label(y, m)) for y, m in selectors.available_periods(request)],
     })
 
 
 @login_required
+@answers_unavailable_periods
 def map_data(request):
     """Values of one indicator for the cities (or one city's counties), within the user's scope.
 
@@ -147,7 +183,7 @@ def map_data(request):
 
     user = request.user
     scope = _require_monitoring_role(user)
-    latest, stamp = selectors.snapshots_state()
+    latest, stamp = selectors.snapshots_state(request)
     period = _requested_period(request) or latest
     indicator = request.GET.get("indicator", "ht_va_share")
     parent = request.GET.get("parent", "330000")
@@ -194,6 +230,7 @@ def geojson(request, level: str):
 
 
 @login_required
+@answers_unavailable_periods
 def indicator_detail(request, indicator: str):
     user = request.user
     _require_monitoring_role(user)
@@ -232,15 +269,16 @@ def indicator_detail(request, indicator: str):
 
 def _indicator_xlsx(context: dict) -> HttpResponse:
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    book = cells.workbook(buffer, in_memory=True)
+    out = cells.CellWriter(book)
     sheet = book.add_worksheet("排名")
-    head = book.add_format({"bold": True, "bg_color": "#F1F5F9", "border": 1})
+    head = cells.add_format(book, {"bold": True, "bg_color": "#F1F5F9", "border": 1})
     headers = ["区域", "代码", f"本期({context['meta']['unit']})", "同比", "目标", "红黄蓝", "排名", "说明"]
-    sheet.write_row(0, 0, headers, head)
+    out.write_row(sheet, 0, 0, headers, head)
     for r, row in enumerate(context["peers"], start=1):
         v = row["v"]
-        sheet.write_row(r, 0, [row["name"], v.region, v.value, v.yoy, v.target,
-                               selectors.RATING_ZH.get(v.rating or "", ""), v.rank, v.rating_reason])
+        out.write_row(sheet, r, 0, [row["name"], v.region, v.value, v.yoy, v.target,
+                                    selectors.RATING_ZH.get(v.rating or "", ""), v.rank, v.rating_reason])
     sheet.set_column(0, 0, 12)
     sheet.set_column(7, 7, 60)
     sheet.freeze_panes(1, 0)
@@ -250,6 +288,7 @@ def _indicator_xlsx(context: dict) -> HttpResponse:
 
 
 @login_required
+@answers_unavailable_periods
 def drilldown(request, indicator: str):
     """The enterprises behind a region's value (monthly-statistics indicators), staff only, in scope."""
     from xinzhi.enterprises.models import MonthlyStat
@@ -298,6 +337,7 @@ def _report_filename(division_name: str, year: int, month: int, kind: str, fmt: 
 
 
 @login_required
+@answers_unavailable_periods
 def reports(request):
     """Generate (preview) and download the data briefing or the operation report for a month of the user's
     region; staff issue (签发) a report, which archives the exact files; issued reports are listed and
@@ -307,12 +347,12 @@ def reports(request):
 
     from xinzhi.reports import CONTENT_TYPES, render_bytes
 
-    from . import archive, reporting, services
+    from . import archive, reporting
 
     user = request.user
     _require_monitoring_role(user)
     division = selectors.home_division(user)
-    periods = [(f"{y:04d}-{m:02d}", f"{y}年{'1月' if m == 1 else f'1—{m}月'}") for y, m in selectors.available_periods()]
+    periods = [(f"{y:04d}-{m:02d}", f"{y}年{'1月' if m == 1 else f'1—{m}月'}") for y, m in selectors.available_periods(request)]
     if request.method == "POST":
         kind = request.POST.get("kind")
         try:
@@ -337,7 +377,7 @@ def reports(request):
             return redirect("jobs:detail", job.pk)
         if not archive.can_issue(user, division):
             raise PermissionDenied(_("无权签发该地区的报告"))
-        if (p.year, p.month) not in selectors.available_periods():
+        if (p.year, p.month) not in selectors.available_periods(request):
             messages.error(request, _("该期别尚无监测结果，无法签发"))
             return redirect(request.path)
         issued = archive.issue(user, kind, division, p.year, p.month)
@@ -354,8 +394,9 @@ def reports(request):
         raise Http404("未知报告类型或格式")
     period = _period_from(request)
     if period is None:
-        raise Http404("尚无监测结果")
-    services.ensure_period(*period)
+        raise PeriodUnavailable(404, _("尚无企业填报数据，没有监测结果"))
+    # a read never computes: the month's snapshots exist (``_requested_period`` checked them; the latest
+    # period is a month with snapshots) — they are written by imports, ``monitor`` and staff POSTs only
     document = reporting.build(kind, division, *period)
     response = HttpResponse(render_bytes(document, fmt), content_type=CONTENT_TYPES[fmt])
     return attachment(response, _report_filename(division.name, *period, kind, fmt))
@@ -381,6 +422,7 @@ def issued_report(request, pk: int, fmt: str):
 
 
 @login_required
+@answers_unavailable_periods
 def targets(request):
     """Target allocation (目标分解): province staff edit their cities' targets, city staff their
     counties'; everybody else in monitoring reads. Saving recomputes the year's latest month."""
@@ -388,14 +430,24 @@ def targets(request):
     from django.core.exceptions import ValidationError
     from django.shortcuts import redirect
 
+    from xinzhi.core.inputs import check_number
+
     from . import services
     from .catalogue import load_catalogue
     from .models import Target
 
     user = request.user
     _require_monitoring_role(user)
-    year = (year_param(request.GET, "year") or year_param(request.POST, "year")
-            or (selectors.latest_snapshot_period() or (2025, 1))[0])
+    raw_year = (request.GET.get("year") or request.POST.get("year") or "").strip()
+    if not raw_year:
+        year = (selectors.latest_snapshot_period(request) or (current_period().year, 1))[0]
+    elif not raw_year.isdigit():
+        raise PeriodUnavailable(400, f"年份“{raw_year}”格式错误，应为四位数字")
+    else:  # targets may be set for the coming year, not later; none before the first year with reference data
+        year = int(raw_year)
+        reason = year_error(year, ahead=1)
+        if reason:
+            raise PeriodUnavailable(400, reason)
     division = selectors.home_division(user)
     children = [d for d in selectors.children_of(division) if d.code != division.code]
     indicators = [i for i in load_catalogue()
@@ -412,10 +464,10 @@ def targets(request):
                     if raw == "" or not services.can_edit_target(user, d):
                         continue
                     current = Target.objects.filter(indicator=ind.id, division=d, year=year).values_list("value", flat=True).first()
-                    try:
-                        value = float(raw)
-                    except ValueError:
-                        messages.error(request, _("%(region)s %(name)s：目标值“%(raw)s”不是数字") % {"region": d.name, "name": ind.short_zh, "raw": raw})
+                    try:  # finite and within the indicator's unit range (core.numbers)
+                        value = check_number(raw, ind.unit, signed=ind.kind == "relative", label="目标值")
+                    except ValidationError as exc:
+                        messages.error(request, f"{d.name} {ind.short_zh}：{exc.messages[0]}")
                         continue
                     if current is not None and abs(current - value) < 1e-9:
                         continue
@@ -423,9 +475,11 @@ def targets(request):
                         services.set_target(user, ind.id, d.code, year, value)
                         changed += 1
                     except (ValidationError, PermissionDenied) as exc:
-                        messages.error(request, f"{d.name} {ind.short_zh}：{exc}")
+                        reason = exc.messages[0] if isinstance(exc, ValidationError) else str(exc)
+                        messages.error(request, f"{d.name} {ind.short_zh}：{reason}")
             if changed:
-                latest = IndicatorValue.objects.filter(year=year).order_by("-month").values_list("month", flat=True).first()
+                # the year's latest month with filings (never a month nobody filed for)
+                latest = next((m for y, m in selectors.available_periods(request) if y == year), None)
                 if latest:
                     services.refresh(year, latest)
                 messages.success(request, _("已保存 %(n)s 项目标调整，并重新计算了%(year)s年最新月份的评价。") % {"n": changed, "year": year})

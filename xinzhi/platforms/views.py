@@ -4,7 +4,7 @@ coverage and counts vs targets. Every read goes through ``restrict``; out-of-sco
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import ExtractYear, Substr
@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from xinzhi.accounts.permissions import can, capability_required
+from xinzhi.core.inputs import check_number
 from xinzhi.core.params import choice_param, int_param, text_param, year_param
 from xinzhi.core.scope import region_prefix
 from xinzhi.evaluation import scoring
@@ -96,9 +97,13 @@ def _report_annual_data(request, subject) -> None:
         for f in AnnualData.DATA_FIELDS:
             raw = (request.POST.get(f) or "").strip().replace(",", "")
             if raw:
-                values[f] = int(raw)
-                if values[f] < 0:
-                    raise ValueError(f"{AnnualData._meta.get_field(f).verbose_name}不能为负数")
+                # finite, non-negative, in range: amounts in yuan, everything else a count (core.numbers)
+                label = str(AnnualData._meta.get_field(f).verbose_name)
+                try:
+                    value = check_number(raw, "元" if "(元)" in label else "个", label=label)
+                except ValidationError as exc:
+                    raise ValueError(exc.messages[0]) from None
+                values[f] = int(round(value))
         if not 2000 <= year <= timezone.localdate().year:
             raise ValueError("年度须在2000年至今年之间")
         if not values:
