@@ -134,6 +134,7 @@ CAPABILITIES: dict[str, Capability] = {c.key: c for c in (
                "无权修改目标", write=True, predicate=_target_region),
     Capability("monitoring.target.allocate", "按基年分解默认目标", frozenset({PROVINCE}),
                "只有省级工作人员可以分解默认目标", write=True),
+    Capability("monitoring.report.issue", "签发并存档本地区的简报与报告", STAFF, "无权签发报告", write=True),
     Capability("monitoring.recompute", "重新计算监测结果", frozenset({PROVINCE}),
                "只有省级工作人员可以重新计算监测结果", write=True),
     # register and imports

@@ -16,7 +16,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 
-from xinzhi.accounts.permissions import require
+from xinzhi.accounts.permissions import can, capability_required, require
 from xinzhi.core import cells
 from xinzhi.core.downloads import attachment
 from xinzhi.core.periods import Period, PeriodError, current_period, parse_bounded, year_error
@@ -86,7 +86,7 @@ def _period_text(period: tuple[int, int] | None) -> str:
     return f"{period[0]:04d}-{period[1]:02d}" if period else "none"
 
 
-@login_required
+@capability_required("monitoring.view")
 @answers_unavailable_periods
 def cockpit(request):
     """The cockpit. Its body (with the month selector) depends only on the user's scope (exactly what
@@ -160,7 +160,7 @@ def _series(user, region: str, year: int, indicators: list[str]) -> dict[str, li
     return out
 
 
-@login_required
+@capability_required("monitoring.view")
 def thematic_map(request):
     _require_monitoring_role(request.user)
     division = selectors.home_division(request.user)
@@ -172,7 +172,7 @@ def thematic_map(request):
     })
 
 
-@login_required
+@capability_required("monitoring.view")
 @answers_unavailable_periods
 def map_data(request):
     """Values of one indicator for the cities (or one city's counties), within the user's scope.
@@ -229,7 +229,7 @@ def geojson(request, level: str):
     return FileResponse(open(path, "rb"), content_type="application/geo+json")
 
 
-@login_required
+@capability_required("monitoring.view")
 @answers_unavailable_periods
 def indicator_detail(request, indicator: str):
     user = request.user
@@ -287,7 +287,7 @@ def _indicator_xlsx(context: dict) -> HttpResponse:
     return attachment(response, f"{context['region_name']}{context['meta']['name']}-{context['period_text']}.xlsx")
 
 
-@login_required
+@capability_required("monitoring.view")
 @answers_unavailable_periods
 def drilldown(request, indicator: str):
     """The enterprises behind a region's value (monthly-statistics indicators), staff only, in scope."""
@@ -336,7 +336,7 @@ def _report_filename(division_name: str, year: int, month: int, kind: str, fmt: 
     return f"{division_name}{year}年{period_label(month)}高新技术产业{label}.{fmt}"
 
 
-@login_required
+@capability_required("monitoring.view")
 @answers_unavailable_periods
 def reports(request):
     """Generate (preview) and download the data briefing or the operation report for a month of the user's
@@ -402,7 +402,7 @@ def reports(request):
     return attachment(response, _report_filename(division.name, *period, kind, fmt))
 
 
-@login_required
+@capability_required("monitoring.view")
 def issued_report(request, pk: int, fmt: str):
     """An issued report's stored file, byte for byte as issued (scope checked on the stored record)."""
     from xinzhi.reports import CONTENT_TYPES
@@ -421,7 +421,7 @@ def issued_report(request, pk: int, fmt: str):
     return attachment(response, _report_filename(report.division.name, report.year, report.month, report.kind, fmt))
 
 
-@login_required
+@capability_required("monitoring.view")
 @answers_unavailable_periods
 def targets(request):
     """Target allocation (目标分解): province staff edit their cities' targets, city staff their
@@ -453,7 +453,7 @@ def targets(request):
     indicators = [i for i in load_catalogue()
                   if (i.target or {}).get("year") == year and i.target.get("comparator") != "faster_than" and i.available]
     if request.method == "POST":
-        if request.POST.get("allocate") and (user.is_superuser or user.role == "province_staff"):
+        if request.POST.get("allocate") and can(user, "monitoring.target.allocate"):
             written = services.allocate_default_targets(year)
             messages.success(request, _("已按基期自动分解目标 %(n)s 项（人工调整过的目标未改动）。") % {"n": written})
         else:
@@ -495,5 +495,5 @@ def targets(request):
         totals.append({"parent": parent_value, "sum": child_sum if i.kind == "count" else None})
     return render(request, "monitoring/targets.html", {
         "year": year, "division": division, "indicators": indicators, "rows": rows, "totals": totals,
-        "can_allocate": user.is_superuser or user.role == "province_staff",
+        "can_allocate": can(user, "monitoring.target.allocate"),
     })
