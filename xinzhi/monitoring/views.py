@@ -370,6 +370,10 @@ def reports(request):
             fmt = request.POST.get("format", "docx")
             if fmt not in ("docx", "pdf", "xlsx"):
                 raise Http404("未知格式")
+            problem = selectors.period_unavailable(p.year, p.month, request)
+            if problem:  # said at once, not after a job failed
+                messages.error(request, problem[1])
+                return redirect(request.path)
             title = _report_filename(division.name, p.year, p.month, kind, fmt)
             job = submit("monitoring.report", user, {"kind": kind, "year": p.year, "month": p.month,
                                                      "format": fmt}, title=_("生成%(name)s") % {"name": title},
