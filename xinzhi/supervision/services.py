@@ -23,6 +23,8 @@ from .models import Attachment, NoticeStatus, ProgressReport, SupervisionNotice,
 
 DATA = Path(__file__).with_name("data")
 PROVINCE_CODE = "330000"
+#: the monitoring ratings (红黄蓝) as users read them
+RATING_ZH = {"blue": "蓝", "yellow": "黄", "red": "红", "grey": "灰"}
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 
 
@@ -338,7 +340,9 @@ def indicator_ratings(user, task: Task, as_of: dt.date) -> list[dict]:
     out = []
     for code in task.indicators:
         ind = catalogue.indicators.get(code)
-        out.append({"code": code, "name": ind.short_zh or ind.name_zh if ind else code, **(latest.get(code) or {})})
+        row = {"code": code, "name": ind.short_zh or ind.name_zh if ind else code, **(latest.get(code) or {})}
+        row["rating_label"] = RATING_ZH.get(row.get("rating") or "", "")
+        out.append(row)
     return out
 
 

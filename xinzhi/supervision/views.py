@@ -335,7 +335,7 @@ def activities(request):
     return render(request, "supervision/activities.html", {
         "rows": [{"code": r.code, "name": names[r.code], "cells": r.cells, "missed": r.missed} for r in rows],
         "gaps": len(coverage.gaps(rows)), "year": year, "as_of": as_of, "kinds": ActivityKind.choices, "kind": kind,
-        "activities": listing[:300], "months": range(1, 13), "can_edit": can(user, "supervision.activity.edit"),
+        "activities": listing[:100], "months": range(1, 13), "can_edit": can(user, "supervision.activity.edit"),
         "regions": Division.objects.filter(code__startswith=region_prefix(user.division_id or "330000")).order_by("code"),
     })
 

@@ -148,6 +148,23 @@ def test_notice_workflow_issue_acknowledge_answer_return_close(people, ledger):
     assert changes.count() == 6  # issued, acknowledged, answered, returned, answered, closed
 
 
+def test_task_page_shows_linked_indicator_ratings_in_chinese(client, people, ledger):
+    from xinzhi.monitoring.models import IndicatorValue
+
+    t5 = ledger.get(number="5")
+    IndicatorValue.objects.create(indicator="new_provincial_tech_centre", region="330000", region_level="province",
+                                  scope_code="330000", year=2025, month=6, kind="count", unit="个", value=70,
+                                  rating="red", value_text="70", display_unit="个")
+    IndicatorValue.objects.create(indicator="new_provincial_tech_centre", region="330000", region_level="province",
+                                  scope_code="330000", year=2025, month=9, kind="count", unit="个", value=100,
+                                  rating="blue", value_text="100", display_unit="个")
+    client.force_login(people["province"])
+    july = client.get(f"/supervision/tasks/{t5.pk}/?as_of=2025-07-10").content.decode()
+    assert "2025-06" in july and ">红<" in july and ">red<" not in july
+    october = client.get(f"/supervision/tasks/{t5.pk}/?as_of=2025-10-10").content.decode()
+    assert "2025-09" in october and ">蓝<" in october
+
+
 def test_pages_show_the_ledger_in_scope_and_accept_forms(client, people, ledger):
     t4 = ledger.get(number="4")
     hz = services.split_task(people["province"], t4, "330100")
