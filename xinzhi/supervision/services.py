@@ -580,3 +580,57 @@ def post_board(user, title: str, body: str):
     if errors:
         raise ValidationError(errors)
     return BoardPost.objects.create(division_id=user.division_id, title=title.strip(), body=body.strip(), posted_by=user)
+
+
+# --------------------------------------------------------------------------- 应享尽享: local post-subsidies
+
+def unclaimed_subsidies(user, year: int) -> tuple[list[dict], list[dict]]:
+    """Enterprises in the user's scope that meet a local post-subsidy rule for ``year`` (R&D expense of the
+    December filing, qualifications on 31 December) and have no post-subsidy recorded for that year.
+    Returns (rows, rules). Columnar: three restricted queries into Polars, the rules in ``subsidy``."""
+    import polars as pl
+
+    from xinzhi.cultivation.models import Certification
+    from xinzhi.enterprises.models import Enterprise, EnterpriseYear, MonthlyStat
+    from xinzhi.policy.params import load_parameters
+    from xinzhi.policy.validity import holders
+
+    from . import subsidy
+    from .models import FundKind, RDFundRecord
+
+    rules = subsidy.load_rules()
+    stats = pl.DataFrame(list(MonthlyStat.objects.restrict(user).filter(month=12, year__in=(year - 1, year))
+                              .values("enterprise_id", "year", "rd_expense", "revenue")),
+                         schema={"enterprise_id": pl.Int64, "year": pl.Int64, "rd_expense": pl.Int64,
+                                 "revenue": pl.Int64})
+    if stats.height == 0:
+        return [], rules
+    this = stats.filter(pl.col("year") == year).select("enterprise_id", pl.col("rd_expense").alias("rd"), "revenue")
+    last = stats.filter(pl.col("year") == year - 1).select("enterprise_id", pl.col("rd_expense").alias("rd_last"))
+    ids = this["enterprise_id"].to_list()
+    enterprises = pl.DataFrame(list(Enterprise.objects.restrict(user).filter(pk__in=ids)
+                                    .values("id", "name", "division_id")),
+                               schema={"id": pl.Int64, "name": pl.String, "division_id": pl.String}).rename(
+        {"id": "enterprise_id", "division_id": "division_code"})
+    above = set(EnterpriseYear.objects.restrict(user).filter(year=year, above_scale=True, enterprise_id__in=ids)
+                .values_list("enterprise_id", flat=True))
+    certs = pl.DataFrame(list(Certification.objects.restrict(user).filter(enterprise_id__in=ids, program__in=(
+        "hte", "tech_sme")).values("enterprise_id", "program", "year", "issued_on", "expires_on")),
+        schema={"enterprise_id": pl.Int64, "program": pl.String, "year": pl.Int64, "issued_on": pl.Date,
+                "expires_on": pl.Date})
+    hte = holders(certs, dt.date(year, 12, 31), load_parameters())["enterprise_id"]
+    tech_sme = certs.filter((pl.col("program") == "tech_sme") & (pl.col("year") == year))["enterprise_id"]
+    frame = (this.join(last, on="enterprise_id", how="left").join(enterprises, on="enterprise_id", how="inner")
+             .with_columns(pl.col("enterprise_id").is_in(list(above)).alias("above_scale"),
+                           pl.col("enterprise_id").is_in(hte.implode()).alias("hte"),
+                           pl.col("enterprise_id").is_in(tech_sme.implode()).alias("tech_sme")))
+    met = subsidy.eligible(frame, rules)
+    covered = set(RDFundRecord.objects.restrict(user).filter(kind=FundKind.POST_SUBSIDY, year=year)
+                  .values_list("enterprise_id", flat=True))
+    met = met.filter(~pl.col("enterprise_id").is_in(list(covered)))
+    names = dict(Division.objects.values_list("code", "name"))
+    by_rule = {r["id"]: r for r in rules}
+    out = met.join(frame.select("enterprise_id", "name", "division_code", "rd", "rd_last"), on="enterprise_id")
+    rows = [{**r, "division_name": names.get(r["division_code"], ""), "rule": by_rule[r["rule_id"]]}
+            for r in out.sort(["division_code", "estimate"], descending=[False, True]).to_dicts()]
+    return rows, rules

@@ -427,7 +427,10 @@ def funds(request):
     records = RDFundRecord.objects.restrict(user).select_related("enterprise", "division")
     if year:
         records = records.filter(year=year)
+    subsidy_year = _int(request.GET.get("subsidy_year")) or timezone.localdate().year - 1
+    unclaimed, subsidy_rules = services.unclaimed_subsidies(user, subsidy_year)
     return render(request, "supervision/funds.html", {
+        "unclaimed": unclaimed, "subsidy_rules": subsidy_rules, "subsidy_year": subsidy_year,
         "summary": services.fund_summary(user, year), "records": records[:300], "year": year,
         "kinds": FundKind.choices, "can_edit": can(user, "supervision.funds.edit"), "this_year": timezone.localdate().year,
     })
