@@ -149,6 +149,52 @@ def create_task(user, *, year: int, number: str, title: str, text: str, group: s
     )
 
 
+EDITABLE = ("title", "text", "group", "lead_department", "co_departments", "responsible_person", "deadline",
+            "milestones")
+
+
+@transaction.atomic
+def update_task(user, task_id: int, **fields) -> Task:
+    """Edit a task of the user's region (e.g. confirm the default ledger's lead unit, deadline, milestones);
+    scope is checked on the stored record, the change is audited. A split's deadline stays within its
+    parent's; a parent's deadline cannot move before its splits'."""
+    require(user, "supervision.task.edit")
+    task = Task.objects.restrict(user, "change").filter(pk=task_id).select_related("parent").first()
+    if task is None:
+        raise PermissionDenied("该任务不在您的管理范围内")
+    unknown = set(fields) - set(EDITABLE)
+    if unknown:
+        raise ValidationError(f"不能修改：{'、'.join(sorted(unknown))}")
+    errors = {}
+    for key in ("title", "text", "lead_department"):
+        if key in fields and not str(fields[key]).strip():
+            errors[key] = "不能为空"
+    if "group" in fields and fields["group"] not in TaskGroup.values:
+        errors["group"] = "请选择专班工作组"
+    deadline = fields.get("deadline", task.deadline)
+    if deadline.year != task.year:
+        errors["deadline"] = "完成时限须在任务年度内"
+    elif task.parent is not None and deadline > task.parent.deadline:
+        errors["deadline"] = "分解任务的完成时限不能晚于上级任务"
+    elif task.splits.filter(deadline__gt=deadline).exists():
+        errors["deadline"] = "不能早于已分解任务的完成时限"
+    for i, m in enumerate(fields.get("milestones") or [], 1):
+        try:
+            day = dt.date.fromisoformat(str(m.get("date", "")))
+        except ValueError:
+            errors["milestones"] = f"第{i}个节点的日期格式应为YYYY-MM-DD"
+            break
+        if not str(m.get("text", "")).strip() or day.year != task.year:
+            errors["milestones"] = f"第{i}个节点须有内容，日期须在任务年度内"
+            break
+    if errors:
+        raise ValidationError(errors)
+    for key, value in fields.items():
+        setattr(task, key, value.strip() if isinstance(value, str) else value)
+    task.save()
+    return task
+
+
 # --------------------------------------------------------------------------- colours as of a date
 
 @dataclass(frozen=True)

@@ -139,13 +139,47 @@ def task_detail(request, pk: int):
     return render(request, "supervision/task.html", {
         "task": task, "row": row, "splits": splits, "reports": reports, "notices": notices, "as_of": as_of,
         "indicators": services.indicator_ratings(user, task, as_of),
-        "can_split": bool(split_regions), "split_regions": split_regions,
+        "can_split": bool(split_regions), "split_regions": split_regions, "groups": TaskGroup.choices,
+        "can_edit": change and bool(can(user, "supervision.task.edit")),
+        "milestone_text": "\n".join(f"{m.get('date', '')} {m.get('text', '')}" for m in task.milestones),
         "can_report": change and bool(can(user, "supervision.progress.report", task)) and task.completed_on is None,
         "can_issue": change and bool(can(user, "supervision.notice.issue")),
         "notice_targets": [task.division] + [s.task.division for s in splits],
         "this_month": today.month, "this_year": today.year,
         "months": range(1, 13),
     })
+
+
+def _milestones(raw: str) -> list[dict]:
+    """One milestone a line: ``YYYY-MM-DD 内容``."""
+    out = []
+    for line in raw.splitlines():
+        line = line.strip()
+        if line:
+            day, _, text = line.partition(" ")
+            out.append({"date": day.strip(), "text": text.strip()})
+    return out
+
+
+@capability_required("supervision.task.edit")
+@require_POST
+def edit_task(request, pk: int):
+    p = request.POST
+    try:
+        deadline = dt.date.fromisoformat(p.get("deadline") or "")
+    except ValueError:
+        messages.error(request, _("未保存：完成时限格式应为YYYY-MM-DD"))
+        return redirect("supervision:task", pk)
+    fields = {k: p.get(k, "") for k in ("title", "text", "group", "lead_department", "co_departments",
+                                         "responsible_person")}
+    try:
+        services.update_task(request.user, pk, deadline=deadline, milestones=_milestones(p.get("milestones", "")),
+                             **fields)
+    except ValidationError as exc:
+        messages.error(request, _("未保存：") + _errors(exc))
+    else:
+        messages.success(request, _("已保存修改"))
+    return redirect("supervision:task", pk)
 
 
 @capability_required("supervision.task.edit")
@@ -191,10 +225,19 @@ def report_progress(request, pk: int):
     return redirect("supervision:task", pk)
 
 
+#: content types an attachment is served with; anything else goes out as a plain binary download
+SAFE_TYPES = {"application/pdf", "image/png", "image/jpeg", "application/zip", "application/msword",
+              "application/vnd.ms-excel", "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+              "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+
+
 @capability_required("supervision.view")
 def attachment(request, pk: int):
     item = get_object_or_404(Attachment.objects.restrict(request.user), pk=pk)
-    return download(HttpResponse(bytes(item.data), content_type=item.content_type), item.name)
+    content_type = item.content_type if item.content_type in SAFE_TYPES else "application/octet-stream"
+    response = download(HttpResponse(bytes(item.data), content_type=content_type), item.name)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @capability_required("supervision.view")
