@@ -366,6 +366,37 @@ def open_notices(user):
 
 # --------------------------------------------------------------------------- linked indicators
 
+def indicator_badges(user, tasks: list[Task], as_of: dt.date) -> dict[int, list[dict]]:
+    """For the ledger: per task, the latest rating of each linked indicator for the task's region as of the
+    month of ``as_of`` — one query over the monitoring snapshots for every task at once."""
+    from xinzhi.monitoring.catalogue import load_catalogue
+    from xinzhi.monitoring.models import IndicatorValue
+
+    codes = {c for t in tasks for c in t.indicators}
+    if not codes:
+        return {}
+    regions = {t.division_id for t in tasks if t.indicators}
+    values = (IndicatorValue.objects.restrict(user).filter(indicator__in=codes, region__in=regions)
+              .filter(Q(year__lt=as_of.year) | Q(year=as_of.year, month__lte=as_of.month))
+              .order_by("indicator", "region", "-year", "-month").values_list("indicator", "region", "rating"))
+    latest: dict[tuple[str, str], str] = {}
+    for indicator, region, rating in values:
+        latest.setdefault((indicator, region), rating)
+    catalogue = load_catalogue()
+    out: dict[int, list[dict]] = {}
+    for t in tasks:
+        badges = []
+        for code in t.indicators:
+            rating = latest.get((code, t.division_id))
+            if rating:
+                ind = catalogue.indicators.get(code)
+                badges.append({"name": (ind.short_zh or ind.name_zh) if ind else code, "rating": rating,
+                               "label": RATING_ZH.get(rating, "")})
+        if badges:
+            out[t.pk] = badges
+    return out
+
+
 def indicator_ratings(user, task: Task, as_of: dt.date) -> list[dict]:
     """The latest rating (红黄蓝) of each indicator the task is measured by, for the task's region, as of the
     month of ``as_of`` (the monitoring snapshots; nothing is computed here)."""

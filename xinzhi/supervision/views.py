@@ -7,7 +7,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -57,10 +57,12 @@ def ledger(request):
         qs = qs.filter(group=params["group"])
     if params["region"]:
         qs = qs.filter(division__code__startswith=region_prefix(params["region"]))
-    rows = services.light_rows(qs.order_by("division_id", "id"), as_of)
+    rows = services.light_rows(qs.annotate(notice_count=Count("notices")).order_by("division_id", "id"), as_of)
     counts = services.colour_counts(rows)
     if params["colour"]:
         rows = [r for r in rows if r.light.colour == params["colour"]]
+    badges = services.indicator_badges(user, [r.task for r in rows], as_of)
+    rows = [{"row": r, "badges": badges.get(r.task.pk, [])} for r in rows]
     regions = Division.objects.filter(code__startswith=region_prefix(user.division_id or "330000")).exclude(
         level="county" if user.role == "province_staff" else "").order_by("code")
     return render(request, "supervision/ledger.html", {

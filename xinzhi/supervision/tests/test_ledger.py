@@ -163,6 +163,10 @@ def test_task_page_shows_linked_indicator_ratings_in_chinese(client, people, led
     assert "2025-06" in july and ">红<" in july and ">red<" not in july
     october = client.get(f"/supervision/tasks/{t5.pk}/?as_of=2025-10-10").content.decode()
     assert "2025-09" in october and ">蓝<" in october
+    ledger_page = client.get("/supervision/?year=2025&as_of=2025-07-10").content.decode()
+    assert "省级企业技术中心" in ledger_page and 'rating-red">红<' in ledger_page
+    assert services.indicator_badges(people["province"], [t5], dt.date(2025, 10, 10))[t5.pk][0]["label"] == "蓝"
+    assert services.indicator_badges(people["hangzhou"], [t5], dt.date(2025, 10, 10)) == {}
 
 
 def test_pages_show_the_ledger_in_scope_and_accept_forms(client, people, ledger):
