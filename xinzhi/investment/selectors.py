@@ -1,0 +1,129 @@
+"""Reads of the project workspace: the filtered list (page, export, API) — always through ``restrict``."""
+
+from __future__ import annotations
+
+import datetime
+
+import polars as pl
+from django.db.models import Count, F, Max, Q
+
+from xinzhi.core.bulk import read_frame
+
+from .models import AnnualPlan, InvestmentProject, ProjectProgress, SupervisionProblem
+
+FILTERS = ("q", "stage", "division", "cluster", "major", "high_tech")
+
+
+def filtered_projects(user, params: dict):
+    """Projects the user may see, filtered by the list's parameters (unknown values are ignored)."""
+    qs = InvestmentProject.objects.restrict(user)
+    q = (params.get("q") or "").strip()
+    if q:
+        qs = qs.filter(Q(name__contains=q) | Q(code__startswith=q) | Q(responsible_unit__contains=q))
+    if params.get("stage"):
+        qs = qs.filter(stage=params["stage"])
+    division = (params.get("division") or "").strip()
+    if division.isdigit() and len(division) == 6:
+        from xinzhi.core.scope import region_prefix
+
+        qs = qs.filter(division__code__startswith=region_prefix(division))
+    if params.get("cluster"):
+        qs = qs.filter(cluster_id=params["cluster"])
+    if params.get("major") in ("1", "true"):
+        qs = qs.filter(is_major=True)
+    if params.get("high_tech") in ("1", "true"):
+        qs = qs.filter(is_high_tech=True)
+    return qs
+
+
+EXPORT_COLUMNS = (
+    ("code", "项目代码"), ("name", "项目名称"), ("division__name", "县（市、区）"), ("industry_id", "行业代码"),
+    ("cluster__name", "415X集群"), ("stage", "阶段"), ("is_high_tech", "高新技术产业"), ("is_major", "省重大项目"),
+    ("dual_candidate", "两重两新候选"), ("planned_total", "计划总投资(万元)"), ("planned_start", "计划开工日期"),
+    ("planned_completion", "计划竣工日期"), ("actual_start", "实际开工日期"), ("actual_completion", "实际竣工日期"),
+    ("responsible_unit", "责任单位"), ("responsible_person", "责任人"),
+)
+
+
+def export_rows(qs) -> tuple[list[str], list[list]]:
+    """Plain rows (no model objects) of the filtered list for the XLSX export; money in 万元."""
+    from .models import Stage
+
+    labels = dict(Stage.choices)
+    fields = [f for f, _ in EXPORT_COLUMNS]
+    rows = []
+    for values in qs.order_by("code").values_list(*fields):
+        row = list(values)
+        row[5] = labels.get(row[5], row[5])
+        row[6], row[7], row[8] = ("是" if v else "否" for v in row[6:9])
+        row[9] = round(row[9] / 10000, 2)
+        row[10:14] = [d.isoformat() if d else "" for d in row[10:14]]
+        rows.append(["" if v is None else v for v in row])
+    return [label for _, label in EXPORT_COLUMNS], rows
+
+
+# --------------------------------------------------------------------------- warnings and tracking
+
+DATE_COLUMNS = ("planned_start", "planned_completion", "actual_start", "actual_completion")
+
+
+def _frame(qs, fields: list[str]) -> pl.DataFrame:
+    """The rows of a (restricted) queryset as a Polars frame, read in SQL — no model objects."""
+    sql, params = qs.values_list(*fields).query.sql_with_params()
+    frame = read_frame(sql, params)
+    frame = frame.rename(dict(zip(frame.columns, fields, strict=True)))
+    if frame.height == 0:
+        frame = pl.DataFrame({f: [] for f in fields})
+    return frame
+
+
+def _as_date(frame: pl.DataFrame, columns) -> pl.DataFrame:
+    """SQLite gives ISO text, PostgreSQL dates: the same ``pl.Date`` column either way."""
+    return frame.with_columns([
+        (pl.col(c).cast(pl.String).str.to_date("%Y-%m-%d", strict=False) if frame.schema[c] != pl.Date
+         else pl.col(c)) for c in columns])
+
+
+def latest_period(user) -> datetime.date | None:
+    """The last day of the latest month with progress in the user's scope (the default 'as of')."""
+    row = (ProjectProgress.objects.restrict(user).order_by("-year", "-month").values_list("year", "month").first())
+    if row is None:
+        return None
+    year, month = row
+    return datetime.date(year + (month == 12), month % 12 + 1, 1) - datetime.timedelta(days=1)
+
+
+def project_frame(user, as_of: datetime.date) -> pl.DataFrame:
+    """The input of ``warnings.evaluate`` / ``warnings.rates`` for the projects the user may see."""
+    from . import warnings
+
+    year, month = warnings.period_of(as_of)
+    projects = InvestmentProject.objects.restrict(user)
+    base = _as_date(_frame(projects, ["id", "code", "name", "division_id", "cluster_id", "stage", "is_major",
+                                      *DATE_COLUMNS]), DATE_COLUMNS)
+    base = base.with_columns(pl.col("id").cast(pl.Int64), pl.col("division_id").cast(pl.String),
+                             pl.col("cluster_id").cast(pl.String), pl.col("stage").cast(pl.String))
+    plans = _frame(AnnualPlan.objects.restrict(user).filter(year=year), ["project_id", "planned_investment"])
+    ytd = _frame(ProjectProgress.objects.restrict(user).filter(year=year, month__lte=month),
+                 ["project_id", "month", "ytd_completed"])
+    last = _frame(ProjectProgress.objects.restrict(user)
+                  .filter(Q(year__lt=year) | Q(year=year, month__lte=month))
+                  .values("project_id").annotate(last=Max(F("year") * 12 + F("month") - 1)), ["project_id", "last"])
+    problems = _frame(
+        SupervisionProblem.objects.restrict(user).filter(deadline__lt=as_of, visit__visited_on__lte=as_of)
+        .filter(Q(resolved_on__isnull=True) | Q(resolved_on__gt=as_of))
+        .values("visit__project_id").annotate(n=Count("id")), ["visit__project_id", "n"])
+    i64 = pl.Int64
+    out = (
+        base.join(plans.select(pl.col("project_id").cast(i64).alias("id"),
+                               pl.col("planned_investment").cast(i64).alias("annual_plan")), on="id", how="left")
+        .join(ytd.with_columns(pl.col("project_id", "month", "ytd_completed").cast(i64)).sort("month")
+              .group_by("project_id").agg(pl.col("ytd_completed").last())
+              .rename({"project_id": "id"}), on="id", how="left")
+        .join(last.select(pl.col("project_id").cast(i64).alias("id"), pl.col("last").cast(i64).alias("last_report")),
+              on="id", how="left")
+        .join(problems.select(pl.col("visit__project_id").cast(i64).alias("id"),
+                              pl.col("n").cast(i64).alias("overdue_problems")), on="id", how="left")
+        .with_columns(pl.col("overdue_problems").fill_null(0), city_id=pl.col("division_id").str.slice(0, 4) + "00")
+    )
+    return out

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class UnicornsConfig(AppConfig):
+    name = "xinzhi.unicorns"
+    verbose_name = "独角兽企业培育"
