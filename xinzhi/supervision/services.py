@@ -28,6 +28,24 @@ RATING_ZH = {"blue": "蓝", "yellow": "黄", "red": "红", "grey": "灰"}
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 
 
+# --------------------------------------------------------------------------- input limits
+
+MAX_COUNT = 10_000_000  # a plausibility limit of the platform (core.inputs), not an official figure
+
+
+def length_errors(model, fields: dict) -> dict[str, str]:
+    """Text longer than the model's column allows: refused with the field's name, never a database error."""
+    errors = {}
+    for key, value in fields.items():
+        try:
+            field = model._meta.get_field(key)
+        except Exception:  # noqa: BLE001 - not a model field (e.g. division_code)
+            continue
+        if isinstance(value, str) and getattr(field, "max_length", None) and len(value.strip()) > field.max_length:
+            errors[key] = f"{field.verbose_name}不能超过{field.max_length}个字符"
+    return errors
+
+
 # --------------------------------------------------------------------------- the ledger
 
 def ledger_file(year: int) -> Path:
@@ -103,6 +121,8 @@ def split_task(user, parent: Task, division_code: str, text: str = "", deadline:
         raise ValidationError("只能分解到上级任务责任地区的下级")
     if Task.objects.filter(year=parent.year, division=division, number=parent.number).exists():
         raise ValidationError(f"该任务已分解到{division.name}")
+    if len(responsible_person.strip()) > 50:
+        raise ValidationError({"responsible_person": "责任人不能超过50个字符"})
     deadline = deadline or parent.deadline
     if deadline > parent.deadline:
         raise ValidationError("分解任务的完成时限不能晚于上级任务")
@@ -139,6 +159,8 @@ def create_task(user, *, year: int, number: str, title: str, text: str, group: s
         errors["deadline"] = "完成时限须在任务年度内"
     if Task.objects.filter(year=year, division_id=division_code, number=number.strip()).exists():
         errors["number"] = f"{year}年已有序号为{number.strip()}的任务"
+    errors.update(length_errors(Task, {"number": number, "title": title, "lead_department": lead_department,
+                                       "co_departments": co_departments, "responsible_person": responsible_person}))
     if errors:
         raise ValidationError(errors)
     return Task.objects.create(
@@ -171,6 +193,7 @@ def update_task(user, task_id: int, **fields) -> Task:
             errors[key] = "不能为空"
     if "group" in fields and fields["group"] not in TaskGroup.values:
         errors["group"] = "请选择专班工作组"
+    errors.update(length_errors(Task, fields))
     deadline = fields.get("deadline", task.deadline)
     if deadline.year != task.year:
         errors["deadline"] = "完成时限须在任务年度内"
@@ -303,6 +326,9 @@ def issue_notice(user, task: Task, *, division_code: str, subject: str, requirem
         errors["requirement"] = "请填写督办要求"
     if due_date < timezone.localdate():
         errors["due_date"] = "反馈时限不能早于今天"
+    elif due_date.year > 2100:
+        errors["due_date"] = "反馈时限须在2100年以前"
+    errors.update(length_errors(SupervisionNotice, {"subject": subject}))
     if errors:
         raise ValidationError(errors)
     return SupervisionNotice.objects.create(
@@ -433,7 +459,7 @@ def _in_region(user, division_code: str) -> None:
 
 
 def validate_activity(fields: dict) -> dict[str, str]:
-    from .models import ActivityKind
+    from .models import Activity, ActivityKind
 
     errors = {}
     for key, label in (("title", "活动名称"), ("organiser", "主办单位")):
@@ -447,8 +473,9 @@ def validate_activity(fields: dict) -> dict[str, str]:
         errors["held_on"] = "不能录入尚未举办的活动"
     for key in ("participants", "enterprises", "agreements", "problems_posted"):
         value = fields.get(key) or 0
-        if not isinstance(value, int) or value < 0:
-            errors[key] = "须为非负整数"
+        if not isinstance(value, int) or value < 0 or value > MAX_COUNT:
+            errors[key] = f"须为0至{MAX_COUNT}之间的整数"
+    errors.update(length_errors(Activity, fields))
     return errors
 
 
@@ -509,7 +536,7 @@ CASE_FIELDS = ("title", "theme", "task_number", "problem", "measures", "results"
 
 
 def _case_errors(fields: dict) -> dict[str, str]:
-    from .models import CaseTheme
+    from .models import CaseTheme, TypicalCase
 
     errors = {}
     for key, label in (("title", "标题"), ("problem", "背景与问题"), ("measures", "主要做法"), ("results", "取得成效")):
@@ -517,6 +544,7 @@ def _case_errors(fields: dict) -> dict[str, str]:
             errors[key] = f"请填写{label}"
     if fields.get("theme") not in CaseTheme.values:
         errors["theme"] = "请选择主题"
+    errors.update(length_errors(TypicalCase, fields))
     return errors
 
 
@@ -584,8 +612,10 @@ def record_fund(user, enterprise, *, kind: str, year: int, amount: int, basis: s
         errors["kind"] = "请选择类型（研发准备金或研发投入后补助）"
     if not 2000 <= year <= timezone.localdate().year:
         errors["year"] = "年度须在2000年至今年之间"
-    if not isinstance(amount, int) or amount <= 0:
-        errors["amount"] = "金额须为正整数（元）"
+    if not isinstance(amount, int) or amount <= 0 or amount > 10**15:
+        errors["amount"] = "金额须为正整数（元），且不超过10^15元"
+    if len(basis.strip()) > 300:
+        errors["basis"] = "依据不能超过300个字符"
     if not basis.strip():
         errors["basis"] = "请填写依据（政策文件或制度名称）"
     if kind == FundKind.RESERVE and paid_on is not None:
@@ -654,6 +684,7 @@ def post_board(user, title: str, body: str):
         errors["title"] = "请填写标题"
     if not body.strip():
         errors["body"] = "请填写内容"
+    errors.update(length_errors(BoardPost, {"title": title}))
     if errors:
         raise ValidationError(errors)
     return BoardPost.objects.create(division_id=user.division_id, title=title.strip(), body=body.strip(), posted_by=user)

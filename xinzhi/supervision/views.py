@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from xinzhi.accounts.permissions import can, capability_required
 from xinzhi.core.downloads import attachment as download
+from xinzhi.core.params import date_param, int_param, text_param, year_param
 from xinzhi.core.scope import region_prefix
 from xinzhi.regions.models import Division
 
@@ -24,12 +25,8 @@ from .models import Attachment, NoticeStatus, ProgressReport, SupervisionNotice,
 
 
 def _as_of(request) -> dt.date:
-    raw = (request.GET.get("as_of") or "").strip()
-    try:
-        return dt.date.fromisoformat(raw) if raw else timezone.localdate()
-    except ValueError:
-        messages.error(request, _("统计日期格式应为YYYY-MM-DD，已按今天统计"))
-        return timezone.localdate()
+    """The as-of date of a page (``?as_of=YYYY-MM-DD``, default today); malformed → 400 in Chinese."""
+    return date_param(request.GET, "as_of", timezone.localdate())
 
 
 def _errors(exc: ValidationError) -> str:
@@ -39,17 +36,14 @@ def _errors(exc: ValidationError) -> str:
 
 
 def _year(request) -> int:
-    try:
-        return int(request.GET.get("year") or timezone.localdate().year)
-    except ValueError:
-        return timezone.localdate().year
+    return year_param(request.GET, "year", timezone.localdate().year)
 
 
 @capability_required("supervision.view")
 def ledger(request):
     user = request.user
     as_of, year = _as_of(request), _year(request)
-    params = {k: (request.GET.get(k) or "").strip() for k in ("q", "group", "region", "colour")}
+    params = {k: text_param(request.GET, k, max_length=100) for k in ("q", "group", "region", "colour")}
     qs = Task.objects.restrict(user).filter(year=year).select_related("division", "parent")
     if params["q"]:
         qs = qs.filter(Q(title__contains=params["q"]) | Q(text__contains=params["q"]) | Q(number=params["q"]))
@@ -253,23 +247,19 @@ def outputs(request):
     user = request.user
     division = Division.objects.get(code=user.division_id or services.PROVINCE_CODE)
     today = timezone.localdate()
-    kind, fmt = request.GET.get("kind"), request.GET.get("format")
+    kind, fmt = text_param(request.GET, "kind", None, 20), text_param(request.GET, "format", None, 10)
     if kind is None:
         return render(request, "supervision/outputs.html", {
             "division": division, "years": range(today.year, today.year - 3, -1), "months": range(1, 13),
             "this_year": today.year, "last_month": (today.month - 2) % 12 + 1,
         })
+    year = year_param(request.GET, "year", today.year)
     try:
-        year = int(request.GET.get("year") or today.year)
         if kind == "bulletin" and fmt in ("docx", "pdf"):
-            month = int(request.GET.get("month") or 0)
-            if not 1 <= month <= 12:
-                raise ValueError
+            month = int_param(request.GET, "month", 0, 1, 12)
             document, name = out.monthly_bulletin(user, division, year, month), f"{year}年{month}月任务推进情况通报"
         elif kind == "half_year" and fmt in ("xlsx", "docx"):
-            half = int(request.GET.get("half") or 0)
-            if half not in (1, 2):
-                raise ValueError
+            half = int_param(request.GET, "half", 0, 1, 2)
             document = out.half_year_summary(user, division, year, half)
             name = f"{year}年{'上半年' if half == 1 else '全年'}任务推进情况汇总表"
         else:
@@ -303,7 +293,7 @@ def issue_notice(request, pk: int):
 @capability_required("supervision.view")
 def notices(request):
     user = request.user
-    status = (request.GET.get("status") or "").strip()
+    status = text_param(request.GET, "status", max_length=20)
     qs = SupervisionNotice.objects.restrict(user).select_related("task", "division")
     if status:
         qs = qs.filter(status=status)
@@ -371,7 +361,7 @@ def activities(request):
             messages.success(request, _("已录入活动"))
         return redirect("supervision:activities")
     rows, names = services.activity_coverage(user, year, as_of)
-    kind = (request.GET.get("kind") or "").strip()
+    kind = text_param(request.GET, "kind", max_length=20)
     listing = Activity.objects.restrict(user).filter(held_on__year=year).select_related("division")
     if kind:
         listing = listing.filter(kind=kind)
@@ -402,7 +392,7 @@ def cases(request):
             return redirect("supervision:cases")
         messages.success(request, _("已报送案例，待省级遴选"))
         return redirect("supervision:case", case.pk)
-    params = {k: (request.GET.get(k) or "").strip() for k in ("q", "theme", "status")}
+    params = {k: text_param(request.GET, k, max_length=100) for k in ("q", "theme", "status")}
     qs = services.visible_cases(user).select_related("division")
     if params["q"]:
         q = params["q"]
@@ -468,11 +458,11 @@ def funds(request):
         else:
             messages.success(request, _("已登记"))
         return redirect("supervision:funds")
-    year = _int(request.GET.get("year")) or None
+    year = year_param(request.GET, "year")
     records = RDFundRecord.objects.restrict(user).select_related("enterprise", "division")
     if year:
         records = records.filter(year=year)
-    subsidy_year = _int(request.GET.get("subsidy_year")) or timezone.localdate().year - 1
+    subsidy_year = year_param(request.GET, "subsidy_year", timezone.localdate().year - 1)
     unclaimed, subsidy_rules = services.unclaimed_subsidies(user, subsidy_year)
     return render(request, "supervision/funds.html", {
         "unclaimed": unclaimed, "subsidy_rules": subsidy_rules, "subsidy_year": subsidy_year,
