@@ -129,8 +129,10 @@ def test_token_and_session_users_of_one_scope_get_the_same_answer(client, users)
 def test_errors_are_not_kept(client, users):
     client.force_login(users["province"])
     assert client.get(LIST + "?page=0").status_code == 422
-    assert client.get("/api/v1/monitoring/values?period=2025-13").status_code == 400  # malformed: 400
+    assert client.get("/api/v1/monitoring/values?period=2025-13").status_code == 400  # malformed: the reason
     assert not caches[CACHE_ALIAS]._cache  # LocMemCache's store: nothing was kept
+    assert client.get("/api/v1/monitoring/values?period=2025-06").status_code == 404  # nobody filed
+    assert not [k for k in caches[CACHE_ALIAS]._cache if "snapshots_periods" not in k]  # (the months are)
 
 
 def _cached_operations():
@@ -152,6 +154,18 @@ QUERY = {"/api/v1/enterprises/": "?q=企业&division=330100&industry=39",
          "/api/v1/platforms/platforms": "?kind=x&cluster=x"}
 
 
+def _filed_and_computed(year: int, month: int) -> None:
+    from xinzhi.enterprises.models import EnterpriseYear, MonthlyStat
+    from xinzhi.monitoring import services
+
+    for enterprise in Enterprise.objects.all():
+        EnterpriseYear.objects.create(enterprise=enterprise, year=year, above_scale=True)
+        MonthlyStat.objects.create(enterprise=enterprise, division_id=enterprise.division_id, year=year, month=month,
+                                   output_value=10**8, value_added=3 * 10**7, revenue=10**8, rd_expense=3 * 10**6,
+                                   new_product_output=10**7, employees=100)
+    services.refresh(year, month)
+
+
 def _tables_read_after_version_lookup(queries: list[dict]) -> set[str]:
     """Model tables named in the SQL run after the data-version lookup (authentication runs before it)."""
     lookup = next(i for i, q in enumerate(queries) if VERSION_TABLE in q["sql"])
@@ -159,32 +173,13 @@ def _tables_read_after_version_lookup(queries: list[dict]) -> set[str]:
     return {m._meta.db_table for m in apps.get_models() if f'"{m._meta.db_table}"' in sql}
 
 
-def _a_month_with_results(year: int = 2025, month: int = 6) -> None:
-    """Filings of every enterprise for the month and its snapshots: a read of a month never computes it
-    (issue 12), so the monitoring lists answer 200 only for a month that was recomputed."""
-    from xinzhi.enterprises.models import MonthlyStat
-    from xinzhi.monitoring.services import refresh
-
-    for e in Enterprise.objects.all():
-        MonthlyStat.objects.create(enterprise=e, division_id=e.division_id, year=year, month=month,
-                                   output_value=6_000_000, value_added=1_500_000, revenue=6_500_000,
-                                   rd_expense=120_000, new_product_output=2_000_000, employees=80)
-    refresh(year, month)
-
-
 @pytest.mark.parametrize("role", ["province", "xihu", "enterprise"])  # each scope filters differently
 def test_each_cached_endpoint_declares_every_table_it_reads_and_they_are_tracked(client, users, role):
-    _a_month_with_results()
+    _filed_and_computed(2025, 6)  # the monitoring answers only months with filings (issue 12 item 2)
     client.force_login(users[role])
     operations = dict(_cached_operations())
     assert set(operations) >= {"/api/v1/enterprises/", *QUERY, "/api/v1/platforms/institutions",
                                "/api/v1/platforms/platforms"}
-    # The months that may be shown are kept per snapshots version (monitoring.selectors.periods_state): a
-    # change of filings always leads to new snapshots of its month (the stale-months mechanism), so that
-    # list reads the filings without declaring them. Read it first; what is checked is the endpoints' own SQL.
-    from xinzhi.monitoring.selectors import available_periods
-
-    assert available_periods() == [(2025, 6)]
     for url, tables in operations.items():
         with CaptureQueriesContext(connection) as queries:
             assert client.get(url + QUERY.get(url, "")).status_code == 200, url
