@@ -26,6 +26,7 @@ urlpatterns = [
     path("supervision/", include("xinzhi.supervision.urls")),
     path("investment/", include("xinzhi.investment.urls")),
     path("unicorns/", include("xinzhi.unicorns.urls")),
+    path("programs/", include("xinzhi.programs.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

@@ -18,6 +18,7 @@ from ninja import Router, Status
 from ninja.errors import HttpError
 
 from xinzhi.accounts.permissions import require
+from xinzhi.core.inputs import refuse_json_constant
 from xinzhi.enterprises.models import Enterprise
 from xinzhi.policy.engine import YearNotCovered
 from xinzhi.policy.package import PackageValidationError, parse_package
@@ -60,8 +61,8 @@ def screen_package(request, year: int | None = None):
     user = request.auth
     require(user, "policy.screen")
     try:
-        data = json.loads(request.body or b"null", parse_float=Decimal)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        data = json.loads(request.body or b"null", parse_float=Decimal, parse_constant=refuse_json_constant)
+    except (ValueError, UnicodeDecodeError) as exc:  # JSONDecodeError, and NaN/Infinity (not JSON)
         return Status(422, {"detail": "请求体不是有效的 JSON", "errors": [{"field": "", "label": "", "reason": str(exc)}]})
     try:
         package = parse_package(data if isinstance(data, dict) else {"__invalid__": data})

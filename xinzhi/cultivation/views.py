@@ -6,7 +6,6 @@ from __future__ import annotations
 import io
 from datetime import date
 
-import xlsxwriter
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -16,7 +15,9 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from xinzhi.accounts.permissions import can, capability_required, require
+from xinzhi.core import cells
 from xinzhi.core.downloads import attachment
+from xinzhi.core.params import date_param, year_param
 from xinzhi.enterprises.models import Enterprise
 from xinzhi.policy.explain import parameter_groups
 from xinzhi.policy.params import load_parameters
@@ -26,10 +27,7 @@ from .services import am_list, packages, sampling, screening, whatif
 
 
 def _year(request, default: int | None = None) -> int:
-    try:
-        return int(request.GET.get("year") or request.POST.get("year") or default or date.today().year - 1)
-    except ValueError:
-        return default or date.today().year - 1
+    return year_param(request.GET) or year_param(request.POST) or default or date.today().year - 1
 
 
 # --------------------------------------------------------------------------- package form
@@ -80,10 +78,7 @@ def package_latest(request, enterprise_id: int):
 @capability_required("cultivation.view")
 def parameters_page(request):
     """政策参数: every parameter in force on a date, as it reads, with its citation (staff)."""
-    try:
-        on = date.fromisoformat(request.GET.get("on") or date.today().isoformat())
-    except ValueError:
-        on = date.today()
+    on = date_param(request.GET, "on", date.today())
     return render(request, "cultivation/parameters.html", {"on": on, "groups": parameter_groups(load_parameters(), on)})
 
 
@@ -109,12 +104,13 @@ def _list_context(request, kind: str):
 
 def _xlsx(rows: list[list], headers: list[str], name: str) -> HttpResponse:
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    book = cells.workbook(buffer, in_memory=True)  # enterprise names are text, never formulas (core.cells)
+    out = cells.CellWriter(book)
     sheet = book.add_worksheet("名单")
-    bold = book.add_format({"bold": True})
-    sheet.write_row(0, 0, headers, bold)
+    bold = cells.add_format(book, {"bold": True})
+    out.write_row(sheet, 0, 0, headers, bold)
     for i, row in enumerate(rows, start=1):
-        sheet.write_row(i, 0, row)
+        out.write_row(sheet, i, 0, row)
     book.close()
     response = HttpResponse(buffer.getvalue(),
                             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

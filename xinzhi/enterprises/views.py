@@ -7,10 +7,10 @@ from decimal import Decimal
 
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.translation import gettext as _
 
 from xinzhi.accounts.permissions import capability_required
 from xinzhi.core.numbers import wan_figure
+from xinzhi.core.params import decimal_param, text_param
 from xinzhi.core.scope import region_prefix
 from xinzhi.regions.models import Division
 
@@ -37,9 +37,13 @@ def _region_choices(user) -> list[Division]:
     return list(divisions)
 
 
+#: the largest revenue bound the register filter accepts, in 万元 (10^14 万元 = 10^18 yuan, inside a BIGINT)
+REVENUE_LIMIT = Decimal(10) ** 14
+
+
 def filter_register(user, params) -> tuple[object, dict]:
     """The register queryset for the filter parameters (all through ``restrict``)."""
-    applied = {k: (params.get(k) or "").strip() for k in ("q", "division", "industry", "program", "rev_min", "rev_max")}
+    applied = {k: text_param(params, k) for k in ("q", "division", "industry", "program", "rev_min", "rev_max")}
     qs = search_enterprises(user, applied["q"], applied["division"], applied["industry"]).select_related(
         "division", "industry"
     )
@@ -48,15 +52,14 @@ def filter_register(user, params) -> tuple[object, dict]:
         latest = MonthlyStat.objects.order_by("-year", "-month").values("year", "month").first()
         if latest:
             stats = MonthlyStat.objects.filter(year=latest["year"], month=latest["month"])
-            try:
-                if applied["rev_min"]:
-                    stats = stats.filter(revenue__gte=int(Decimal(applied["rev_min"]) * WAN))
-                if applied["rev_max"]:
-                    stats = stats.filter(revenue__lte=int(Decimal(applied["rev_max"]) * WAN))
-            except ArithmeticError:
-                applied["error"] = _("营业收入范围须为数字（万元）")
-            else:
-                qs = qs.filter(pk__in=stats.values("enterprise_id"))
+            # finite amounts in 万元 within what a BIGINT of yuan holds (NaN, inf, 1e999: a 400, not a 500)
+            rev_min = decimal_param(params, "rev_min", minimum=-REVENUE_LIMIT, maximum=REVENUE_LIMIT)
+            rev_max = decimal_param(params, "rev_max", minimum=-REVENUE_LIMIT, maximum=REVENUE_LIMIT)
+            if rev_min is not None:
+                stats = stats.filter(revenue__gte=int(rev_min * WAN))
+            if rev_max is not None:
+                stats = stats.filter(revenue__lte=int(rev_max * WAN))
+            qs = qs.filter(pk__in=stats.values("enterprise_id"))
     return qs.order_by("division_id", "name"), applied
 
 

@@ -682,6 +682,8 @@ def correct(
             value = scoring.q2(Decimal(str(total)))
         except InvalidOperation as exc:
             raise WorkflowError("总分须为数字") from exc
+        if not value.is_finite():
+            raise WorkflowError("总分须为有限的数")
         if not (0 <= value <= 100):
             raise WorkflowError("总分须在 0–100 之间")
         submission.total_score = value
