@@ -374,9 +374,11 @@ def reports(request):
             if problem:  # said at once, not after a job failed
                 messages.error(request, problem[1])
                 return redirect(request.path)
-            title = _report_filename(division.name, p.year, p.month, kind, fmt)
+            title = _report_filename(division.name, p.year, p.month, kind, fmt).rsplit(".", 1)[0]
+            label = {"docx": "Word", "pdf": "PDF", "xlsx": "Excel"}[fmt]
             job = submit("monitoring.report", user, {"kind": kind, "year": p.year, "month": p.month,
-                                                     "format": fmt}, title=_("生成%(name)s") % {"name": title},
+                                                     "format": fmt},
+                         title=_("生成%(name)s（%(format)s）") % {"name": title, "format": label},
                          dedupe=f"{kind}:{p.year}-{p.month:02d}:{fmt}:{division.code}")
             return redirect("jobs:detail", job.pk)
         if not archive.can_issue(user, division):
