@@ -100,3 +100,12 @@ def test_pages_in_english(client, world):
     assert "Funnel of the enterprise-problem closed loop" in page and "Stalled items" in page
     page = client.get("/programs/projects/?year=2025").content.decode()
     assert "<h1>Major S&T projects 2025" in page
+
+
+def test_profile_panel(client, world):
+    p = _published(world)
+    client.force_login(world["owner"])
+    page = client.get(f"/enterprises/{world['a'].pk}/").content.decode()
+    assert "企业出题与创新项目" in page and f"/programs/problems/{p.pk}/" in page
+    client.force_login(world["other_owner"])
+    assert client.get(f"/enterprises/{world['a'].pk}/").status_code in (403, 404, 302)
