@@ -453,3 +453,20 @@ def record_standard(user, enterprise, data: dict) -> Standard:
         number=str(data.get("number") or "").strip()[:60], revision=bool(data.get("revision")), status=data["status"],
         role=data["role"], drafter_rank=data.get("drafter_rank"), issuer=str(data.get("issuer") or "")[:100],
         published_on=data.get("published_on"), cluster_id=data.get("cluster") or None)
+
+
+def link_problem(user, problem_id: int, major_project: int | None = None, new_product: int | None = None) -> Problem:
+    """Staff link a problem to the major S&T project or the new-product project it led to (or unlink: None).
+    The linked project must be one the user sees; the link is audited and recorded as a step note."""
+    require(user, "programs.problem.act")
+    with transaction.atomic():
+        problem = Problem.objects.select_for_update().filter(pk=problem_id).first()
+        if problem is None or actor_of(user, problem) != loop.STAFF:
+            raise PermissionDenied("只有本地区经信部门工作人员可以关联项目")
+        if major_project and not MajorProject.objects.restrict(user).filter(pk=major_project).exists():
+            raise Refused("未找到该重大科技项目，或不在您的查看范围内")
+        if new_product and not NewProductProject.objects.restrict(user).filter(pk=new_product).exists():
+            raise Refused("未找到该新产品项目，或不在您的查看范围内")
+        problem.major_project_id, problem.new_product_id = major_project or None, new_product or None
+        problem.save(update_fields=["major_project", "new_product"])
+    return problem

@@ -106,7 +106,8 @@ def pose(request):
 @capability_required("programs.view")
 def problem_detail(request, pk: int):
     user = request.user
-    problem = get_object_or_404(services.visible_problems(user).select_related("enterprise", "division", "cluster"), pk=pk)
+    problem = get_object_or_404(services.visible_problems(user).select_related(
+        "enterprise", "division", "cluster", "major_project", "new_product"), pk=pk)
     actor = services.actor_of(user, problem)
     if request.method == "POST":
         return _post_step(request, problem)
@@ -126,12 +127,24 @@ def problem_detail(request, pk: int):
         "pilot_platforms": Platform.objects.filter(kind=PlatformKind.PILOT_PLATFORM).order_by("name")[:500],
         "evaluation_months": services.evaluation_months(), "today": timezone.localdate(),
         "suggested": services.suggest_solvers(problem) if actor == loop.STAFF else [],
+        "link_choices": {
+            "projects": MajorProject.objects.restrict(user).filter(lead_enterprise=problem.enterprise).order_by("-year")[:50],
+            "new_products": NewProductProject.objects.restrict(user).filter(enterprise=problem.enterprise).order_by("-year")[:50],
+        } if actor == loop.STAFF and can(user, "programs.problem.act") else None,
     })
 
 
 def _post_step(request, problem: Problem):
     post = request.POST
     action = post.get("action", "")
+    if action == "link":
+        try:
+            services.link_problem(request.user, problem.pk, _int(post.get("major_project")), _int(post.get("new_product")))
+        except (PermissionDenied, services.Refused) as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("已关联项目"))
+        return redirect("programs:problem", problem.pk)
     on = _date(post.get("on"), timezone.localdate())
     data = {"note": post.get("note", ""), "classification": post.get("classification", ""),
             "support": post.get("support", ""), "solvers": [_int(v) for v in post.getlist("solvers") if _int(v)],
