@@ -470,3 +470,18 @@ def link_problem(user, problem_id: int, major_project: int | None = None, new_pr
         problem.major_project_id, problem.new_product_id = major_project or None, new_product or None
         problem.save(update_fields=["major_project", "new_product"])
     return problem
+
+
+def loop_summary(user, on: dt.date) -> dict | None:
+    """The funnel's totals and the stalled count for the cockpit (one SQL read), or None when ``user`` sees
+    no problem."""
+    frame = problem_frame(user)
+    if frame.height == 0:
+        return None
+    total = funnel_module.funnel(frame, on, "province")
+    if total.height == 0:
+        return None
+    row = total.row(0, named=True)
+    stalled = funnel_module.stalled(frame, on, stalled_days(), min(evaluation_months())).height
+    return {"on": on, "stages": [(loop.STATE_LABELS[s], row[s]) for s, _c in loop.FUNNEL], "stalled": stalled,
+            "stalled_days": stalled_days()}

@@ -109,3 +109,12 @@ def test_profile_panel(client, world):
     assert "企业出题与创新项目" in page and f"/programs/problems/{p.pk}/" in page
     client.force_login(world["other_owner"])
     assert client.get(f"/enterprises/{world['a'].pk}/").status_code in (403, 404, 302)
+
+
+def test_cockpit_shows_the_funnel(client, world):
+    _published(world)
+    client.force_login(world["city"])
+    page = client.get("/monitoring/").content.decode()
+    assert 'id="loop-funnel"' in page and "已出题 1" in page and "已市场评价 0" in page
+    client.force_login(world["ningbo"])
+    assert 'id="loop-funnel"' not in client.get("/monitoring/").content.decode()
