@@ -126,7 +126,8 @@ def problem_detail(request, pk: int):
         "supports": SupportKind.choices, "solvers": Solver.objects.filter(active=True).order_by("kind", "name")[:500],
         "pilot_platforms": Platform.objects.filter(kind=PlatformKind.PILOT_PLATFORM).order_by("name")[:500],
         "evaluation_months": services.evaluation_months(), "today": timezone.localdate(),
-        "suggested": services.suggest_solvers(problem) if actor == loop.STAFF else [],
+        "suggested": services.suggest_solvers(problem)
+        if actor == loop.STAFF and problem.state in (loop.POSED, loop.VETTED, loop.PUBLISHED, loop.ANSWERED) else [],
         "link_choices": {
             "projects": MajorProject.objects.restrict(user).filter(lead_enterprise=problem.enterprise).order_by("-year")[:50],
             "new_products": NewProductProject.objects.restrict(user).filter(enterprise=problem.enterprise).order_by("-year")[:50],
