@@ -93,6 +93,34 @@ def get_problem(request, problem_id: int):
     return get_object_or_404(services.visible_problems(request.auth), pk=problem_id)
 
 
+class ProblemIn(Schema):
+    enterprise_id: int | None = None
+    title: str
+    field: str
+    cluster: str | None = None
+    goal: str
+    acceptance_criteria: str
+    budget: int
+    deadline: datetime.date
+    confidential: bool = False
+
+
+@router.post("/problems", response={201: ProblemOut}, summary="企业出题（金额单位：元；企业用户为本企业，工作人员须给出本地区企业）")
+def pose_problem(request, body: ProblemIn):
+    from xinzhi.enterprises.models import Enterprise
+
+    user = request.auth
+    data = body.dict()
+    enterprise_id = data.pop("enterprise_id") or getattr(user, "enterprise_id", None)
+    enterprise = Enterprise.objects.restrict(user).filter(pk=enterprise_id).first() if enterprise_id else None
+    if enterprise is None:
+        raise HttpError(404, "未找到该企业，或不在您的范围内")
+    try:
+        return 201, services.pose(user, enterprise, data, timezone.localdate())
+    except services.Refused as exc:
+        raise HttpError(400, str(exc)) from exc
+
+
 @router.post("/problems/{problem_id}/steps", response=ProblemOut, summary="办理一个环节（金额单位：元）")
 def take_step(request, problem_id: int, body: StepIn):
     data = body.dict()

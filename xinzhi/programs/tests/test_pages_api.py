@@ -118,3 +118,22 @@ def test_cockpit_shows_the_funnel(client, world):
     assert 'id="loop-funnel"' in page and "已出题 1" in page and "已市场评价 0" in page
     client.force_login(world["ningbo"])
     assert 'id="loop-funnel"' not in client.get("/monitoring/").content.decode()
+
+
+def test_api_pose(client, world):
+    client.force_login(world["owner"])
+    body = {"title": "API难题", "field": "传感器", "goal": "g", "acceptance_criteria": "c", "budget": 500000,
+            "deadline": "2030-01-01"}
+    r = client.post("/api/v1/programs/problems", body, content_type="application/json")
+    assert r.status_code == 201 and r.json()["state"] == "posed" and r.json()["enterprise_id"] == world["a"].pk
+    r = client.post("/api/v1/programs/problems", body | {"enterprise_id": world["c"].pk}, content_type="application/json")
+    assert r.status_code == 404
+    client.force_login(world["ningbo"])
+    r = client.post("/api/v1/programs/problems", body | {"enterprise_id": world["a"].pk}, content_type="application/json")
+    assert r.status_code == 404
+    r = client.post("/api/v1/programs/problems", body | {"enterprise_id": world["c"].pk, "budget": 0},
+                    content_type="application/json")
+    assert r.status_code == 400 and r.json()["detail"] == "预算须为正数（元）"
+    client.force_login(world["leader"])
+    r = client.post("/api/v1/programs/problems", body | {"enterprise_id": world["c"].pk}, content_type="application/json")
+    assert r.status_code == 403
