@@ -58,6 +58,10 @@ def evaluation_months() -> tuple[int, ...]:
     return tuple(int(m) for m in parameters()["loop"]["evaluation_months"])
 
 
+#: the largest amount (yuan) and count a form or file may carry (beyond it: a typing error, refused)
+MAX_YUAN, MAX_COUNT = 10**15, 10**6
+
+
 class Refused(Exception):
     """A step the state machine or the data refuses; the message is the Chinese reason."""
 
@@ -109,6 +113,8 @@ def pose(user, enterprise, data: dict, on: dt.date) -> Problem:
     budget, deadline = data.get("budget"), data.get("deadline")
     if budget is None or int(budget) <= 0:
         raise Refused("预算须为正数（元）")
+    if int(budget) > MAX_YUAN:
+        raise Refused("预算超出合理范围，请核对单位")
     if deadline is None or deadline <= on:
         raise Refused("期望完成日期须晚于出题日期")
     with transaction.atomic():
@@ -141,6 +147,12 @@ def act(user, problem_id: int, action: str, on: dt.date, **data) -> Problem:
             raise PermissionDenied("您不能办理该难题")
         if on < problem.last_step_at:
             raise Refused(f"办理日期不能早于上一步的日期（{problem.last_step_at:%Y-%m-%d}）")
+        for key in ("price", "amount", "sales", "cost_saved"):
+            if data.get(key) is not None and abs(int(data[key])) > MAX_YUAN:
+                raise Refused("金额超出合理范围，请核对单位")
+        for key, bound in (("months", 600), ("adopters", MAX_COUNT)):
+            if data.get(key) is not None and abs(int(data[key])) > bound:
+                raise Refused("数值超出合理范围")
         facts, apply = _prepare(user, problem, action, on, data)
         decision = loop.decide(problem.state, action, actor, facts)
         if not decision:
