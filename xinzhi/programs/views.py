@@ -52,6 +52,12 @@ def _int(value: str | None) -> int | None:
         return None
 
 
+def _year(value: str | None) -> int | None:
+    """A plan year from a query string; outside 1900–2999 it is ignored (the page shows the current year)."""
+    year = _int(value)
+    return year if year is not None and 1900 <= year <= 2999 else None
+
+
 def _yuan(value: str | None) -> int | None:
     """Money is entered in 万元 on the pages and stored in whole yuan."""
     try:
@@ -197,7 +203,7 @@ def projects(request):
     user = request.user
     today = timezone.localdate()
     on = _date(request.GET.get("on"), today)
-    year = _int(request.GET.get("year")) or on.year
+    year = _year(request.GET.get("year")) or on.year
     programme = (request.GET.get("programme") or "").strip()
     qs = MajorProject.objects.restrict(user).filter(year=year).select_related("division").prefetch_related("units")
     if programme:
@@ -258,7 +264,7 @@ def new_products(request):
     user = request.user
     today = timezone.localdate()
     on = _date(request.GET.get("on"), today)
-    year = _int(request.GET.get("year")) or on.year
+    year = _year(request.GET.get("year")) or on.year
     stage = (request.GET.get("stage") or "").strip()
     base = NewProductProject.objects.restrict(user)
     qs = base.filter(year=year).select_related("enterprise", "division")
@@ -298,7 +304,7 @@ def new_product_apply(request):
             try:
                 project = services.apply_new_product(user, enterprise, {
                     "name": post.get("name"), "kind": post.get("kind"), "cluster": post.get("cluster"),
-                    "year": _int(post.get("year"))}, timezone.localdate())
+                    "year": _year(post.get("year"))}, timezone.localdate())
             except (services.Refused, PermissionDenied) as exc:
                 messages.error(request, str(exc))
             else:

@@ -137,3 +137,9 @@ def test_api_pose(client, world):
     client.force_login(world["leader"])
     r = client.post("/api/v1/programs/problems", body | {"enterprise_id": world["c"].pk}, content_type="application/json")
     assert r.status_code == 403
+
+
+def test_odd_query_values_do_not_break_pages(client, world):
+    client.force_login(world["province"])
+    for url in ("/programs/projects/?year=0", "/programs/new-products/?year=999999&on=x", "/programs/loop/?on=bad&by=x"):
+        assert client.get(url).status_code == 200, url
