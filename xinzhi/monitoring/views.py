@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
@@ -116,6 +117,10 @@ def cockpit(request):
         body = render_to_string("monitoring/_cockpit_body.html", context, request=request)
         cache.set(key, body, 3600)
     context["body"] = mark_safe(body)  # noqa: S308 — our own template's output
+    # the closed loop's funnel as of today, outside the cached body (it does not depend on the snapshots)
+    from xinzhi.programs.services import loop_summary
+
+    context["loop"] = loop_summary(user, timezone.localdate())
     return render(request, "monitoring/cockpit.html", context)
 
 
