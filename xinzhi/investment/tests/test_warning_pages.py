@@ -93,3 +93,11 @@ def test_tracking_page_and_rates_api(client, users, tracked):
     assert {w["code"] for w in warned["items"]} >= {tracked["late"].code, tracked["ningbo"].code}
     client.force_login(users["leader"])
     assert client.get("/investment/tracking/").status_code == 200
+
+
+def test_pages_in_english(client, users, tracked):
+    client.force_login(users["county"])
+    client.cookies["django_language"] = "en"
+    body = client.get("/investment/tracking/", {"as_of": "2025-06-30"}).content.decode()
+    assert "Project tracking" in body and "Start rate 50.0% (1/2)" in body
+    assert "Project warnings" in client.get("/investment/warnings/", {"as_of": "2025-06-30"}).content.decode()
