@@ -101,3 +101,19 @@ def test_pages_in_english(client, users, tracked):
     body = client.get("/investment/tracking/", {"as_of": "2025-06-30"}).content.decode()
     assert "Project tracking" in body and "Start rate 50.0% (1/2)" in body
     assert "Project warnings" in client.get("/investment/warnings/", {"as_of": "2025-06-30"}).content.decode()
+
+
+def test_report_section_for_the_operation_report(users, tracked):
+    from xinzhi.investment import report_section
+    from xinzhi.reports import Paragraph, Table, render_bytes
+    from xinzhi.reports.document import Document
+
+    blocks = report_section.blocks("330106", 2025, 6)
+    assert isinstance(blocks[0], Paragraph) and isinstance(blocks[1], Table) and isinstance(blocks[2], Table)
+    text = blocks[0].text if isinstance(blocks[0].text, str) else "".join(map(str, blocks[0].text))
+    assert "在库高新技术产业投资项目3个（入库1个、在建2个）" in text
+    assert "开工率50.0%" in text and "序时进度50.0%" in text and "逾期未解决1个" in text
+    assert [r[0] for r in blocks[2].rows][0] in {tracked["late"].name, tracked["behind"].name, tracked["fine"].name}
+    assert report_section.blocks("330203", 2025, 6)[0]  # Ningbo has its own project
+    assert report_section.blocks("330102", 2025, 6) == []  # a county without projects: no section
+    assert render_bytes(Document(title="t", blocks=blocks), "docx")[:2] == b"PK"
