@@ -144,3 +144,19 @@ def division_names() -> dict[str, str]:
     from xinzhi.regions.models import Division
 
     return dict(Division.objects.values_list("code", "name"))
+
+
+def plan_actual_curve(user, as_of: datetime.date) -> dict[str, list]:
+    """Planned vs actual for the year of ``as_of`` (万元), for projects with an annual plan that year: the plan's
+    time-elapsed line (Σ plan × month ÷ 12) for 12 months, and Σ 1–N月累计完成投资 up to the period's month."""
+    from django.db.models import Sum
+
+    from . import warnings
+
+    year, month = warnings.period_of(as_of)
+    planned = AnnualPlan.objects.restrict(user).filter(year=year).aggregate(s=Sum("planned_investment"))["s"] or 0
+    rows = dict(ProjectProgress.objects.restrict(user)
+                .filter(year=year, month__lte=month, project__annual_plans__year=year)
+                .values("month").annotate(s=Sum("ytd_completed")).values_list("month", "s"))
+    return {"plan": [round(planned * m / 12 / 10000) for m in range(1, 13)],
+            "actual": [round(rows[m] / 10000) if m in rows else None for m in range(1, 13)]}

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import json
 
 import polars as pl
 import xlsxwriter
@@ -305,6 +306,6 @@ def tracking(request):
                for r in warnings.rates(frame, as_of, by="division_id").filter(
                    pl.col("reserve") > 0).sort("reserve", descending=True).to_dicts()]
     return render(request, "investment/tracking.html", {
-        "as_of": as_of, "total": total, "by_region": by_region, "by_cluster": by_cluster, "reserve": reserve,
+        "as_of": as_of, "total": total, "curve": json.dumps(selectors.plan_actual_curve(user, as_of)), "by_region": by_region, "by_cluster": by_cluster, "reserve": reserve,
         "region_label": "市" if wide else "县（市、区）",
     })

@@ -117,3 +117,14 @@ def test_report_section_for_the_operation_report(users, tracked):
     assert report_section.blocks("330203", 2025, 6)[0]  # Ningbo has its own project
     assert report_section.blocks("330102", 2025, 6) == []  # a county without projects: no section
     assert render_bytes(Document(title="t", blocks=blocks), "docx")[:2] == b"PK"
+
+
+def test_plan_actual_curve(client, users, tracked):
+    AnnualPlan.objects.filter(year=2025).update(planned_investment=120_000_000)  # 12,000 万元 each
+    ProjectProgress.objects.filter(project=tracked["fine"], month=3).update(ytd_completed=30_000_000)
+    curve = selectors.plan_actual_curve(users["county"], D(2025, 6, 30))
+    assert curve["plan"][:3] == [2000, 4000, 6000] and curve["plan"][11] == 24000
+    assert curve["actual"][6:] == [None] * 6 and curve["actual"][2] == round((75 + 30_000_000) / 10000)
+    client.force_login(users["county"])
+    body = client.get("/investment/tracking/", {"as_of": "2025-06-30"}).content.decode()
+    assert 'id="plan-actual-chart"' in body and "investment/tracking.js" in body
