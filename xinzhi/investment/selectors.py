@@ -112,10 +112,12 @@ def _project_frame(rows, as_of: datetime.date) -> pl.DataFrame:
 
     year, month = warnings.period_of(as_of)
     projects = rows(InvestmentProject)
-    base = _as_date(_frame(projects, ["id", "code", "name", "division_id", "cluster_id", "stage", "is_major",
-                                      *DATE_COLUMNS]), DATE_COLUMNS)
+    base = _as_date(_frame(projects, ["id", "code", "name", "division_id", "cluster_id", "industry_id", "stage",
+                                      "is_major", *DATE_COLUMNS]), DATE_COLUMNS)
     base = base.with_columns(pl.col("id").cast(pl.Int64), pl.col("division_id").cast(pl.String),
-                             pl.col("cluster_id").cast(pl.String), pl.col("stage").cast(pl.String))
+                             pl.col("cluster_id").cast(pl.String), pl.col("stage").cast(pl.String),
+                             pl.col("industry_id").cast(pl.String))
+    base = base.join(high_tech_categories(), on="industry_id", how="left")
     plans = _frame(rows(AnnualPlan).filter(year=year), ["project_id", "planned_investment"])
     ytd = _frame(rows(ProjectProgress).filter(year=year, month__lte=month), ["project_id", "month", "ytd_completed"])
     last = _frame(rows(ProjectProgress).filter(Q(year__lt=year) | Q(year=year, month__lte=month))
@@ -160,3 +162,13 @@ def plan_actual_curve(user, as_of: datetime.date) -> dict[str, list]:
                 .values("month").annotate(s=Sum("ytd_completed")).values_list("month", "s"))
     return {"plan": [round(planned * m / 12 / 10000) for m in range(1, 13)],
             "actual": [round(rows[m] / 10000) if m in rows else None for m in range(1, 13)]}
+
+
+def high_tech_categories() -> pl.DataFrame:
+    """Industry class → high-tech category name of the monitoring's default scheme (one category per class)."""
+    from xinzhi.industries.models import HighTechIndustry
+
+    frame = _frame(HighTechIndustry.objects.filter(category__scheme__is_default=True).order_by("category__code"),
+                   ["industry_id", "category__name"])
+    return (frame.select(pl.col("industry_id").cast(pl.String), pl.col("category__name").cast(pl.String)
+                         .alias("category")).unique("industry_id", keep="first"))

@@ -89,6 +89,8 @@ def test_tracking_page_and_rates_api(client, users, tracked):
     by_city = client.get("/api/v1/investment/rates", {"as_of": "2025-06-30", "by": "city"}).json()["rows"]
     assert {r["city_id"] for r in by_city} == {"330100", "330200"}
     assert client.get("/api/v1/investment/rates", {"by": "x"}).status_code == 422
+    by_category = client.get("/api/v1/investment/rates", {"as_of": "2025-06-30", "by": "category"}).json()["rows"]
+    assert len(by_category) == 1 and by_category[0]["category"] and by_category[0]["projects"] == 4  # all 3973
     warned = client.get("/api/v1/investment/warnings", {"as_of": "2025-06-30", "colour": "red"}).json()
     assert {w["code"] for w in warned["items"]} >= {tracked["late"].code, tracked["ningbo"].code}
     client.force_login(users["leader"])
