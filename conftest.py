@@ -49,3 +49,13 @@ def _fresh_caches(_test_caches):
 
     for cache in caches.all():
         cache.clear()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _jobs_in_the_caller():
+    """Background jobs run at once in the request that submits them (no broker, no thread): a page test sees
+    the job's result. The job tests start a real Dramatiq worker on Redis themselves (``xinzhi/jobs/tests``)."""
+    from django.test import override_settings
+
+    with override_settings(XINZHI_JOBS_MODE="sync", XINZHI_BROKER_URL=""):
+        yield

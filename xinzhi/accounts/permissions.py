@@ -111,6 +111,20 @@ def _own_assignment(user, assignment) -> str | None:
     return None
 
 
+def _responsible_region(user, task) -> str | None:
+    """Progress on a task is reported by the region responsible for it (work coordination)."""
+    if task is None or user.division_id == task.division_id:
+        return None
+    return "只有任务的责任地区可以报送进展"
+
+
+def _notice_recipient(user, notice) -> str | None:
+    """A 督办 notice is acknowledged and answered by the region it was issued to."""
+    if notice is None or user.division_id == notice.division_id:
+        return None
+    return "只有督办对象可以签收和反馈"
+
+
 # --------------------------------------------------------------------------- the table
 
 CAPABILITIES: dict[str, Capability] = {c.key: c for c in (
@@ -120,6 +134,7 @@ CAPABILITIES: dict[str, Capability] = {c.key: c for c in (
                "无权修改目标", write=True, predicate=_target_region),
     Capability("monitoring.target.allocate", "按基年分解默认目标", frozenset({PROVINCE}),
                "只有省级工作人员可以分解默认目标", write=True),
+    Capability("monitoring.report.issue", "签发并存档本地区的简报与报告", STAFF, "无权签发报告", write=True),
     Capability("monitoring.recompute", "重新计算监测结果", frozenset({PROVINCE}),
                "只有省级工作人员可以重新计算监测结果", write=True),
     # register and imports
@@ -129,15 +144,17 @@ CAPABILITIES: dict[str, Capability] = {c.key: c for c in (
     Capability("imports.history.all", "查看所有人的导入记录", frozenset({PROVINCE}), "只能查看本人的导入记录"),
     # cultivation and policy
     Capability("cultivation.view", "查看应享尽享名单、培育库与统计", READERS, "无权查看培育名单"),
+    Capability("cultivation.package.view", "查看年度数据包与政策匹配结果", READERS | {ENTERPRISE}, "无权查看数据包"),
     Capability("cultivation.package.edit", "填报年度数据包", STAFF | {ENTERPRISE},
                "无权填报数据包", write=True, predicate=_enterprise_in_region),
     Capability("cultivation.screening.run", "运行全库筛查", frozenset({PROVINCE}),
                "只有省级工作人员可以运行全库筛查", write=True),
-    Capability("cultivation.sampling.view", "查看实地核查抽样", READERS | {ENTERPRISE}, "无权查看核查抽样"),
+    Capability("cultivation.sampling.view", "查看实地核查抽样", READERS, "无权查看核查抽样"),
     Capability("cultivation.sampling.draw", "抽取实地核查对象", frozenset({PROVINCE, CITY}),
                "只有省、市经信部门可以抽取核查对象", write=True),
     Capability("cultivation.sampling.record", "记录核查结果", STAFF, "无权记录核查结果", write=True),
     Capability("cultivation.what_if", "政策参数模拟", frozenset({PROVINCE}), "政策模拟仅供省级工作人员使用"),
+    Capability("cultivation.am_list.view", "查看先进制造业企业名单", READERS | {ENTERPRISE}, "无权查看先进制造业企业名单"),
     Capability("cultivation.am_list.propose", "推荐先进制造业企业", LOCAL_STAFF,
                "只有县（市、区）、市经信部门可以推荐先进制造业企业", write=True, predicate=_economy_it),
     Capability("cultivation.am_list.confirm", "联合确认先进制造业企业", LOCAL_STAFF,
@@ -157,6 +174,23 @@ CAPABILITIES: dict[str, Capability] = {c.key: c for c in (
                predicate=_enterprise_in_region),
     Capability("evaluation.review", "评审打分", frozenset({EXPERT}), "仅评审专家可以评审", write=True,
                predicate=_own_assignment),
+    # work coordination (工作督办)
+    Capability("supervision.view", "查看任务清单、进展、督办与月度通报", READERS, "无权查看任务清单"),
+    Capability("supervision.task.edit", "载入、新增和分解任务", frozenset({PROVINCE, CITY}),
+               "只有省、市级工作人员可以新增和分解任务", write=True),
+    Capability("supervision.progress.report", "报送任务月度进展", STAFF, "无权报送任务进展", write=True,
+               predicate=_responsible_region),
+    Capability("supervision.notice.issue", "下发和审核督办", frozenset({PROVINCE}),
+               "只有省级工作人员可以下发和审核督办", write=True),
+    Capability("supervision.notice.answer", "签收和反馈督办", STAFF, "无权签收和反馈督办", write=True,
+               predicate=_notice_recipient),
+    Capability("supervision.activity.edit", "录入科技创新活动", STAFF, "无权录入科技创新活动", write=True),
+    Capability("supervision.case.submit", "报送典型案例", STAFF, "无权报送典型案例", write=True),
+    Capability("supervision.case.publish", "遴选、编辑和发布典型案例", frozenset({PROVINCE}),
+               "只有省级工作人员可以遴选和发布典型案例", write=True),
+    Capability("supervision.funds.edit", "登记研发准备金和研发投入后补助", STAFF, "无权登记研发准备金和后补助",
+               write=True, predicate=_enterprise_in_region),
+    Capability("supervision.board.post", "发布信息共享", STAFF, "无权发布信息", write=True),
     # high-tech investment projects (issue 18): counties manage and propose, cities review, the province
     # approves 入库 of major projects; which projects is restrict() on the stored record
     Capability("investment.view", "查看投资项目、督导与预警", READERS, "无权查看投资项目"),
@@ -171,7 +205,24 @@ CAPABILITIES: dict[str, Capability] = {c.key: c for c in (
     Capability("unicorns.edit", "登记创新型企业与融资", STAFF, "无权登记创新型企业与融资", write=True),
     Capability("unicorns.tier.set", "确认独角兽企业层级变动", frozenset({PROVINCE}),
                "只有省级经信部门可以确认层级变动", write=True),
+    # innovation programmes (programs): the closed loop, major S&T projects, new products
+    Capability("programs.view", "查看企业出题与创新项目", READERS | {ENTERPRISE}, "无权查看企业出题与创新项目"),
+    Capability("programs.overview", "查看闭环漏斗、重大项目占比与新产品统计", READERS, "无权查看创新项目统计"),
+    Capability("programs.problem.pose", "企业出题", STAFF | {ENTERPRISE}, "无权登记企业技术难题", write=True,
+               predicate=_enterprise_in_region),
+    Capability("programs.problem.act", "办理企业出题闭环各环节", STAFF | {ENTERPRISE}, "无权办理企业出题事项",
+               write=True),
+    Capability("programs.major.edit", "登记省重大科技项目及承担单位", frozenset({PROVINCE}),
+               "只有省级工作人员可以登记重大科技项目", write=True),
+    Capability("programs.new_product.apply", "申报省级工业新产品项目", STAFF | {ENTERPRISE}, "无权申报新产品项目",
+               write=True, predicate=_enterprise_in_region),
+    Capability("programs.standard.edit", "登记企业参与的标准", STAFF | {ENTERPRISE}, "无权登记标准", write=True,
+               predicate=_enterprise_in_region),
+    Capability("programs.new_product.review", "审核新产品项目、登记鉴定验收与评选结果", STAFF,
+               "无权审核新产品项目", write=True),
     # the account itself
+    Capability("jobs.own", "查看本人的后台任务", ALL_ROLES, "无权查看后台任务"),
+    Capability("notifications.inbox", "查看本人的通知", ALL_ROLES, "无权查看通知"),
     Capability("api.tokens", "使用数据接口（API令牌）", READERS | {ENTERPRISE}, "您的角色不使用数据接口"),
     Capability("admin.site", "系统管理", frozenset({PROVINCE}), "只有省级管理员可以进入系统管理"),
 )}

@@ -84,3 +84,35 @@ def current_period(today: datetime.date | None = None) -> Period:
 
         today = timezone.localdate()
     return Period(today.year, today.month)
+
+
+def bounds_error(period: Period, today: datetime.date | None = None) -> str | None:
+    """Why ``period`` is outside the months data may be for, in Chinese (or None when it is inside):
+    the same rule and wording as the imports (``core.imports.engine``), for query parameters and forms."""
+    current, first = current_period(today), first_period()
+    if period > current:
+        return f"期别晚于当前月份：所选为{period}，当前为{current}"
+    if period < first:
+        return f"期别早于有参考数据的最早月份：所选为{period}，最早为{first}（现行县级区划自{first.year}年{first.month}月起）"
+    return None
+
+
+def parse_bounded(text: str | Period, today: datetime.date | None = None) -> Period:
+    """Parse a period given by a user (query parameter, form field) and check its bounds; ``PeriodError``
+    with the Chinese reason otherwise."""
+    period = Period.parse(text)
+    reason = bounds_error(period, today)
+    if reason:
+        raise PeriodError(reason)
+    return period
+
+
+def year_error(year: int, today: datetime.date | None = None, ahead: int = 0) -> str | None:
+    """Why a year parameter (targets, counts) is outside the years data may be for, or None. ``ahead``:
+    years after the current one that are allowed (targets are set for the coming year)."""
+    current, first = current_period(today), first_period()
+    if year > current.year + ahead:
+        return f"年份晚于当前年份：所选为{year}年，当前为{current.year}年"
+    if year < first.year:
+        return f"年份早于有参考数据的最早年份：所选为{year}年，最早为{first.year}年"
+    return None

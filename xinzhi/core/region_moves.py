@@ -84,6 +84,11 @@ def move_to_region(instance: models.Model, division_code: str, user, *, field: s
         stored_qs.update(**{attname: division_code})
         log_region_moves(model, [(instance.pk, str(instance), stored, division_code)], actor=user,
                          additional_data={"note": note} if note else None, field=field, names=names)
+        # in the same transaction: what depends on the record's county (the monitoring) is marked stale
+        from .signals import records_moved
+
+        column = model._meta.get_field(field).column
+        records_moved.send(sender=model, table=model._meta.db_table, columns=frozenset({column}))
     setattr(instance, attname, division_code)
     return True
 
@@ -101,3 +106,40 @@ def log_region_moves(model: type[models.Model], moves: Iterable[tuple[object, st
          {"region_move": {"from": old, "from_name": names.get(old, old), "to": new, "to_name": names.get(new, new)}})
         for pk, text, old, new in moves
     ], actor=actor, additional_data=additional_data)
+
+
+class RegionMoveAdminMixin:
+    """For ``ModelAdmin`` classes of records with a county (enterprises, investment projects): a change of
+    the county in the admin is a move — checked (a county; a user who may move records between regions)
+    and audited with both regions by :func:`move_to_region`, like every other write path."""
+
+    region_field = "division"
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        field_name, user = self.region_field, request.user
+
+        class RegionMoveForm(form):
+            def clean(self):
+                cleaned = super().clean()
+                new = cleaned.get(field_name)
+                if self.instance.pk and new is not None and field_name in self.changed_data:
+                    new_code = getattr(new, "pk", new)
+                    if getattr(new, "level", "county") != "county":
+                        self.add_error(field_name, f"“{new}”不是县（市、区）级区划")
+                    elif not may_move_between_regions(user):
+                        stored = type(self.instance)._default_manager.filter(pk=self.instance.pk).values_list(
+                            type(self.instance)._meta.get_field(field_name).attname, flat=True).first()
+                        self.add_error(field_name, move_refusal(stored, new_code))
+                return cleaned
+
+        return RegionMoveForm
+
+    def save_model(self, request, obj, form, change):
+        if change and self.region_field in form.changed_data:
+            attname = type(obj)._meta.get_field(self.region_field).attname
+            with transaction.atomic():
+                move_to_region(obj, getattr(obj, attname), request.user, field=self.region_field, note="系统管理")
+                super().save_model(request, obj, form, change)
+        else:
+            super().save_model(request, obj, form, change)

@@ -33,7 +33,7 @@ from django.http import HttpResponse
 from django.utils.translation import get_language
 from ninja.decorators import decorate_view
 
-from .scope import scope_key
+from .scope import cacheable_scope, unbound_reason
 from .versioning import data_versions
 
 CACHE_ALIAS = "responses"
@@ -76,9 +76,15 @@ def cached_response(*models_read: type[models.Model]) -> Callable[[Callable], Ca
     def decorator(view: Callable) -> Callable:
         @wraps(view)
         def lookup(request, *args, **kwargs):
-            if not settings.XINZHI_RESPONSE_CACHE:
+            reason = unbound_reason(request.auth)
+            if reason:  # no valid scope: a clear refusal, and nothing cached
+                from ninja.errors import HttpError
+
+                raise HttpError(403, reason)
+            scope = cacheable_scope(request.auth)
+            if not settings.XINZHI_RESPONSE_CACHE or scope is None:
                 return view(request, *args, **kwargs)
-            scope, versions = scope_key(request.auth), data_versions(tables)
+            versions = data_versions(tables)
             key = "api:" + _digest(request.get_full_path(), scope, get_language() or "", versions)
             hit = caches[CACHE_ALIAS].get(key)
             if hit is not None:

@@ -88,8 +88,37 @@ def scope_key(user: AbstractBaseUser | None, action: str = VIEW) -> str:
             return "all"
         return f"staff:{prefix}"
     if role == "enterprise":
-        return f"enterprise:{getattr(user, 'enterprise_id', None)}"
+        enterprise_id = getattr(user, "enterprise_id", None)
+        return f"enterprise:{enterprise_id}" if enterprise_id is not None else "enterprise:none"
     return "none"
+
+
+#: why an account has no valid scope (the same wording as ``accounts.permissions``' refusal)
+UNBOUND_ZH = "您的账号尚未绑定区划或企业，请联系管理员"
+_REGION_ROLES = ("province_staff", "city_staff", "county_staff", "leader")
+
+
+def unbound_reason(user: AbstractBaseUser | None) -> str | None:
+    """The Chinese reason a signed-in account has no valid scope — staff or a leader without a division,
+    an enterprise user without an enterprise — else None. Such an account sees a clear message and
+    nothing it asks for is cached (its answers would be empty, keyed like nobody else's)."""
+    if user is None or not getattr(user, "is_authenticated", False) or user.is_superuser:
+        return None
+    role = getattr(user, "role", None)
+    if role in _REGION_ROLES and not getattr(user, "division_id", None):
+        return UNBOUND_ZH
+    if role == "enterprise" and not getattr(user, "enterprise_id", None):
+        return UNBOUND_ZH
+    return None
+
+
+def cacheable_scope(user: AbstractBaseUser | None) -> str | None:
+    """:func:`scope_key` for a cache key, or None when nothing asked by ``user`` may be cached (no valid
+    scope: an unbound account, an expert, an inactive or anonymous user)."""
+    if unbound_reason(user):
+        return None
+    key = scope_key(user)
+    return None if key == "none" else key
 
 
 class ScopedQuerySet(models.QuerySet):

@@ -17,6 +17,8 @@ from django.shortcuts import get_object_or_404
 from ninja import Router, Status
 from ninja.errors import HttpError
 
+from xinzhi.accounts.permissions import require
+from xinzhi.core.inputs import refuse_json_constant
 from xinzhi.enterprises.models import Enterprise
 from xinzhi.policy.engine import YearNotCovered
 from xinzhi.policy.package import PackageValidationError, parse_package
@@ -31,42 +33,41 @@ policy_router = Router(tags=["政策匹配"])
 @router.get("/counts", summary="分地区统计：符合条件、应享未享、培育对象（按县或市）")
 def counts(request, year: int, level: str = "county"):
     user = request.auth
-    if not (user.is_superuser or user.role in screening.REGION_ROLES):
-        raise HttpError(403, "无权查看")
+    require(user, "cultivation.view")
     if level not in ("county", "city"):
         raise HttpError(422, "level 应为 county 或 city")
     return {"year": year, "level": level, "rows": screening.counts_by_region(year, user, level).to_dicts()}
 
 
-@router.get("/enterprises/{enterprise_id}/answers", summary="企业可享受的政策（当前年度数据包的匹配结果）")
+@router.get("/enterprises/{enterprise_id}/answers", summary="企业可享受的政策（当前年度数据包的匹配结果）",
+           response={200: dict, 422: dict})
 def answers(request, enterprise_id: int, year: int | None = None):
+    require(request.auth, "cultivation.package.view")
     enterprise = get_object_or_404(Enterprise.objects.restrict(request.auth), pk=enterprise_id)
-    if request.auth.role == "expert":
-        raise HttpError(403, "无权查看")
     result = screening.enterprise_answers(enterprise, year)
     if result is None:
         raise HttpError(404, "该企业尚未报送有效的年度数据包")
     if "refused" in result:
         raise HttpError(400, result["refused"])
-    if "errors" in result:
-        return {"errors": result["errors"]}
-    return result["result"]
+    if "errors" in result:  # stored before a rule or parameter changed: it must be filed again
+        return Status(422, {"detail": "该企业的年度数据包已不符合现行校验规则，请重新填报后再查看匹配结果",
+                            "errors": result["errors"]})
+    return Status(200, result["result"])
 
 
 @policy_router.post("/screen", summary="政策匹配：年度数据包 → 各项政策资格、得分、差距与依据",
                     response={200: dict, 400: dict, 422: dict})
 def screen_package(request, year: int | None = None):
+    user = request.auth
+    require(user, "policy.screen")
     try:
-        data = json.loads(request.body or b"null", parse_float=Decimal)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        data = json.loads(request.body or b"null", parse_float=Decimal, parse_constant=refuse_json_constant)
+    except (ValueError, UnicodeDecodeError) as exc:  # JSONDecodeError, and NaN/Infinity (not JSON)
         return Status(422, {"detail": "请求体不是有效的 JSON", "errors": [{"field": "", "label": "", "reason": str(exc)}]})
     try:
         package = parse_package(data if isinstance(data, dict) else {"__invalid__": data})
     except PackageValidationError as exc:
         return Status(422, {"detail": "数据包校验未通过", "errors": exc.as_list()})
-    user = request.auth
-    if getattr(user, "role", None) == "expert":
-        raise HttpError(403, "无权使用政策匹配")
     if package.uscc:
         registered = Enterprise.objects.filter(uscc=package.uscc).values_list("pk", flat=True).first()
         if registered is not None and not Enterprise.objects.restrict(user).filter(pk=registered).exists():

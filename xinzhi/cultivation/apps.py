@@ -6,6 +6,6 @@ class CultivationConfig(AppConfig):
     verbose_name = "企业培育"
 
     def ready(self) -> None:
-        from . import panels
+        from . import jobs, panels  # noqa: F401 — jobs registers the background job kinds
 
         panels.register()

@@ -295,3 +295,11 @@ class SamplingItem(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.draw_id}-{self.rank} {self.enterprise_id}"
+
+    @property
+    def signal_labels(self) -> list[str]:
+        """The risk signals in Chinese, as the draw recorded their labels (``method["signals"]``)."""
+        from .risk import SIGNAL_LABELS
+
+        recorded = (self.draw.method or {}).get("signals") or {}
+        return [recorded.get(key) or SIGNAL_LABELS.get(key) or "其他风险信号" for key in self.signals]

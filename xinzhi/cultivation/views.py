@@ -6,9 +6,7 @@ from __future__ import annotations
 import io
 from datetime import date
 
-import xlsxwriter
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse, JsonResponse
@@ -16,7 +14,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from xinzhi.accounts.permissions import can, capability_required, require
+from xinzhi.core import cells
 from xinzhi.core.downloads import attachment
+from xinzhi.core.params import date_param, year_param
 from xinzhi.enterprises.models import Enterprise
 from xinzhi.policy.explain import parameter_groups
 from xinzhi.policy.params import load_parameters
@@ -24,31 +25,22 @@ from xinzhi.policy.params import load_parameters
 from .models import ListEntry, Outcome, SamplingDraw, SamplingItem, ScreenProgram
 from .services import am_list, packages, sampling, screening, whatif
 
-STAFF = {"province_staff", "city_staff", "county_staff", "leader"}
-
-
-def _staff(user) -> None:
-    if not (user.is_superuser or user.role in STAFF):
-        raise PermissionDenied("无权查看")
-
 
 def _year(request, default: int | None = None) -> int:
-    try:
-        return int(request.GET.get("year") or request.POST.get("year") or default or date.today().year - 1)
-    except ValueError:
-        return default or date.today().year - 1
+    return year_param(request.GET) or year_param(request.POST) or default or date.today().year - 1
 
 
 # --------------------------------------------------------------------------- package form
 
 
-@login_required
+@capability_required("cultivation.package.view")
 def package_edit(request, enterprise_id: int, year: int):
     """The sectioned package form; enterprise users for themselves, staff for enterprises in their region."""
     enterprise = get_object_or_404(Enterprise.objects.restrict(request.user), pk=enterprise_id)
     can_change = Enterprise.objects.restrict(request.user, "change").filter(pk=enterprise.pk).exists()
     errors: list[dict] = []
     if request.method == "POST":
+        require(request.user, "cultivation.package.edit", enterprise)
         if not can_change:
             raise PermissionDenied("无权修改该企业的数据包")
         data = packages.data_from_form(request.POST, year)
@@ -72,7 +64,7 @@ def package_edit(request, enterprise_id: int, year: int):
     })
 
 
-@login_required
+@capability_required("cultivation.package.view")
 def package_latest(request, enterprise_id: int):
     """The enterprise's annual package: the latest year it filed, else last year (the enterprise menu's entry)."""
     enterprise = get_object_or_404(Enterprise.objects.restrict(request.user), pk=enterprise_id)
@@ -83,14 +75,10 @@ def package_latest(request, enterprise_id: int):
 # --------------------------------------------------------------------------- parameters
 
 
-@login_required
+@capability_required("cultivation.view")
 def parameters_page(request):
     """政策参数: every parameter in force on a date, as it reads, with its citation (staff)."""
-    _staff(request.user)
-    try:
-        on = date.fromisoformat(request.GET.get("on") or date.today().isoformat())
-    except ValueError:
-        on = date.today()
+    on = date_param(request.GET, "on", date.today())
     return render(request, "cultivation/parameters.html", {"on": on, "groups": parameter_groups(load_parameters(), on)})
 
 
@@ -98,7 +86,6 @@ def parameters_page(request):
 
 
 def _list_context(request, kind: str):
-    _staff(request.user)
     year = _year(request)
     program = request.GET.get("program") or "hte"
     if program not in ScreenProgram.values:
@@ -117,19 +104,20 @@ def _list_context(request, kind: str):
 
 def _xlsx(rows: list[list], headers: list[str], name: str) -> HttpResponse:
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    book = cells.workbook(buffer, in_memory=True)  # enterprise names are text, never formulas (core.cells)
+    out = cells.CellWriter(book)
     sheet = book.add_worksheet("名单")
-    bold = book.add_format({"bold": True})
-    sheet.write_row(0, 0, headers, bold)
+    bold = cells.add_format(book, {"bold": True})
+    out.write_row(sheet, 0, 0, headers, bold)
     for i, row in enumerate(rows, start=1):
-        sheet.write_row(i, 0, row)
+        out.write_row(sheet, i, 0, row)
     book.close()
     response = HttpResponse(buffer.getvalue(),
                             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     return attachment(response, f"{name}.xlsx")
 
 
-@login_required
+@capability_required("cultivation.view")
 def result_list(request, kind: str):
     """应享尽享 (``unclaimed``) and the cultivation pool (``pool``), filterable, exportable."""
     context = _list_context(request, kind)
@@ -149,30 +137,30 @@ def result_list(request, kind: str):
     return render(request, "cultivation/results.html", context)
 
 
-@login_required
+@capability_required("cultivation.view")
 def region_counts(request):
     """Counts by county (or city with ``level=city``) — JSON for the cockpit and map."""
-    _staff(request.user)
     year = _year(request)
     frame = screening.counts_by_region(year, request.user, request.GET.get("level", "county"))
     return JsonResponse({"year": year, "rows": frame.to_dicts()})
 
 
-@login_required
+@capability_required("cultivation.screening.run")
 @require_POST
 def run_screening(request):
-    if not (request.user.is_superuser or request.user.role == "province_staff"):
-        raise PermissionDenied("只有省级工作人员可以运行全库筛查")
+    from xinzhi.jobs.services import submit
+
     year = _year(request)
-    run = screening.run_screening(year, request.user)
-    messages.success(request, f"{year}年度全库筛查完成：{run.enterprise_count}家企业，用时{run.duration_ms}毫秒")
-    return redirect(f"/cultivation/unclaimed/?year={year}")
+    # a background job: the request returns at once with the job's page (which links to the lists when done)
+    job = submit("cultivation.screening", request.user, {"year": year}, title=f"{year}年度全库筛查",
+                 dedupe=f"screening:{year}")
+    return redirect("jobs:detail", job.pk)
 
 
 # --------------------------------------------------------------------------- advanced-manufacturing list
 
 
-@login_required
+@capability_required("cultivation.am_list.view")
 def am_list_page(request):
     user = request.user
     year = _year(request)
@@ -199,18 +187,15 @@ def am_list_page(request):
         context["candidates"] = am_list.candidates(user, year)[:200]
     if context["can_review"]:
         context["pending"] = am_list.pending_reviews(user, year)
-    if not (user.is_superuser or user.role in STAFF or user.role == "enterprise"):
-        raise PermissionDenied("无权查看")
     return render(request, "cultivation/am_list.html", context)
 
 
 # --------------------------------------------------------------------------- sampling
 
 
-@login_required
+@capability_required("cultivation.sampling.view")
 def sampling_page(request):
     user = request.user
-    _staff(user)
     if request.method == "POST":
         try:
             seed = request.POST.get("seed") or None
@@ -222,13 +207,12 @@ def sampling_page(request):
         return redirect("cultivation:draw", draw.pk)
     draws = SamplingDraw.objects.restrict(user).select_related("division")[:50]
     return render(request, "cultivation/sampling.html", {"draws": draws, "year": _year(request),
-                                                          "can_draw": user.is_superuser or user.role in sampling.DRAW_ROLES})
+                                                          "can_draw": can(user, "cultivation.sampling.draw")})
 
 
-@login_required
+@capability_required("cultivation.sampling.view")
 def draw_detail(request, pk: int):
     user = request.user
-    _staff(user)
     draw = get_object_or_404(SamplingDraw.objects.restrict(user), pk=pk)
     if request.method == "POST":
         item = get_object_or_404(SamplingItem.objects.restrict(user), pk=request.POST.get("item"), draw=draw)
@@ -238,22 +222,31 @@ def draw_detail(request, pk: int):
         except ValidationError as exc:
             messages.error(request, "；".join(exc.messages))
         return redirect("cultivation:draw", draw.pk)
-    items = SamplingItem.objects.restrict(user).filter(draw=draw).select_related("enterprise", "division")
+    items = SamplingItem.objects.restrict(user).filter(draw=draw).select_related("enterprise", "division", "draw")
     return render(request, "cultivation/draw.html", {"draw": draw, "items": items, "outcomes": Outcome.choices})
 
 
 # --------------------------------------------------------------------------- what-if
 
 
-@login_required
+@capability_required("cultivation.what_if")
 def what_if_page(request):
     user = request.user
-    if not (user.is_superuser or user.role == "province_staff"):
-        raise PermissionDenied("政策模拟仅供省级工作人员使用")
     year = _year(request)
     params = whatif.parameters(year)
     result, error = None, None
     name, value = request.GET.get("param", ""), request.GET.get("value", "")
+    if request.method == "POST":
+        # the same comparison as a background job, kept as an Excel file
+        from xinzhi.jobs.services import submit
+
+        name, value = request.POST.get("param", ""), request.POST.get("value", "")
+        if name not in {p["name"] for p in params} or not value.strip():
+            messages.error(request, "请选择参数并填写新取值")
+            return redirect(f"{request.path}?year={year}")
+        job = submit("cultivation.what_if", user, {"year": year, "param": name, "value": value.strip()},
+                     title=f"{year}年度政策参数模拟", dedupe=f"what-if:{year}:{name}:{value.strip()}")
+        return redirect("jobs:detail", job.pk)
     if name and value:
         try:
             result = whatif.run(user, year, {name: value})

@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from xinzhi.core.region_moves import RegionMoveAdminMixin
+
 from .models import Enterprise, EnterpriseYear, MonthlyStat
 
 
@@ -9,7 +11,7 @@ class EnterpriseYearInline(admin.TabularInline):
 
 
 @admin.register(Enterprise)
-class EnterpriseAdmin(admin.ModelAdmin):
+class EnterpriseAdmin(RegionMoveAdminMixin, admin.ModelAdmin):
     list_display = ("uscc", "name", "division", "industry", "ownership", "is_listed", "registered_on")
     list_filter = ("ownership", "is_listed", "division__parent")
     search_fields = ("uscc", "name", "division__code", "division__name", "industry__code", "industry__name")

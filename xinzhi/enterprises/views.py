@@ -7,9 +7,10 @@ from decimal import Decimal
 
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.translation import gettext as _
 
 from xinzhi.accounts.permissions import capability_required
+from xinzhi.core.numbers import wan_figure
+from xinzhi.core.params import decimal_param, text_param
 from xinzhi.core.scope import region_prefix
 from xinzhi.regions.models import Division
 
@@ -36,9 +37,13 @@ def _region_choices(user) -> list[Division]:
     return list(divisions)
 
 
+#: the largest revenue bound the register filter accepts, in 万元 (10^14 万元 = 10^18 yuan, inside a BIGINT)
+REVENUE_LIMIT = Decimal(10) ** 14
+
+
 def filter_register(user, params) -> tuple[object, dict]:
     """The register queryset for the filter parameters (all through ``restrict``)."""
-    applied = {k: (params.get(k) or "").strip() for k in ("q", "division", "industry", "program", "rev_min", "rev_max")}
+    applied = {k: text_param(params, k) for k in ("q", "division", "industry", "program", "rev_min", "rev_max")}
     qs = search_enterprises(user, applied["q"], applied["division"], applied["industry"]).select_related(
         "division", "industry"
     )
@@ -47,15 +52,14 @@ def filter_register(user, params) -> tuple[object, dict]:
         latest = MonthlyStat.objects.order_by("-year", "-month").values("year", "month").first()
         if latest:
             stats = MonthlyStat.objects.filter(year=latest["year"], month=latest["month"])
-            try:
-                if applied["rev_min"]:
-                    stats = stats.filter(revenue__gte=int(Decimal(applied["rev_min"]) * WAN))
-                if applied["rev_max"]:
-                    stats = stats.filter(revenue__lte=int(Decimal(applied["rev_max"]) * WAN))
-            except ArithmeticError:
-                applied["error"] = _("营业收入范围须为数字（万元）")
-            else:
-                qs = qs.filter(pk__in=stats.values("enterprise_id"))
+            # finite amounts in 万元 within what a BIGINT of yuan holds (NaN, inf, 1e999: a 400, not a 500)
+            rev_min = decimal_param(params, "rev_min", minimum=-REVENUE_LIMIT, maximum=REVENUE_LIMIT)
+            rev_max = decimal_param(params, "rev_max", minimum=-REVENUE_LIMIT, maximum=REVENUE_LIMIT)
+            if rev_min is not None:
+                stats = stats.filter(revenue__gte=int(rev_min * WAN))
+            if rev_max is not None:
+                stats = stats.filter(revenue__lte=int(rev_max * WAN))
+            qs = qs.filter(pk__in=stats.values("enterprise_id"))
     return qs.order_by("division_id", "name"), applied
 
 
@@ -72,10 +76,6 @@ def enterprise_list(request):
     })
 
 
-def _yuan_to_wan(value: int | None) -> str:
-    return "—" if value is None else f"{Decimal(value) / WAN:,.1f}"
-
-
 @capability_required("enterprise.profile.view")
 def enterprise_detail(request, pk: int):
     user = request.user
@@ -83,7 +83,7 @@ def enterprise_detail(request, pk: int):
     stats = list(MonthlyStat.objects.restrict(user).filter(enterprise=enterprise).order_by("-year", "-month")[:24])
     rows = [
         {"period": f"{s.year}-{s.month:02d}", "is_revision": s.is_revision, "employees": s.employees,
-         **{f: _yuan_to_wan(getattr(s, f)) for f in MonthlyStat.AMOUNT_FIELDS},
+         **{f: wan_figure(getattr(s, f)) for f in MonthlyStat.AMOUNT_FIELDS},
          "rd_ratio": f"{100 * s.rd_expense / s.revenue:.2f}%" if s.revenue else "—"}
         for s in stats
     ]

@@ -318,6 +318,8 @@ def score_review(scheme: Scheme, scores: Mapping[str, Any]) -> Decimal:
             s = _d(scores[c.code])
         except ArithmeticError as exc:
             raise ScoreError(f"“{c.name}”的评分须为数字") from exc
+        if not s.is_finite():  # NaN would raise on comparison; ±Infinity is not a score either
+            raise ScoreError(f"“{c.name}”的评分须为有限的数")
         if not (0 <= s <= c.max):
             raise ScoreError(f"“{c.name}”的评分须在 0–{c.max} 之间")
         total += c.weight * s / c.max

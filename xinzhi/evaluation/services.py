@@ -322,7 +322,23 @@ def assign(submission: Submission, expert: ExpertProfile, actor=None, method: st
     if submission.status == Submission.Status.SUBMITTED:
         submission.status = Submission.Status.REVIEWING
         submission.save(update_fields=["status"])
+    _notify_assigned([assignment])
     return assignment
+
+
+def _notify_assigned(assignments: list[Assignment]) -> None:
+    """Each expert is told of their new reviews (站内通知; by mail if they chose it)."""
+    from xinzhi.notifications.services import notify
+
+    by_expert: dict[int, list[Assignment]] = defaultdict(list)
+    for a in assignments:
+        by_expert[a.expert.user_id].append(a)
+    for user_id, items in by_expert.items():
+        first = items[0]
+        title = (f"新的评审任务：{first.submission.title}" if len(items) == 1
+                 else f"新的评审任务{len(items)}项（{first.submission.round}）")
+        notify(user_id, "assignment", title, "请在“我的评审”中查看材料并评分，如有需回避的关系请申报。",
+               f"/evaluation/my/{first.pk}/" if len(items) == 1 else "/evaluation/my/")
 
 
 @transaction.atomic
@@ -376,6 +392,7 @@ def _fill(round_: Round, subs: list[Submission], actor, need: int, method: str,
     Submission.objects.filter(pk__in=ids, status=Submission.Status.SUBMITTED).update(status=Submission.Status.REVIEWING)
     _audit_created(Assignment, [a.pk for a in created if a.pk], lambda pk: f"assignment {pk}", actor,
                    {"method": [None, method]})
+    _notify_assigned(created)
     return {"assigned": len(created), "short": short}
 
 
@@ -605,7 +622,22 @@ def determine(submission: Submission, actor, reasons: str, decision: str | None 
     submission.decided_by, submission.decided_at = actor, timezone.now()
     submission.status = Submission.Status.DETERMINED
     submission.save()
+    _notify_decision(submission, outcome)
     return outcome
+
+
+def _notify_decision(submission: Submission, outcome: str) -> None:
+    """The applicant (who submitted, and the enterprise's users) is told of the determination."""
+    from django.contrib.auth import get_user_model
+
+    from xinzhi.notifications.services import notify
+
+    users = set(get_user_model().objects.filter(enterprise_id=submission.enterprise_id, is_active=True)
+                .values_list("pk", flat=True))
+    if submission.submitted_by_id:
+        users.add(submission.submitted_by_id)
+    notify(sorted(users), "decision", f"评审决定：{submission.title}", f"{outcome}。理由：{submission.decision_reasons}",
+           "/evaluation/calls/")
 
 
 # --- corrections (复核) ----------------------------------------------------------------------------
@@ -650,6 +682,8 @@ def correct(
             value = scoring.q2(Decimal(str(total)))
         except InvalidOperation as exc:
             raise WorkflowError("总分须为数字") from exc
+        if not value.is_finite():
+            raise WorkflowError("总分须为有限的数")
         if not (0 <= value <= 100):
             raise WorkflowError("总分须在 0–100 之间")
         submission.total_score = value

@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from xinzhi.accounts.permissions import can, capability_required, require
+from xinzhi.core.params import int_param
 from xinzhi.enterprises.models import Enterprise
 
 from . import scoring, services
@@ -243,7 +244,7 @@ def apply(request, pk: int):
     if user.role == "enterprise":
         enterprise = get_object_or_404(Enterprise, pk=user.enterprise_id)
     else:
-        enterprise = get_object_or_404(Enterprise.objects.restrict(user), pk=request.GET.get("enterprise") or request.POST.get("enterprise") or 0)
+        enterprise = get_object_or_404(Enterprise.objects.restrict(user), pk=int_param(request.GET, "enterprise") or int_param(request.POST, "enterprise") or 0)
     require(user, "evaluation.apply", enterprise)
     labels = {f: provider().field_label(f) for f in DECLARED_FIELDS}
     if request.method == "POST":

@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from xinzhi.core.region_moves import RegionMoveAdminMixin
+
 from .models import InvestmentProject, ProjectProgress, RegionInvestment
 
 
@@ -9,7 +11,7 @@ class ProjectProgressInline(admin.TabularInline):
 
 
 @admin.register(InvestmentProject)
-class InvestmentProjectAdmin(admin.ModelAdmin):
+class InvestmentProjectAdmin(RegionMoveAdminMixin, admin.ModelAdmin):
     list_display = ("code", "name", "division", "industry", "is_high_tech", "planned_total", "stage")
     list_filter = ("stage", "is_high_tech", "division__parent")
     search_fields = ("code", "name")

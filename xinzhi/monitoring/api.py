@@ -2,13 +2,13 @@ from __future__ import annotations
 
 from django.db.models import CharField, Value
 from django.db.models.functions import Cast, Concat, LPad
-from django.http import Http404
 from ninja import Router, Schema
+from ninja.errors import HttpError
 from ninja.pagination import paginate
 from pydantic import Field
 
 from xinzhi.core.pagination import Pagination
-from xinzhi.core.periods import Period, PeriodError
+from xinzhi.core.periods import PeriodError, parse_bounded
 from xinzhi.core.response_cache import cached_response
 from xinzhi.core.schemas import OptionalText, RowOut
 
@@ -64,16 +64,21 @@ class WarningOut(Schema):
         return f"{obj.year:04d}-{obj.month:02d}"
 
 
-def _period(text: str | None) -> tuple[int, int]:
+def _period(request, text: str | None) -> tuple[int, int]:
+    """The month asked for — checked: well-formed and within bounds (400), filed and computed (404), with
+    the Chinese reason — else the latest month with filings. A read never computes a month."""
     if text:
         try:
-            p = Period.parse(text)
+            p = parse_bounded(text)
         except PeriodError as exc:
-            raise Http404(str(exc)) from exc
+            raise HttpError(400, str(exc)) from exc
+        problem = selectors.period_unavailable(p.year, p.month, request)
+        if problem:
+            raise HttpError(*problem)
         return p.year, p.month
-    latest = selectors.latest_snapshot_period()
+    latest = selectors.latest_snapshot_period(request)
     if latest is None:
-        raise Http404("尚无监测结果")
+        raise HttpError(404, "尚无企业填报数据，没有监测结果")
     return latest
 
 
@@ -89,7 +94,7 @@ PERIOD_TEXT = Concat(Cast("year", CharField()), Value("-"), LPad(Cast("month", C
 @paginate(Pagination, page_size=200)
 def list_values(request, period: str | None = None, indicator: str | None = None, region: str | None = None,
                 region_level: str | None = None):
-    year, month = _period(period)
+    year, month = _period(request, period)
     qs = IndicatorValue.objects.restrict(request.auth).filter(year=year, month=month)
     if indicator:
         qs = qs.filter(indicator=indicator)
@@ -105,5 +110,5 @@ def list_values(request, period: str | None = None, indicator: str | None = None
 @cached_response(EarlyWarning, IndicatorValue)
 @paginate(Pagination, page_size=100)
 def list_warnings(request, period: str | None = None):
-    year, month = _period(period)
+    year, month = _period(request, period)
     return EarlyWarning.objects.restrict(request.auth).filter(year=year, month=month).order_by("id")

@@ -9,7 +9,7 @@ class MonitoringConfig(AppConfig):
         # the platforms pages compare institution counts with the same (allocated) targets as monitoring
         from xinzhi.platforms.targets import register_target_source
 
-        from . import receivers  # noqa: F401 — connects the receivers of core's signals
+        from . import jobs, receivers  # noqa: F401 — registers the job kinds; connects core's signals
         from .institution_targets import region_targets
 
         register_target_source(region_targets)

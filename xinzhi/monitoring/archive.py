@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Max
 
+from xinzhi.accounts.permissions import can
 from xinzhi.core.scope import VIEW, scope_q
 from xinzhi.regions.models import Division
 from xinzhi.reports import render_bytes
@@ -18,7 +19,6 @@ from . import reporting, selectors
 from .catalogue import load_catalogue, load_rules
 from .models import IndicatorValue, IssuedReport
 
-ISSUING_ROLES = {"province_staff", "city_staff", "county_staff"}
 FORMATS = ("docx", "pdf", "xlsx")
 
 
@@ -26,7 +26,7 @@ def can_issue(user, division: Division) -> bool:
     """Staff issue their own region's reports (leaders read, they do not issue)."""
     if user.is_superuser:
         return True
-    return user.role in ISSUING_ROLES and user.division_id == division.code
+    return bool(can(user, "monitoring.report.issue")) and user.division_id == division.code
 
 
 @transaction.atomic

@@ -7,14 +7,13 @@ from __future__ import annotations
 
 from django.utils.functional import SimpleLazyObject
 
+from xinzhi.accounts.permissions import can
 from xinzhi.core.periods import Period
-
-STAFF_ROLES = {"province_staff", "city_staff", "county_staff", "leader"}
 
 
 def monitoring_status(request) -> dict:
     user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated or not (user.is_superuser or getattr(user, "role", None) in STAFF_ROLES):
+    if user is None or not user.is_authenticated or not can(user, "monitoring.view"):
         return {"monitoring_stale": []}
 
     def labels() -> list[str]:

@@ -9,58 +9,7 @@ from __future__ import annotations
 
 import polars as pl
 
-#: a relative nudge before rounding so that a number written as …5 rounds up although its binary value is
-#: a hair below (2.345 is stored as 2.34499…): 四舍五入 of the written number, as releases round
-NUDGE = 1e-12
-
-
-def _group_thousands(integer: pl.Expr) -> pl.Expr:
-    """``1234567`` → ``1,234,567`` (digits only, no sign)."""
-    rev = integer.str.reverse()
-    return rev.str.replace_all(r"(\d{3})", "$1,").str.strip_chars_end(",").str.reverse()
-
-
-def _decimals(decimals: int | str | pl.Expr) -> pl.Expr:
-    if isinstance(decimals, int):
-        return pl.lit(decimals, dtype=pl.Int64)
-    return (pl.col(decimals) if isinstance(decimals, str) else decimals).cast(pl.Int64)
-
-
-def _units(expr: pl.Expr, dec: pl.Expr) -> pl.Expr:
-    """|expr| in units of the last printed decimal, rounded half away from zero (Int64)."""
-    scaled = expr.abs() * pl.lit(10.0).pow(dec.cast(pl.Float64))
-    return (scaled + 0.5 + scaled * NUDGE).floor().cast(pl.Int64)
-
-
-def fixed_expr(
-    expr: pl.Expr, decimals: int | str | pl.Expr, thousands: bool = False, signed: bool = False
-) -> pl.Expr:
-    """Format ``expr`` with a constant number of decimals or a per-row decimals column (四舍五入).
-
-    ``thousands`` groups the integer digits (``12,345.6``); ``signed`` prints ``+`` before a positive
-    number (a negative one always carries ``-``). A value that rounds to zero is printed without a sign
-    (``0.0``, never ``-0.0`` or ``+0.0``). Branch-free: one expression whatever the decimals.
-    """
-    dec = _decimals(decimals)
-    units = _units(expr, dec)
-    factor = pl.lit(10, dtype=pl.Int64).pow(dec)
-    integer = (units // factor).cast(pl.String)
-    if thousands:
-        integer = _group_thousands(integer)
-    frac = (units % factor).cast(pl.String).str.zfill(dec)
-    if isinstance(decimals, int):
-        body = pl.concat_str([integer, pl.lit("."), frac]) if decimals > 0 else integer
-    else:
-        body = pl.when(dec > 0).then(pl.concat_str([integer, pl.lit("."), frac])).otherwise(integer)
-    plus = pl.lit("+") if signed else pl.lit("")
-    sign = pl.when(units == 0).then(pl.lit("")).when(expr < 0).then(pl.lit("-")).otherwise(plus)
-    return pl.when(expr.is_null() | expr.is_nan()).then(None).otherwise(pl.concat_str([sign, body]))
-
-
-def fixed(value: float | None, decimals: int, thousands: bool = False, signed: bool = False) -> str | None:
-    """Scalar form of ``fixed_expr`` (same code path), for labels outside a frame."""
-    s = pl.DataFrame({"v": [value]}, schema={"v": pl.Float64})
-    return s.select(fixed_expr(pl.col("v"), decimals, thousands, signed)).item()
+from xinzhi.core.numbers import _decimals, _units, fixed, fixed_expr  # noqa: F401  (one definition)
 
 
 def published(expr: pl.Expr, decimals: str | int | pl.Expr = "precision") -> pl.Expr:

@@ -64,6 +64,11 @@ class Facts:
     * ``rd_institutions``: enterprise_id, level, recognised_year, status, recognised_on (optional date;
       without it an institution counts from 31 December of its recognition year)
     * ``divisions``: division_code — counties to report even when they have no facts (optional)
+    * ``programme_records``: division_code, kind (the indicator's ``source``: new_product_projects,
+      excellent_products, technology_achievements), on (the date it counts: approval / publication) —
+      from ``xinzhi.programs.selectors.programme_records``
+    * ``st_projects``: division_code, on (approval date), involved, led — provincial major S&T projects with
+      the flags defined in ``xinzhi.programs.shares``
     """
 
     monthly_stats: pl.DataFrame | None = None
@@ -76,6 +81,8 @@ class Facts:
     certifications: pl.DataFrame | None = None
     rd_institutions: pl.DataFrame | None = None
     divisions: pl.DataFrame | None = None
+    programme_records: pl.DataFrame | None = None
+    st_projects: pl.DataFrame | None = None
 
     def normalised(self) -> Facts:
         """Columns cast to the types the engine expects.
@@ -114,11 +121,12 @@ def _cast(column: str, current: pl.DataType) -> pl.Expr:
 
 
 COLUMN_TYPES: dict[str, pl.DataType] = {
-    **{c: pl.String for c in ("division_code", "industry_code", "category_code", "cluster_code", "program", "level", "status")},
-    **{c: pl.Boolean for c in ("above_scale", "is_high_tech")},
+    **{c: pl.String for c in ("division_code", "industry_code", "category_code", "cluster_code", "program", "level", "status",
+                              "kind")},
+    **{c: pl.Boolean for c in ("above_scale", "is_high_tech", "involved", "led")},
     **{c: pl.Int64 for c in ("year", "month", "recognised_year")},
     **{c: pl.Float64 for c in (*AMOUNT_FIELDS, "employees", "ytd_completed", "ytd_fixed_asset_investment")},
-    **{c: pl.Date for c in ("issued_on", "expires_on", "recognised_on")},
+    **{c: pl.Date for c in ("issued_on", "expires_on", "recognised_on", "on")},
 }
 
 
@@ -381,6 +389,46 @@ def _count_source(
     return _copy_version(_group(panel, facts, cols), indicators, "ly", "cmp")
 
 
+def _spans(year: int, month: int) -> dict[str, tuple[dt.date, dt.date]]:
+    """``cur``: 1 January to the period's month end; ``ly``: the same span last year; ``lyf``: all last year."""
+    return {
+        "cur": (dt.date(year, 1, 1), month_end(year, month)),
+        "ly": (dt.date(year - 1, 1, 1), month_end(year - 1, month)),
+        "lyf": (dt.date(year - 1, 1, 1), dt.date(year - 1, 12, 31)),
+    }
+
+
+def _programme_count_source(
+    facts: Facts, indicators: list[Indicator], year: int, month: int, params: ParameterTree | None = None
+) -> pl.DataFrame:
+    """Programme events counted on their date (new-product approvals, excellent products, advanced
+    achievements; ``xinzhi.programs.selectors.programme_records``), by county, as of the period's month end."""
+    panel = facts.programme_records
+    exprs = [
+        ((pl.col("kind") == ind.source) & pl.col("on").is_between(start, end)).fill_null(False).cast(pl.Int64)
+        .alias(_component_col(ind, "num", version))
+        for ind in indicators for version, (start, end) in _spans(year, month).items()
+    ]
+    cols = [c for v in ("cur", "ly", "lyf") for c in _cols(indicators, v)]
+    return _copy_version(_group(panel.with_columns(exprs), facts, cols), indicators, "ly", "cmp")
+
+
+def _st_projects_source(
+    facts: Facts, indicators: list[Indicator], year: int, month: int, params: ParameterTree | None = None
+) -> pl.DataFrame:
+    """Shares of provincial major S&T projects approved in the year up to the month end whose flag
+    (``numerator.flag``: involved / led, defined in ``xinzhi.programs.shares``) holds."""
+    panel = facts.st_projects
+    exprs = []
+    for ind in indicators:
+        for version, (start, end) in _spans(year, month).items():
+            inside = pl.col("on").is_between(start, end).fill_null(False)
+            exprs.append((inside & pl.col(ind.numerator["flag"])).cast(pl.Int64).alias(_component_col(ind, "num", version)))
+            exprs.append(inside.cast(pl.Int64).alias(_component_col(ind, "den", version)))
+    cols = [c for v in ("cur", "ly", "lyf") for c in _cols(indicators, v)]
+    return _copy_version(_group(panel.with_columns(exprs), facts, cols), indicators, "ly", "cmp")
+
+
 def _investment_panel(facts: Facts, year: int, month: int) -> pl.DataFrame:
     """County totals for one month: high-tech project investment and total fixed-asset investment."""
     parts = []
@@ -458,6 +506,10 @@ SOURCE_NEEDS = {
     "enterprise_years": ("enterprise_years", "enterprises"),
     "certifications": ("certifications", "enterprises"),
     "rd_institutions": ("rd_institutions", "enterprises"),
+    "new_product_projects": ("programme_records",),
+    "excellent_products": ("programme_records",),
+    "technology_achievements": ("programme_records",),
+    "st_projects": ("st_projects",),
 }
 
 
@@ -485,6 +537,10 @@ SOURCES = {
     "investment": _investment_source,
     "certifications": lambda f, i, y, m, p: _count_source(f, i, y, m, "certifications", p),
     "rd_institutions": lambda f, i, y, m, p: _count_source(f, i, y, m, "rd_institutions", p),
+    "new_product_projects": _programme_count_source,
+    "excellent_products": _programme_count_source,
+    "technology_achievements": _programme_count_source,
+    "st_projects": _st_projects_source,
 }
 
 

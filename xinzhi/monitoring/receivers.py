@@ -15,7 +15,7 @@ from django.dispatch import receiver
 
 from xinzhi.core.faults import checkpoint
 from xinzhi.core.periods import Period
-from xinzhi.core.signals import import_committed, server_starting
+from xinzhi.core.signals import import_committed, records_moved, server_starting
 
 from . import services
 
@@ -63,6 +63,21 @@ def mark_stale_after_import(sender, kind: str, batch, changes, **kwargs) -> Moni
     if not months:
         return None
     services.mark_stale(months, source=f"导入记录 {batch.pk}（{kind}）")
+    follow_up = MonitoringFollowUp(months)
+    transaction.on_commit(follow_up.run)
+    return follow_up
+
+
+@receiver(records_moved, dispatch_uid="monitoring.mark_stale_after_move")
+def mark_stale_after_move(sender, table: str, columns, **kwargs) -> MonitoringFollowUp | None:
+    """A record moved to another county by a form, the admin or an API (``core.region_moves``): the
+    months its county counts in are marked in the move's transaction and recomputed after it."""
+    from xinzhi.core.imports.diff import TableChange
+
+    months = services.months_affected([TableChange(table=table, new=0, changed=1, columns=frozenset(columns))])
+    if not months:
+        return None
+    services.mark_stale(months, source=f"迁移所属地区（{table}）")
     follow_up = MonitoringFollowUp(months)
     transaction.on_commit(follow_up.run)
     return follow_up

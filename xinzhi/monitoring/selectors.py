@@ -5,7 +5,10 @@ from __future__ import annotations
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import QuerySet
+from django.utils import translation
 
+from xinzhi.core.periods import Period, bounds_error, current_period
+from xinzhi.core.scope import region_prefix
 from xinzhi.core.versioning import data_versions
 from xinzhi.regions.models import Division
 
@@ -55,41 +58,91 @@ def home_division(user) -> Division:
     return Division.objects.get(level="province")
 
 
-def snapshots_state() -> tuple[tuple[int, int] | None, str]:
-    """(latest month with snapshots, a stamp that changes whenever any snapshot is written or removed),
-    read on every cockpit and map request to key their cached parts.
+def snapshots_state(request=None) -> tuple[tuple[int, int] | None, str]:
+    """(latest month, a stamp that changes whenever any snapshot is written or removed), read on every
+    cockpit and map request to key their cached parts.
+
+    The latest month is the latest month **with filings** (and its snapshots, no later than the current
+    month): snapshots of a month nobody filed for — computed by hand, or stored by a read before reads
+    stopped writing — never become the month pages and the API show by default (issue 12 items 2, 3).
 
     The stamp is the data version of the snapshots table (``core.versioning``: a trigger raises it in
-    the transaction that writes), one primary-key lookup. The latest month is an aggregate over the
-    province rows of one indicator (``refresh`` writes a month's rows together), computed once per
-    version and per process.
+    the transaction that writes), one primary-key lookup. The months are computed once per version, per
+    current month and per process (an import recomputes its months at once, so a newly filed month
+    raises the version when its snapshots are written). Given the ``request``, the answer is kept on it:
+    one lookup per request however often a view asks.
     """
+    periods, version = periods_state(request)
+    return (periods[0] if periods else None), version
+
+
+def periods_state(request=None) -> tuple[list[tuple[int, int]], str]:
+    """(months with filings and snapshots up to the current month, newest first; the snapshots stamp)."""
+    memo = getattr(request, "_xinzhi_snapshot_periods", None) if request is not None else None
+    if memo is not None:
+        return memo
     version = data_versions([IndicatorValue._meta.db_table])
-    key = f"snapshots_latest:{version}"
-    latest = cache.get(key)
-    if latest is None:
-        latest = _latest_month()
-        cache.set(key, latest, 3600)
-    return (latest or None), version
+    key = f"snapshots_periods:{version}:{current_period()}"
+    periods = cache.get(key)
+    if periods is None:
+        periods = _available_periods()
+        cache.set(key, periods, 3600)
+    state = [tuple(p) for p in periods], version
+    if request is not None:
+        request._xinzhi_snapshot_periods = state
+    return state
 
 
-def _latest_month() -> tuple[int, int] | tuple[()]:
+def _filed(year_col: str = "year", month_col: str = "month") -> str:
+    """SQL condition: some enterprise filed for the row's month."""
+    from xinzhi.enterprises.models import MonthlyStat
+
+    filings = connection.ops.quote_name(MonthlyStat._meta.db_table)
+    return (f"EXISTS (SELECT 1 FROM {filings} f WHERE f.year = {year_col} AND f.month = {month_col})")  # noqa: S608
+
+
+def latest_snapshot_period(request=None) -> tuple[int, int] | None:
+    """The latest month with filings whose snapshots are stored (see :func:`snapshots_state`)."""
+    return snapshots_state(request)[0]
+
+
+def available_periods(request=None) -> list[tuple[int, int]]:
+    """Months with filings and snapshots, up to the current month, newest first."""
+    return periods_state(request)[0]
+
+
+def _available_periods() -> list[tuple[int, int]]:
     table = connection.ops.quote_name(IndicatorValue._meta.db_table)
+    current = current_period()
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT MAX(year * 100 + month) FROM {table} "  # noqa: S608
-                       "WHERE indicator = %s AND region_level = %s", ["rd_intensity", "province"])
-        (latest,) = cursor.fetchone()
-    return (latest // 100, latest % 100) if latest else ()
+        cursor.execute(f"SELECT v.year, v.month FROM {table} v "  # noqa: S608
+                       "WHERE v.indicator = %s AND v.region_level = %s AND v.year * 100 + v.month <= %s "
+                       f"AND {_filed('v.year', 'v.month')} ORDER BY v.year DESC, v.month DESC",
+                       ["rd_intensity", "province", current.year * 100 + current.month])
+        return [tuple(row) for row in cursor.fetchall()]
 
 
-def latest_snapshot_period() -> tuple[int, int] | None:
-    return snapshots_state()[0]
+def period_unavailable(year: int, month: int, request=None) -> tuple[int, str] | None:
+    """Why the month asked for cannot be shown — (HTTP status, Chinese reason) — or None when it can.
 
+    Outside the months data may be for (before the first month with reference data, after the current
+    month): 400. No filings for the month: 404. Filed but not computed yet: 404 "监测结果待更新" (the
+    recomputation runs after each import, on the next start, or by ``xinzhi monitor --refresh-stale``).
+    A read never computes the month itself."""
+    from xinzhi.enterprises.models import MonthlyStat
 
-def available_periods() -> list[tuple[int, int]]:
-    """Months with snapshots, newest first (the rows :func:`snapshots_state` reads)."""
-    qs = IndicatorValue.objects.filter(indicator="rd_intensity", region_level="province")
-    return list(qs.order_by("-year", "-month").values_list("year", "month"))
+    period = Period(year, month)
+    reason = bounds_error(period)
+    if reason:
+        return 400, reason
+    if (year, month) in available_periods(request):
+        return None
+    label = period.label_zh()
+    if not MonthlyStat.objects.filter(year=year, month=month).exists():
+        return 404, f"{label}尚无企业填报数据，没有监测结果"
+    if not IndicatorValue.objects.filter(year=year, month=month).exists():
+        return 404, f"{label}的监测结果待更新（数据已导入，正在重新计算），请稍后再试"
+    return None
 
 
 def values(user, year: int, month: int) -> QuerySet[IndicatorValue]:
@@ -103,11 +156,20 @@ def children_of(division: Division) -> list[Division]:
 
 
 def indicator_names() -> dict[str, dict]:
-    return {ind.id: {"id": ind.id, "name": ind.name_zh, "short": ind.short_zh, "unit": ind.display_unit or ind.unit,
+    """Each indicator's name for pages, in the interface language (the catalogue's ``name_en`` in English)."""
+    english = (translation.get_language() or "").startswith("en")
+    return {ind.id: {"id": ind.id, "name": ind.name_en if english and ind.name_en else ind.name_zh,
+                     "short": ind.name_en if english and ind.name_en else ind.short_zh,
+                     "unit": ind.display_unit or ind.unit,
                      "available": ind.available, "kind": ind.kind, "target": ind.target or {},
                      "precision": ind.display_precision if ind.display_precision is not None else ind.precision}
             for ind in load_catalogue()}
 
 
-def warnings_for(user, year: int, month: int, limit: int = 20) -> list[EarlyWarning]:
-    return list(EarlyWarning.objects.restrict(user).filter(year=year, month=month).order_by("id")[:limit])
+def warnings_for(user, year: int, month: int, limit: int = 20, division: Division | None = None) -> list[EarlyWarning]:
+    """The user's warnings of a month; with ``division``, only those of that region and below (a cockpit
+    shows its own region's warnings, also to a superuser bound to a county)."""
+    qs = EarlyWarning.objects.restrict(user).filter(year=year, month=month)
+    if division is not None and division.level != "province":
+        qs = qs.filter(scope_code__startswith=region_prefix(division.code))
+    return list(qs.order_by("id")[:limit])

@@ -39,8 +39,23 @@ def _scope_code() -> pl.Expr:
 
 
 def targets_for(year: int) -> dict[str, dict[str, float]]:
+    """The year's stored targets by indicator and region. A value outside its unit's range (``inf``,
+    ``NaN``, ``1e308`` — stored before the checks, or by hand) is left out and logged: that region and
+    indicator has no target, and every other one is computed as usual (issue 12 item 4)."""
+    import logging
+
+    from xinzhi.core.inputs import check_number
+
+    units = {ind.id: (ind.unit, ind.kind == "relative") for ind in load_catalogue()}
     out: dict[str, dict[str, float]] = {}
     for indicator, division, value in Target.objects.filter(year=year).values_list("indicator", "division_id", "value"):
+        unit, signed = units.get(indicator, ("", False))
+        try:
+            check_number(value, unit, signed=signed)
+        except ValidationError as exc:
+            logging.getLogger("xinzhi.monitoring").warning("target %s %s %s left out: %s", indicator, division, year,
+                                                           exc.messages[0])
+            continue
         out.setdefault(indicator, {})[division] = value
     return out
 
@@ -56,7 +71,11 @@ def _snapshot_frame(rated: pl.DataFrame) -> pl.DataFrame:
 
     texts = ("level_reason", "value_text", "yoy_text", "projected_text", "display_unit", "target_text", "change_group",
              "schedule_basis")
+    floats = [c for c, dtype in rated.schema.items() if dtype in (pl.Float32, pl.Float64)]
     return rated.with_columns(
+        # no NaN or ±Infinity in stored snapshots (a bad input or a division by zero): null, i.e. no value
+        *(pl.when(pl.col(c).is_finite()).then(pl.col(c)).otherwise(None).alias(c) for c in floats),
+    ).with_columns(
         *(pl.col(c).fill_null("") for c in texts),
         scope_code=_scope_code(),
         rating=pl.col("rating").fill_null(""),
@@ -213,11 +232,6 @@ def refresh_stale(months=None) -> list[tuple[int, int]]:
     return todo
 
 
-def ensure_period(year: int, month: int) -> None:
-    if not IndicatorValue.objects.filter(year=year, month=month).exists():
-        refresh(year, month)
-
-
 def latest_period() -> tuple[int, int] | None:
     from xinzhi.enterprises.models import MonthlyStat
 
@@ -242,8 +256,8 @@ def allocate_default_targets(year: int) -> int:
     by hand (``method = manual``) are never overwritten. Returns the number of rows written.
     """
     base_year = year - 1
-    if not IndicatorValue.objects.filter(year=base_year, month=12).exists():
-        refresh(base_year, 12)
+    if not IndicatorValue.objects.filter(year=base_year, month=12).exists() and 12 in months_with_filings(base_year):
+        refresh(base_year, 12)  # a staff POST (or the demo's preparation), never a read
     cities = list(Division.objects.filter(level="city").values_list("code", flat=True))
     counties = list(Division.objects.filter(level="county").values_list("code", "parent_id"))
     manual = set(Target.objects.filter(year=year, method=Target.Method.MANUAL).values_list("indicator", "division_id"))
@@ -290,13 +304,16 @@ def can_edit_target(user, division: Division) -> bool:
 
 def set_target(user, indicator: str, division_code: str, year: int, value: float, note: str = "") -> Target:
     """Edit a region's target (audited through the model's save)."""
+    from xinzhi.core.inputs import check_number
+
     division = Division.objects.get(code=division_code)
     if not can_edit_target(user, division):
         raise PermissionDenied("无权修改该地区的目标")
-    if indicator not in {ind.id for ind in load_catalogue()}:
+    ind = next((i for i in load_catalogue() if i.id == indicator), None)
+    if ind is None:
         raise ValidationError({"indicator": f"未知指标“{indicator}”"})
-    if value is None or value < 0:
-        raise ValidationError({"value": "目标值须为非负数"})
+    # finite, within the unit's range (percent 0–100, counts non-negative integers; growth rates signed)
+    value = check_number(value, ind.unit, signed=ind.kind == "relative", label="目标值")
     target, _ = Target.objects.update_or_create(
         indicator=indicator, division=division, year=year,
         defaults={"value": value, "method": Target.Method.MANUAL, "note": note},

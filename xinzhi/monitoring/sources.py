@@ -14,6 +14,7 @@ from xinzhi.enterprises.models import Enterprise, EnterpriseYear, MonthlyStat
 from xinzhi.industries.services import cluster_class_frame, high_tech_class_frame
 from xinzhi.investment.models import InvestmentProject, ProjectProgress, RegionInvestment
 from xinzhi.platforms.models import RDInstitution
+from xinzhi.programs.selectors import programme_records, st_project_facts
 from xinzhi.regions.models import Division
 
 from .engine import Facts
@@ -70,4 +71,6 @@ def load_facts(year: int, month: int) -> Facts:
             f"WHERE recognised_year <= %s", [year],
         )),
         divisions=read_frame(f"SELECT code AS division_code FROM {Division._meta.db_table} WHERE level = 'county'"),
+        programme_records=programme_records(year),
+        st_projects=st_project_facts(year),
     )

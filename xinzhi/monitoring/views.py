@@ -6,7 +6,6 @@ import io
 import json
 from pathlib import Path
 
-import xlsxwriter
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -17,61 +16,98 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 
-from xinzhi.accounts.permissions import require
+from xinzhi.accounts.permissions import can, capability_required, require
+from xinzhi.core import cells
 from xinzhi.core.downloads import attachment
-from xinzhi.core.periods import Period, PeriodError
-from xinzhi.core.scope import region_prefix, scope_key
+from xinzhi.core.periods import Period, PeriodError, current_period, parse_bounded, year_error
+from xinzhi.core.scope import UNBOUND_ZH, cacheable_scope, region_prefix, unbound_reason
 from xinzhi.regions.models import Division
 
 from . import selectors
 from .models import IndicatorValue
 
 
-def _require_monitoring_role(user) -> None:
+def _require_monitoring_role(user) -> str:
+    """Refuse without the capability or without a valid scope; give the cache key part of the scope."""
     require(user, "monitoring.view")
+    scope = cacheable_scope(user)
+    if scope is None:  # defensive: the capability already refuses unbound accounts
+        raise PermissionDenied(unbound_reason(user) or UNBOUND_ZH)
+    return scope
+
+
+class PeriodUnavailable(Exception):
+    """A month asked for that cannot be shown: malformed or out of bounds (400), not filed or not computed
+    (404). Pages answer with the Chinese reason; a read never computes the month (issue 12 item 2)."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status, self.message = status, message
 
 
 def _requested_period(request) -> tuple[int, int] | None:
-    """The month asked for (``?period=YYYY-MM``; 404 if malformed), or None."""
+    """The month asked for (``?period=YYYY-MM``), or None; ``PeriodUnavailable`` if it is malformed, out
+    of bounds, not filed or not computed."""
     text = request.GET.get("period")
     if not text:
         return None
     try:
-        p = Period.parse(text)
+        p = parse_bounded(text)
     except PeriodError as exc:
-        raise Http404(str(exc)) from exc
+        raise PeriodUnavailable(400, str(exc)) from exc
+    problem = selectors.period_unavailable(p.year, p.month, request)
+    if problem:
+        raise PeriodUnavailable(*problem)
     return p.year, p.month
 
 
 def _period_from(request) -> tuple[int, int] | None:
-    """The month asked for, else the latest computed."""
-    return _requested_period(request) or selectors.latest_snapshot_period()
+    """The month asked for, else the latest month with filings (and snapshots)."""
+    return _requested_period(request) or selectors.latest_snapshot_period(request)
+
+
+def answers_unavailable_periods(view):
+    """Answer ``PeriodUnavailable`` with its reason and status (JSON for the map's data, else a page)."""
+    import functools
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except PeriodUnavailable as exc:
+            if request.path.endswith("/data/"):
+                return JsonResponse({"detail": exc.message, "period": None, "regions": []}, status=exc.status)
+            return render(request, "monitoring/unavailable.html", {"message": exc.message}, status=exc.status)
+
+    return wrapper
 
 
 def _period_text(period: tuple[int, int] | None) -> str:
     return f"{period[0]:04d}-{period[1]:02d}" if period else "none"
 
 
-@login_required
+@capability_required("monitoring.view")
+@answers_unavailable_periods
 def cockpit(request):
-    """The cockpit. Its body (with the month selector) depends only on the region, the language and the
-    stored snapshots, so it is rendered once per (region, language, month, snapshots version) and
-    cached; the version changes whenever a month is computed, so a recomputation is visible at once."""
+    """The cockpit. Its body (with the month selector) depends only on the user's scope (exactly what
+    ``restrict()`` uses), the region shown, the language and the stored snapshots, so it is rendered once
+    per (scope, region, language, month, view, snapshots version) and cached; the version changes whenever
+    a month is computed, so a recomputation is visible at once."""
     from django.core.cache import cache
     from django.template.loader import render_to_string
     from django.utils.safestring import mark_safe
 
     user = request.user
-    _require_monitoring_role(user)
-    latest, stamp = selectors.snapshots_state()
+    scope = _require_monitoring_role(user)
+    latest, stamp = selectors.snapshots_state(request)
     period = _requested_period(request) or latest
     division = selectors.home_division(user)
     view = selectors.view_from(request)
     context = {"division": division, "period": period, "view": view, "views": selectors.rating_views()}
-    key = f"cockpit:{division.code}:{get_language()}:{_period_text(period)}:{view}:{stamp}"
+    key = f"cockpit:{scope}:{division.code}:{get_language()}:{_period_text(period)}:{view}:{stamp}"
     body = cache.get(key)
     if body is None:
-        context["periods"] = selectors.available_periods()
+        context["periods"] = selectors.available_periods(request)
         context["period_options"] = [(y, m, _month_label(y, m)) for y, m in context["periods"]]
         if period in context["periods"]:
             context.update(_cockpit_context(user, division, *period))
@@ -106,7 +142,7 @@ def _cockpit_context(user, division: Division, year: int, month: int) -> dict:
         count_cards=[_card(rows.get((i, division.code)), names[i], None) for i in selectors.COUNT_INDICATORS],
         child_rows=[{"division": d, "cells": [rows.get((i, d.code)) for i in selectors.KEY_INDICATORS]} for d in children],
         key_names=[names[i]["short"] for i in selectors.KEY_INDICATORS],
-        warnings=[{"w": w, "name": region_names.get(w.region, w.region)} for w in selectors.warnings_for(user, year, month)],
+        warnings=[{"w": w, "name": region_names.get(w.region, w.region)} for w in selectors.warnings_for(user, year, month, division=division)],
         series_json=json.dumps(series),
     )
 
@@ -124,7 +160,7 @@ def _series(user, region: str, year: int, indicators: list[str]) -> dict[str, li
     return out
 
 
-@login_required
+@capability_required("monitoring.view")
 def thematic_map(request):
     _require_monitoring_role(request.user)
     division = selectors.home_division(request.user)
@@ -132,11 +168,12 @@ def thematic_map(request):
     return render(request, "monitoring/map.html", {
         "division": division, "views": selectors.rating_views(),
         "indicators": [(k, v["name"]) for k, v in names.items() if v["available"]],
-        "periods": [(f"{y:04d}-{m:02d}", _month_label(y, m)) for y, m in selectors.available_periods()],
+        "periods": [(f"{y:04d}-{m:02d}", _month_label(y, m)) for y, m in selectors.available_periods(request)],
     })
 
 
-@login_required
+@capability_required("monitoring.view")
+@answers_unavailable_periods
 def map_data(request):
     """Values of one indicator for the cities (or one city's counties), within the user's scope.
 
@@ -145,8 +182,8 @@ def map_data(request):
     from django.core.cache import cache
 
     user = request.user
-    _require_monitoring_role(user)
-    latest, stamp = selectors.snapshots_state()
+    scope = _require_monitoring_role(user)
+    latest, stamp = selectors.snapshots_state(request)
     period = _requested_period(request) or latest
     indicator = request.GET.get("indicator", "ht_va_share")
     parent = request.GET.get("parent", "330000")
@@ -154,7 +191,7 @@ def map_data(request):
         return JsonResponse({"period": None, "regions": []})
     # only well-formed questions are cached (an unknown indicator or region answers with no regions)
     cacheable = indicator in selectors.indicator_names() and len(parent) == 6 and parent.isdigit()
-    key = f"mapdata:{scope_key(user)}:{indicator}:{parent}:{_period_text(period)}:{stamp}"
+    key = f"mapdata:{scope}:{indicator}:{parent}:{_period_text(period)}:{stamp}"
     body = cache.get(key) if cacheable else None
     if body is None:
         body = json.dumps(_map_regions(user, indicator, parent, *period), ensure_ascii=False, cls=DjangoJSONEncoder)
@@ -192,7 +229,8 @@ def geojson(request, level: str):
     return FileResponse(open(path, "rb"), content_type="application/geo+json")
 
 
-@login_required
+@capability_required("monitoring.view")
+@answers_unavailable_periods
 def indicator_detail(request, indicator: str):
     user = request.user
     _require_monitoring_role(user)
@@ -231,15 +269,16 @@ def indicator_detail(request, indicator: str):
 
 def _indicator_xlsx(context: dict) -> HttpResponse:
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    book = cells.workbook(buffer, in_memory=True)
+    out = cells.CellWriter(book)
     sheet = book.add_worksheet("排名")
-    head = book.add_format({"bold": True, "bg_color": "#F1F5F9", "border": 1})
+    head = cells.add_format(book, {"bold": True, "bg_color": "#F1F5F9", "border": 1})
     headers = ["区域", "代码", f"本期({context['meta']['unit']})", "同比", "目标", "红黄蓝", "排名", "说明"]
-    sheet.write_row(0, 0, headers, head)
+    out.write_row(sheet, 0, 0, headers, head)
     for r, row in enumerate(context["peers"], start=1):
         v = row["v"]
-        sheet.write_row(r, 0, [row["name"], v.region, v.value, v.yoy, v.target,
-                               selectors.RATING_ZH.get(v.rating or "", ""), v.rank, v.rating_reason])
+        out.write_row(sheet, r, 0, [row["name"], v.region, v.value, v.yoy, v.target,
+                                    selectors.RATING_ZH.get(v.rating or "", ""), v.rank, v.rating_reason])
     sheet.set_column(0, 0, 12)
     sheet.set_column(7, 7, 60)
     sheet.freeze_panes(1, 0)
@@ -248,7 +287,8 @@ def _indicator_xlsx(context: dict) -> HttpResponse:
     return attachment(response, f"{context['region_name']}{context['meta']['name']}-{context['period_text']}.xlsx")
 
 
-@login_required
+@capability_required("monitoring.view")
+@answers_unavailable_periods
 def drilldown(request, indicator: str):
     """The enterprises behind a region's value (monthly-statistics indicators), staff only, in scope."""
     from xinzhi.enterprises.models import MonthlyStat
@@ -296,7 +336,8 @@ def _report_filename(division_name: str, year: int, month: int, kind: str, fmt: 
     return f"{division_name}{year}年{period_label(month)}高新技术产业{label}.{fmt}"
 
 
-@login_required
+@capability_required("monitoring.view")
+@answers_unavailable_periods
 def reports(request):
     """Generate (preview) and download the data briefing or the operation report for a month of the user's
     region; staff issue (签发) a report, which archives the exact files; issued reports are listed and
@@ -306,12 +347,12 @@ def reports(request):
 
     from xinzhi.reports import CONTENT_TYPES, render_bytes
 
-    from . import archive, reporting, services
+    from . import archive, reporting
 
     user = request.user
     _require_monitoring_role(user)
     division = selectors.home_division(user)
-    periods = [(f"{y:04d}-{m:02d}", f"{y}年{'1月' if m == 1 else f'1—{m}月'}") for y, m in selectors.available_periods()]
+    periods = [(f"{y:04d}-{m:02d}", f"{y}年{'1月' if m == 1 else f'1—{m}月'}") for y, m in selectors.available_periods(request)]
     if request.method == "POST":
         kind = request.POST.get("kind")
         try:
@@ -322,9 +363,21 @@ def reports(request):
         if kind not in ("briefing", "operation"):
             messages.error(request, _("未知报告类型"))
             return redirect(request.path)
+        if request.POST.get("action") == "generate":
+            # rendered by a background job: the request returns at once with the job's page
+            from xinzhi.jobs.services import submit
+
+            fmt = request.POST.get("format", "docx")
+            if fmt not in ("docx", "pdf", "xlsx"):
+                raise Http404("未知格式")
+            title = _report_filename(division.name, p.year, p.month, kind, fmt)
+            job = submit("monitoring.report", user, {"kind": kind, "year": p.year, "month": p.month,
+                                                     "format": fmt}, title=_("生成%(name)s") % {"name": title},
+                         dedupe=f"{kind}:{p.year}-{p.month:02d}:{fmt}:{division.code}")
+            return redirect("jobs:detail", job.pk)
         if not archive.can_issue(user, division):
             raise PermissionDenied(_("无权签发该地区的报告"))
-        if (p.year, p.month) not in selectors.available_periods():
+        if (p.year, p.month) not in selectors.available_periods(request):
             messages.error(request, _("该期别尚无监测结果，无法签发"))
             return redirect(request.path)
         issued = archive.issue(user, kind, division, p.year, p.month)
@@ -341,14 +394,15 @@ def reports(request):
         raise Http404("未知报告类型或格式")
     period = _period_from(request)
     if period is None:
-        raise Http404("尚无监测结果")
-    services.ensure_period(*period)
+        raise PeriodUnavailable(404, _("尚无企业填报数据，没有监测结果"))
+    # a read never computes: the month's snapshots exist (``_requested_period`` checked them; the latest
+    # period is a month with snapshots) — they are written by imports, ``monitor`` and staff POSTs only
     document = reporting.build(kind, division, *period)
     response = HttpResponse(render_bytes(document, fmt), content_type=CONTENT_TYPES[fmt])
     return attachment(response, _report_filename(division.name, *period, kind, fmt))
 
 
-@login_required
+@capability_required("monitoring.view")
 def issued_report(request, pk: int, fmt: str):
     """An issued report's stored file, byte for byte as issued (scope checked on the stored record)."""
     from xinzhi.reports import CONTENT_TYPES
@@ -367,7 +421,8 @@ def issued_report(request, pk: int, fmt: str):
     return attachment(response, _report_filename(report.division.name, report.year, report.month, report.kind, fmt))
 
 
-@login_required
+@capability_required("monitoring.view")
+@answers_unavailable_periods
 def targets(request):
     """Target allocation (目标分解): province staff edit their cities' targets, city staff their
     counties'; everybody else in monitoring reads. Saving recomputes the year's latest month."""
@@ -375,19 +430,30 @@ def targets(request):
     from django.core.exceptions import ValidationError
     from django.shortcuts import redirect
 
+    from xinzhi.core.inputs import check_number
+
     from . import services
     from .catalogue import load_catalogue
     from .models import Target
 
     user = request.user
     _require_monitoring_role(user)
-    year = int(request.GET.get("year") or request.POST.get("year") or (selectors.latest_snapshot_period() or (2025, 1))[0])
+    raw_year = (request.GET.get("year") or request.POST.get("year") or "").strip()
+    if not raw_year:
+        year = (selectors.latest_snapshot_period(request) or (current_period().year, 1))[0]
+    elif not raw_year.isdigit():
+        raise PeriodUnavailable(400, f"年份“{raw_year}”格式错误，应为四位数字")
+    else:  # targets may be set for the coming year, not later; none before the first year with reference data
+        year = int(raw_year)
+        reason = year_error(year, ahead=1)
+        if reason:
+            raise PeriodUnavailable(400, reason)
     division = selectors.home_division(user)
     children = [d for d in selectors.children_of(division) if d.code != division.code]
     indicators = [i for i in load_catalogue()
                   if (i.target or {}).get("year") == year and i.target.get("comparator") != "faster_than" and i.available]
     if request.method == "POST":
-        if request.POST.get("allocate") and (user.is_superuser or user.role == "province_staff"):
+        if request.POST.get("allocate") and can(user, "monitoring.target.allocate"):
             written = services.allocate_default_targets(year)
             messages.success(request, _("已按基期自动分解目标 %(n)s 项（人工调整过的目标未改动）。") % {"n": written})
         else:
@@ -398,10 +464,10 @@ def targets(request):
                     if raw == "" or not services.can_edit_target(user, d):
                         continue
                     current = Target.objects.filter(indicator=ind.id, division=d, year=year).values_list("value", flat=True).first()
-                    try:
-                        value = float(raw)
-                    except ValueError:
-                        messages.error(request, _("%(region)s %(name)s：目标值“%(raw)s”不是数字") % {"region": d.name, "name": ind.short_zh, "raw": raw})
+                    try:  # finite and within the indicator's unit range (core.numbers)
+                        value = check_number(raw, ind.unit, signed=ind.kind == "relative", label="目标值")
+                    except ValidationError as exc:
+                        messages.error(request, f"{d.name} {ind.short_zh}：{exc.messages[0]}")
                         continue
                     if current is not None and abs(current - value) < 1e-9:
                         continue
@@ -409,9 +475,11 @@ def targets(request):
                         services.set_target(user, ind.id, d.code, year, value)
                         changed += 1
                     except (ValidationError, PermissionDenied) as exc:
-                        messages.error(request, f"{d.name} {ind.short_zh}：{exc}")
+                        reason = exc.messages[0] if isinstance(exc, ValidationError) else str(exc)
+                        messages.error(request, f"{d.name} {ind.short_zh}：{reason}")
             if changed:
-                latest = IndicatorValue.objects.filter(year=year).order_by("-month").values_list("month", flat=True).first()
+                # the year's latest month with filings (never a month nobody filed for)
+                latest = next((m for y, m in selectors.available_periods(request) if y == year), None)
                 if latest:
                     services.refresh(year, latest)
                 messages.success(request, _("已保存 %(n)s 项目标调整，并重新计算了%(year)s年最新月份的评价。") % {"n": changed, "year": year})
@@ -427,5 +495,5 @@ def targets(request):
         totals.append({"parent": parent_value, "sum": child_sum if i.kind == "count" else None})
     return render(request, "monitoring/targets.html", {
         "year": year, "division": division, "indicators": indicators, "rows": rows, "totals": totals,
-        "can_allocate": user.is_superuser or user.role == "province_staff",
+        "can_allocate": can(user, "monitoring.target.allocate"),
     })

@@ -23,6 +23,7 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 
+from xinzhi.core.numbers import wan_figure
 from xinzhi.core.scope import ScopedManager
 
 
@@ -427,4 +428,4 @@ class PilotService(models.Model):
 
     @property
     def revenue_wan(self) -> str:
-        return f"{self.revenue / 10_000:,.1f}"
+        return wan_figure(self.revenue)

@@ -4,7 +4,7 @@ coverage and counts vs targets. Every read goes through ``restrict``; out-of-sco
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import ExtractYear, Substr
@@ -13,6 +13,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from xinzhi.accounts.permissions import can, capability_required
+from xinzhi.core.inputs import check_number
+from xinzhi.core.params import choice_param, int_param, text_param, year_param
 from xinzhi.core.scope import region_prefix
 from xinzhi.evaluation import scoring
 from xinzhi.evaluation import services as ev_services
@@ -42,7 +44,7 @@ from .models import (
 @capability_required("platforms.view")
 def register(request):
     user = request.user
-    params = {k: (request.GET.get(k) or "").strip() for k in ("q", "level", "status", "cluster", "kind", "tab")}
+    params = {k: text_param(request.GET, k) for k in ("q", "level", "status", "cluster", "kind", "tab")}
     if params["tab"] == "platforms":
         qs = Platform.objects.restrict(user).select_related("division", "cluster", "lead_enterprise")
         if params["kind"]:
@@ -95,9 +97,13 @@ def _report_annual_data(request, subject) -> None:
         for f in AnnualData.DATA_FIELDS:
             raw = (request.POST.get(f) or "").strip().replace(",", "")
             if raw:
-                values[f] = int(raw)
-                if values[f] < 0:
-                    raise ValueError(f"{AnnualData._meta.get_field(f).verbose_name}不能为负数")
+                # finite, non-negative, in range: amounts in yuan, everything else a count (core.numbers)
+                label = str(AnnualData._meta.get_field(f).verbose_name)
+                try:
+                    value = check_number(raw, "元" if "(元)" in label else "个", label=label)
+                except ValidationError as exc:
+                    raise ValueError(exc.messages[0]) from None
+                values[f] = int(round(value))
         if not 2000 <= year <= timezone.localdate().year:
             raise ValueError("年度须在2000年至今年之间")
         if not values:
@@ -163,11 +169,8 @@ def platform_detail(request, pk: int):
 @capability_required("platforms.overview")
 def coverage(request):
     user = request.user
-    try:
-        year = int(request.GET.get("year") or timezone.localdate().year - 1)
-    except ValueError:
-        year = timezone.localdate().year - 1
-    by = request.GET.get("by") if request.GET.get("by") in ("city", "county", "industry") else "city"
+    year = year_param(request.GET, "year", timezone.localdate().year - 1)
+    by = choice_param(request.GET, "by", ("city", "county", "industry"), "city")
     return render(request, "platforms/coverage.html", {
         "rows": services.coverage(user, year, by), "year": year, "by": by, "counts": services.counts_vs_targets(user),
     })
@@ -178,11 +181,8 @@ def chain(request):
     """The cultivation chain (培育链路): holders of a level meeting or nearly meeting the next level's criteria."""
     user = request.user
     steps = services.load_chain()["steps"]
-    try:
-        step = min(max(int(request.GET.get("step") or 0), 0), len(steps) - 1)
-        year = int(request.GET.get("year") or timezone.localdate().year - 1)
-    except ValueError:
-        step, year = 0, timezone.localdate().year - 1
+    step = int_param(request.GET, "step", 0, 0, len(steps) - 1)
+    year = year_param(request.GET, "year", timezone.localdate().year - 1)
     _, region = _network_filters(request)
     data = services.cultivation_chain(user, step, year, region)
     page = Paginator(data["rows"], 50).get_page(request.GET.get("page"))

@@ -32,6 +32,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from xinzhi.core.numbers import as_fraction  # noqa: F401  (re-exported: the parameters' exact values)
+
 PARAMETERS_DIR = Path(__file__).resolve().parent / "parameters"
 
 
@@ -80,18 +82,6 @@ class Parameter:
     @property
     def unverified(self) -> bool:
         return any(item.unverified for item in self.values)
-
-
-def as_fraction(value: Any) -> Fraction:
-    """Exact rational form of a numeric parameter (``"2/3"`` strings allowed)."""
-    if isinstance(value, Fraction):
-        return value
-    if isinstance(value, str) and "/" in value:
-        num, den = value.split("/", 1)
-        return Fraction(int(num), int(den))
-    if isinstance(value, float):
-        raise TypeError("参数取值不得为浮点数")
-    return Fraction(Decimal(value) if isinstance(value, str) else value)
 
 
 @dataclass

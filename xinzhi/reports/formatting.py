@@ -7,6 +7,8 @@ import re
 import unicodedata
 from dataclasses import replace
 
+from xinzhi.core.numbers import fixed
+
 from .document import MISSING, Cell, Column, KeyFigure, Table, Value
 
 
@@ -16,16 +18,11 @@ def is_number(value: object) -> bool:
 
 
 def format_number(value: float, decimals: int | None = None, thousands: bool = True, signed: bool = False) -> str:
-    """Format like Excel would with :func:`excel_number_format` (``1,234.5``, ``+8.2``)."""
+    """Format like Excel would with :func:`excel_number_format` (``1,234.5``, ``+8.2``), rounded 四舍五入 by
+    the platform's one formatter (:func:`xinzhi.core.numbers.fixed`), so a report prints what the page shows."""
     if decimals is None:
         decimals = 0 if isinstance(value, int) else 2
-    spec = f"{',' if thousands else ''}.{decimals}f"
-    text = format(value, spec)
-    if text.startswith("-") and float(text.replace(",", "")) == 0:
-        text = text[1:]  # no "-0.0"
-    if signed and not text.startswith("-") and value != 0 and float(text.replace(",", "")) != 0:
-        text = "+" + text
-    return text
+    return fixed(float(value), decimals, thousands, signed) or MISSING
 
 
 def cell_column(cell: Cell, column: Column) -> Column:

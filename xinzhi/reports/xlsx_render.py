@@ -12,10 +12,11 @@ import io
 import math
 import re
 
-import xlsxwriter
 from xlsxwriter.format import Format
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
+
+from xinzhi.core import cells
 
 from .document import (
     MISSING,
@@ -56,10 +57,8 @@ def render_xlsx(doc: Document, target: Target) -> None:
 def xlsx_bytes(doc: Document) -> bytes:
     """The workbook as bytes (deterministic: fixed creation date, fixed ZIP timestamps)."""
     buf = io.BytesIO()
-    book = xlsxwriter.Workbook(buf, {
-        "in_memory": True,
-        "default_format_properties": {"font_name": FONT, "font_size": 11},
-    })
+    book = cells.workbook(buf, in_memory=True,  # no string is ever written as a formula (core.cells)
+                          default_format_properties={"font_name": FONT, "font_size": 11})
     day = doc.date if isinstance(doc.date, dt.date) else dt.date(2000, 1, 1)
     book.set_properties({"title": doc.title, "subject": doc.subtitle, "author": doc.issuer or "新质",
                          "created": dt.datetime(day.year, day.month, day.day)})
@@ -218,6 +217,8 @@ class _Writer:
             ws.write_number(r, c, value, self.fmt(**props))
             return text_width(format_cell(cell, column)) + 1
         text = MISSING if value is None else str(value)
+        if cells.is_dangerous(text):  # a name like =HYPERLINK(...) stays text, also when edited
+            props["quote_prefix"] = True
         ws.write_string(r, c, text, self.fmt(**props))
         return text_width(text)
 

@@ -44,3 +44,62 @@ class LoadedUserMiddleware:
     def __call__(self, request):
         request.user = get_user(request)  # the same object the lazy wrapper would have loaded
         return self.get_response(request)
+
+
+class BadParameterMiddleware:
+    """Malformed query parameters are the client's mistake: a 400 with a Chinese message, never a 500.
+
+    * a query string carrying a NUL character is refused before any view runs (PostgreSQL refuses NUL in
+      text, so a search for ``a%00b`` was a 500);
+    * ``core.params.BadParameter`` raised by a view (a year that is not a year, NaN for an amount) is
+      answered with the 400 page naming the parameter and the reason — JSON under ``/api/``.
+    """
+
+    NUL_ZH = "请求参数含有空字符（NUL），请检查链接"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        query = request.META.get("QUERY_STRING", "")
+        if "%00" in query or "\x00" in query or any("\x00" in v for vs in request.GET.lists() for v in vs[1]):
+            return self._answer(request, self.NUL_ZH)
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from xinzhi.core.params import BadParameter
+
+        if isinstance(exception, BadParameter):
+            return self._answer(request, str(exception))
+        return None
+
+    @staticmethod
+    def _answer(request, message: str):
+        from django.http import HttpResponseBadRequest, JsonResponse
+        from django.template.loader import render_to_string
+
+        if request.path.startswith("/api/"):
+            return JsonResponse({"detail": message, "errors": []}, status=400,
+                                json_dumps_params={"ensure_ascii": False})
+        return HttpResponseBadRequest(render_to_string("400.html", {"exception": message}, request=request))
+
+
+class NoStoreMiddleware:
+    """``Cache-Control: private, no-store`` on every answer to a signed-in user and every API answer, so no
+    shared proxy or browser cache keeps a page with region-scoped data (or serves it after sign-out).
+
+    An answer that set its own ``Cache-Control`` keeps it (the county boundaries GeoJSON: public data,
+    ``private, max-age``); static files are served by WhiteNoise before this runs."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        signed_in = user is not None and getattr(user, "is_authenticated", False)
+        if (signed_in or request.path.startswith("/api/")) and not response.has_header("Cache-Control"):
+            from django.utils.cache import patch_cache_control
+
+            patch_cache_control(response, private=True, no_store=True)
+        return response

@@ -19,6 +19,13 @@ _USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 _USCC_INDEX = {c: i for i, c in enumerate(uscc_module.ALPHABET)}
 
 
+#: what happened to a code shown as 9.13301020137831E+017, and how to save the column as text
+SCIENTIFIC_NOTATION_REASON = (
+    "统一社会信用代码被表格软件改成了科学计数法，后几位已丢失、无法恢复：请在原始数据中把该列设置为“文本”格式"
+    "后重新导出（建议直接上传 xlsx 文件，不要用表格软件另存 CSV）"
+)
+
+
 def uscc_issues(frame: pl.DataFrame, column: str, header: str) -> pl.DataFrame:
     """Length, characters and check character of every code in ``column`` (nulls are skipped)."""
     code = pl.col(column)
@@ -28,8 +35,12 @@ def uscc_issues(frame: pl.DataFrame, column: str, header: str) -> pl.DataFrame:
     bad_length = code.str.len_chars() != 18
     bad_chars = ~code.str.slice(0, 8).str.contains(r"^\d{8}$") | pl.any_horizontal([c.is_null() for c in chars[8:]])
     bad_check = chars[17] != expected
+    # a CSV re-saved by a spreadsheet program turns all-digit codes into numbers: 9.13301020137831E+017
+    in_exponent_form = code.str.contains(r"^\d(\.\d+)?[eE]\+?\d+$")
+    bad_length, bad_chars = bad_length & ~in_exponent_form, bad_chars & ~in_exponent_form
     return pl.concat(
         [
+            issues_where(frame, in_exponent_form, header, SCIENTIFIC_NOTATION_REASON),
             issues_where(frame, bad_length, header, "统一社会信用代码应为18位"),
             issues_where(frame, ~bad_length & bad_chars, header, "统一社会信用代码含非法字符"),
             issues_where(frame, ~bad_length & ~bad_chars & bad_check, header, "统一社会信用代码校验位错误"),

@@ -31,7 +31,16 @@ from .checks import (
     uscc_issues,
 )
 from .diff import KindDiff, table_changes
-from .parsing import PARSE_CHUNK_ROWS, ROW, empty_issues, file_issue, issues_where, map_headers, parse_columns
+from .parsing import (
+    FIRST_DATA_ROW,
+    PARSE_CHUNK_ROWS,
+    ROW,
+    empty_issues,
+    file_issue,
+    issues_where,
+    map_headers,
+    parse_columns,
+)
 from .plausibility import plausibility_issues
 from .reading import RawTable, ReadError, read_table
 from .registry import get_kind
@@ -54,6 +63,8 @@ class ValidationResult:
     diff: KindDiff | None = None  # of the error-free rows; None when the header is unusable
     #: error-free rows moving a stored record to another county: _row, _record_id, from, to
     moves: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=MOVES_SCHEMA))
+    #: what the file holds in the cells that have an issue: _row, field (header), value (text)
+    cells: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=CELL_SCHEMA))
 
     @property
     def row_count(self) -> int:
@@ -168,6 +179,9 @@ def validate(kind: str | ImportKind, table: RawTable | pl.DataFrame, user=None, 
     if headers.fatal:
         return ValidationResult(kind, pl.DataFrame(schema={ROW: pl.Int64}), _sorted(headers.issues), units)
     frame, issues = parse_columns(kind, raw, headers)
+    # the file's own text in the cells with a parse issue, before it is released (headers as the issues name them)
+    cells = _cells_of(raw.select(pl.col(src).alias(kind.header_of(key)) for key, src in headers.source.items()),
+                      _sorted(issues))
     if release and isinstance(table, RawTable):
         del raw
         table.release()
@@ -185,8 +199,33 @@ def validate(kind: str | ImportKind, table: RawTable | pl.DataFrame, user=None, 
     all_issues = _sorted(issues)
     bad_rows = all_issues.filter(pl.col("severity") == "error").select(ROW).unique()
     clean = frame.join(bad_rows, on=ROW, how="anti")
+    text_columns = {c.header: c.key for c in kind.importable_columns if c.type in TEXT_TYPES and c.key in frame.columns}
+    later = all_issues.join(cells, on=[ROW, "field"], how="anti")
+    cells = pl.concat([cells, _cells_of(frame.select(ROW, *text_columns.values()).rename(
+        {k: h for h, k in text_columns.items()}), later)])
     return ValidationResult(kind, frame, all_issues, units, kind.diff(clean),
-                            moves=moves.join(bad_rows, on=ROW, how="anti"))
+                            moves=moves.join(bad_rows, on=ROW, how="anti"), cells=cells)
+
+
+#: column types whose parsed value is the file's text (a code, a name): shown as is next to an issue
+TEXT_TYPES = (ColumnType.TEXT, ColumnType.USCC, ColumnType.DIVISION, ColumnType.INDUSTRY)
+CELL_SCHEMA = {ROW: pl.Int64, "field": pl.String, "value": pl.String}
+
+
+def _cells_of(table: pl.DataFrame, issues: pl.DataFrame) -> pl.DataFrame:
+    """The text of each cell that has an issue (row, header), looked up in ``table`` — the file as read,
+    whose columns are its headers, or parsed text columns renamed to their headers. Only the rows with an
+    issue are touched, so a large file costs nothing more."""
+    fields = [f for f in issues["field"].unique().to_list() if f in table.columns]
+    if not fields or not issues.height:
+        return pl.DataFrame(schema=CELL_SCHEMA)
+    if ROW not in table.columns:
+        table = table.with_row_index(ROW, offset=FIRST_DATA_ROW).with_columns(pl.col(ROW).cast(pl.Int64))
+    rows = table.join(issues.select(ROW).unique(), on=ROW, how="semi")
+    long = rows.select(ROW, *[pl.col(f).cast(pl.String, strict=False) for f in fields]).unpivot(
+        index=ROW, variable_name="field", value_name="value")
+    return long.join(issues.select(ROW, "field").unique(), on=[ROW, "field"], how="semi").filter(
+        pl.col("value").is_not_null())
 
 
 def _apply_defaults(kind: ImportKind, frame: pl.DataFrame) -> pl.DataFrame:

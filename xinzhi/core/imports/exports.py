@@ -12,6 +12,7 @@ from pathlib import Path
 import polars as pl
 import xlsxwriter
 
+from xinzhi.core import cells
 from xinzhi.core.periods import Period
 from xinzhi.core.units import UNIT_FACTORS, normalise_unit
 
@@ -105,7 +106,7 @@ def write_file(kind: ImportKind, frame: pl.DataFrame, fmt: str, output: str | Pa
     output = Path(output)
     if fmt == "csv":
         # with a BOM so that Excel opens the UTF-8 file with the right encoding
-        output.write_bytes(b"\xef\xbb\xbf" + frame.write_csv().encode("utf-8"))
+        output.write_bytes(b"\xef\xbb\xbf" + cells.csv_frame(frame).write_csv().encode("utf-8"))
     elif fmt == "parquet":
         frame.write_parquet(output)
     elif fmt == "xlsx":
@@ -115,10 +116,11 @@ def write_file(kind: ImportKind, frame: pl.DataFrame, fmt: str, output: str | Pa
 
 
 def _write_xlsx(kind: ImportKind, frame: pl.DataFrame, output: Path) -> None:
-    with xlsxwriter.Workbook(str(output)) as workbook:
+    with cells.workbook(str(output)) as workbook:
         sheet = workbook.add_worksheet(DATA_SHEET)
         head = workbook.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True})
         text = workbook.add_format({"num_format": "@"})
+        quoted = workbook.add_format({"num_format": "@", "quote_prefix": True})
         for i, name in enumerate(frame.columns):
             numeric = frame.schema[name].is_numeric()
             sheet.set_column(i, i, max(12, len(name) * 2 + 2), None if numeric else text)
@@ -129,7 +131,7 @@ def _write_xlsx(kind: ImportKind, frame: pl.DataFrame, output: Path) -> None:
             else:
                 for r, v in enumerate(values, start=1):
                     if v is not None:
-                        sheet.write_string(r, i, v)
+                        sheet.write_string(r, i, v, quoted if cells.is_dangerous(v) else None)
         sheet.freeze_panes(1, 0)
         _write_instructions(workbook, kind)
 

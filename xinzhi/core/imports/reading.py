@@ -21,6 +21,8 @@ from pathlib import Path
 import fastexcel
 import polars as pl
 
+from xinzhi.core.cells import unquote_expr
+
 DATA_SHEET = "数据"
 INSTRUCTIONS_SHEET = "填表说明"
 #: the most data rows one file may have (a province's monthly filings are ≈60,000 rows)
@@ -64,6 +66,8 @@ def read_table(source: str | Path | bytes, file_name: str | None = None) -> RawT
         raise ReadError(too_many_rows_message())
     frame = frame.select(pl.all().cast(pl.String))
     frame = frame.rename({c: str(c).strip() for c in frame.columns})
+    # a text the platform's own CSV export neutralised ('=…, core.cells) reads back as written
+    frame = frame.with_columns(unquote_expr(c) for c in frame.columns)
     return RawTable(frame=frame, file_name=name, sha256=digest)
 
 

@@ -66,7 +66,7 @@ def staff(client):
 
 
 def test_the_page_refuses_an_oversized_upload_before_reading_it(client, staff, tmp_path, monkeypatch):
-    from xinzhi.core import views
+    from xinzhi.web import import_views as views
 
     monkeypatch.setattr(views, "MAX_UPLOAD_BYTES", 2**20)
     path = write_csv(tmp_path / "big.csv", HEADER, rows(30_000))

@@ -80,3 +80,31 @@ def test_only_staff_may_import(client):
         user = User.objects.create(username=role, role=role, division_id=division)
         client.force_login(user)
         assert client.get("/imports/").status_code == 403
+
+
+def test_each_error_shows_the_value_the_file_holds_and_the_list_downloads_as_xlsx(client, staff, tmp_path):
+    from xinzhi.core.tests.helpers import write_csv
+
+    enterprises = [make_enterprise("330106", i) for i in range(1, 4)]
+    rows = [row(e.uscc) for e in enterprises]
+    rows[0][2] = "十二万"  # not a number (a parse error: the file's own text is shown)
+    rows[1][0] = "9.13301020137831E+017"  # an all-digit code re-saved by a spreadsheet program
+    client.force_login(staff)
+    page = upload(client, write_csv(tmp_path / "resaved.csv", HEADER, rows))
+    issues = {(i["row"], i["field"]): i for i in page.context["issues"]}
+    assert issues[(2, "工业总产值")]["value"] == "十二万"
+    sci = issues[(3, "统一社会信用代码")]
+    assert sci["value"] == "9.13301020137831E+017"
+    assert "科学计数法" in sci["reason"] and "文本" in sci["reason"]
+    body = page.content.decode()
+    assert "十二万" in body and "文件中的值" in body
+    # the whole list, as an xlsx file, for the pending upload of this session only
+    download = client.get(f"/imports/issues/{page.context['token']}.xlsx")
+    assert download.status_code == 200
+    sheet = openpyxl.load_workbook(io.BytesIO(download.content))["问题清单"]
+    values = [[c.value for c in r] for r in sheet.iter_rows()]
+    assert ["行", "列", "文件中的值", "问题", "级别"] in values
+    assert any(r[:3] == [3, "统一社会信用代码", "9.13301020137831E+017"] for r in values)
+    other = User.objects.create(username="y", role=Role.COUNTY_STAFF, division_id="330106")
+    client.force_login(other)
+    assert client.get(f"/imports/issues/{page.context['token']}.xlsx").status_code == 404

@@ -15,25 +15,25 @@ from django.db import transaction
 from django.utils import timezone
 
 from xinzhi.accounts.models import Department, Role
+from xinzhi.accounts.permissions import can
 from xinzhi.enterprises.models import Enterprise
 
 from ..models import Decision, ListConfirmation, ListEntry, ListStatus, ScreeningResult
 from .screening import latest_run
 
 REVIEW_DEPARTMENTS = (Department.SCIENCE, Department.FINANCE, Department.TAX)
-LOCAL_STAFF = (Role.CITY_STAFF, Role.COUNTY_STAFF)
 
 
 def can_propose(user) -> bool:
-    return user.role in LOCAL_STAFF and user.department == Department.ECONOMY_IT and bool(user.division_id)
+    return bool(can(user, "cultivation.am_list.propose"))
 
 
 def can_review(user) -> bool:
-    return user.role in LOCAL_STAFF and user.department in REVIEW_DEPARTMENTS and bool(user.division_id)
+    return bool(can(user, "cultivation.am_list.confirm"))
 
 
 def can_publish(user) -> bool:
-    return user.role == Role.PROVINCE_STAFF and user.department == Department.ECONOMY_IT
+    return bool(can(user, "cultivation.am_list.publish"))
 
 
 def candidates(user, year: int):

@@ -53,11 +53,21 @@ def december_stat(enterprise: Enterprise, year: int) -> MonthlyStat | None:
     return MonthlyStat.objects.filter(enterprise=enterprise, year=year).order_by("-month").first()
 
 
+#: registers above cultivation that add facts to a new package: ``fn(enterprise, year) -> {"holdings": {…}}``
+#: (programs: the standards an enterprise led or took part in). Registered in the apps' ``ready()``.
+PREFILL_CONTRIBUTORS: list = []
+
+
+def register_prefill(contributor) -> None:
+    if contributor not in PREFILL_CONTRIBUTORS:
+        PREFILL_CONTRIBUTORS.append(contributor)
+
+
 def prefill(enterprise: Enterprise, year: int) -> dict[str, Any]:
     """A package for ``year`` from what the platform holds: the current package if there is one;
     otherwise the register (USCC, name, industry, registration date), the December statistics of the
     year and the two before (revenue → sales, R&D → personnel line as a starting point, employees),
-    and the HTE certificate."""
+    the HTE certificate, and what registered contributors add (the standards register)."""
     current = AnnualPackage.objects.filter(enterprise=enterprise, year=year, is_current=True).first()
     if current is not None:
         return dict(current.data)
@@ -82,6 +92,9 @@ def prefill(enterprise: Enterprise, year: int) -> dict[str, Any]:
            .order_by("-issued_on").first())
     if hte is not None and hte.issued_on:
         data["holdings"] = {"hte_certificate_issue_date": hte.issued_on.isoformat()}
+    for contributor in PREFILL_CONTRIBUTORS:
+        for key, value in contributor(enterprise, year).get("holdings", {}).items():
+            data.setdefault("holdings", {})[key] = value
     return data
 
 

@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from xinzhi.accounts.models import Role
+from xinzhi.accounts.permissions import require
 from xinzhi.core.bulk import read_frame
 from xinzhi.core.scope import region_prefix
 from xinzhi.policy.params import load_parameters
@@ -23,7 +23,6 @@ from .. import risk
 from ..models import Outcome, SamplingDraw, SamplingItem
 from .screening import current_frame, hte_holders, latest_run
 
-DRAW_ROLES = (Role.PROVINCE_STAFF, Role.CITY_STAFF)
 PROGRAMS = ("hte", "tech_sme")
 
 
@@ -90,8 +89,7 @@ def select(year: int, division: str, size: int, seed: int, programs: tuple[str, 
 def create_draw(user, year: int, size: int, seed: int | None = None, programs: tuple[str, ...] = PROGRAMS,
                 division: str | None = None) -> SamplingDraw:
     """Draw and record: the seed (given or fresh), the method and weights, one item per enterprise drawn."""
-    if not (user.is_superuser or user.role in DRAW_ROLES):
-        raise PermissionDenied("只有省、市经信部门可以抽取核查对象")
+    require(user, "cultivation.sampling.draw")
     division = division or user.division_id
     if not division or (user.division_id and not division.startswith(region_prefix(user.division_id))):
         raise PermissionDenied("抽查范围超出您的管辖区域")
@@ -123,7 +121,8 @@ def redraw(sampling: SamplingDraw) -> list[tuple[int, str]]:
 
 def record_outcome(user, item: SamplingItem, outcome: str, note: str = "") -> SamplingItem:
     """Record an inspection outcome (staff whose region covers the enterprise)."""
-    if not SamplingItem.objects.restrict(user, "change").filter(pk=item.pk).exists() or user.role == Role.ENTERPRISE:
+    require(user, "cultivation.sampling.record")
+    if not SamplingItem.objects.restrict(user, "change").filter(pk=item.pk).exists():
         raise PermissionDenied("无权记录该企业的核查结果")
     if outcome not in Outcome.values:
         raise ValidationError("核查结果无效")

@@ -11,6 +11,8 @@ from typing import Any
 
 import polars as pl
 from django.db import connection, transaction
+from django.db.models import Count, F, Q, Value
+from django.db.models.functions import Concat, Substr
 
 from xinzhi.core.audit import log_bulk_changes
 from xinzhi.core.bulk import insert_frame, read_frame
@@ -25,7 +27,6 @@ from xinzhi.policy.validity import holders
 from ..models import AnnualPackage, ScreeningResult, ScreeningRun
 from .packages import validate
 
-REGION_ROLES = ("province_staff", "city_staff", "county_staff", "leader")
 RESULT_COLUMNS = ("run_id", "enterprise_id", "division_code", "year", "program", "eligible", "score", "failed",
                   "gap_text", "gap_amount", "gap_staff", "gap_points", "near", "holds", "benefit")
 
@@ -188,26 +189,22 @@ def pool(user, run: ScreeningRun, program: str, division: str = ""):
 def counts_by_region(year: int, user=None, level: str = "county") -> pl.DataFrame:
     """Per county (or city) and programme: screened, eligible, unclaimed (应享未享), near-eligible.
 
-    Scoped: a user only gets the counties under their division. Used by the cockpit/map (JSON endpoint).
+    Scoped through ``restrict()``: a user gets the counties under their division, a user without a valid
+    scope nothing. ``user`` None: the whole province (commands). Used by the cockpit/map (JSON endpoint).
     """
     run = latest_run(year)
     schema = {"division_code": pl.String, "program": pl.String, "screened": pl.Int64, "eligible": pl.Int64,
               "unclaimed": pl.Int64, "near": pl.Int64}
     if run is None:
         return pl.DataFrame(schema=schema)
-    prefix = ""
-    if user is not None and not user.is_superuser:
-        if user.role not in REGION_ROLES or not user.division_id:
-            return pl.DataFrame(schema=schema)
-        prefix = region_prefix(user.division_id)
-    key = "r.division_code" if level == "county" else ("SUBSTR(r.division_code, 1, 4) || '00'")
-    sql = (f"SELECT {key} AS division_code, r.program, COUNT(*) AS screened, "
-           "SUM(CASE WHEN r.eligible THEN 1 ELSE 0 END) AS eligible, "
-           "SUM(CASE WHEN r.eligible AND NOT r.holds THEN 1 ELSE 0 END) AS unclaimed, "
-           "SUM(CASE WHEN r.near AND NOT r.holds THEN 1 ELSE 0 END) AS near "
-           "FROM cultivation_screeningresult r WHERE r.run_id = %s AND r.division_code LIKE %s "
-           f"GROUP BY {key}, r.program ORDER BY 1, 2")
-    frame = read_frame(sql, [run.pk, prefix + "%"])
-    if frame.height == 0:
+    results = ScreeningResult.objects.filter(run=run) if user is None else ScreeningResult.objects.restrict(user).filter(run=run)
+    region = F("division_id") if level == "county" else Concat(Substr("division_id", 1, 4), Value("00"))
+    rows = list(results.annotate(region=region).values("region", "program").annotate(
+        screened=Count("pk"), eligible_n=Count("pk", filter=Q(eligible=True)),
+        unclaimed=Count("pk", filter=Q(eligible=True, holds=False)),
+        near_n=Count("pk", filter=Q(near=True, holds=False)),
+    ).order_by("region", "program"))
+    if not rows:
         return pl.DataFrame(schema=schema)
+    frame = pl.DataFrame(rows).rename({"region": "division_code", "eligible_n": "eligible", "near_n": "near"})
     return frame.select([pl.col(c).cast(t) for c, t in schema.items()])

@@ -17,9 +17,9 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import polars as pl
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 
-from xinzhi.accounts.models import Role
+from xinzhi.accounts.permissions import require
 from xinzhi.policy.engine import YearNotCovered, check_year
 from xinzhi.policy.params import load_parameters
 
@@ -40,8 +40,7 @@ def parameters(year: int) -> list[dict[str, Any]]:
 
 
 def run(user, year: int, overrides: dict[str, str]) -> dict[str, Any]:
-    if not (user.is_superuser or user.role == Role.PROVINCE_STAFF):
-        raise PermissionDenied("政策模拟仅供省级工作人员使用")
+    require(user, "cultivation.what_if")
     try:
         check_year(year)
     except YearNotCovered as exc:

@@ -15,14 +15,6 @@ def get_item(mapping: Any, key: str) -> Any:
 
 
 @register.filter
-def yuan(amount: Any) -> str:
-    """Whole yuan as it reads: 万元 with thousands separators from 1万 up (``xinzhi.policy.fmt``)."""
-    from xinzhi.policy.fmt import yuan_text
-
-    return "" if amount is None or amount == "" else yuan_text(amount)
-
-
-@register.filter
 def unique_citations(citations: list[dict[str, Any]] | None) -> list[dict[str, Any]]:
     """Citations with the same text once (several parameters often come from one article)."""
     seen: dict[str, dict[str, Any]] = {}

@@ -265,23 +265,23 @@ def test_advanced_manufacturing_list_workflow(world):
     run, xihu = world["run"], world["xihu"]
     cands = list(am_list.candidates(xihu, 2025).values_list("enterprise_id", flat=True)[:2])
     assert cands, "screening should find advanced-manufacturing candidates"
-    with pytest.raises((PermissionDenied, ValidationError)):
+    with pytest.raises(PermissionDenied):
         am_list.candidates(world["science"], 2025)
     entries = am_list.propose(xihu, cands, 2025, "测试")
     # a tax reviewer at another level sees nothing and may not decide
     assert not am_list.pending_reviews(world["ningbo_tax"], 2025).exists()
-    with pytest.raises((PermissionDenied, ValidationError)):
+    with pytest.raises(PermissionDenied):
         am_list.decide(world["ningbo_tax"], entries[0], "confirm")
     # the province sees only confirmed/published entries (its step)
     assert not am_list.visible(world["province"], 2025).exists()
     for u in ("science", "finance", "tax"):
         am_list.decide(world[u], entries[0], "confirm")
-    with pytest.raises((PermissionDenied, ValidationError)):
+    with pytest.raises(ValidationError):
         am_list.decide(world["tax"], entries[1], "reject", "")  # a reason is required
     am_list.decide(world["tax"], entries[1], "reject", "制造业销售额占比不足")
     statuses = dict(ListEntry.objects.values_list("pk", "status"))
     assert statuses[entries[0].pk] == "confirmed" and statuses[entries[1].pk] == "rejected"
-    with pytest.raises((PermissionDenied, ValidationError)):
+    with pytest.raises(PermissionDenied):
         am_list.publish(xihu, 2025)
     assert am_list.publish(world["province"], 2025) == 1
     assert list(am_list.visible(world["province"], 2025).values_list("status", flat=True)) == ["published"]
@@ -299,11 +299,11 @@ def test_sampling_reproducible(world):
     other = sampling.create_draw(world["province"], 2025, 10, seed=43)
     assert list(other.items.order_by("rank").values_list("enterprise_id", "program")) != listed
     item = first.items.filter(division_id="330212").first()
-    with pytest.raises((PermissionDenied, ValidationError)):
+    with pytest.raises(PermissionDenied):
         sampling.record_outcome(world["xihu"], item, "confirmed")
     sampling.record_outcome(world["ningbo"], item, "discrepancy", "研发费用归集不实")
     assert SamplingItem.objects.get(pk=item.pk).outcome == "discrepancy"
-    with pytest.raises((PermissionDenied, ValidationError)):
+    with pytest.raises(PermissionDenied):
         sampling.create_draw(world["xihu"], 2025, 5)  # county staff do not draw
 
 
@@ -313,7 +313,7 @@ def test_what_if_leaves_live_parameters(world):
     hte = next(t for t in result["totals"] if t["program"] == "hte")
     assert hte["no_longer_eligible"] >= 0 and hte["eligible_after"] <= hte["eligible_before"]
     assert load_parameters().at(date(2025, 12, 31))("hte.st_staff_min_share") == before
-    with pytest.raises((PermissionDenied, ValidationError)):
+    with pytest.raises(PermissionDenied):
         whatif.run(world["xihu"], 2025, {"hte.st_staff_min_share": "0.3"})
 
 
@@ -335,3 +335,32 @@ def test_import_annual_packages(world):
     other = world["ents"][1]  # 宁波: outside 西湖区
     row = f"{other.uscc},2024,12150,12000,8000,260,120,40,10,30,260,30,8600,18000\n"
     assert not commit_import("annual-packages", (header + row).encode(), user=world["xihu"], file_name="p.csv").committed
+
+
+def test_the_draw_page_names_risk_signals_in_chinese(world, client):
+    from xinzhi.cultivation.risk import SIGNAL_LABELS
+
+    draw = sampling.create_draw(world["province"], 2025, 30, seed=7)
+    flagged = [i for i in draw.items.all() if i.signals]
+    assert flagged, "the draw should include enterprises with risk signals"
+    client.force_login(world["province"])
+    body = client.get(f"/cultivation/sampling/{draw.pk}/").content.decode()
+    for item in flagged:
+        for key in item.signals:
+            assert SIGNAL_LABELS[key] in body
+            assert f">{key}<" not in body and f"、{key}" not in body and f"{key}、" not in body
+
+
+def test_a_stored_package_that_no_longer_validates_answers_422_with_its_errors(client, world):
+    """A package stored before a rule changed is not an answer: the API says so with an error status and the
+    field errors (it used to answer 200 with an ``errors`` body)."""
+    e = world["ents"][1]
+    stored = AnnualPackage.objects.filter(enterprise=e, year=2025, is_current=True, status="valid")
+    assert stored.update(data={"year": 2025}) == 1  # what a changed rule makes of a stored package
+    client.force_login(world["province"])
+    response = client.get(f"/api/v1/cultivation/enterprises/{e.pk}/answers?year=2025")
+    body = response.json()
+    assert response.status_code == 422 and "重新填报" in body["detail"] and body["errors"]
+    client.force_login(User.objects.create(username="expert-x", role="expert"))
+    assert client.get(f"/api/v1/cultivation/enterprises/{e.pk}/answers").status_code == 403
+    assert client.get("/api/v1/cultivation/counts?year=2025").status_code == 403

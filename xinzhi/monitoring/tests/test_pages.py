@@ -168,7 +168,8 @@ def test_api_values_and_warnings_are_scoped(client, demo):
     assert row["period"] == "2025-06" and row["value"] > 0 and row["level_group"]
     warnings = client.get("/api/v1/monitoring/warnings?period=2025-06").json()
     assert all(w["region"].startswith("3301") for w in warnings["items"])
-    assert client.get("/api/v1/monitoring/values?period=2025-13").status_code == 404
+    response = client.get("/api/v1/monitoring/values?period=2025-13")  # malformed: 400 with the reason
+    assert response.status_code == 400 and "月份 13 不在 1–12 之间" in response.json()["detail"]
     client.force_login(demo["province"])
     assert client.get("/api/v1/monitoring/values?period=2025-06&region=330000").json()["count"] > 20
 

@@ -107,3 +107,72 @@ def test_api_unexpected_error_is_logged_and_answered_in_chinese(client, users, m
     assert response.status_code == 500
     assert response.json() == {"detail": "系统出错，已记录在系统日志中，请稍后再试", "errors": []}
     assert "secret internals" in caplog.text  # the traceback is in the log, not in the answer
+
+
+def _errors_log():
+    import logging
+    from logging.handlers import RotatingFileHandler
+    from pathlib import Path
+
+    handler = next(h for h in logging.getLogger().handlers if isinstance(h, RotatingFileHandler))
+    return handler, Path(handler.baseFilename)
+
+
+@override_settings(DEBUG=False, ROOT_URLCONF="xinzhi.web.tests.failing_urls")
+def test_a_server_error_leaves_its_traceback_in_the_log_file(users):
+    """Issue 12 item 10: before, 25 server errors in the access log left not one traceback anywhere."""
+    from django.conf import settings
+
+    handler, path = _errors_log()
+    assert path.parent == settings.LOG_DIR and path.name == "errors.log"
+    before = path.stat().st_size if path.exists() else 0
+    client = Client(raise_request_exception=False)
+    client.force_login(users["province"])
+    assert client.get("/boom/").status_code == 500
+    handler.flush()
+    with path.open(encoding="utf-8") as fh:
+        fh.seek(before)
+        written = fh.read()
+    assert "ERROR django.request" in written and "/boom/" in written
+    assert "Traceback (most recent call last)" in written
+    assert "RuntimeError: internal detail that must not be shown" in written
+
+
+def test_an_api_server_error_is_in_the_log_file_too(client, users, monkeypatch):
+    from xinzhi.regions import api as regions_api
+
+    handler, path = _errors_log()
+    before = path.stat().st_size if path.exists() else 0
+    monkeypatch.setattr(regions_api, "Division", _Refusing(RuntimeError("secret internals")))
+    client.force_login(users["xihu"])
+    assert client.get("/api/v1/regions/").status_code == 500
+    handler.flush()
+    with path.open(encoding="utf-8") as fh:
+        fh.seek(before)
+        written = fh.read()
+    assert "ERROR xinzhi.api" in written and "RuntimeError: secret internals" in written
+    assert "Traceback (most recent call last)" in written
+
+
+def test_stderr_has_the_traceback_except_on_a_terminal(monkeypatch):
+    """Under gunicorn stderr gets the traceback; someone at a terminal gets the line and the log's name."""
+    import io
+    import logging
+    import sys
+
+    from xinzhi.core.logs import TerminalFormatter
+
+    formatter = TerminalFormatter("%(levelname)s %(message)s", log_file="var/log/errors.log")
+    try:
+        raise RuntimeError("boom")
+    except RuntimeError:
+        record = logging.LogRecord("x", logging.ERROR, __file__, 1, "导入失败", None, sys.exc_info())
+    monkeypatch.setattr(sys, "stderr", io.StringIO())
+    assert "Traceback" in formatter.format(record)
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    monkeypatch.setattr(sys, "stderr", Terminal())
+    assert formatter.format(record) == "ERROR 导入失败（详细错误已记入 var/log/errors.log）"

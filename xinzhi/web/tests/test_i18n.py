@@ -161,3 +161,19 @@ def test_cached_cockpit_body_is_kept_per_language(client, province):
     english = _text(client.get("/monitoring/"))
     assert "No monitoring results yet" in english or "Five annual targets" in english
     assert "尚无监测结果" not in english and "五项年度目标" not in english
+
+
+def test_indicator_names_follow_the_language():
+    """Pages name indicators through ``indicator_names()``: the catalogue's English names in English."""
+    from xinzhi.monitoring.catalogue import load_catalogue
+    from xinzhi.monitoring.selectors import indicator_names
+
+    catalogue = {i.id: i for i in load_catalogue()}
+    with translation.override("en"):
+        english = indicator_names()
+    with translation.override("zh-hans"):
+        chinese = indicator_names()
+    assert english and english.keys() == chinese.keys()
+    for key, ind in catalogue.items():
+        assert chinese[key]["name"] == ind.name_zh and chinese[key]["short"] == ind.short_zh
+        assert english[key]["name"] == ind.name_en and not CJK.search(english[key]["name"])

@@ -14,12 +14,13 @@ LAYER = {
     "core": 0,
     "regions": 1, "industries": 1, "reports": 1,
     "accounts": 2,
-    "enterprises": 3, "policy": 3,
+    "enterprises": 3, "policy": 3, "jobs": 3, "notifications": 3,
     "investment": 4, "cultivation": 4, "evaluation": 4, "unicorns": 4,
     "platforms": 5,
-    "monitoring": 6,
-    "demo": 7,
-    "web": 8,
+    "programs": 6,
+    "monitoring": 7,
+    "demo": 8, "supervision": 8,
+    "web": 9,
 }
 #: upward imports still to be removed (this list may only shrink): (importing file, imported app)
 KNOWN: set[tuple[str, str]] = set()

@@ -9,7 +9,8 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
-from xinzhi.core.periods import Period, PeriodError
+from xinzhi.core import cells
+from xinzhi.core.periods import Period, PeriodError, parse_bounded
 from xinzhi.monitoring import services
 from xinzhi.monitoring.models import IndicatorValue
 from xinzhi.regions.models import Division
@@ -27,7 +28,7 @@ class Command(BaseCommand):
         parser.add_argument("--region", help="区划代码（省、市、县），或集群/产业类别代码")
         parser.add_argument("--indicator", help="指标代码，如 rd_intensity")
         parser.add_argument("--format", choices=["table", "json", "csv"], default="table")
-        parser.add_argument("--recompute", action="store_true", help="重新计算（默认读取已存快照，没有则计算）")
+        parser.add_argument("--recompute", action="store_true", help="重新计算并保存（默认只读取已存快照）")
         parser.add_argument("--refresh-stale", action="store_true",
                             help="重新计算所有“监测结果待更新”的月份（导入后未及重算，如进程中断）")
 
@@ -41,13 +42,18 @@ class Command(BaseCommand):
         if not period:
             raise CommandError("请用 --period YYYY-MM 指定期别")
         try:
-            p = Period.parse(period)
+            p = parse_bounded(period)
         except PeriodError as exc:
             raise CommandError(str(exc)) from exc
         stored = IndicatorValue.objects.filter(year=p.year, month=p.month)
-        if recompute or not stored.exists():
+        if recompute:
+            # only months somebody filed for: snapshots of an empty month would become "the latest month"
+            if p.month not in services.months_with_filings(p.year):
+                raise CommandError(f"{p.label_zh()}尚无企业填报数据，不计算")
             count = services.refresh(p.year, p.month)
             self.stderr.write(f"已计算 {p} 共 {count} 条指标值")
+        elif not stored.exists():
+            raise CommandError(f"{p.label_zh()}尚无监测结果；如已导入数据，请加 --recompute 计算")
         qs = IndicatorValue.objects.filter(year=p.year, month=p.month)
         if region:
             qs = qs.filter(region=region)
@@ -75,7 +81,7 @@ class Command(BaseCommand):
     def _write_csv(self, rows: list[dict]) -> None:
         writer = csv.DictWriter(sys.stdout, fieldnames=FIELDS)
         writer.writeheader()
-        writer.writerows(rows)
+        writer.writerows({k: cells.csv_cell(v) for k, v in row.items()} for row in rows)
 
     def _write_table(self, rows: list[dict]) -> None:
         def fmt(x):

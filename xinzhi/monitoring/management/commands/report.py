@@ -4,8 +4,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from xinzhi.core.periods import Period, PeriodError
-from xinzhi.monitoring import reporting, services
+from xinzhi.core.periods import PeriodError, parse_bounded
+from xinzhi.monitoring import reporting, selectors
 from xinzhi.regions.models import Division
 from xinzhi.reports import render
 
@@ -22,13 +22,15 @@ class Command(BaseCommand):
 
     def handle(self, *args, period, kind, format, region, output, **options):
         try:
-            p = Period.parse(period)
+            p = parse_bounded(period)
         except PeriodError as exc:
             raise CommandError(str(exc)) from exc
         division = Division.objects.filter(code=region).first() if region else Division.objects.get(level="province")
         if division is None:
             raise CommandError(f"未知区划代码“{region}”")
-        services.ensure_period(p.year, p.month)
+        problem = selectors.period_unavailable(p.year, p.month)
+        if problem:  # the report reads stored snapshots; computing them is ``xinzhi monitor --recompute``
+            raise CommandError(problem[1])
         document = reporting.build(kind, division, p.year, p.month)
         render(document, format, Path(output))
         self.stdout.write(f"已生成 {output}")

@@ -31,4 +31,10 @@
   window.addEventListener("pageshow", function () {
     document.querySelectorAll("form[aria-busy]").forEach(restore);
   });
+  /* a select marked data-autosubmit submits its form when changed (instead of an inline onchange handler,
+     which the Content-Security-Policy forbids) */
+  document.addEventListener("change", function (event) {
+    var field = event.target;
+    if (field.hasAttribute && field.hasAttribute("data-autosubmit") && field.form) field.form.submit();
+  });
 })();

@@ -71,7 +71,7 @@
             var r = p.data && p.data.info; if (!r || r.value == null) return p.name + "<br>暂无数据";
             return "<b>" + p.name + "</b><br>本期：" + r.value_text + r.unit + "<br>同比：" + (r.yoy_text || "—") + (r.yoy_unit || "") +
               "<br>目标：" + (r.target_text == null ? "—" : r.target_text) + "<br>排名：" + (r.rank || "—") + "/" + (r.peer_count || "—") +
-              "<br>评级：" + RATING_ZH[r.rating || ""] + (r.reason ? "<br><span style='white-space:normal'>" + r.reason + "</span>" : "") +
+              "<br>评级：" + RATING_ZH[r.rating || ""] + (r.reason ? "<br><span class='s-wrap'>" + r.reason + "</span>" : "") +
               "<br>同级比较：" + PEER_ZH[r.level_group || ""] + (r.level_reason ? "（" + r.level_reason + "）" : "") +
               "<br>同比变化：" + CHANGE_ZH[r.change_group || ""];
           } },

@@ -1,0 +1,26 @@
+from django.apps import AppConfig
+
+
+class ProgramsConfig(AppConfig):
+    name = "xinzhi.programs"
+    verbose_name = "创新项目与企业出题"
+
+    def ready(self) -> None:
+        # every step of every programme is audited (actor, time, before/after) by django-auditlog
+        from auditlog.registry import auditlog
+
+        from . import models
+
+        for model in (models.Solver, models.Problem, models.ProblemStep, models.Proposal, models.Contract,
+                      models.ContractMilestone, models.Acceptance, models.MarketEvaluation, models.MajorProject,
+                      models.ProjectUnit, models.NewProductProject, models.Selection,
+                      models.Standard):
+            if not auditlog.contains(model):
+                auditlog.register(model)
+
+        # the standards register feeds the annual package's standards fields (cultivation sits below)
+        from xinzhi.cultivation.services.packages import register_prefill
+
+        from .standards import package_holdings
+
+        register_prefill(package_holdings)

@@ -1,0 +1,461 @@
+"""Innovation programmes (seed tasks 3, 12, 14): the closed loop from an enterprise's problem to a
+market-tested result, major S&T projects with their undertaking units, and provincial industrial
+new-product projects with the excellent products and advanced achievements selected from them.
+
+Sources and gaps: ``/work/shared/domain/programmes.md`` (cited per class); docs/programmes.md.
+Every model declares its region and enterprise for ``restrict()`` (``xinzhi.core.scope``).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from xinzhi.core.scope import ScopedManager
+
+from . import loop
+
+# --------------------------------------------------------------------------- the closed loop (task 3)
+
+class SolverKind(models.TextChoices):
+    RD_INSTITUTION = "rd_institution", "企业研发机构"
+    INNOVATION_CENTRE = "innovation_centre", "制造业创新中心"
+    PILOT_PLATFORM = "pilot_platform", "中试平台"
+    UNIVERSITY = "university", "高校"
+    INSTITUTE = "institute", "科研院所"
+    ENTERPRISE = "enterprise", "企业"
+    OTHER = "other", "其他"
+
+
+class Solver(models.Model):
+    """A unit that answers problems (平台答题): R&D institutions, innovation centres, pilot-scale platforms,
+    universities and institutes. Linked to the platforms registers where it is one of theirs; its users are
+    the enterprise users of ``enterprise`` (the unit's own account in the enterprise register)."""
+
+    name = models.CharField("名称", max_length=200, unique=True)
+    kind = models.CharField("类型", max_length=20, choices=SolverKind.choices)
+    division = models.ForeignKey("regions.Division", to_field="code", db_column="division_code",
+                                 on_delete=models.PROTECT, verbose_name="所在县（市、区）")
+    enterprise = models.ForeignKey("enterprises.Enterprise", null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="solver_units", verbose_name="账号所属单位（企业库）")
+    institution = models.ForeignKey("platforms.RDInstitution", null=True, blank=True, on_delete=models.SET_NULL,
+                                    verbose_name="对应研发机构")
+    platform = models.ForeignKey("platforms.Platform", null=True, blank=True, on_delete=models.SET_NULL,
+                                 verbose_name="对应创新平台")
+    fields = models.CharField("擅长领域", max_length=200, blank=True, default="")
+    cluster = models.ForeignKey("industries.Cluster", null=True, blank=True, on_delete=models.SET_NULL,
+                                verbose_name="415X集群")
+    active = models.BooleanField("在册", default=True)
+    import_batch = models.ForeignKey("core.ImportBatch", null=True, blank=True, on_delete=models.SET_NULL, editable=False)
+
+    scope_region_field = "division__code"
+    scope_enterprise_field = "enterprise_id"
+    objects = ScopedManager()
+
+    class Meta:
+        ordering = ["kind", "name"]
+        verbose_name = verbose_name_plural = "解题方"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SupportKind(models.TextChoices):
+    NONE = "none", "暂不支持"
+    CO_FUNDING = "co_funding", "财政补助"
+    MATCHING = "matching", "供需对接"
+    RECOMMEND = "recommend", "推荐申报省级项目"
+
+
+class Problem(models.Model):
+    """A technical problem posed by an enterprise (企业出题), with its stage dates (each step is also an
+    :class:`ProblemStep`)."""
+
+    STATE_CHOICES = [(k, v) for k, v in loop.STATE_LABELS.items()]
+
+    enterprise = models.ForeignKey("enterprises.Enterprise", on_delete=models.PROTECT, related_name="problems",
+                                   verbose_name="出题企业")
+    division = models.ForeignKey("regions.Division", to_field="code", db_column="division_code",
+                                 on_delete=models.PROTECT, verbose_name="所在县（市、区）")
+    title = models.CharField("难题名称", max_length=200)
+    field = models.CharField("技术领域", max_length=100)
+    cluster = models.ForeignKey("industries.Cluster", null=True, blank=True, on_delete=models.SET_NULL,
+                                verbose_name="415X集群")
+    goal = models.TextField("需要达到的目标")
+    acceptance_criteria = models.TextField("可量化的验收指标")
+    budget = models.BigIntegerField("预算（元）")
+    deadline = models.DateField("期望完成日期")
+    confidential = models.BooleanField("需保密（不公开发布）", default=False)
+    state = models.CharField("状态", max_length=12, choices=STATE_CHOICES, default=loop.POSED)
+    # 政府助题
+    classification = models.CharField("分类", max_length=100, blank=True, default="")
+    support = models.CharField("支持方式", max_length=12, choices=SupportKind.choices, blank=True, default="")
+    support_note = models.CharField("助题意见", max_length=500, blank=True, default="")
+    invited_solvers = models.ManyToManyField(Solver, blank=True, related_name="invitations", verbose_name="定向对接的解题方")
+    # links to the other programmes
+    major_project = models.ForeignKey("MajorProject", null=True, blank=True, on_delete=models.SET_NULL,
+                                      verbose_name="关联重大科技项目")
+    new_product = models.ForeignKey("NewProductProject", null=True, blank=True, on_delete=models.SET_NULL,
+                                    verbose_name="关联新产品项目")
+    # stage dates (the funnel reads these)
+    posed_at = models.DateField("出题日期")
+    vetted_at = models.DateField("助题日期", null=True, blank=True)
+    published_at = models.DateField("发布日期", null=True, blank=True)
+    answered_at = models.DateField("首个方案日期", null=True, blank=True)
+    contracted_at = models.DateField("签约日期", null=True, blank=True)
+    verified_at = models.DateField("验题通过日期", null=True, blank=True)
+    market_at = models.DateField("首次市场评价日期", null=True, blank=True)
+    withdrawn_at = models.DateField("撤回日期", null=True, blank=True)
+    last_step_at = models.DateField("最近办理日期")
+    import_batch = models.ForeignKey("core.ImportBatch", null=True, blank=True, on_delete=models.SET_NULL, editable=False)
+
+    scope_region_field = "division__code"
+    scope_enterprise_field = "enterprise_id"
+    objects = ScopedManager()
+
+    class Meta:
+        ordering = ["-posed_at", "-id"]
+        indexes = [models.Index(fields=["state"]), models.Index(fields=["division"])]
+        verbose_name = verbose_name_plural = "企业技术难题"
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ProblemStep(models.Model):
+    """One step of the loop on a problem: who, when, from which state to which (the audit log also has it)."""
+
+    problem = models.ForeignKey(Problem, on_delete=models.CASCADE, related_name="steps")
+    action = models.CharField("办理事项", max_length=12)
+    from_state = models.CharField("原状态", max_length=12)
+    to_state = models.CharField("新状态", max_length=12)
+    on = models.DateField("办理日期")
+    at = models.DateTimeField("记录时间", auto_now_add=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, verbose_name="办理人")
+    note = models.CharField("说明", max_length=500, blank=True, default="")
+
+    scope_region_field = "problem__division__code"
+    scope_enterprise_field = "problem__enterprise_id"
+    objects = ScopedManager()
+
+    class Meta:
+        ordering = ["on", "id"]
+        verbose_name = verbose_name_plural = "难题办理记录"
+
+    def __str__(self) -> str:
+        return f"{self.problem_id}:{self.action}"
+
+    @property
+    def action_label(self) -> str:
+        step = loop.STEPS.get(self.action)
+        return step.label if step else "登记"
+
+
+class Proposal(models.Model):
+    """A solver's answer to a problem (平台答题)."""
+
+    problem = models.ForeignKey(Problem, on_delete=models.CASCADE, related_name="proposals")
+    solver = models.ForeignKey(Solver, on_delete=models.PROTECT, related_name="proposals")
+    summary = models.TextField("技术方案")
+    price = models.BigIntegerField("报价（元）")
+    months = models.PositiveSmallIntegerField("周期（月）")
+    submitted_on = models.DateField("提交日期")
+    chosen = models.BooleanField("已选定", default=False)
+
+    scope_region_field = "problem__division__code"
+    scope_enterprise_field = "problem__enterprise_id"
+    objects = ScopedManager()
+
+    class Meta:
+        ordering = ["submitted_on", "id"]
+        constraints = [models.UniqueConstraint(fields=["problem", "solver"], name="proposal_one_per_solver")]
+        verbose_name = verbose_name_plural = "解题方案"
+
+    def __str__(self) -> str:
+        return f"{self.solver_id}→{self.problem_id}"
+
+
+class Contract(models.Model):
+    problem = models.OneToOneField(Problem, on_delete=models.CASCADE, related_name="contract")
+    proposal = models.OneToOneField(Proposal, on_delete=models.PROTECT)
+    signed_on = models.DateField("签约日期")
+    amount = models.BigIntegerField("合同金额（元）")
+
+    scope_region_field = "problem__division__code"
+    scope_enterprise_field = "problem__enterprise_id"
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "攻关合同"
+
+    def __str__(self) -> str:
+        return f"合同 {self.problem_id}"
+
+
+class ContractMilestone(models.Model):
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="milestones")
+    title = models.CharField("里程碑", max_length=200)
+    due_on = models.DateField("计划日期")
+    done_on = models.DateField("完成日期", null=True, blank=True)
+
+    scope_region_field = "contract__problem__division__code"
+    scope_enterprise_field = "contract__problem__enterprise_id"
+    objects = ScopedManager()
+
+    class Meta:
+        ordering = ["due_on", "id"]
+        verbose_name = verbose_name_plural = "合同里程碑"
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Acceptance(models.Model):
+    """Workshop verification (车间验题): acceptance against the problem's criteria."""
+
+    problem = models.ForeignKey(Problem, on_delete=models.CASCADE, related_name="acceptances")
+    on = models.DateField("验收日期")
+    place = models.CharField("验收地点", max_length=200)
+    passed = models.BooleanField("通过")
+    result = models.TextField("验收结论（对照验收指标）")
+    pilot_platform = models.ForeignKey("platforms.Platform", null=True, blank=True, on_delete=models.SET_NULL,
+                                       verbose_name="中试验证平台")
+
+    scope_region_field = "problem__division__code"
+    scope_enterprise_field = "problem__enterprise_id"
+    objects = ScopedManager()
+
+    class Meta:
+        ordering = ["on", "id"]
+        verbose_name = verbose_name_plural = "验题记录"
+
+    def __str__(self) -> str:
+        return f"验题 {self.problem_id} {self.on}"
+
+
+class MarketEvaluation(models.Model):
+    """Market evaluation (市场评价) at 6 and 12 months after acceptance (issue 17 item 1; parameters.toml)."""
+
+    problem = models.ForeignKey(Problem, on_delete=models.CASCADE, related_name="evaluations")
+    months = models.PositiveSmallIntegerField("验收后月数")
+    on = models.DateField("评价日期")
+    sales = models.BigIntegerField("成果带来的销售收入（元）")
+    cost_saved = models.BigIntegerField("节约成本（元）")
+    adopters = models.PositiveIntegerField("推广应用企业数")
+
+    scope_region_field = "problem__division__code"
+    scope_enterprise_field = "problem__enterprise_id"
+    objects = ScopedManager()
+
+    class Meta:
+        ordering = ["months"]
+        constraints = [models.UniqueConstraint(fields=["problem", "months"], name="market_eval_once")]
+        verbose_name = verbose_name_plural = "市场评价"
+
+    def __str__(self) -> str:
+        return f"市场评价 {self.problem_id} {self.months}"
+
+
+# --------------------------------------------------------------------------- major S&T projects (task 14)
+
+class ProjectProgramme(models.TextChoices):
+    JIANBING = "jianbing", "“尖兵”研发攻关计划"
+    LINGYAN = "lingyan", "“领雁”研发攻关计划"
+    MAJOR = "major", "省重大科技专项（其他）"
+    NATIONAL = "national", "国家重大科技项目（跟踪）"
+
+
+class UnitKind(models.TextChoices):
+    ENTERPRISE = "enterprise", "企业"
+    UNIVERSITY = "university", "高校"
+    INSTITUTE = "institute", "科研院所"
+    OTHER = "other", "其他单位"
+
+
+class MajorProject(models.Model):
+    """A provincial major S&T project (省重大科技专项 / 尖兵 / 领雁) or a tracked national one, located in the
+    county of its first undertaking unit in the province (programmes.md §2.2, inferred)."""
+
+    name = models.CharField("项目名称", max_length=200)
+    programme = models.CharField("计划类别", max_length=12, choices=ProjectProgramme.choices)
+    year = models.PositiveSmallIntegerField("立项年度")
+    approved_on = models.DateField("立项日期")
+    division = models.ForeignKey("regions.Division", to_field="code", db_column="division_code",
+                                 on_delete=models.PROTECT, verbose_name="所在县（市、区）")
+    field = models.CharField("技术领域", max_length=100, blank=True, default="")
+    recommended_by_province = models.BooleanField("省推荐（国家项目）", default=False)
+    lead_enterprise = models.ForeignKey("enterprises.Enterprise", null=True, blank=True, on_delete=models.SET_NULL,
+                                        related_name="major_projects", verbose_name="第一承担企业")
+    import_batch = models.ForeignKey("core.ImportBatch", null=True, blank=True, on_delete=models.SET_NULL, editable=False)
+
+    scope_region_field = "division__code"
+    scope_enterprise_field = "lead_enterprise_id"
+    objects = ScopedManager()
+
+    class Meta:
+        ordering = ["-year", "name"]
+        constraints = [models.UniqueConstraint(fields=["programme", "year", "name"], name="major_project_unique")]
+        verbose_name = verbose_name_plural = "重大科技项目"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ProjectUnit(models.Model):
+    """An undertaking unit (承担单位) of a project, in rank order (1 = first)."""
+
+    project = models.ForeignKey(MajorProject, on_delete=models.CASCADE, related_name="units")
+    rank = models.PositiveSmallIntegerField("排名")
+    name = models.CharField("单位名称", max_length=200)
+    kind = models.CharField("单位性质", max_length=12, choices=UnitKind.choices)
+    in_province = models.BooleanField("省内单位", default=True)
+    enterprise = models.ForeignKey("enterprises.Enterprise", null=True, blank=True, on_delete=models.SET_NULL,
+                                   verbose_name="企业库中的企业")
+
+    scope_region_field = "project__division__code"
+    scope_enterprise_field = "project__lead_enterprise_id"
+    objects = ScopedManager()
+
+    class Meta:
+        ordering = ["rank", "id"]
+        verbose_name = verbose_name_plural = "项目承担单位"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+# --------------------------------------------------------------------------- new products (task 12)
+
+class NewProductStage(models.TextChoices):
+    APPLIED = "applied", "企业申报"
+    COUNTY = "county", "县级审核通过"
+    CITY = "city", "市级审核通过"
+    APPROVED = "approved", "省级立项"
+    APPRAISED = "appraised", "鉴定验收通过"
+    FAILED = "failed", "鉴定验收未通过"
+    REJECTED = "rejected", "未通过审核"
+
+
+class NewProductProject(models.Model):
+    """A provincial industrial new-product (new-technology) project (省级工业新产品(新技术)), programmes.md §1.2:
+    enterprise filing → county → city → province approval (立项) → appraisal/acceptance (鉴定验收)."""
+
+    enterprise = models.ForeignKey("enterprises.Enterprise", on_delete=models.PROTECT, related_name="new_products",
+                                   verbose_name="申报企业")
+    division = models.ForeignKey("regions.Division", to_field="code", db_column="division_code",
+                                 on_delete=models.PROTECT, verbose_name="所在县（市、区）")
+    name = models.CharField("产品（技术）名称", max_length=200)
+    kind = models.CharField("类型", max_length=12, choices=[("product", "新产品"), ("technology", "新技术")],
+                            default="product")
+    cluster = models.ForeignKey("industries.Cluster", null=True, blank=True, on_delete=models.SET_NULL,
+                                verbose_name="415X集群")
+    year = models.PositiveSmallIntegerField("计划年度")
+    stage = models.CharField("状态", max_length=12, choices=NewProductStage.choices, default=NewProductStage.APPLIED)
+    applied_on = models.DateField("申报日期")
+    county_on = models.DateField("县级审核日期", null=True, blank=True)
+    city_on = models.DateField("市级审核日期", null=True, blank=True)
+    approved_on = models.DateField("省级立项日期", null=True, blank=True)
+    appraised_on = models.DateField("鉴定验收日期", null=True, blank=True)
+    appraisal_result = models.CharField("鉴定验收结论", max_length=500, blank=True, default="")
+    review_note = models.CharField("审核意见", max_length=500, blank=True, default="")
+    import_batch = models.ForeignKey("core.ImportBatch", null=True, blank=True, on_delete=models.SET_NULL, editable=False)
+
+    scope_region_field = "division__code"
+    scope_enterprise_field = "enterprise_id"
+    objects = ScopedManager()
+
+    class Meta:
+        ordering = ["-year", "name"]
+        indexes = [models.Index(fields=["stage"]), models.Index(fields=["division"])]
+        verbose_name = verbose_name_plural = "省级工业新产品项目"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SelectionKind(models.TextChoices):
+    EXCELLENT = "excellent", "优秀工业新产品（新技术）"
+    ACHIEVEMENT = "achievement", "先进技术成果"
+
+
+class Selection(models.Model):
+    """An excellent new product or a published advanced technology achievement (programmes.md §1.4–1.5)."""
+
+    kind = models.CharField("类别", max_length=12, choices=SelectionKind.choices)
+    enterprise = models.ForeignKey("enterprises.Enterprise", on_delete=models.PROTECT, related_name="selections",
+                                   verbose_name="企业")
+    division = models.ForeignKey("regions.Division", to_field="code", db_column="division_code",
+                                 on_delete=models.PROTECT, verbose_name="所在县（市、区）")
+    name = models.CharField("名称", max_length=200)
+    year = models.PositiveSmallIntegerField("年度")
+    published_on = models.DateField("公布日期")
+    prize = models.CharField("等次", max_length=20, blank=True, default="")
+    new_product = models.ForeignKey(NewProductProject, null=True, blank=True, on_delete=models.SET_NULL,
+                                    verbose_name="来源新产品项目")
+    import_batch = models.ForeignKey("core.ImportBatch", null=True, blank=True, on_delete=models.SET_NULL, editable=False)
+
+    scope_region_field = "division__code"
+    scope_enterprise_field = "enterprise_id"
+    objects = ScopedManager()
+
+    class Meta:
+        ordering = ["-year", "kind", "name"]
+        constraints = [models.UniqueConstraint(fields=["kind", "year", "name", "enterprise"], name="selection_unique")]
+        verbose_name = verbose_name_plural = "优秀新产品与先进技术成果"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+# --------------------------------------------------------------------------- standards (task 13)
+
+class StandardLevel(models.TextChoices):
+    """The Standardization Law's kinds plus international (programmes.md §3.1)."""
+
+    INTERNATIONAL = "international", "国际标准"
+    NATIONAL = "national", "国家标准"
+    INDUSTRY = "industry", "行业标准"
+    LOCAL = "local", "地方标准"
+    GROUP = "group", "团体标准"
+    ENTERPRISE = "enterprise", "企业标准"
+
+
+class StandardStatus(models.TextChoices):
+    PROPOSED = "proposed", "立项"
+    DRAFTING = "drafting", "在研"
+    PUBLISHED = "published", "发布"
+    WITHDRAWN = "withdrawn", "废止"
+
+
+class Standard(models.Model):
+    """A standard an enterprise of the register leads or takes part in (fields: programmes.md §3.2, inferred).
+    One row per standard and enterprise: the enterprise's role (主导/参与) and its rank among the drafters."""
+
+    number = models.CharField("标准号", max_length=60, blank=True, default="")
+    name = models.CharField("标准名称", max_length=200)
+    level = models.CharField("级别", max_length=14, choices=StandardLevel.choices)
+    revision = models.BooleanField("修订（否则为制定）", default=False)
+    status = models.CharField("状态", max_length=10, choices=StandardStatus.choices)
+    enterprise = models.ForeignKey("enterprises.Enterprise", on_delete=models.PROTECT, related_name="standards",
+                                   verbose_name="企业")
+    division = models.ForeignKey("regions.Division", to_field="code", db_column="division_code",
+                                 on_delete=models.PROTECT, verbose_name="所在县（市、区）")
+    role = models.CharField("角色", max_length=12, choices=[("lead", "主导制定"), ("participate", "参与制定")])
+    drafter_rank = models.PositiveSmallIntegerField("起草单位排名", null=True, blank=True)
+    issuer = models.CharField("发布机构", max_length=100, blank=True, default="")
+    published_on = models.DateField("发布日期", null=True, blank=True)
+    cluster = models.ForeignKey("industries.Cluster", null=True, blank=True, on_delete=models.SET_NULL,
+                                verbose_name="415X集群")
+    import_batch = models.ForeignKey("core.ImportBatch", null=True, blank=True, on_delete=models.SET_NULL, editable=False)
+
+    scope_region_field = "division__code"
+    scope_enterprise_field = "enterprise_id"
+    objects = ScopedManager()
+
+    class Meta:
+        ordering = ["-published_on", "name"]
+        constraints = [models.UniqueConstraint(fields=["name", "level", "enterprise"], name="standard_enterprise_unique")]
+        verbose_name = verbose_name_plural = "企业参与的标准"
+
+    def __str__(self) -> str:
+        return self.name

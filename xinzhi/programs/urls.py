@@ -1,0 +1,17 @@
+from django.urls import path
+
+from . import views
+
+app_name = "programs"
+urlpatterns = [
+    path("", views.problems, name="problems"),
+    path("problems/new/", views.pose, name="pose"),
+    path("problems/<int:pk>/", views.problem_detail, name="problem"),
+    path("loop/", views.loop_overview, name="loop"),
+    path("projects/", views.projects, name="projects"),
+    path("projects/new/", views.project_new, name="project_new"),
+    path("new-products/", views.new_products, name="new_products"),
+    path("new-products/apply/", views.new_product_apply, name="new_product_apply"),
+    path("new-products/<int:pk>/", views.new_product_detail, name="new_product"),
+    path("standards/", views.standards, name="standards"),
+]

@@ -1,0 +1,70 @@
+"""The deployment recipe in ``deploy/`` stays true to the code: every unit runs a command that exists,
+every variable of the environment file is one the platform reads, and the backup pruning keeps what
+docs/operations.md promises."""
+
+from __future__ import annotations
+
+import configparser
+import datetime
+import re
+import shlex
+import subprocess
+from pathlib import Path
+
+from django.core.management import get_commands
+
+ROOT = Path(__file__).resolve().parents[3]
+DEPLOY = ROOT / "deploy"
+
+
+def _unit(path: Path) -> configparser.ConfigParser:
+    parser = configparser.ConfigParser(strict=False, interpolation=None)
+    parser.optionxform = str
+    parser.read_string(path.read_text(encoding="utf-8"))
+    return parser
+
+
+def test_every_unit_runs_a_command_that_exists():
+    commands = set(get_commands())
+    seen = set()
+    for path in sorted((DEPLOY / "systemd").glob("*.service")):
+        unit = _unit(path)
+        assert unit["Service"]["EnvironmentFile"] == "/etc/xinzhi/xinzhi.env", path.name
+        for key in ("ExecStart", "ExecStartPre"):
+            if key not in unit["Service"]:
+                continue
+            argv = shlex.split(unit["Service"][key])
+            if argv[0].endswith("/xinzhi"):
+                assert argv[1] in commands, f"{path.name}: xinzhi {argv[1]} is not a command"
+                seen.add(argv[1])
+            elif argv[0].endswith("/gunicorn"):
+                assert argv[1] == "xinzhi.wsgi"
+    assert {"worker", "scheduler", "backup", "monitor"} <= seen
+    timer = _unit(DEPLOY / "systemd" / "xinzhi-backup.timer")
+    assert timer["Timer"]["OnCalendar"] == "*-*-* 02:30:00"
+
+
+def test_every_variable_of_the_environment_file_is_read_and_documented():
+    code = "\n".join(p.read_text(encoding="utf-8") for p in (ROOT / "xinzhi").rglob("*.py") if "tests" not in p.parts)
+    docs = (ROOT / "docs" / "operations.md").read_text(encoding="utf-8") + (ROOT / "README.md").read_text(encoding="utf-8")
+    names = re.findall(r"^([A-Z_]+)=", (DEPLOY / "xinzhi.env.example").read_text(encoding="utf-8"), re.M)
+    assert len(names) > 15
+    for name in names:
+        assert name == "DATABASE_URL" or f'"{name}"' in code, f"{name} is not read by the platform"
+        assert f"`{name}`" in docs, f"{name} is not documented"
+
+
+def test_backup_pruning_keeps_days_sundays_and_firsts(tmp_path):
+    today = datetime.datetime.now(datetime.UTC).date()
+    made = {}
+    for age in range(0, 400):
+        day = today - datetime.timedelta(days=age)
+        path = tmp_path / f"xinzhi-backup-{day:%Y%m%d}-023000.tar"
+        path.write_bytes(b"")
+        made[path.name] = day
+    subprocess.run([str(DEPLOY / "prune-backups.sh"), str(tmp_path)], check=True)
+    kept = {p.name for p in tmp_path.iterdir()}
+    for name, day in made.items():
+        age = (today - day).days
+        expected = age <= 14 or (age <= 56 and day.isoweekday() == 7) or (age <= 366 and day.day == 1)
+        assert (name in kept) == expected, (name, age)
