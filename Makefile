@@ -9,7 +9,7 @@ PORT   ?= 8000
 CHROMIUM ?= /usr/bin/chromium
 SOFFICE  ?= /usr/bin/soffice
 
-.PHONY: run test bench lint venv browser office clean
+.PHONY: run test bench lint venv browser office redis clean
 
 venv: $(STAMP)
 
@@ -25,7 +25,7 @@ run: venv
 	$(BIN)/xinzhi serve --addr $(HOST):$(PORT)
 
 ## make test: the whole suite (SQLite by default; set DATABASE_URL for PostgreSQL), browser tests included
-test: venv browser office
+test: venv browser office redis
 	$(BIN)/python -m pytest
 
 ## make bench: benchmarks, figures printed with ratios against a reference measured in the same run
@@ -47,6 +47,14 @@ office:
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends libreoffice-writer >/dev/null; \
 	  else echo "The report tests need LibreOffice: sudo apt-get install libreoffice-writer (or set SOFFICE=/path/to/soffice)" >&2; exit 1; fi; }
+
+## redis: the job tests run a real worker on Redis (127.0.0.1:6379); started here when installed but not running
+redis:
+	@$(PYTHON) -c "import socket; socket.create_connection(('127.0.0.1', 6379), 1)" 2>/dev/null || { \
+	  if ! command -v redis-server >/dev/null && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null; fi; \
+	  if command -v redis-server >/dev/null; then redis-server --daemonize yes --save "" >/dev/null && sleep 1; \
+	  else echo "The job tests need Redis: sudo apt-get install redis-server (they fail without it)" >&2; fi; }
 
 lint: venv
 	$(BIN)/ruff check xinzhi bench

@@ -224,17 +224,22 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {
-        "verbose": {"format": "%(asctime)s %(levelname)s %(name)s [pid %(process)d] %(message)s"},
+        "verbose": {"format": "%(asctime)s %(levelname)s %(name)s [pid %(process)d] [req %(request_id)s] %(message)s"},
+        # one JSON object per line for a log collector: XINZHI_LOG_FORMAT=json
+        "json": {"()": "xinzhi.core.request_id.JsonFormatter"},
         # stderr: the same, but on an interactive terminal without the traceback (it is in the errors file)
         "terminal": {"()": "xinzhi.core.logs.TerminalFormatter", "log_file": str(LOG_DIR / "errors.log"),
-                     "format": "%(asctime)s %(levelname)s %(name)s [pid %(process)d] %(message)s"},
+                     "format": "%(asctime)s %(levelname)s %(name)s [pid %(process)d] [req %(request_id)s] %(message)s"},
     },
+    # every record carries the id of the request it was written in (core.request_id; "-" outside one)
+    "filters": {"request_id": {"()": "xinzhi.core.request_id.RequestIdFilter"}},
     "handlers": {
-        "stderr": {"class": "logging.StreamHandler", "stream": "ext://sys.stderr", "formatter": "terminal",
+        "stderr": {"class": "logging.StreamHandler", "stream": "ext://sys.stderr", "filters": ["request_id"],
+                   "formatter": "json" if os.environ.get("XINZHI_LOG_FORMAT") == "json" else "terminal",
                    "level": os.environ.get("XINZHI_LOG_LEVEL", "INFO")},
         "errors_file": {"class": "logging.handlers.RotatingFileHandler", "filename": str(LOG_DIR / "errors.log"),
                         "maxBytes": 10 * 1024 * 1024, "backupCount": 10, "encoding": "utf-8",
-                        "formatter": "verbose", "level": "ERROR", "delay": True},
+                        "formatter": "verbose", "filters": ["request_id"], "level": "ERROR", "delay": True},
     },
     "root": {"handlers": ["stderr", "errors_file"], "level": "WARNING"},
     "loggers": {

@@ -7,11 +7,8 @@ returns it in the response's ``X-Request-ID``. A background job runs with the id
 
 ``RequestIdFilter`` puts the id on each log record (``record.request_id``, ``-`` outside a request);
 ``JsonFormatter`` writes one JSON object per line (time, level, logger, message, request_id, exception).
-Wire both into ``LOGGING`` (the setting is kept elsewhere), e.g.::
-
-    "filters": {"request_id": {"()": "xinzhi.core.request_id.RequestIdFilter"}},
-    "formatters": {"json": {"()": "xinzhi.core.request_id.JsonFormatter"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["request_id"], "formatter": "json"}},
+Both are wired into ``LOGGING`` (``settings.py``): the request id on every line of stderr and of
+``var/log/errors.log``; ``XINZHI_LOG_FORMAT=json`` makes stderr JSON lines for a log collector.
 """
 
 from __future__ import annotations

@@ -3,6 +3,8 @@ off the request (2–4 s in the request before), its file kept as the job's resu
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
+
 from xinzhi.accounts.permissions import require
 from xinzhi.jobs.registry import Outcome, register
 
@@ -16,14 +18,16 @@ def generate_report(job, progress) -> Outcome:
     The owner's right is checked again when the job runs (the account may have changed since)."""
     from xinzhi.reports import render_bytes
 
-    from . import reporting, selectors, services
+    from . import reporting, selectors
     from .views import _report_filename
 
     require(job.user, "monitoring.view")
     p = job.params
     division = selectors.home_division(job.user)
-    progress(10, "准备监测结果")
-    services.ensure_period(p["year"], p["month"])
+    progress(10, "核对监测结果")
+    problem = selectors.period_unavailable(p["year"], p["month"])  # a report never computes its month
+    if problem:
+        raise ValidationError(problem[1])
     progress(40, "编写报告")
     document = reporting.build(p["kind"], division, p["year"], p["month"])
     progress(70, "生成文件")

@@ -93,14 +93,6 @@ def periods_state(request=None) -> tuple[list[tuple[int, int]], str]:
     return state
 
 
-def _filed(year_col: str = "year", month_col: str = "month") -> str:
-    """SQL condition: some enterprise filed for the row's month."""
-    from xinzhi.enterprises.models import MonthlyStat
-
-    filings = connection.ops.quote_name(MonthlyStat._meta.db_table)
-    return (f"EXISTS (SELECT 1 FROM {filings} f WHERE f.year = {year_col} AND f.month = {month_col})")  # noqa: S608
-
-
 def latest_snapshot_period(request=None) -> tuple[int, int] | None:
     """The latest month with filings whose snapshots are stored (see :func:`snapshots_state`)."""
     return snapshots_state(request)[0]
@@ -112,12 +104,16 @@ def available_periods(request=None) -> list[tuple[int, int]]:
 
 
 def _available_periods() -> list[tuple[int, int]]:
+    """Months whose snapshots were computed from filings: the province's R&D intensity (研发费用 ÷ 营业收入
+    of the month's filings) has a value only when enterprises filed for the month — a month computed
+    without filings has none. Read from the snapshots alone, so that the cached API answers depend only on
+    the snapshots table (``core.response_cache``)."""
     table = connection.ops.quote_name(IndicatorValue._meta.db_table)
     current = current_period()
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT v.year, v.month FROM {table} v "  # noqa: S608
-                       "WHERE v.indicator = %s AND v.region_level = %s AND v.year * 100 + v.month <= %s "
-                       f"AND {_filed('v.year', 'v.month')} ORDER BY v.year DESC, v.month DESC",
+                       "WHERE v.indicator = %s AND v.region_level = %s AND v.value IS NOT NULL "
+                       "AND v.year * 100 + v.month <= %s ORDER BY v.year DESC, v.month DESC",
                        ["rd_intensity", "province", current.year * 100 + current.month])
         return [tuple(row) for row in cursor.fetchall()]
 

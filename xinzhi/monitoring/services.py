@@ -176,6 +176,11 @@ ATTRIBUTE_TABLES = {
     "enterprises_enterprise": {"division_code", "industry_code"},
     "enterprises_enterpriseyear": {"above_scale", "year", "enterprise_id"},
     "investment_investmentproject": {"division_code", "is_high_tech"},
+    # the programme registers (issue 17): counted on their dates, every computed month may change
+    "programs_newproductproject": {"approved_on", "division_code", "enterprise_id"},
+    "programs_selection": {"published_on", "kind", "enterprise_id"},
+    "programs_majorproject": {"approved_on", "division_code", "programme"},
+    "programs_projectunit": {"rank", "kind", "in_province", "enterprise_id"},
 }
 
 

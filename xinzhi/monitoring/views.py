@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
@@ -116,6 +117,10 @@ def cockpit(request):
         body = render_to_string("monitoring/_cockpit_body.html", context, request=request)
         cache.set(key, body, 3600)
     context["body"] = mark_safe(body)  # noqa: S308 — our own template's output
+    # the closed loop's funnel as of today, outside the cached body (it does not depend on the snapshots)
+    from xinzhi.programs.services import loop_summary
+
+    context["loop"] = loop_summary(user, timezone.localdate())
     return render(request, "monitoring/cockpit.html", context)
 
 
@@ -370,9 +375,15 @@ def reports(request):
             fmt = request.POST.get("format", "docx")
             if fmt not in ("docx", "pdf", "xlsx"):
                 raise Http404("未知格式")
-            title = _report_filename(division.name, p.year, p.month, kind, fmt)
+            problem = selectors.period_unavailable(p.year, p.month, request)
+            if problem:  # said at once, not after a job failed
+                messages.error(request, problem[1])
+                return redirect(request.path)
+            title = _report_filename(division.name, p.year, p.month, kind, fmt).rsplit(".", 1)[0]
+            label = {"docx": "Word", "pdf": "PDF", "xlsx": "Excel"}[fmt]
             job = submit("monitoring.report", user, {"kind": kind, "year": p.year, "month": p.month,
-                                                     "format": fmt}, title=_("生成%(name)s") % {"name": title},
+                                                     "format": fmt},
+                         title=_("生成%(name)s（%(format)s）") % {"name": title, "format": label},
                          dedupe=f"{kind}:{p.year}-{p.month:02d}:{fmt}:{division.code}")
             return redirect("jobs:detail", job.pk)
         if not archive.can_issue(user, division):

@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from xinzhi.core.region_moves import RegionMoveAdminMixin
+
 from .models import (
     AnnualData,
     Milestone,
@@ -27,7 +29,7 @@ class MemberInline(admin.TabularInline):
 
 
 @admin.register(Platform)
-class PlatformAdmin(admin.ModelAdmin):
+class PlatformAdmin(RegionMoveAdminMixin, admin.ModelAdmin):
     list_display = ("name", "kind", "level", "division", "status", "recognised_year")
     list_filter = ("kind", "level", "status", "cluster")
     search_fields = ("name",)

@@ -7,7 +7,7 @@ import datetime
 
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import Router, Schema
+from ninja import Field, Path, Query, Router, Schema
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
@@ -18,6 +18,10 @@ from . import loop, services
 from .models import MajorProject, NewProductProject, Selection, Standard
 
 router = Router(tags=["企业出题与创新项目"])
+
+ID = 2**31 - 1          # ids and counts within the database's integer range
+MONEY = 10**15          # yuan
+YEAR = {"ge": 1900, "le": 2999}
 
 
 class ProblemOut(Schema):
@@ -51,21 +55,21 @@ class StepIn(Schema):
     note: str = ""
     classification: str = ""
     support: str = ""
-    solvers: list[int] = []
+    solvers: list[int] = Field(default_factory=list, max_length=100)
     summary: str = ""
-    price: int | None = None
-    months: int | None = None
-    proposal: int | None = None
-    amount: int | None = None
+    price: int | None = Field(None, ge=0, le=MONEY)
+    months: int | None = Field(None, ge=0, le=600)
+    proposal: int | None = Field(None, ge=0, le=ID)
+    amount: int | None = Field(None, ge=0, le=MONEY)
     milestones: list[tuple[str, datetime.date]] = []
     passed: bool | None = None
     place: str = ""
     result: str = ""
-    pilot_platform: int | None = None
-    sales: int | None = None
-    cost_saved: int | None = None
-    adopters: int | None = None
-    milestone: int | None = None
+    pilot_platform: int | None = Field(None, ge=0, le=ID)
+    sales: int | None = Field(None, ge=0, le=MONEY)
+    cost_saved: int | None = Field(None, ge=0, le=MONEY)
+    adopters: int | None = Field(None, ge=0, le=10**6)
+    milestone: int | None = Field(None, ge=0, le=ID)
 
 
 class FunnelRow(Schema):
@@ -88,13 +92,41 @@ def list_problems(request, state: str | None = None):
 
 
 @router.get("/problems/{problem_id}", response=ProblemOut, summary="一个难题")
-def get_problem(request, problem_id: int):
+def get_problem(request, problem_id: int = Path(..., ge=0, le=ID)):
     require(request.auth, "programs.view")
     return get_object_or_404(services.visible_problems(request.auth), pk=problem_id)
 
 
+class ProblemIn(Schema):
+    enterprise_id: int | None = Field(None, ge=0, le=ID)
+    title: str
+    field: str
+    cluster: str | None = None
+    goal: str
+    acceptance_criteria: str
+    budget: int = Field(..., le=MONEY)
+    deadline: datetime.date
+    confidential: bool = False
+
+
+@router.post("/problems", response={201: ProblemOut}, summary="企业出题（金额单位：元；企业用户为本企业，工作人员须给出本地区企业）")
+def pose_problem(request, body: ProblemIn):
+    from xinzhi.enterprises.models import Enterprise
+
+    user = request.auth
+    data = body.dict()
+    enterprise_id = data.pop("enterprise_id") or getattr(user, "enterprise_id", None)
+    enterprise = Enterprise.objects.restrict(user).filter(pk=enterprise_id).first() if enterprise_id else None
+    if enterprise is None:
+        raise HttpError(404, "未找到该企业，或不在您的范围内")
+    try:
+        return 201, services.pose(user, enterprise, data, timezone.localdate())
+    except services.Refused as exc:
+        raise HttpError(400, str(exc)) from exc
+
+
 @router.post("/problems/{problem_id}/steps", response=ProblemOut, summary="办理一个环节（金额单位：元）")
-def take_step(request, problem_id: int, body: StepIn):
+def take_step(request, body: StepIn, problem_id: int = Path(..., ge=0, le=ID)):
     data = body.dict()
     action, on = data.pop("action"), data.pop("on") or timezone.localdate()
     try:
@@ -146,7 +178,7 @@ class ShareRow(Schema):
 
 @router.get("/projects", response=list[ProjectOut], summary="重大科技项目及承担单位（按排名）")
 @paginate(Pagination)
-def list_projects(request, year: int | None = None, programme: str | None = None):
+def list_projects(request, year: int | None = Query(None, **YEAR), programme: str | None = None):
     require(request.auth, "programs.view")
     qs = MajorProject.objects.restrict(request.auth).prefetch_related("units").order_by("-year", "name")
     if year:
@@ -156,7 +188,7 @@ def list_projects(request, year: int | None = None, programme: str | None = None
 
 @router.get("/projects/shares", response=list[ShareRow],
             summary="企业牵头或参与、企业主导（排名前三）项目占比（截至某日，按年度/计划类别/设区市）")
-def project_shares(request, year: int, on: datetime.date | None = None, by: str = "province"):
+def project_shares(request, year: int = Query(..., **YEAR), on: datetime.date | None = None, by: str = "province"):
     require(request.auth, "programs.overview")
     if by not in ("province", "programme", "city"):
         raise HttpError(422, "分组只能是 province、programme 或 city")
@@ -210,7 +242,7 @@ class StandardOut(Schema):
 
 @router.get("/new-products", response=list[NewProductOut], summary="省级工业新产品（新技术）项目")
 @paginate(Pagination)
-def list_new_products(request, year: int | None = None, stage: str | None = None):
+def list_new_products(request, year: int | None = Query(None, **YEAR), stage: str | None = None):
     require(request.auth, "programs.view")
     qs = NewProductProject.objects.restrict(request.auth).order_by("-year", "id")
     if year:
@@ -220,7 +252,7 @@ def list_new_products(request, year: int | None = None, stage: str | None = None
 
 @router.get("/selections", response=list[SelectionOut], summary="优秀工业新产品与先进技术成果")
 @paginate(Pagination)
-def list_selections(request, year: int | None = None, kind: str | None = None):
+def list_selections(request, year: int | None = Query(None, **YEAR), kind: str | None = None):
     require(request.auth, "programs.view")
     qs = Selection.objects.restrict(request.auth).order_by("-year", "kind", "id")
     if year:

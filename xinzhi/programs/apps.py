@@ -24,3 +24,7 @@ class ProgramsConfig(AppConfig):
         from .standards import package_holdings
 
         register_prefill(package_holdings)
+
+        from . import panels
+
+        panels.register()

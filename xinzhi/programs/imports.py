@@ -18,22 +18,26 @@ from __future__ import annotations
 import polars as pl
 
 from xinzhi.core.bulk import read_frame
-from xinzhi.core.imports import Column, ColumnType, ImportKind, register
+from xinzhi.core.imports import Column, ColumnType, ImportKind, RecordRegion, register
 from xinzhi.core.imports.checks import duplicate_issues
 from xinzhi.core.imports.diff import KindDiff, cast_columns, diff_table, insert_rows, row_status, update_rows
-from xinzhi.core.imports.parsing import issues_where
+from xinzhi.core.imports.parsing import ROW, issues_where
 from xinzhi.core.periods import Period
 from xinzhi.enterprises.imports import MATCHED_ENTERPRISE
 from xinzhi.enterprises.matching import match_enterprises
 
 from .models import (
+    MajorProject,
     NewProductProject,
     NewProductStage,
+    ProjectProgramme,
+    ProjectUnit,
     Selection,
     SelectionKind,
     Standard,
     StandardLevel,
     StandardStatus,
+    UnitKind,
 )
 
 USCC = Column("uscc", "统一社会信用代码", ColumnType.USCC, required=False, example="91330106MA2H00006X")
@@ -223,6 +227,110 @@ class StandardsKind(ImportKind):
         return cast_columns(frame, {"published_on": pl.Date, "revision": pl.Boolean, "drafter_rank": pl.Int64})
 
 
+class MajorProjectsKind(ImportKind):
+    """Major S&T projects, one row per undertaking unit in rank order (the project's columns repeat)."""
+
+    name = "major-projects"
+    label_zh = "省重大科技项目及承担单位"
+    file_key = ("programme", "name", "rank", "unit_name")
+    record_region = RecordRegion(
+        key=("programme", "year", "name"), file_column="division_code", model="programs.MajorProject", noun="项目",
+        sql=f"SELECT programme, year, name, id AS record_id, division_code AS stored_division FROM {MajorProject._meta.db_table}")
+    instructions_zh = ("每行一个项目的一家承担单位（按排名），项目信息在各行重复且须一致。计划类别、立项年度和项目名称为项目的识别"
+                       "依据，项目内以排名和单位名称识别承担单位；再次导入按本表更新，文件中缺少的单位不会删除。"
+                       "企业承担单位按统一社会信用代码、其次名称匹配企业库（预览中提示核对）。项目所在地取排名最前的省内企业"
+                       "承担单位所在县；没有省内企业承担单位时须填“项目所在县代码”。")
+    columns = (
+        Column("programme", "计划类别", ColumnType.CHOICE, choices=dict(ProjectProgramme.choices), example="“尖兵”研发攻关计划"),
+        Column("name", "项目名称", max_length=200, example="高精度柔性传感芯片研发与产业化"),
+        Column("approved_on", "立项日期", ColumnType.DATE, example="2025-03-18"),
+        Column("project_division", "项目所在县代码", ColumnType.DIVISION, required=False, example=""),
+        Column("field", "技术领域", required=False, max_length=100, example="智能传感器"),
+        Column("recommended_by_province", "省推荐", ColumnType.BOOL, required=False, default=False, example="否"),
+        Column("rank", "排名", ColumnType.INTEGER, example="1"),
+        Column("unit_name", "承担单位名称", max_length=200, example="杭州某某科技有限公司"),
+        Column("unit_kind", "单位性质", ColumnType.CHOICE, choices=dict(UnitKind.choices), example="企业"),
+        Column("unit_uscc", "承担单位统一社会信用代码", ColumnType.USCC, required=False, example="91330106MA2H00006X"),
+        Column("outside", "省外单位", ColumnType.BOOL, required=False, default=False, example="否"),
+    )
+    PROJECT_VALUES = ("approved_on", "division_code", "field", "recommended_by_province", "lead_enterprise_id")
+
+    def check(self, frame: pl.DataFrame) -> tuple[pl.DataFrame, list[pl.DataFrame]]:
+        frame = _optional(frame, {"project_division": pl.String, "field": pl.String, "recommended_by_province": pl.Boolean,
+                                  "unit_uscc": pl.String, "outside": pl.Boolean})
+        enterprise_rows = frame.filter(pl.col("unit_kind") == "enterprise")
+        matched, issues = match_enterprises(enterprise_rows, "unit_uscc", "unit_name", "承担单位统一社会信用代码",
+                                            "承担单位名称", prefix="unit_", what="企业承担单位")
+        frame = frame.join(matched.select(ROW, "unit_enterprise_id", "unit_division_code"), on=ROW, how="left")
+        frame = frame.with_columns(year=pl.col("approved_on").dt.year().cast(pl.Int64),
+                                   outside=pl.col("outside").fill_null(False),
+                                   recommended_by_province=pl.col("recommended_by_province").fill_null(False),
+                                   field=pl.col("field").fill_null(""))
+        key = ["programme", "year", "name"]
+        in_province_ent = pl.col("unit_enterprise_id").is_not_null() & ~pl.col("outside")
+        first = (frame.filter(in_province_ent).sort("rank").group_by(key, maintain_order=True)
+                 .agg(pl.col("unit_division_code").first().alias("_lead_div")))
+        lead = (frame.filter(pl.col("unit_kind") == "enterprise").sort("rank").group_by(key, maintain_order=True)
+                .agg(pl.col("rank").first().alias("_first_rank"), pl.col("unit_enterprise_id").first().alias("_first_ent")))
+        frame = frame.join(first, on=key, how="left").join(lead, on=key, how="left").with_columns(
+            division_code=pl.coalesce("_lead_div", "project_division"),
+            lead_enterprise_id=pl.when(pl.col("_first_rank") == pl.col("rank").min().over(key))
+            .then(pl.col("_first_ent")).cast(pl.Int64),
+        )
+        issues.append(issues_where(frame, pl.col("division_code").is_null(), "项目所在县代码",
+                                   "项目没有省内企业承担单位，须填写项目所在县代码"))
+        issues.append(issues_where(frame, pl.col("rank") < 1, "排名", "排名须为正整数"))
+        project_cols = ["approved_on", "project_division", "field", "recommended_by_province"]
+        bad = pl.any_horizontal([pl.col(c).n_unique().over(key) > 1 for c in project_cols])
+        issues.append(issues_where(frame.with_columns(bad.alias("_bad")), pl.col("_bad"), "项目名称",
+                                   "同一项目各行的项目信息不一致"))
+        issues.append(duplicate_issues(frame, [*key, "rank", "unit_name"], "承担单位名称", "同一项目同一排名的同名单位"))
+        return frame, issues
+
+    def diff(self, frame: pl.DataFrame) -> KindDiff:
+        key = ["programme", "year", "name"]
+        stored_projects = cast_columns(read_frame(
+            f"SELECT id, programme, year, name, {', '.join(self.PROJECT_VALUES)} FROM {MajorProject._meta.db_table}"),
+            {"id": pl.Int64, "year": pl.Int64, "approved_on": pl.Date, "lead_enterprise_id": pl.Int64,
+             "recommended_by_province": pl.Boolean})
+        projects = diff_table(MajorProject, frame.sort(ROW).unique(key, keep="first", maintain_order=True), stored_projects,
+                              key, list(self.PROJECT_VALUES))
+        units_in = frame.select(ROW, *key, "rank", pl.col("unit_name").alias("unit"), pl.col("unit_kind").alias("kind"),
+                                (~pl.col("outside")).alias("in_province"),
+                                pl.col("unit_enterprise_id").cast(pl.Int64).alias("enterprise_id"),
+                                pl.format("{} · {}", pl.col("name"), pl.col("unit_name")).alias("_repr"))
+        stored_units = cast_columns(read_frame(
+            f"SELECT u.id, p.programme, p.year, p.name, u.rank, u.name AS unit, u.kind, u.in_province, u.enterprise_id "
+            f"FROM {ProjectUnit._meta.db_table} u JOIN {MajorProject._meta.db_table} p ON p.id = u.project_id"),
+            {"id": pl.Int64, "year": pl.Int64, "rank": pl.Int64, "in_province": pl.Boolean, "enterprise_id": pl.Int64})
+        units = diff_table(ProjectUnit, units_in.with_columns(pl.col("rank").cast(pl.Int64)), stored_units,
+                           [*key, "rank", "unit"], ["kind", "in_province", "enterprise_id"], carry=["_repr"])
+        return KindDiff({"unit": units, "project": projects}, row_status(units, projects),
+                        extra={"ids": stored_projects.select("id", *key)})
+
+    def write(self, diff: KindDiff, batch, actor) -> None:
+        key = ["programme", "year", "name"]
+        projects, units = diff.tables["project"], diff.tables["unit"]
+        insert_rows(MajorProject, projects.new, batch.pk)
+        update_rows(MajorProject, projects, batch.pk, actor, repr_column="name", batch_note={"import_batch": batch.pk})
+        ids = cast_columns(read_frame(f"SELECT id, programme, year, name FROM {MajorProject._meta.db_table}"),
+                           {"id": pl.Int64, "year": pl.Int64})
+        new_units = units.new.join(ids.rename({"id": "project_id"}), on=key, how="inner").drop("name").rename({"unit": "name"})
+        insert_rows(ProjectUnit, new_units, batch.pk)
+        update_rows(ProjectUnit, units, batch.pk, actor, repr_column="_repr", batch_note={"import_batch": batch.pk})
+
+    def export_frame(self, period: Period | None) -> pl.DataFrame:
+        frame = read_frame(
+            f"SELECT p.programme, p.name, p.approved_on, p.division_code AS project_division, p.field, "
+            f"p.recommended_by_province, u.rank, u.name AS unit_name, u.kind AS unit_kind, e.uscc AS unit_uscc, "
+            f"NOT u.in_province AS outside FROM {ProjectUnit._meta.db_table} u "
+            f"JOIN {MajorProject._meta.db_table} p ON p.id = u.project_id "
+            f"LEFT JOIN enterprises_enterprise e ON e.id = u.enterprise_id ORDER BY p.year, p.programme, p.name, u.rank")
+        return cast_columns(frame, {"approved_on": pl.Date, "rank": pl.Int64, "recommended_by_province": pl.Boolean,
+                                    "outside": pl.Boolean})
+
+
 register(NewProductsKind())
+register(MajorProjectsKind())
 register(SelectionsKind())
 register(StandardsKind())

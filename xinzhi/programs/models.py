@@ -148,7 +148,7 @@ class ProblemStep(models.Model):
     @property
     def action_label(self) -> str:
         step = loop.STEPS.get(self.action)
-        return step.label if step else "登记"
+        return step.label if step else "企业出题"
 
 
 class Proposal(models.Model):

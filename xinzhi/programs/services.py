@@ -58,6 +58,10 @@ def evaluation_months() -> tuple[int, ...]:
     return tuple(int(m) for m in parameters()["loop"]["evaluation_months"])
 
 
+#: the largest amount (yuan) and count a form or file may carry (beyond it: a typing error, refused)
+MAX_YUAN, MAX_COUNT = 10**15, 10**6
+
+
 class Refused(Exception):
     """A step the state machine or the data refuses; the message is the Chinese reason."""
 
@@ -109,6 +113,8 @@ def pose(user, enterprise, data: dict, on: dt.date) -> Problem:
     budget, deadline = data.get("budget"), data.get("deadline")
     if budget is None or int(budget) <= 0:
         raise Refused("预算须为正数（元）")
+    if int(budget) > MAX_YUAN:
+        raise Refused("预算超出合理范围，请核对单位")
     if deadline is None or deadline <= on:
         raise Refused("期望完成日期须晚于出题日期")
     with transaction.atomic():
@@ -141,6 +147,12 @@ def act(user, problem_id: int, action: str, on: dt.date, **data) -> Problem:
             raise PermissionDenied("您不能办理该难题")
         if on < problem.last_step_at:
             raise Refused(f"办理日期不能早于上一步的日期（{problem.last_step_at:%Y-%m-%d}）")
+        for key in ("price", "amount", "sales", "cost_saved"):
+            if data.get(key) is not None and abs(int(data[key])) > MAX_YUAN:
+                raise Refused("金额超出合理范围，请核对单位")
+        for key, bound in (("months", 600), ("adopters", MAX_COUNT)):
+            if data.get(key) is not None and abs(int(data[key])) > bound:
+                raise Refused("数值超出合理范围")
         facts, apply = _prepare(user, problem, action, on, data)
         decision = loop.decide(problem.state, action, actor, facts)
         if not decision:
@@ -453,3 +465,35 @@ def record_standard(user, enterprise, data: dict) -> Standard:
         number=str(data.get("number") or "").strip()[:60], revision=bool(data.get("revision")), status=data["status"],
         role=data["role"], drafter_rank=data.get("drafter_rank"), issuer=str(data.get("issuer") or "")[:100],
         published_on=data.get("published_on"), cluster_id=data.get("cluster") or None)
+
+
+def link_problem(user, problem_id: int, major_project: int | None = None, new_product: int | None = None) -> Problem:
+    """Staff link a problem to the major S&T project or the new-product project it led to (or unlink: None).
+    The linked project must be one the user sees; the link is audited and recorded as a step note."""
+    require(user, "programs.problem.act")
+    with transaction.atomic():
+        problem = Problem.objects.select_for_update().filter(pk=problem_id).first()
+        if problem is None or actor_of(user, problem) != loop.STAFF:
+            raise PermissionDenied("只有本地区经信部门工作人员可以关联项目")
+        if major_project and not MajorProject.objects.restrict(user).filter(pk=major_project).exists():
+            raise Refused("未找到该重大科技项目，或不在您的查看范围内")
+        if new_product and not NewProductProject.objects.restrict(user).filter(pk=new_product).exists():
+            raise Refused("未找到该新产品项目，或不在您的查看范围内")
+        problem.major_project_id, problem.new_product_id = major_project or None, new_product or None
+        problem.save(update_fields=["major_project", "new_product"])
+    return problem
+
+
+def loop_summary(user, on: dt.date) -> dict | None:
+    """The funnel's totals and the stalled count for the cockpit (one SQL read), or None when ``user`` sees
+    no problem."""
+    frame = problem_frame(user)
+    if frame.height == 0:
+        return None
+    total = funnel_module.funnel(frame, on, "province")
+    if total.height == 0:
+        return None
+    row = total.row(0, named=True)
+    stalled = funnel_module.stalled(frame, on, stalled_days(), min(evaluation_months())).height
+    return {"on": on, "stages": [(loop.STATE_LABELS[s], row[s]) for s, _c in loop.FUNNEL], "stalled": stalled,
+            "stalled_days": stalled_days()}

@@ -52,6 +52,12 @@ def _int(value: str | None) -> int | None:
         return None
 
 
+def _year(value: str | None) -> int | None:
+    """A plan year from a query string; outside 1900–2999 it is ignored (the page shows the current year)."""
+    year = _int(value)
+    return year if year is not None and 1900 <= year <= 2999 else None
+
+
 def _yuan(value: str | None) -> int | None:
     """Money is entered in 万元 on the pages and stored in whole yuan."""
     try:
@@ -106,7 +112,8 @@ def pose(request):
 @capability_required("programs.view")
 def problem_detail(request, pk: int):
     user = request.user
-    problem = get_object_or_404(services.visible_problems(user).select_related("enterprise", "division", "cluster"), pk=pk)
+    problem = get_object_or_404(services.visible_problems(user).select_related(
+        "enterprise", "division", "cluster", "major_project", "new_product"), pk=pk)
     actor = services.actor_of(user, problem)
     if request.method == "POST":
         return _post_step(request, problem)
@@ -125,13 +132,26 @@ def problem_detail(request, pk: int):
         "supports": SupportKind.choices, "solvers": Solver.objects.filter(active=True).order_by("kind", "name")[:500],
         "pilot_platforms": Platform.objects.filter(kind=PlatformKind.PILOT_PLATFORM).order_by("name")[:500],
         "evaluation_months": services.evaluation_months(), "today": timezone.localdate(),
-        "suggested": services.suggest_solvers(problem) if actor == loop.STAFF else [],
+        "suggested": services.suggest_solvers(problem)
+        if actor == loop.STAFF and problem.state in (loop.POSED, loop.VETTED, loop.PUBLISHED, loop.ANSWERED) else [],
+        "link_choices": {
+            "projects": MajorProject.objects.restrict(user).filter(lead_enterprise=problem.enterprise).order_by("-year")[:50],
+            "new_products": NewProductProject.objects.restrict(user).filter(enterprise=problem.enterprise).order_by("-year")[:50],
+        } if actor == loop.STAFF and can(user, "programs.problem.act") else None,
     })
 
 
 def _post_step(request, problem: Problem):
     post = request.POST
     action = post.get("action", "")
+    if action == "link":
+        try:
+            services.link_problem(request.user, problem.pk, _int(post.get("major_project")), _int(post.get("new_product")))
+        except (PermissionDenied, services.Refused) as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("已关联项目"))
+        return redirect("programs:problem", problem.pk)
     on = _date(post.get("on"), timezone.localdate())
     data = {"note": post.get("note", ""), "classification": post.get("classification", ""),
             "support": post.get("support", ""), "solvers": [_int(v) for v in post.getlist("solvers") if _int(v)],
@@ -183,7 +203,7 @@ def projects(request):
     user = request.user
     today = timezone.localdate()
     on = _date(request.GET.get("on"), today)
-    year = _int(request.GET.get("year")) or on.year
+    year = _year(request.GET.get("year")) or on.year
     programme = (request.GET.get("programme") or "").strip()
     qs = MajorProject.objects.restrict(user).filter(year=year).select_related("division").prefetch_related("units")
     if programme:
@@ -244,7 +264,7 @@ def new_products(request):
     user = request.user
     today = timezone.localdate()
     on = _date(request.GET.get("on"), today)
-    year = _int(request.GET.get("year")) or on.year
+    year = _year(request.GET.get("year")) or on.year
     stage = (request.GET.get("stage") or "").strip()
     base = NewProductProject.objects.restrict(user)
     qs = base.filter(year=year).select_related("enterprise", "division")
@@ -284,7 +304,7 @@ def new_product_apply(request):
             try:
                 project = services.apply_new_product(user, enterprise, {
                     "name": post.get("name"), "kind": post.get("kind"), "cluster": post.get("cluster"),
-                    "year": _int(post.get("year"))}, timezone.localdate())
+                    "year": _year(post.get("year"))}, timezone.localdate())
             except (services.Refused, PermissionDenied) as exc:
                 messages.error(request, str(exc))
             else:

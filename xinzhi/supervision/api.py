@@ -20,6 +20,23 @@ from .models import ProgressReport, SupervisionNotice, Task
 router = Router(tags=["工作督办"])
 
 
+MAX_ID = 2**63 - 1
+
+
+def _bounded(year: int | None = None, as_of: dt.date | None = None) -> None:
+    """Years and dates the platform knows (1990–2100): anything else is a 422, never a server error."""
+    if year is not None and not 1990 <= year <= 2100:
+        raise HttpError(422, "year 须在 1990—2100 之间")
+    if as_of is not None and not 1990 <= as_of.year <= 2100:
+        raise HttpError(422, "as_of 须在 1990—2100 年之间")
+
+
+def _id(value: int) -> int:
+    if not 1 <= value <= MAX_ID:
+        raise HttpError(404, "未找到，或不在您的查看范围内")
+    return value
+
+
 def _invalid(exc: ValidationError):
     detail = "；".join(m for ms in getattr(exc, "message_dict", {"": exc.messages}).values() for m in ms)
     raise HttpError(422, detail)
@@ -70,6 +87,7 @@ def _task_out(row: services.TaskRow, as_of: dt.date) -> dict:
 def list_tasks(request, year: int | None = None, group: str | None = None, colour: str | None = None,
                as_of: dt.date | None = None):
     require(request.auth, "supervision.view")
+    _bounded(year, as_of)
     as_of = as_of or timezone.localdate()
     qs = Task.objects.restrict(request.auth).filter(year=year or as_of.year).select_related("division")
     if group:
@@ -81,8 +99,9 @@ def list_tasks(request, year: int | None = None, group: str | None = None, colou
 @router.get("/tasks/{task_id}", response=TaskOut, summary="任务详情")
 def get_task(request, task_id: int, as_of: dt.date | None = None):
     require(request.auth, "supervision.view")
+    _bounded(None, as_of)
     as_of = as_of or timezone.localdate()
-    task = get_object_or_404(Task.objects.restrict(request.auth), pk=task_id)
+    task = get_object_or_404(Task.objects.restrict(request.auth), pk=_id(task_id))
     return _task_out(services.light_rows(Task.objects.filter(pk=task.pk).select_related("division"), as_of)[0], as_of)
 
 
@@ -117,13 +136,13 @@ class ProgressIn(Schema):
 @router.get("/tasks/{task_id}/progress", response=list[ProgressOut], summary="任务月度进展")
 def list_progress(request, task_id: int):
     require(request.auth, "supervision.view")
-    task = get_object_or_404(Task.objects.restrict(request.auth), pk=task_id)
+    task = get_object_or_404(Task.objects.restrict(request.auth), pk=_id(task_id))
     return ProgressReport.objects.restrict(request.auth).filter(task=task).prefetch_related("attachments")
 
 
 @router.post("/tasks/{task_id}/progress", response={201: ProgressOut}, summary="报送月度进展")
 def post_progress(request, task_id: int, payload: ProgressIn):
-    task = get_object_or_404(Task.objects.restrict(request.auth, "change"), pk=task_id)
+    task = get_object_or_404(Task.objects.restrict(request.auth, "change"), pk=_id(task_id))
     try:
         report = services.report_progress(request.auth, task, **payload.dict())
     except ValidationError as exc:
@@ -180,14 +199,14 @@ def list_notices(request, status: str | None = None, task_id: int | None = None)
     if status:
         qs = qs.filter(status=status)
     if task_id:
-        qs = qs.filter(task_id=task_id)
+        qs = qs.filter(task_id=_id(task_id))
     return qs[:1000]
 
 
 @router.post("/notices", response={201: NoticeOut}, summary="下发督办")
 def post_notice(request, payload: NoticeIn):
     require(request.auth, "supervision.notice.issue")
-    task = get_object_or_404(Task.objects.restrict(request.auth, "change"), pk=payload.task_id)
+    task = get_object_or_404(Task.objects.restrict(request.auth, "change"), pk=_id(payload.task_id))
     try:
         notice = services.issue_notice(request.auth, task, division_code=payload.division_code,
                                        subject=payload.subject, requirement=payload.requirement,
@@ -200,7 +219,7 @@ def post_notice(request, payload: NoticeIn):
 @router.post("/notices/{notice_id}/acknowledge", response=NoticeOut, summary="签收督办")
 def acknowledge(request, notice_id: int):
     try:
-        return services.acknowledge_notice(request.auth, notice_id)
+        return services.acknowledge_notice(request.auth, _id(notice_id))
     except ValidationError as exc:
         _invalid(exc)
 
@@ -208,7 +227,7 @@ def acknowledge(request, notice_id: int):
 @router.post("/notices/{notice_id}/answer", response=NoticeOut, summary="反馈督办办理情况")
 def answer(request, notice_id: int, payload: AnswerIn):
     try:
-        return services.answer_notice(request.auth, notice_id, payload.answer)
+        return services.answer_notice(request.auth, _id(notice_id), payload.answer)
     except ValidationError as exc:
         _invalid(exc)
 
@@ -216,7 +235,7 @@ def answer(request, notice_id: int, payload: AnswerIn):
 @router.post("/notices/{notice_id}/review", response=NoticeOut, summary="审核督办（办结或退回）")
 def review(request, notice_id: int, payload: ReviewIn):
     try:
-        return services.review_notice(request.auth, notice_id, accept=payload.accept, note=payload.note)
+        return services.review_notice(request.auth, _id(notice_id), accept=payload.accept, note=payload.note)
     except ValidationError as exc:
         _invalid(exc)
 
@@ -274,6 +293,7 @@ def list_activities(request, year: int | None = None, kind: str | None = None):
     from .models import Activity
 
     require(request.auth, "supervision.view")
+    _bounded(year)
     qs = Activity.objects.restrict(request.auth).filter(held_on__year=year or timezone.localdate().year)
     if kind:
         qs = qs.filter(kind=kind)
@@ -291,6 +311,7 @@ def post_activity(request, payload: ActivityIn):
 @router.get("/activities/coverage", response=list[CoverageOut], summary="“月月有”检查（截至某日）")
 def activity_coverage(request, year: int | None = None, as_of: dt.date | None = None):
     require(request.auth, "supervision.view")
+    _bounded(year, as_of)
     as_of = as_of or timezone.localdate()
     rows, names = services.activity_coverage(request.auth, year or as_of.year, as_of)
     return [{"code": r.code, "name": names[r.code], "counts": [n for _, n, _ in r.cells],
@@ -367,4 +388,5 @@ class FundSummaryOut(Schema):
 @router.get("/funds/summary", response=list[FundSummaryOut], summary="研发准备金与后补助：按设区市、年度的企业数和金额（元）")
 def fund_summary(request, year: int | None = None):
     require(request.auth, "supervision.view")
+    _bounded(year)
     return services.fund_summary(request.auth, year)

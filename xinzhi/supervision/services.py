@@ -23,7 +23,27 @@ from .models import Attachment, NoticeStatus, ProgressReport, SupervisionNotice,
 
 DATA = Path(__file__).with_name("data")
 PROVINCE_CODE = "330000"
+#: the monitoring ratings (红黄蓝) as users read them
+RATING_ZH = {"blue": "蓝", "yellow": "黄", "red": "红", "grey": "灰"}
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
+
+
+# --------------------------------------------------------------------------- input limits
+
+MAX_COUNT = 10_000_000  # a plausibility limit of the platform (core.inputs), not an official figure
+
+
+def length_errors(model, fields: dict) -> dict[str, str]:
+    """Text longer than the model's column allows: refused with the field's name, never a database error."""
+    errors = {}
+    for key, value in fields.items():
+        try:
+            field = model._meta.get_field(key)
+        except Exception:  # noqa: BLE001 - not a model field (e.g. division_code)
+            continue
+        if isinstance(value, str) and getattr(field, "max_length", None) and len(value.strip()) > field.max_length:
+            errors[key] = f"{field.verbose_name}不能超过{field.max_length}个字符"
+    return errors
 
 
 # --------------------------------------------------------------------------- the ledger
@@ -101,6 +121,8 @@ def split_task(user, parent: Task, division_code: str, text: str = "", deadline:
         raise ValidationError("只能分解到上级任务责任地区的下级")
     if Task.objects.filter(year=parent.year, division=division, number=parent.number).exists():
         raise ValidationError(f"该任务已分解到{division.name}")
+    if len(responsible_person.strip()) > 50:
+        raise ValidationError({"responsible_person": "责任人不能超过50个字符"})
     deadline = deadline or parent.deadline
     if deadline > parent.deadline:
         raise ValidationError("分解任务的完成时限不能晚于上级任务")
@@ -137,6 +159,8 @@ def create_task(user, *, year: int, number: str, title: str, text: str, group: s
         errors["deadline"] = "完成时限须在任务年度内"
     if Task.objects.filter(year=year, division_id=division_code, number=number.strip()).exists():
         errors["number"] = f"{year}年已有序号为{number.strip()}的任务"
+    errors.update(length_errors(Task, {"number": number, "title": title, "lead_department": lead_department,
+                                       "co_departments": co_departments, "responsible_person": responsible_person}))
     if errors:
         raise ValidationError(errors)
     return Task.objects.create(
@@ -145,6 +169,53 @@ def create_task(user, *, year: int, number: str, title: str, text: str, group: s
         responsible_person=responsible_person.strip(), division_id=division_code, start_date=dt.date(year, 1, 1),
         deadline=deadline, created_by=user,
     )
+
+
+EDITABLE = ("title", "text", "group", "lead_department", "co_departments", "responsible_person", "deadline",
+            "milestones")
+
+
+@transaction.atomic
+def update_task(user, task_id: int, **fields) -> Task:
+    """Edit a task of the user's region (e.g. confirm the default ledger's lead unit, deadline, milestones);
+    scope is checked on the stored record, the change is audited. A split's deadline stays within its
+    parent's; a parent's deadline cannot move before its splits'."""
+    require(user, "supervision.task.edit")
+    task = Task.objects.restrict(user, "change").filter(pk=task_id).select_related("parent").first()
+    if task is None:
+        raise PermissionDenied("该任务不在您的管理范围内")
+    unknown = set(fields) - set(EDITABLE)
+    if unknown:
+        raise ValidationError(f"不能修改：{'、'.join(sorted(unknown))}")
+    errors = {}
+    for key in ("title", "text", "lead_department"):
+        if key in fields and not str(fields[key]).strip():
+            errors[key] = "不能为空"
+    if "group" in fields and fields["group"] not in TaskGroup.values:
+        errors["group"] = "请选择专班工作组"
+    errors.update(length_errors(Task, fields))
+    deadline = fields.get("deadline", task.deadline)
+    if deadline.year != task.year:
+        errors["deadline"] = "完成时限须在任务年度内"
+    elif task.parent is not None and deadline > task.parent.deadline:
+        errors["deadline"] = "分解任务的完成时限不能晚于上级任务"
+    elif task.splits.filter(deadline__gt=deadline).exists():
+        errors["deadline"] = "不能早于已分解任务的完成时限"
+    for i, m in enumerate(fields.get("milestones") or [], 1):
+        try:
+            day = dt.date.fromisoformat(str(m.get("date", "")))
+        except ValueError:
+            errors["milestones"] = f"第{i}个节点的日期格式应为YYYY-MM-DD"
+            break
+        if not str(m.get("text", "")).strip() or day.year != task.year:
+            errors["milestones"] = f"第{i}个节点须有内容，日期须在任务年度内"
+            break
+    if errors:
+        raise ValidationError(errors)
+    for key, value in fields.items():
+        setattr(task, key, value.strip() if isinstance(value, str) else value)
+    task.save()
+    return task
 
 
 # --------------------------------------------------------------------------- colours as of a date
@@ -255,6 +326,9 @@ def issue_notice(user, task: Task, *, division_code: str, subject: str, requirem
         errors["requirement"] = "请填写督办要求"
     if due_date < timezone.localdate():
         errors["due_date"] = "反馈时限不能早于今天"
+    elif due_date.year > 2100:
+        errors["due_date"] = "反馈时限须在2100年以前"
+    errors.update(length_errors(SupervisionNotice, {"subject": subject}))
     if errors:
         raise ValidationError(errors)
     return SupervisionNotice.objects.create(
@@ -318,6 +392,37 @@ def open_notices(user):
 
 # --------------------------------------------------------------------------- linked indicators
 
+def indicator_badges(user, tasks: list[Task], as_of: dt.date) -> dict[int, list[dict]]:
+    """For the ledger: per task, the latest rating of each linked indicator for the task's region as of the
+    month of ``as_of`` — one query over the monitoring snapshots for every task at once."""
+    from xinzhi.monitoring.catalogue import load_catalogue
+    from xinzhi.monitoring.models import IndicatorValue
+
+    codes = {c for t in tasks for c in t.indicators}
+    if not codes:
+        return {}
+    regions = {t.division_id for t in tasks if t.indicators}
+    values = (IndicatorValue.objects.restrict(user).filter(indicator__in=codes, region__in=regions)
+              .filter(Q(year__lt=as_of.year) | Q(year=as_of.year, month__lte=as_of.month))
+              .order_by("indicator", "region", "-year", "-month").values_list("indicator", "region", "rating"))
+    latest: dict[tuple[str, str], str] = {}
+    for indicator, region, rating in values:
+        latest.setdefault((indicator, region), rating)
+    catalogue = load_catalogue()
+    out: dict[int, list[dict]] = {}
+    for t in tasks:
+        badges = []
+        for code in t.indicators:
+            rating = latest.get((code, t.division_id))
+            if rating:
+                ind = catalogue.indicators.get(code)
+                badges.append({"name": (ind.short_zh or ind.name_zh) if ind else code, "rating": rating,
+                               "label": RATING_ZH.get(rating, "")})
+        if badges:
+            out[t.pk] = badges
+    return out
+
+
 def indicator_ratings(user, task: Task, as_of: dt.date) -> list[dict]:
     """The latest rating (红黄蓝) of each indicator the task is measured by, for the task's region, as of the
     month of ``as_of`` (the monitoring snapshots; nothing is computed here)."""
@@ -338,7 +443,9 @@ def indicator_ratings(user, task: Task, as_of: dt.date) -> list[dict]:
     out = []
     for code in task.indicators:
         ind = catalogue.indicators.get(code)
-        out.append({"code": code, "name": ind.short_zh or ind.name_zh if ind else code, **(latest.get(code) or {})})
+        row = {"code": code, "name": ind.short_zh or ind.name_zh if ind else code, **(latest.get(code) or {})}
+        row["rating_label"] = RATING_ZH.get(row.get("rating") or "", "")
+        out.append(row)
     return out
 
 
@@ -352,7 +459,7 @@ def _in_region(user, division_code: str) -> None:
 
 
 def validate_activity(fields: dict) -> dict[str, str]:
-    from .models import ActivityKind
+    from .models import Activity, ActivityKind
 
     errors = {}
     for key, label in (("title", "活动名称"), ("organiser", "主办单位")):
@@ -366,8 +473,9 @@ def validate_activity(fields: dict) -> dict[str, str]:
         errors["held_on"] = "不能录入尚未举办的活动"
     for key in ("participants", "enterprises", "agreements", "problems_posted"):
         value = fields.get(key) or 0
-        if not isinstance(value, int) or value < 0:
-            errors[key] = "须为非负整数"
+        if not isinstance(value, int) or value < 0 or value > MAX_COUNT:
+            errors[key] = f"须为0至{MAX_COUNT}之间的整数"
+    errors.update(length_errors(Activity, fields))
     return errors
 
 
@@ -428,7 +536,7 @@ CASE_FIELDS = ("title", "theme", "task_number", "problem", "measures", "results"
 
 
 def _case_errors(fields: dict) -> dict[str, str]:
-    from .models import CaseTheme
+    from .models import CaseTheme, TypicalCase
 
     errors = {}
     for key, label in (("title", "标题"), ("problem", "背景与问题"), ("measures", "主要做法"), ("results", "取得成效")):
@@ -436,6 +544,7 @@ def _case_errors(fields: dict) -> dict[str, str]:
             errors[key] = f"请填写{label}"
     if fields.get("theme") not in CaseTheme.values:
         errors["theme"] = "请选择主题"
+    errors.update(length_errors(TypicalCase, fields))
     return errors
 
 
@@ -503,8 +612,10 @@ def record_fund(user, enterprise, *, kind: str, year: int, amount: int, basis: s
         errors["kind"] = "请选择类型（研发准备金或研发投入后补助）"
     if not 2000 <= year <= timezone.localdate().year:
         errors["year"] = "年度须在2000年至今年之间"
-    if not isinstance(amount, int) or amount <= 0:
-        errors["amount"] = "金额须为正整数（元）"
+    if not isinstance(amount, int) or amount <= 0 or amount > 10**15:
+        errors["amount"] = "金额须为正整数（元），且不超过10^15元"
+    if len(basis.strip()) > 300:
+        errors["basis"] = "依据不能超过300个字符"
     if not basis.strip():
         errors["basis"] = "请填写依据（政策文件或制度名称）"
     if kind == FundKind.RESERVE and paid_on is not None:
@@ -573,6 +684,61 @@ def post_board(user, title: str, body: str):
         errors["title"] = "请填写标题"
     if not body.strip():
         errors["body"] = "请填写内容"
+    errors.update(length_errors(BoardPost, {"title": title}))
     if errors:
         raise ValidationError(errors)
     return BoardPost.objects.create(division_id=user.division_id, title=title.strip(), body=body.strip(), posted_by=user)
+
+
+# --------------------------------------------------------------------------- 应享尽享: local post-subsidies
+
+def unclaimed_subsidies(user, year: int) -> tuple[list[dict], list[dict]]:
+    """Enterprises in the user's scope that meet a local post-subsidy rule for ``year`` (R&D expense of the
+    December filing, qualifications on 31 December) and have no post-subsidy recorded for that year.
+    Returns (rows, rules). Columnar: three restricted queries into Polars, the rules in ``subsidy``."""
+    import polars as pl
+
+    from xinzhi.cultivation.models import Certification
+    from xinzhi.enterprises.models import Enterprise, EnterpriseYear, MonthlyStat
+    from xinzhi.policy.params import load_parameters
+    from xinzhi.policy.validity import holders
+
+    from . import subsidy
+    from .models import FundKind, RDFundRecord
+
+    rules = subsidy.load_rules()
+    stats = pl.DataFrame(list(MonthlyStat.objects.restrict(user).filter(month=12, year__in=(year - 1, year))
+                              .values("enterprise_id", "year", "rd_expense", "revenue")),
+                         schema={"enterprise_id": pl.Int64, "year": pl.Int64, "rd_expense": pl.Int64,
+                                 "revenue": pl.Int64})
+    if stats.height == 0:
+        return [], rules
+    this = stats.filter(pl.col("year") == year).select("enterprise_id", pl.col("rd_expense").alias("rd"), "revenue")
+    last = stats.filter(pl.col("year") == year - 1).select("enterprise_id", pl.col("rd_expense").alias("rd_last"))
+    ids = this["enterprise_id"].to_list()
+    enterprises = pl.DataFrame(list(Enterprise.objects.restrict(user).filter(pk__in=ids)
+                                    .values("id", "name", "division_id")),
+                               schema={"id": pl.Int64, "name": pl.String, "division_id": pl.String}).rename(
+        {"id": "enterprise_id", "division_id": "division_code"})
+    above = set(EnterpriseYear.objects.restrict(user).filter(year=year, above_scale=True, enterprise_id__in=ids)
+                .values_list("enterprise_id", flat=True))
+    certs = pl.DataFrame(list(Certification.objects.restrict(user).filter(enterprise_id__in=ids, program__in=(
+        "hte", "tech_sme")).values("enterprise_id", "program", "year", "issued_on", "expires_on")),
+        schema={"enterprise_id": pl.Int64, "program": pl.String, "year": pl.Int64, "issued_on": pl.Date,
+                "expires_on": pl.Date})
+    hte = holders(certs, dt.date(year, 12, 31), load_parameters())["enterprise_id"]
+    tech_sme = certs.filter((pl.col("program") == "tech_sme") & (pl.col("year") == year))["enterprise_id"]
+    frame = (this.join(last, on="enterprise_id", how="left").join(enterprises, on="enterprise_id", how="inner")
+             .with_columns(pl.col("enterprise_id").is_in(list(above)).alias("above_scale"),
+                           pl.col("enterprise_id").is_in(hte.implode()).alias("hte"),
+                           pl.col("enterprise_id").is_in(tech_sme.implode()).alias("tech_sme")))
+    met = subsidy.eligible(frame, rules)
+    covered = set(RDFundRecord.objects.restrict(user).filter(kind=FundKind.POST_SUBSIDY, year=year)
+                  .values_list("enterprise_id", flat=True))
+    met = met.filter(~pl.col("enterprise_id").is_in(list(covered)))
+    names = dict(Division.objects.values_list("code", "name"))
+    by_rule = {r["id"]: r for r in rules}
+    out = met.join(frame.select("enterprise_id", "name", "division_code", "rd", "rd_last"), on="enterprise_id")
+    rows = [{**r, "division_name": names.get(r["division_code"], ""), "rule": by_rule[r["rule_id"]]}
+            for r in out.sort(["division_code", "estimate"], descending=[False, True]).to_dicts()]
+    return rows, rules

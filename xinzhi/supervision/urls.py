@@ -9,6 +9,7 @@ urlpatterns = [
     path("tasks/new/", views.create_task, name="create_task"),
     path("tasks/<int:pk>/", views.task_detail, name="task"),
     path("tasks/<int:pk>/split/", views.split_task, name="split"),
+    path("tasks/<int:pk>/edit/", views.edit_task, name="edit_task"),
     path("tasks/<int:pk>/progress/", views.report_progress, name="report_progress"),
     path("tasks/<int:pk>/notices/", views.issue_notice, name="issue_notice"),
     path("attachments/<int:pk>/", views.attachment, name="attachment"),

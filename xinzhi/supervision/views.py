@@ -7,7 +7,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from xinzhi.accounts.permissions import can, capability_required
 from xinzhi.core.downloads import attachment as download
+from xinzhi.core.params import date_param, int_param, text_param, year_param
 from xinzhi.core.scope import region_prefix
 from xinzhi.regions.models import Division
 
@@ -24,12 +25,8 @@ from .models import Attachment, NoticeStatus, ProgressReport, SupervisionNotice,
 
 
 def _as_of(request) -> dt.date:
-    raw = (request.GET.get("as_of") or "").strip()
-    try:
-        return dt.date.fromisoformat(raw) if raw else timezone.localdate()
-    except ValueError:
-        messages.error(request, _("统计日期格式应为YYYY-MM-DD，已按今天统计"))
-        return timezone.localdate()
+    """The as-of date of a page (``?as_of=YYYY-MM-DD``, default today); malformed → 400 in Chinese."""
+    return date_param(request.GET, "as_of", timezone.localdate())
 
 
 def _errors(exc: ValidationError) -> str:
@@ -39,17 +36,14 @@ def _errors(exc: ValidationError) -> str:
 
 
 def _year(request) -> int:
-    try:
-        return int(request.GET.get("year") or timezone.localdate().year)
-    except ValueError:
-        return timezone.localdate().year
+    return year_param(request.GET, "year", timezone.localdate().year)
 
 
 @capability_required("supervision.view")
 def ledger(request):
     user = request.user
     as_of, year = _as_of(request), _year(request)
-    params = {k: (request.GET.get(k) or "").strip() for k in ("q", "group", "region", "colour")}
+    params = {k: text_param(request.GET, k, max_length=100) for k in ("q", "group", "region", "colour")}
     qs = Task.objects.restrict(user).filter(year=year).select_related("division", "parent")
     if params["q"]:
         qs = qs.filter(Q(title__contains=params["q"]) | Q(text__contains=params["q"]) | Q(number=params["q"]))
@@ -57,10 +51,12 @@ def ledger(request):
         qs = qs.filter(group=params["group"])
     if params["region"]:
         qs = qs.filter(division__code__startswith=region_prefix(params["region"]))
-    rows = services.light_rows(qs.order_by("division_id", "id"), as_of)
+    rows = services.light_rows(qs.annotate(notice_count=Count("notices")).order_by("division_id", "id"), as_of)
     counts = services.colour_counts(rows)
     if params["colour"]:
         rows = [r for r in rows if r.light.colour == params["colour"]]
+    badges = services.indicator_badges(user, [r.task for r in rows], as_of)
+    rows = [{"row": r, "badges": badges.get(r.task.pk, [])} for r in rows]
     regions = Division.objects.filter(code__startswith=region_prefix(user.division_id or "330000")).exclude(
         level="county" if user.role == "province_staff" else "").order_by("code")
     return render(request, "supervision/ledger.html", {
@@ -139,13 +135,47 @@ def task_detail(request, pk: int):
     return render(request, "supervision/task.html", {
         "task": task, "row": row, "splits": splits, "reports": reports, "notices": notices, "as_of": as_of,
         "indicators": services.indicator_ratings(user, task, as_of),
-        "can_split": bool(split_regions), "split_regions": split_regions,
+        "can_split": bool(split_regions), "split_regions": split_regions, "groups": TaskGroup.choices,
+        "can_edit": change and bool(can(user, "supervision.task.edit")),
+        "milestone_text": "\n".join(f"{m.get('date', '')} {m.get('text', '')}" for m in task.milestones),
         "can_report": change and bool(can(user, "supervision.progress.report", task)) and task.completed_on is None,
         "can_issue": change and bool(can(user, "supervision.notice.issue")),
         "notice_targets": [task.division] + [s.task.division for s in splits],
         "this_month": today.month, "this_year": today.year,
         "months": range(1, 13),
     })
+
+
+def _milestones(raw: str) -> list[dict]:
+    """One milestone a line: ``YYYY-MM-DD 内容``."""
+    out = []
+    for line in raw.splitlines():
+        line = line.strip()
+        if line:
+            day, _, text = line.partition(" ")
+            out.append({"date": day.strip(), "text": text.strip()})
+    return out
+
+
+@capability_required("supervision.task.edit")
+@require_POST
+def edit_task(request, pk: int):
+    p = request.POST
+    try:
+        deadline = dt.date.fromisoformat(p.get("deadline") or "")
+    except ValueError:
+        messages.error(request, _("未保存：完成时限格式应为YYYY-MM-DD"))
+        return redirect("supervision:task", pk)
+    fields = {k: p.get(k, "") for k in ("title", "text", "group", "lead_department", "co_departments",
+                                         "responsible_person")}
+    try:
+        services.update_task(request.user, pk, deadline=deadline, milestones=_milestones(p.get("milestones", "")),
+                             **fields)
+    except ValidationError as exc:
+        messages.error(request, _("未保存：") + _errors(exc))
+    else:
+        messages.success(request, _("已保存修改"))
+    return redirect("supervision:task", pk)
 
 
 @capability_required("supervision.task.edit")
@@ -191,10 +221,19 @@ def report_progress(request, pk: int):
     return redirect("supervision:task", pk)
 
 
+#: content types an attachment is served with; anything else goes out as a plain binary download
+SAFE_TYPES = {"application/pdf", "image/png", "image/jpeg", "application/zip", "application/msword",
+              "application/vnd.ms-excel", "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+              "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+
+
 @capability_required("supervision.view")
 def attachment(request, pk: int):
     item = get_object_or_404(Attachment.objects.restrict(request.user), pk=pk)
-    return download(HttpResponse(bytes(item.data), content_type=item.content_type), item.name)
+    content_type = item.content_type if item.content_type in SAFE_TYPES else "application/octet-stream"
+    response = download(HttpResponse(bytes(item.data), content_type=content_type), item.name)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @capability_required("supervision.view")
@@ -208,23 +247,19 @@ def outputs(request):
     user = request.user
     division = Division.objects.get(code=user.division_id or services.PROVINCE_CODE)
     today = timezone.localdate()
-    kind, fmt = request.GET.get("kind"), request.GET.get("format")
+    kind, fmt = text_param(request.GET, "kind", None, 20), text_param(request.GET, "format", None, 10)
     if kind is None:
         return render(request, "supervision/outputs.html", {
             "division": division, "years": range(today.year, today.year - 3, -1), "months": range(1, 13),
             "this_year": today.year, "last_month": (today.month - 2) % 12 + 1,
         })
+    year = year_param(request.GET, "year", today.year)
     try:
-        year = int(request.GET.get("year") or today.year)
         if kind == "bulletin" and fmt in ("docx", "pdf"):
-            month = int(request.GET.get("month") or 0)
-            if not 1 <= month <= 12:
-                raise ValueError
+            month = int_param(request.GET, "month", 0, 1, 12)
             document, name = out.monthly_bulletin(user, division, year, month), f"{year}年{month}月任务推进情况通报"
         elif kind == "half_year" and fmt in ("xlsx", "docx"):
-            half = int(request.GET.get("half") or 0)
-            if half not in (1, 2):
-                raise ValueError
+            half = int_param(request.GET, "half", 0, 1, 2)
             document = out.half_year_summary(user, division, year, half)
             name = f"{year}年{'上半年' if half == 1 else '全年'}任务推进情况汇总表"
         else:
@@ -258,7 +293,7 @@ def issue_notice(request, pk: int):
 @capability_required("supervision.view")
 def notices(request):
     user = request.user
-    status = (request.GET.get("status") or "").strip()
+    status = text_param(request.GET, "status", max_length=20)
     qs = SupervisionNotice.objects.restrict(user).select_related("task", "division")
     if status:
         qs = qs.filter(status=status)
@@ -326,7 +361,7 @@ def activities(request):
             messages.success(request, _("已录入活动"))
         return redirect("supervision:activities")
     rows, names = services.activity_coverage(user, year, as_of)
-    kind = (request.GET.get("kind") or "").strip()
+    kind = text_param(request.GET, "kind", max_length=20)
     listing = Activity.objects.restrict(user).filter(held_on__year=year).select_related("division")
     if kind:
         listing = listing.filter(kind=kind)
@@ -335,7 +370,7 @@ def activities(request):
     return render(request, "supervision/activities.html", {
         "rows": [{"code": r.code, "name": names[r.code], "cells": r.cells, "missed": r.missed} for r in rows],
         "gaps": len(coverage.gaps(rows)), "year": year, "as_of": as_of, "kinds": ActivityKind.choices, "kind": kind,
-        "activities": listing[:300], "months": range(1, 13), "can_edit": can(user, "supervision.activity.edit"),
+        "activities": listing[:100], "months": range(1, 13), "can_edit": can(user, "supervision.activity.edit"),
         "regions": Division.objects.filter(code__startswith=region_prefix(user.division_id or "330000")).order_by("code"),
     })
 
@@ -357,7 +392,7 @@ def cases(request):
             return redirect("supervision:cases")
         messages.success(request, _("已报送案例，待省级遴选"))
         return redirect("supervision:case", case.pk)
-    params = {k: (request.GET.get(k) or "").strip() for k in ("q", "theme", "status")}
+    params = {k: text_param(request.GET, k, max_length=100) for k in ("q", "theme", "status")}
     qs = services.visible_cases(user).select_related("division")
     if params["q"]:
         q = params["q"]
@@ -423,11 +458,14 @@ def funds(request):
         else:
             messages.success(request, _("已登记"))
         return redirect("supervision:funds")
-    year = _int(request.GET.get("year")) or None
+    year = year_param(request.GET, "year")
     records = RDFundRecord.objects.restrict(user).select_related("enterprise", "division")
     if year:
         records = records.filter(year=year)
+    subsidy_year = year_param(request.GET, "subsidy_year", timezone.localdate().year - 1)
+    unclaimed, subsidy_rules = services.unclaimed_subsidies(user, subsidy_year)
     return render(request, "supervision/funds.html", {
+        "unclaimed": unclaimed, "subsidy_rules": subsidy_rules, "subsidy_year": subsidy_year,
         "summary": services.fund_summary(user, year), "records": records[:300], "year": year,
         "kinds": FundKind.choices, "can_edit": can(user, "supervision.funds.edit"), "this_year": timezone.localdate().year,
     })

@@ -132,3 +132,19 @@ def test_a_move_in_the_admin_is_a_province_action_audited_with_both_regions(demo
     assert (move["from"], move["to"]) == ("330106", "330203")
     assert move["from_name"] == "杭州市西湖区" and move["to_name"] == "宁波市海曙区"
     assert entry.actor_id == province.pk
+
+
+def test_a_platform_moved_in_the_admin_is_audited_too(demo):
+    from auditlog.models import LogEntry
+
+    from xinzhi.platforms.admin import PlatformAdmin
+    from xinzhi.platforms.models import Platform
+
+    platform = Platform.objects.filter(division__level="county").order_by("id").first()
+    target = "330203" if platform.division_id != "330203" else "330106"
+    province = User.objects.get(username="province")
+    model_admin, request, form = _admin_form(PlatformAdmin, Platform, province, platform, division=target)
+    assert form.is_valid(), form.errors
+    model_admin.save_model(request, form.save(commit=False), form, change=True)
+    entry = LogEntry.objects.filter(object_pk=str(platform.pk), additional_data__region_move__isnull=False).latest("id")
+    assert entry.additional_data["region_move"]["to"] == target

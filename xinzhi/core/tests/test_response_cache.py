@@ -129,8 +129,10 @@ def test_token_and_session_users_of_one_scope_get_the_same_answer(client, users)
 def test_errors_are_not_kept(client, users):
     client.force_login(users["province"])
     assert client.get(LIST + "?page=0").status_code == 422
-    assert client.get("/api/v1/monitoring/values?period=2025-13").status_code == 404
+    assert client.get("/api/v1/monitoring/values?period=2025-13").status_code == 400  # malformed: the reason
     assert not caches[CACHE_ALIAS]._cache  # LocMemCache's store: nothing was kept
+    assert client.get("/api/v1/monitoring/values?period=2025-06").status_code == 404  # nobody filed
+    assert not [k for k in caches[CACHE_ALIAS]._cache if "snapshots_periods" not in k]  # (the months are)
 
 
 def _cached_operations():
@@ -152,6 +154,18 @@ QUERY = {"/api/v1/enterprises/": "?q=企业&division=330100&industry=39",
          "/api/v1/platforms/platforms": "?kind=x&cluster=x"}
 
 
+def _filed_and_computed(year: int, month: int) -> None:
+    from xinzhi.enterprises.models import EnterpriseYear, MonthlyStat
+    from xinzhi.monitoring import services
+
+    for enterprise in Enterprise.objects.all():
+        EnterpriseYear.objects.create(enterprise=enterprise, year=year, above_scale=True)
+        MonthlyStat.objects.create(enterprise=enterprise, division_id=enterprise.division_id, year=year, month=month,
+                                   output_value=10**8, value_added=3 * 10**7, revenue=10**8, rd_expense=3 * 10**6,
+                                   new_product_output=10**7, employees=100)
+    services.refresh(year, month)
+
+
 def _tables_read_after_version_lookup(queries: list[dict]) -> set[str]:
     """Model tables named in the SQL run after the data-version lookup (authentication runs before it)."""
     lookup = next(i for i, q in enumerate(queries) if VERSION_TABLE in q["sql"])
@@ -161,6 +175,7 @@ def _tables_read_after_version_lookup(queries: list[dict]) -> set[str]:
 
 @pytest.mark.parametrize("role", ["province", "xihu", "enterprise"])  # each scope filters differently
 def test_each_cached_endpoint_declares_every_table_it_reads_and_they_are_tracked(client, users, role):
+    _filed_and_computed(2025, 6)  # the monitoring answers only months with filings (issue 12 item 2)
     client.force_login(users[role])
     operations = dict(_cached_operations())
     assert set(operations) >= {"/api/v1/enterprises/", *QUERY, "/api/v1/platforms/institutions",

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from xinzhi.accounts.models import Department, Role
-from xinzhi.accounts.permissions import can
+from xinzhi.accounts.permissions import can, roles_with
 from xinzhi.enterprises.models import Enterprise
 
 from ..models import Decision, ListConfirmation, ListEntry, ListStatus, ScreeningResult
@@ -24,12 +24,18 @@ from .screening import latest_run
 REVIEW_DEPARTMENTS = (Department.SCIENCE, Department.FINANCE, Department.TAX)
 
 
+def _at_a_level(user, key: str) -> bool:
+    """Proposing and confirming happen at a county's or city's level: the capability, held in the role
+    itself (an administrator account is not a level and is not offered the forms)."""
+    return bool(can(user, key)) and user.role in roles_with(key)
+
+
 def can_propose(user) -> bool:
-    return bool(can(user, "cultivation.am_list.propose"))
+    return _at_a_level(user, "cultivation.am_list.propose")
 
 
 def can_review(user) -> bool:
-    return bool(can(user, "cultivation.am_list.confirm"))
+    return _at_a_level(user, "cultivation.am_list.confirm")
 
 
 def can_publish(user) -> bool:

@@ -44,7 +44,7 @@ def test_a_report_is_generated_by_a_job_and_downloaded_from_my_jobs(client, demo
     response = client.post("/monitoring/reports/", {"action": "generate", "kind": "briefing",
                                                     "period": "2024-12", "format": "docx"})
     job = _job_of(response)
-    assert job.status == Job.Status.SUCCEEDED and job.user == demo["hangzhou"]
+    assert job.status == Job.Status.SUCCEEDED and job.user == demo["hangzhou"], job.error
     assert job.result_name == "杭州市2024年1—12月高新技术产业数据简报.docx"
     page = client.get(f"/jobs/{job.pk}/").content.decode()
     assert "已完成" in page and "下载结果文件" in page

@@ -174,6 +174,10 @@ def test_months_affected_by_register_changes(firms):
     assert services.months_affected([change("enterprises_enterprise", ["name"])]) == []
     assert services.months_affected([change("enterprises_enterprise", ["division_code"])]) == [(2025, 1), (2025, 2)]
     assert services.months_affected([change("cultivation_annualpackage", ["data"])]) == []
+    # the programme registers the monitoring counts (issue 17)
+    assert services.months_affected([change("programs_majorproject", ["approved_on"])]) == [(2025, 1), (2025, 2)]
+    assert services.months_affected([change("programs_projectunit", ["kind"])]) == [(2025, 1), (2025, 2)]
+    assert services.months_affected([change("programs_standard", ["name"])]) == []
 
 
 def test_a_province_move_marks_every_computed_month(tmp_path, firms, django_capture_on_commit_callbacks):

@@ -82,3 +82,43 @@ def test_standards_and_selections(tmp_path, ents):
     assert commit_import("programme-selections", path).result.counts["new"] == 2
     assert commit_import("programme-selections", path).result.counts["unchanged"] == 2
     assert Selection.objects.get(kind="achievement").division_id == "330212"
+
+
+MP = ["计划类别", "项目名称", "立项日期", "项目所在县代码", "技术领域", "省推荐", "排名", "承担单位名称", "单位性质",
+      "承担单位统一社会信用代码", "省外单位"]
+
+
+def test_major_projects_one_row_per_unit(tmp_path, ents):
+    a, c = ents
+    rows = [
+        ["“尖兵”研发攻关计划", "柔性传感芯片", "2025-03-18", "", "传感器", "否", "1", "浙江大学", "高校", "", "否"],
+        ["“尖兵”研发攻关计划", "柔性传感芯片", "2025-03-18", "", "传感器", "否", "2", a.name, "企业", a.uscc, "否"],
+        ["“领雁”研发攻关计划", "量子测量", "2025-07-10", "330106", "", "否", "1", "中科院某所", "科研院所", "", "是"],
+        ["“领雁”研发攻关计划", "量子测量", "2025-07-10", "330106", "", "否", "4", c.name, "企业", c.uscc, "否"],
+    ]
+    path = write_csv(tmp_path / "mp.csv", MP, rows)
+    outcome = commit_import("major-projects", path)
+    assert outcome.committed and outcome.result.counts["new"] == 4
+    from xinzhi.programs.models import MajorProject
+    from xinzhi.programs.selectors import st_project_flags
+    p = MajorProject.objects.get(name="柔性传感芯片")
+    assert (p.division_id, p.year, p.lead_enterprise_id) == ("330106", 2025, None)
+    assert list(p.units.values_list("rank", "kind")) == [(1, "university"), (2, "enterprise")]
+    q = MajorProject.objects.get(name="量子测量")
+    assert q.division_id == "330212" and q.units.get(rank=1).in_province is False
+    flags = {r["name"]: (r["involved"], r["led"]) for r in st_project_flags().to_dicts()}
+    assert flags == {"柔性传感芯片": (True, True), "量子测量": (True, False)}
+    assert commit_import("major-projects", path).result.counts["unchanged"] == 4
+    rows[3][6] = "3"  # a corrected rank: a new unit row (the old one stays: nothing is deleted)
+    assert commit_import("major-projects", write_csv(tmp_path / "mp2.csv", MP, rows)).result.counts["new"] == 1
+    assert export_kind("major-projects", None, "xlsx", tmp_path / "mp.xlsx") == 5
+
+
+def test_major_projects_errors(tmp_path, ents):
+    rows = [["“尖兵”研发攻关计划", "无企业项目", "2025-03-18", "", "", "否", "1", "浙江大学", "高校", "", "否"],
+            ["“尖兵”研发攻关计划", "不一致", "2025-03-18", "330106", "", "否", "1", "浙江大学", "高校", "", "否"],
+            ["“尖兵”研发攻关计划", "不一致", "2025-04-18", "330106", "", "否", "2", "之江实验室", "科研院所", "", "否"]]
+    preview = preview_import("major-projects", write_csv(tmp_path / "bad.csv", MP, rows))
+    reasons = {(e.row, e.field, e.reason_zh) for e in preview.result.errors}
+    assert (2, "项目所在县代码", "项目没有省内企业承担单位，须填写项目所在县代码") in reasons
+    assert (3, "项目名称", "同一项目各行的项目信息不一致") in reasons

@@ -117,3 +117,15 @@ def test_funnel_from_the_database(world):
     assert services.loop_overview(world["city"], D(2025, 12, 31))["total"]["posed"].to_list() == [1]
     assert set(out["stalled"]["id"].to_list()) == {p.pk, Problem.objects.get(enterprise=world["c"]).pk}
     assert services.loop_overview(world["solver"], D(2025, 12, 31))["total"].height == 0
+
+
+def test_amounts_out_of_range_are_refused(world):
+    with pytest.raises(services.Refused, match="预算超出合理范围"):
+        pose(world, budget=10**18)
+    p = pose(world)
+    services.act(world["county"], p.pk, "vet", D(2025, 1, 20), classification="x")
+    services.act(world["county"], p.pk, "publish", D(2025, 2, 1))
+    with pytest.raises(services.Refused, match="金额超出合理范围"):
+        services.act(world["solver"], p.pk, "propose", D(2025, 2, 2), summary="s", price=10**19, months=2)
+    with pytest.raises(services.Refused, match="数值超出合理范围"):
+        services.act(world["solver"], p.pk, "propose", D(2025, 2, 2), summary="s", price=10, months=10**9)

@@ -105,3 +105,19 @@ def test_api_lists_are_scoped(client, world):
     assert client.get("/api/v1/programs/selections").json()["count"] == 0
     schema = client.get("/api/v1/openapi.json").json()["paths"]
     assert {"/api/v1/programs/problems", "/api/v1/programs/projects/shares", "/api/v1/programs/standards"} <= set(schema)
+
+
+def test_a_problem_links_to_its_new_product(client, world):
+    from xinzhi.programs.tests.conftest import problem_data
+
+    np = _approved(world)
+    pr = services.pose(world["owner"], world["a"], problem_data(), D(2025, 1, 10))
+    with pytest.raises(PermissionDenied):
+        services.link_problem(world["owner"], pr.pk, new_product=np.pk)
+    with pytest.raises(PermissionDenied):
+        services.link_problem(world["ningbo"], pr.pk, new_product=np.pk)
+    client.force_login(world["county"])
+    r = client.post(f"/programs/problems/{pr.pk}/", {"action": "link", "new_product": str(np.pk)}, follow=True)
+    assert "已关联项目" in r.content.decode() and "智能柔性夹爪" in r.content.decode()
+    pr.refresh_from_db()
+    assert pr.new_product_id == np.pk

@@ -100,3 +100,46 @@ def test_pages_in_english(client, world):
     assert "Funnel of the enterprise-problem closed loop" in page and "Stalled items" in page
     page = client.get("/programs/projects/?year=2025").content.decode()
     assert "<h1>Major S&T projects 2025" in page
+
+
+def test_profile_panel(client, world):
+    p = _published(world)
+    client.force_login(world["owner"])
+    page = client.get(f"/enterprises/{world['a'].pk}/").content.decode()
+    assert "企业出题与创新项目" in page and f"/programs/problems/{p.pk}/" in page
+    client.force_login(world["other_owner"])
+    assert client.get(f"/enterprises/{world['a'].pk}/").status_code in (403, 404, 302)
+
+
+def test_cockpit_shows_the_funnel(client, world):
+    _published(world)
+    client.force_login(world["city"])
+    page = client.get("/monitoring/").content.decode()
+    assert 'id="loop-funnel"' in page and "已出题 1" in page and "已市场评价 0" in page
+    client.force_login(world["ningbo"])
+    assert 'id="loop-funnel"' not in client.get("/monitoring/").content.decode()
+
+
+def test_api_pose(client, world):
+    client.force_login(world["owner"])
+    body = {"title": "API难题", "field": "传感器", "goal": "g", "acceptance_criteria": "c", "budget": 500000,
+            "deadline": "2030-01-01"}
+    r = client.post("/api/v1/programs/problems", body, content_type="application/json")
+    assert r.status_code == 201 and r.json()["state"] == "posed" and r.json()["enterprise_id"] == world["a"].pk
+    r = client.post("/api/v1/programs/problems", body | {"enterprise_id": world["c"].pk}, content_type="application/json")
+    assert r.status_code == 404
+    client.force_login(world["ningbo"])
+    r = client.post("/api/v1/programs/problems", body | {"enterprise_id": world["a"].pk}, content_type="application/json")
+    assert r.status_code == 404
+    r = client.post("/api/v1/programs/problems", body | {"enterprise_id": world["c"].pk, "budget": 0},
+                    content_type="application/json")
+    assert r.status_code == 400 and r.json()["detail"] == "预算须为正数（元）"
+    client.force_login(world["leader"])
+    r = client.post("/api/v1/programs/problems", body | {"enterprise_id": world["c"].pk}, content_type="application/json")
+    assert r.status_code == 403
+
+
+def test_odd_query_values_do_not_break_pages(client, world):
+    client.force_login(world["province"])
+    for url in ("/programs/projects/?year=0", "/programs/new-products/?year=999999&on=x", "/programs/loop/?on=bad&by=x"):
+        assert client.get(url).status_code == 200, url

@@ -22,7 +22,7 @@ from xinzhi.supervision.models import (
 pytestmark = pytest.mark.django_db
 
 
-def test_demo_load_is_deterministic_realistic_and_cleared():
+def test_demo_load_is_deterministic_realistic_and_cleared(client):
     for i, county in enumerate(("330106", "330108", "330203", "330302")):
         make_enterprise(county, i + 1)
     counts = demo_data.load("small", 7)
@@ -39,6 +39,9 @@ def test_demo_load_is_deterministic_realistic_and_cleared():
     cov, _ = services.activity_coverage(province, 2025, dt.date(2026, 1, 10))
     assert len(coverage.gaps(cov)) == 3 and Activity.objects.count() == counts["activities"]
     assert RDFundRecord.objects.exists()
+    client.force_login(province)
+    for task in Task.objects.filter(division_id="330000").order_by("id")[:4]:  # reports without a reporter
+        assert client.get(f"/supervision/tasks/{task.pk}/").status_code == 200
     first = list(Activity.objects.order_by("held_on", "title").values_list("title", flat=True)[:5])
     demo_data.load("small", 7)
     assert list(Activity.objects.order_by("held_on", "title").values_list("title", flat=True)[:5]) == first

@@ -148,6 +148,27 @@ def test_notice_workflow_issue_acknowledge_answer_return_close(people, ledger):
     assert changes.count() == 6  # issued, acknowledged, answered, returned, answered, closed
 
 
+def test_task_page_shows_linked_indicator_ratings_in_chinese(client, people, ledger):
+    from xinzhi.monitoring.models import IndicatorValue
+
+    t5 = ledger.get(number="5")
+    IndicatorValue.objects.create(indicator="new_provincial_tech_centre", region="330000", region_level="province",
+                                  scope_code="330000", year=2025, month=6, kind="count", unit="个", value=70,
+                                  rating="red", value_text="70", display_unit="个")
+    IndicatorValue.objects.create(indicator="new_provincial_tech_centre", region="330000", region_level="province",
+                                  scope_code="330000", year=2025, month=9, kind="count", unit="个", value=100,
+                                  rating="blue", value_text="100", display_unit="个")
+    client.force_login(people["province"])
+    july = client.get(f"/supervision/tasks/{t5.pk}/?as_of=2025-07-10").content.decode()
+    assert "2025-06" in july and ">红<" in july and ">red<" not in july
+    october = client.get(f"/supervision/tasks/{t5.pk}/?as_of=2025-10-10").content.decode()
+    assert "2025-09" in october and ">蓝<" in october
+    ledger_page = client.get("/supervision/?year=2025&as_of=2025-07-10").content.decode()
+    assert "省级企业技术中心" in ledger_page and 'rating-red">红<' in ledger_page
+    assert services.indicator_badges(people["province"], [t5], dt.date(2025, 10, 10))[t5.pk][0]["label"] == "蓝"
+    assert services.indicator_badges(people["hangzhou"], [t5], dt.date(2025, 10, 10)) == {}
+
+
 def test_pages_show_the_ledger_in_scope_and_accept_forms(client, people, ledger):
     t4 = ledger.get(number="4")
     hz = services.split_task(people["province"], t4, "330100")
@@ -210,3 +231,44 @@ def test_api_lists_with_colours_and_runs_the_notice_workflow(client, people, led
     assert client.get("/api/v1/supervision/tasks").status_code == 403
     schema = client.get("/api/v1/openapi.json").json()
     assert "/api/v1/supervision/tasks" in schema["paths"] and "/api/v1/supervision/notices" in schema["paths"]
+
+
+def test_province_confirms_the_default_ledger_by_editing_a_task(client, people, ledger):
+    t6 = ledger.get(number="6")
+    hz = services.split_task(people["province"], t6, "330100", deadline=dt.date(2025, 11, 30))
+    client.force_login(people["province"])
+    response = client.post(f"/supervision/tasks/{t6.pk}/edit/", {
+        "title": t6.title, "text": t6.text, "group": "industry", "lead_department": "省经信厅科技处",
+        "co_departments": "省科技厅、省财政厅、省税务局", "responsible_person": "王某", "deadline": "2025-11-30",
+        "milestones": "2025-06-30 出台研发准备金指引\n2025-09-30 各地后补助兑现"})
+    assert response.status_code == 302
+    t6.refresh_from_db()
+    assert t6.lead_department == "省经信厅科技处" and t6.responsible_person == "王某"
+    assert t6.milestones == [{"date": "2025-06-30", "text": "出台研发准备金指引"},
+                             {"date": "2025-09-30", "text": "各地后补助兑现"}]
+    assert LogEntry.objects.get_for_model(Task).filter(object_id=t6.pk).count() == 2  # created, edited
+    with pytest.raises(ValidationError, match="不能早于已分解任务"):
+        services.update_task(people["province"], t6.pk, deadline=dt.date(2025, 10, 31))
+    with pytest.raises(ValidationError, match="不能晚于上级任务"):
+        services.update_task(people["hangzhou"], hz.pk, deadline=dt.date(2025, 12, 31))
+    with pytest.raises(ValidationError, match="第1个节点"):
+        services.update_task(people["province"], t6.pk, milestones=[{"date": "2025-13-01", "text": "x"}])
+    with pytest.raises(PermissionDenied):  # Ningbo cannot edit Hangzhou's split; leaders edit nothing
+        services.update_task(people["ningbo"], hz.pk, responsible_person="x")
+    client.force_login(people["leader"])
+    assert client.post(f"/supervision/tasks/{t6.pk}/edit/", {"deadline": "2025-11-30"}).status_code == 403
+    client.force_login(people["hangzhou"])
+    assert client.post(f"/supervision/tasks/{t6.pk}/edit/", {"deadline": "2025-11-30", "title": "x", "text": "x",
+                                                            "group": "industry", "lead_department": "x"}).status_code == 403
+    t6.refresh_from_db()
+    assert t6.title == "政策赋能"  # Hangzhou may not edit the province's task
+
+
+def test_attachments_are_served_as_downloads_with_a_safe_type(client, people, ledger):
+    hz = services.split_task(people["province"], ledger.get(number="4"), "330100")
+    html = SimpleUploadedFile("x.html", b"<script>alert(1)</script>", content_type="text/html")
+    report = services.report_progress(people["hangzhou"], hz, year=2025, month=2, percent=5, done="d", files=[html])
+    client.force_login(people["hangzhou"])
+    response = client.get(f"/supervision/attachments/{report.attachments.get().pk}/")
+    assert response["Content-Type"] == "application/octet-stream" and response["X-Content-Type-Options"] == "nosniff"
+    assert response["Content-Disposition"].startswith("attachment;")

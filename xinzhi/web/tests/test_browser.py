@@ -64,16 +64,17 @@ def test_map_renders_and_drills_into_a_city(page, live_site):
     log_in(page, live_site, "province")
     page.goto(live_site + "/monitoring/map/")
     page.wait_for_selector("#map canvas")
-    page.wait_for_function("document.getElementById('map').dataset.rendered === '11'")
+    # attribute selectors, not wait_for_function: its string predicate is eval'd, which the CSP forbids
+    page.wait_for_selector("#map[data-rendered='11']", state="attached")
     assert page.locator("#map-table tbody tr").count() == 11
     screenshot(page, "map-province")
     # click a city (through the chart API: canvas clicks need coordinates) and see its counties
     page.evaluate("window.xinzhiMap.open('330100')")
-    page.wait_for_function("document.getElementById('map').dataset.level === 'county'")
+    page.wait_for_selector("#map[data-level='county']", state="attached")
     names = page.locator("#map-table tbody tr td:first-child").all_inner_texts()
     assert "西湖区" in names and "鄞州区" not in names
     page.select_option("select[name=layer]", "institutions")
-    page.wait_for_function("Number(document.getElementById('map').dataset.pointCount) > 0")
+    page.wait_for_selector("#map[data-point-count]:not([data-point-count='0'])", state="attached")
     screenshot(page, "map-hangzhou")
 
 

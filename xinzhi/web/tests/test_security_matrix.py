@@ -138,3 +138,80 @@ def test_pages_keep_their_query_count(client, demo, role):
         cache.clear()  # measure the uncached cockpit
         response = baseline.check(f"{role} {path}", lambda path=path: client.get(path))
         assert response.status_code in (200, 302), f"{role} {path}: {response.status_code}"
+
+
+# --------------------------------------------------------------------------- issue 12 item 14
+# County and city pages never show province-wide counts. A county (city) page may only depend on the
+# data of the county (city): so every page of a county and a city user is read, then everything outside
+# their scope is changed — the other cities' enterprises, institutions, platforms and everything hanging
+# from them removed, the province's and other regions' snapshot counts raised — and every page read again:
+# each number shown must be the same. A number that moved came from outside the user's scope.
+
+
+def _numbers_shown(response) -> list[int]:
+    body = response.content.decode()
+    if not response.get("Content-Type", "").startswith("application/json"):
+        body = re.sub(r"<(script|style)\b.*?</\1>", " ", body, flags=re.S)
+        body = re.sub(r"<[^>]+>", " ", body)
+    return sorted(int(m.replace(",", "")) for m in re.findall(r"(?<![\d.])\d{1,3}(?:,\d{3})+(?![\d.])|(?<![\d.,])\d+(?![\d.,]\d)", body))
+
+
+def _read_pages(client, paths) -> dict[str, list[int]]:
+    from django.core.cache import caches
+
+    for cache in caches.all():
+        cache.clear()
+    out = {}
+    for path in paths:
+        response = client.get(path)
+        if response.status_code == 200 and not response.streaming:
+            out[path] = _numbers_shown(response)
+    return out
+
+
+def _change_everything_outside(user) -> None:
+    from django.db.models import F
+
+    from xinzhi.core.scope import scope_q
+    from xinzhi.monitoring.models import EarlyWarning, IndicatorValue
+    from xinzhi.platforms.models import Platform, RDInstitution
+
+    for model in (RDInstitution, Platform, Enterprise):  # with everything hanging from them
+        model.objects.exclude(scope_q(model, user)).delete()
+    IndicatorValue.objects.exclude(scope_q(IndicatorValue, user)).update(value=F("value") + 1000)
+    EarlyWarning.objects.exclude(scope_q(EarlyWarning, user)).delete()
+
+
+@pytest.mark.parametrize("role", ["xihu", "hangzhou"])
+def test_county_and_city_pages_never_show_province_wide_counts(client, demo, role):
+    user = User.objects.get(username=role)
+    own = Enterprise.objects.filter(division_id="330106").order_by("id").first().pk
+    paths = sorted({p for route in _patterns() for p in _concrete(route, {"own": own})
+                    if not p.startswith(("/accounts/logout", "/i18n/", "/admin/"))})
+    paths += ["/?overview", "/monitoring/?period=2025-06", "/monitoring/map/data/?indicator=new_hte&period=2025-06",
+              "/monitoring/targets/?year=2025", "/api/v1/enterprises/", "/api/v1/platforms/institutions",
+              "/api/v1/platforms/platforms", "/api/v1/monitoring/values?period=2025-06",
+              "/api/v1/monitoring/warnings?period=2025-06", "/api/v1/cultivation/counts?year=2025"]
+    client.force_login(user)
+    before = _read_pages(client, paths)
+    assert len(before) > 20
+    _change_everything_outside(user)
+    after = _read_pages(client, paths)
+    moved = {path: sorted(set(before[path]) ^ set(after.get(path, []))) for path in before
+             if before[path] != after.get(path)}
+    assert not moved, f"{role}: numbers that depend on data outside the scope: {moved}"
+
+
+@pytest.mark.parametrize("role", ["xihu", "hangzhou"])
+def test_county_register_counts_equal_the_countys_own_aggregate(client, demo, role):
+    from xinzhi.platforms.models import Platform, RDInstitution
+
+    user = User.objects.get(username=role)
+    client.force_login(user)
+    listed = client.get("/enterprises/")
+    assert listed.context["page"].paginator.count == Enterprise.objects.restrict(user).count()
+    assert f"{Enterprise.objects.restrict(user).count()}" in re.sub(r"<[^>]+>", "", listed.content.decode())
+    register = client.get("/platforms/")
+    expected = RDInstitution.objects.restrict(user).count()
+    assert register.context["page"].paginator.count == expected
+    assert client.get("/platforms/?tab=platforms").context["page"].paginator.count == Platform.objects.restrict(user).count()

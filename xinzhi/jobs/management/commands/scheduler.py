@@ -26,8 +26,8 @@ class Command(BaseCommand):
             for sig in (signal.SIGTERM, signal.SIGINT):
                 signal.signal(sig, lambda *_: stop.set())
         while True:
-            close_old_connections()
             for job in run_due():
                 self.stdout.write(f"已提交定时任务：{job.title}（任务编号 {job.pk}）")
             if once or stop.wait(interval):
                 break
+            close_old_connections()  # a long-running process: drop a connection the database closed
