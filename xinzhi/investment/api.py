@@ -130,12 +130,12 @@ def project_warnings(request, as_of: datetime.date | None = None, colour: str | 
         "id", "code", "name", "division_id", "colour", "reasons").to_dicts()
 
 
-@router.get("/rates", summary="开工率、竣工率、投资完成率（截至日期；按 city、county 或 cluster 分组）")
+@router.get("/rates", summary="开工率、竣工率、投资完成率（截至日期；按 city、county、cluster 或 category 分组）")
 def project_rates(request, as_of: datetime.date | None = None, by: str | None = None):
     require(request.auth, "investment.view")
-    groups = {"city": "city_id", "county": "division_id", "cluster": "cluster_id"}
+    groups = {"city": "city_id", "county": "division_id", "cluster": "cluster_id", "category": "category"}
     if by is not None and by not in groups:
-        raise HttpError(422, "by 须为 city、county 或 cluster")
+        raise HttpError(422, "by 须为 city、county、cluster 或 category")
     day = _as_of(request, as_of)
     frame = selectors.project_frame(request.auth, day)
     return {"as_of": day.isoformat(), "rows": warnings.rates(frame, day, groups.get(by)).to_dicts()}

@@ -25,7 +25,7 @@ from xinzhi.core.imports.parsing import ROW, issues_where
 from xinzhi.core.imports.plausibility import build_series
 from xinzhi.core.periods import Period
 
-from .models import InvestmentProject, ProjectProgress, RegionInvestment, Stage
+from .models import AnnualPlan, InvestmentProject, ProjectProgress, RegionInvestment, Stage
 
 PERIOD = Column("period", "期别", ColumnType.PERIOD, help_zh="YYYY-MM", example="2025-06")
 DIVISION = Column("division_code", "县代码", ColumnType.DIVISION, aliases=("县（市、区）代码",),
@@ -237,3 +237,85 @@ class RegionInvestmentKind(ImportKind):
 
 register(InvestmentKind())
 register(RegionInvestmentKind())
+
+
+class ProjectPlanKind(ImportKind):
+    """The plan of registered projects (issue 18): planned start and completion, responsible unit and person,
+    major-project flag, and the annual planned investment of a year. One row per project and year."""
+
+    name = "investment-plan"
+    label_zh = "投资项目计划（计划开工竣工日期、年度计划投资、责任单位）"
+    file_key = ("code", "year")
+    record_region = RecordRegion(
+        key=("code",), sql="SELECT code, id AS record_id, division_code AS stored_division FROM investment_investmentproject",
+        model="investment.InvestmentProject", noun="项目")
+    instructions_zh = ("每行一个项目一个年度：项目须已登记（按项目代码识别）。年度计划投资按项目和年度新增或更新；"
+                       "计划开工、竣工日期和责任单位、责任人按项目更新（同一项目各行须一致），留空的列不修改。")
+    PROJECT_VALUES = ("planned_start", "planned_completion", "responsible_unit", "responsible_person", "is_major")
+    columns = (
+        Column("code", "项目代码", max_length=40, example="2501-330106-04-01-123456"),
+        Column("year", "年度", ColumnType.YEAR, example="2025"),
+        Column("planned_investment", "年度计划投资", ColumnType.MONEY, default_unit="万元", example="12000"),
+        Column("planned_start", "计划开工日期", ColumnType.DATE, required=False, example="2025-03-01"),
+        Column("planned_completion", "计划竣工日期", ColumnType.DATE, required=False, example="2026-12-31"),
+        Column("responsible_unit", "责任单位", required=False, max_length=100, example="某某科技有限公司"),
+        Column("responsible_person", "责任人", required=False, max_length=50, example="张三"),
+        Column("is_major", "是否省重大项目", ColumnType.BOOL, required=False, example="否"),
+    )
+
+    def _present(self, frame: pl.DataFrame) -> list[str]:
+        return [c for c in self.PROJECT_VALUES if c in frame.columns and frame[c].null_count() < frame.height]
+
+    def check(self, frame: pl.DataFrame) -> tuple[pl.DataFrame, list[pl.DataFrame]]:
+        known = read_frame("SELECT code FROM investment_investmentproject")
+        codes = known["code"].cast(pl.String).implode() if known.height else pl.Series([], dtype=pl.String).implode()
+        issues = [
+            issues_where(frame, pl.col("code").is_not_null() & ~pl.col("code").is_in(codes), "项目代码",
+                         "项目代码不存在，请先登记项目"),
+            issues_where(frame, pl.col("planned_investment") < 0, "年度计划投资", "不能为负数"),
+        ]
+        if "planned_start" in frame.columns and "planned_completion" in frame.columns:
+            issues.append(issues_where(frame, pl.col("planned_completion") < pl.col("planned_start"), "计划竣工日期",
+                                       "不能早于计划开工日期"))
+        present = self._present(frame)
+        if present:
+            inconsistent = pl.any_horizontal([pl.col(v).n_unique().over("code") > 1 for v in present])
+            issues.append(issues_where(frame.with_columns(inconsistent.alias("_bad")), pl.col("_bad"), "项目代码",
+                                       "同一项目代码各行的计划信息不一致"))
+        return frame, issues
+
+    def diff(self, frame: pl.DataFrame) -> KindDiff:
+        present = self._present(frame)
+        stored = cast_columns(read_frame(
+            "SELECT id, code, planned_start, planned_completion, responsible_unit, responsible_person, is_major "
+            "FROM investment_investmentproject"), {"id": pl.Int64, "planned_start": pl.Date,
+                                                  "planned_completion": pl.Date, "is_major": pl.Boolean})
+        projects = diff_table(InvestmentProject, frame.unique("code", keep="first", maintain_order=True), stored,
+                              ["code"], present)
+        plans_in = frame.with_columns(pl.format("{} {}", pl.col("code"), pl.col("year")).alias("_repr"))
+        stored_plans = cast_columns(read_frame(
+            "SELECT a.id, p.code, a.year, a.planned_investment FROM investment_annualplan a "
+            "JOIN investment_investmentproject p ON p.id = a.project_id"),
+            {"id": pl.Int64, "year": pl.Int64, "planned_investment": pl.Int64})
+        plans = diff_table(AnnualPlan, plans_in, stored_plans, ["code", "year"], ["planned_investment"], carry=["_repr"])
+        return KindDiff({"plan": plans, "project": projects}, row_status(plans, projects),
+                        extra={"ids": stored.select("id", "code")})
+
+    def write(self, diff: KindDiff, batch, actor) -> None:
+        plans, projects = diff.tables["plan"], diff.tables["project"]
+        note = {"import_batch": batch.pk}
+        update_rows(InvestmentProject, projects, batch.pk, actor, repr_column="code", batch_note=note)
+        ids = diff.extra["ids"].rename({"id": "project_id"})
+        insert_rows(AnnualPlan, plans.new.join(ids, on="code"), batch.pk)
+        update_rows(AnnualPlan, plans, batch.pk, actor, repr_column="_repr", batch_note=note)
+
+    def export_frame(self, period: Period | None) -> pl.DataFrame:
+        frame = read_frame(
+            "SELECT p.code, a.year, a.planned_investment, p.planned_start, p.planned_completion, p.responsible_unit, "
+            "p.responsible_person, p.is_major FROM investment_annualplan a "
+            "JOIN investment_investmentproject p ON p.id = a.project_id ORDER BY p.code, a.year")
+        return cast_columns(frame, {"year": pl.Int64, "planned_investment": pl.Int64, "planned_start": pl.Date,
+                                    "planned_completion": pl.Date, "is_major": pl.Boolean})
+
+
+register(ProjectPlanKind())

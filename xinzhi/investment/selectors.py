@@ -95,22 +95,35 @@ def latest_period(user) -> datetime.date | None:
 
 def project_frame(user, as_of: datetime.date) -> pl.DataFrame:
     """The input of ``warnings.evaluate`` / ``warnings.rates`` for the projects the user may see."""
+    return _project_frame(lambda model: model.objects.restrict(user), as_of)
+
+
+def region_project_frame(division_code: str, as_of: datetime.date) -> pl.DataFrame:
+    """The same for every project of a region (for a report issued for that region, not for a user)."""
+    from xinzhi.core.scope import region_prefix
+
+    prefix = region_prefix(division_code)
+    return _project_frame(lambda model: model.objects.filter(**{f"{model.scope_region_field}__startswith": prefix}),
+                          as_of)
+
+
+def _project_frame(rows, as_of: datetime.date) -> pl.DataFrame:
     from . import warnings
 
     year, month = warnings.period_of(as_of)
-    projects = InvestmentProject.objects.restrict(user)
-    base = _as_date(_frame(projects, ["id", "code", "name", "division_id", "cluster_id", "stage", "is_major",
-                                      *DATE_COLUMNS]), DATE_COLUMNS)
+    projects = rows(InvestmentProject)
+    base = _as_date(_frame(projects, ["id", "code", "name", "division_id", "cluster_id", "industry_id", "stage",
+                                      "is_major", *DATE_COLUMNS]), DATE_COLUMNS)
     base = base.with_columns(pl.col("id").cast(pl.Int64), pl.col("division_id").cast(pl.String),
-                             pl.col("cluster_id").cast(pl.String), pl.col("stage").cast(pl.String))
-    plans = _frame(AnnualPlan.objects.restrict(user).filter(year=year), ["project_id", "planned_investment"])
-    ytd = _frame(ProjectProgress.objects.restrict(user).filter(year=year, month__lte=month),
-                 ["project_id", "month", "ytd_completed"])
-    last = _frame(ProjectProgress.objects.restrict(user)
-                  .filter(Q(year__lt=year) | Q(year=year, month__lte=month))
+                             pl.col("cluster_id").cast(pl.String), pl.col("stage").cast(pl.String),
+                             pl.col("industry_id").cast(pl.String))
+    base = base.join(high_tech_categories(), on="industry_id", how="left")
+    plans = _frame(rows(AnnualPlan).filter(year=year), ["project_id", "planned_investment"])
+    ytd = _frame(rows(ProjectProgress).filter(year=year, month__lte=month), ["project_id", "month", "ytd_completed"])
+    last = _frame(rows(ProjectProgress).filter(Q(year__lt=year) | Q(year=year, month__lte=month))
                   .values("project_id").annotate(last=Max(F("year") * 12 + F("month") - 1)), ["project_id", "last"])
     problems = _frame(
-        SupervisionProblem.objects.restrict(user).filter(deadline__lt=as_of, visit__visited_on__lte=as_of)
+        rows(SupervisionProblem).filter(deadline__lt=as_of, visit__visited_on__lte=as_of)
         .filter(Q(resolved_on__isnull=True) | Q(resolved_on__gt=as_of))
         .values("visit__project_id").annotate(n=Count("id")), ["visit__project_id", "n"])
     i64 = pl.Int64
@@ -127,3 +140,35 @@ def project_frame(user, as_of: datetime.date) -> pl.DataFrame:
         .with_columns(pl.col("overdue_problems").fill_null(0), city_id=pl.col("division_id").str.slice(0, 4) + "00")
     )
     return out
+
+
+def division_names() -> dict[str, str]:
+    from xinzhi.regions.models import Division
+
+    return dict(Division.objects.values_list("code", "name"))
+
+
+def plan_actual_curve(user, as_of: datetime.date) -> dict[str, list]:
+    """Planned vs actual for the year of ``as_of`` (万元), for projects with an annual plan that year: the plan's
+    time-elapsed line (Σ plan × month ÷ 12) for 12 months, and Σ 1–N月累计完成投资 up to the period's month."""
+    from django.db.models import Sum
+
+    from . import warnings
+
+    year, month = warnings.period_of(as_of)
+    planned = AnnualPlan.objects.restrict(user).filter(year=year).aggregate(s=Sum("planned_investment"))["s"] or 0
+    rows = dict(ProjectProgress.objects.restrict(user)
+                .filter(year=year, month__lte=month, project__annual_plans__year=year)
+                .values("month").annotate(s=Sum("ytd_completed")).values_list("month", "s"))
+    return {"plan": [round(planned * m / 12 / 10000) for m in range(1, 13)],
+            "actual": [round(rows[m] / 10000) if m in rows else None for m in range(1, 13)]}
+
+
+def high_tech_categories() -> pl.DataFrame:
+    """Industry class → high-tech category name of the monitoring's default scheme (one category per class)."""
+    from xinzhi.industries.models import HighTechIndustry
+
+    frame = _frame(HighTechIndustry.objects.filter(category__scheme__is_default=True).order_by("category__code"),
+                   ["industry_id", "category__name"])
+    return (frame.select(pl.col("industry_id").cast(pl.String), pl.col("category__name").cast(pl.String)
+                         .alias("category")).unique("industry_id", keep="first"))

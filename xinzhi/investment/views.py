@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import json
 
 import polars as pl
 import xlsxwriter
@@ -301,10 +302,12 @@ def tracking(request):
         r["name"] = names.get(r.get("city_id") or r.get("division_id"), "")
     by_cluster = [{**r, "name": clusters.get(r["cluster_id"], "未归集群")}
                   for r in warnings.rates(frame, as_of, by="cluster_id").to_dicts()]
+    by_category = [{**r, "name": r["category"] or "非高新技术产业行业"}
+                   for r in warnings.rates(frame, as_of, by="category").to_dicts()]
     reserve = [{**r, "name": names.get(r["division_id"], "")}
                for r in warnings.rates(frame, as_of, by="division_id").filter(
                    pl.col("reserve") > 0).sort("reserve", descending=True).to_dicts()]
     return render(request, "investment/tracking.html", {
-        "as_of": as_of, "total": total, "by_region": by_region, "by_cluster": by_cluster, "reserve": reserve,
+        "as_of": as_of, "total": total, "curve": json.dumps(selectors.plan_actual_curve(user, as_of)), "by_region": by_region, "by_cluster": by_cluster, "by_category": by_category, "reserve": reserve,
         "region_label": "市" if wide else "县（市、区）",
     })

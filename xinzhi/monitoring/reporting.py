@@ -17,6 +17,7 @@ from pathlib import Path
 
 import polars as pl
 
+from xinzhi.investment import report_section as investment_projects
 from xinzhi.regions.models import Division
 from xinzhi.reports import (
     Cell,
@@ -415,6 +416,7 @@ def operation_report(division: Division, year: int, month: int, on: dt.date | No
         Heading(1, f"{ordinal[section]}、高新技术产业投资"),
         Paragraph(_investment_sentence(rated, division, month)),
         investment_table(rated, [region, *children], names),
+        *investment_projects.blocks(region, year, month),
         Heading(1, f"{ordinal[section + 1]}、预警事项"),
     ]
     warnings = warnings_table(division, year, month, names)

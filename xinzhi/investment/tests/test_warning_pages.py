@@ -89,7 +89,44 @@ def test_tracking_page_and_rates_api(client, users, tracked):
     by_city = client.get("/api/v1/investment/rates", {"as_of": "2025-06-30", "by": "city"}).json()["rows"]
     assert {r["city_id"] for r in by_city} == {"330100", "330200"}
     assert client.get("/api/v1/investment/rates", {"by": "x"}).status_code == 422
+    by_category = client.get("/api/v1/investment/rates", {"as_of": "2025-06-30", "by": "category"}).json()["rows"]
+    assert len(by_category) == 1 and by_category[0]["category"] and by_category[0]["projects"] == 4  # all 3973
     warned = client.get("/api/v1/investment/warnings", {"as_of": "2025-06-30", "colour": "red"}).json()
     assert {w["code"] for w in warned["items"]} >= {tracked["late"].code, tracked["ningbo"].code}
     client.force_login(users["leader"])
     assert client.get("/investment/tracking/").status_code == 200
+
+
+def test_pages_in_english(client, users, tracked):
+    client.force_login(users["county"])
+    client.cookies["django_language"] = "en"
+    body = client.get("/investment/tracking/", {"as_of": "2025-06-30"}).content.decode()
+    assert "Project tracking" in body and "Start rate 50.0% (1/2)" in body
+    assert "Project warnings" in client.get("/investment/warnings/", {"as_of": "2025-06-30"}).content.decode()
+
+
+def test_report_section_for_the_operation_report(users, tracked):
+    from xinzhi.investment import report_section
+    from xinzhi.reports import Paragraph, Table, render_bytes
+    from xinzhi.reports.document import Document
+
+    blocks = report_section.blocks("330106", 2025, 6)
+    assert isinstance(blocks[0], Paragraph) and isinstance(blocks[1], Table) and isinstance(blocks[2], Table)
+    text = blocks[0].text if isinstance(blocks[0].text, str) else "".join(map(str, blocks[0].text))
+    assert "在库高新技术产业投资项目3个（入库1个、在建2个）" in text
+    assert "开工率50.0%" in text and "序时进度50.0%" in text and "逾期未解决1个" in text
+    assert [r[0] for r in blocks[2].rows][0] in {tracked["late"].name, tracked["behind"].name, tracked["fine"].name}
+    assert report_section.blocks("330203", 2025, 6)[0]  # Ningbo has its own project
+    assert report_section.blocks("330102", 2025, 6) == []  # a county without projects: no section
+    assert render_bytes(Document(title="t", blocks=blocks), "docx")[:2] == b"PK"
+
+
+def test_plan_actual_curve(client, users, tracked):
+    AnnualPlan.objects.filter(year=2025).update(planned_investment=120_000_000)  # 12,000 万元 each
+    ProjectProgress.objects.filter(project=tracked["fine"], month=3).update(ytd_completed=30_000_000)
+    curve = selectors.plan_actual_curve(users["county"], D(2025, 6, 30))
+    assert curve["plan"][:3] == [2000, 4000, 6000] and curve["plan"][11] == 24000
+    assert curve["actual"][6:] == [None] * 6 and curve["actual"][2] == round((75 + 30_000_000) / 10000)
+    client.force_login(users["county"])
+    body = client.get("/investment/tracking/", {"as_of": "2025-06-30"}).content.decode()
+    assert 'id="plan-actual-chart"' in body and "investment/tracking.js" in body
