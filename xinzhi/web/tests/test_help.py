@@ -132,3 +132,19 @@ def test_package_form_links_each_section_to_the_field_guide(client, users):
     html = client.get(f"/cultivation/package/{enterprise.enterprise_id}/2024/").content.decode()
     for key, _title, _fields in form_sections():
         assert f'href="/help/package/#sec-{key}"' in html
+
+
+def test_in_english_the_chrome_is_translated_and_the_help_text_stays_chinese(client, users):
+    from django.conf import settings
+    from django.utils import translation
+
+    client.force_login(users["enterprise"])
+    try:
+        client.post("/i18n/setlang/", {"language": "en", "next": "/help/"})
+        html = client.get("/help/").content.decode()
+        assert "<title>Help · 企业用户" in html and ">Help</a>" in html  # title and user menu
+        assert "<h1>企业用户使用帮助</h1>" in html
+        guide = client.get("/help/package/").content.decode()
+        assert "<h1>Annual data package: field guide</h1>" in guide and "<th>Required</th>" in guide
+    finally:
+        translation.activate(settings.LANGUAGE_CODE)
