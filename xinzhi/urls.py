@@ -27,6 +27,7 @@ urlpatterns = [
     path("investment/", include("xinzhi.investment.urls")),
     path("unicorns/", include("xinzhi.unicorns.urls")),
     path("programs/", include("xinzhi.programs.urls")),
+    path("help/", include("xinzhi.web.help_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

@@ -221,6 +221,8 @@ CAPABILITIES: dict[str, Capability] = {c.key: c for c in (
     Capability("programs.new_product.review", "审核新产品项目、登记鉴定验收与评选结果", STAFF,
                "无权审核新产品项目", write=True),
     # the account itself
+    Capability("help.view", "查看本角色的使用帮助", ALL_ROLES, "无权查看使用帮助"),
+    Capability("help.all_roles", "查看各角色的使用帮助", frozenset({PROVINCE}), "只能查看本角色的使用帮助"),
     Capability("jobs.own", "查看本人的后台任务", ALL_ROLES, "无权查看后台任务"),
     Capability("notifications.inbox", "查看本人的通知", ALL_ROLES, "无权查看通知"),
     Capability("api.tokens", "使用数据接口（API令牌）", READERS | {ENTERPRISE}, "您的角色不使用数据接口"),

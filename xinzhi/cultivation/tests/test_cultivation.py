@@ -162,6 +162,10 @@ def test_package_form_scope(client, world):
     response = client.post(f"/cultivation/package/{mine.pk}/2025/", post)
     assert response.status_code == 302
     assert AnnualPackage.objects.get(enterprise=mine, year=2025, is_current=True).version == 2
+    form = client.get(f"/cultivation/package/{mine.pk}/2025/").content.decode()
+    title = form.split("<title>", 1)[1].split("</title>", 1)[0]
+    assert title.startswith("2025年度数据包") and "<" not in title  # the policy answers are in the page, not the title
+    assert "您可享受的政策" in form
     detail = client.get(f"/enterprises/{mine.pk}/").content.decode()
     assert "您可享受的政策" in detail and "高新技术企业认定" in detail
 
