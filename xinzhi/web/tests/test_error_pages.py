@@ -72,7 +72,7 @@ def test_api_refusals_use_the_documented_body(client, users):
     client.force_login(users["expert"])
     response = client.get("/api/v1/cultivation/counts?year=2025")
     assert response.status_code == 403
-    assert response.json() == {"detail": "无权查看", "errors": []}
+    assert response.json() == {"detail": "无权查看培育名单", "errors": []}  # the capability's own refusal
 
 
 class _Refusing:
