@@ -169,6 +169,26 @@ def _read_pages(client, paths) -> dict[str, list[int]]:
     return out
 
 
+def _delete_with_what_protects_it(queryset, depth: int = 0) -> None:
+    """Delete ``queryset`` and first whatever refers to it through a protected key (the programmes'
+    problems and projects, R&D-fund records, an enterprise's login…), as deep as it goes."""
+    from collections import defaultdict
+
+    from django.db.models import ProtectedError
+
+    assert depth < 8, "protected references nest deeper than expected"
+    while True:
+        try:
+            queryset.delete()
+            return
+        except ProtectedError as exc:
+            by_model = defaultdict(list)
+            for obj in exc.protected_objects:
+                by_model[type(obj)].append(obj.pk)
+            for model, pks in by_model.items():
+                _delete_with_what_protects_it(model._default_manager.filter(pk__in=pks), depth + 1)
+
+
 def _change_everything_outside(user) -> None:
     from django.db.models import F
 
@@ -177,7 +197,7 @@ def _change_everything_outside(user) -> None:
     from xinzhi.platforms.models import Platform, RDInstitution
 
     for model in (RDInstitution, Platform, Enterprise):  # with everything hanging from them
-        model.objects.exclude(scope_q(model, user)).delete()
+        _delete_with_what_protects_it(model.objects.exclude(scope_q(model, user)))
     IndicatorValue.objects.exclude(scope_q(IndicatorValue, user)).update(value=F("value") + 1000)
     EarlyWarning.objects.exclude(scope_q(EarlyWarning, user)).delete()
 
