@@ -22,7 +22,7 @@ from xinzhi.enterprises.models import Enterprise
 from xinzhi.policy.explain import parameter_groups
 from xinzhi.policy.params import load_parameters
 
-from .models import ListEntry, Outcome, SamplingDraw, SamplingItem, ScreenProgram
+from .models import Outcome, SamplingDraw, SamplingItem, ScreenProgram
 from .services import am_list, packages, sampling, screening, whatif
 
 
@@ -254,7 +254,3 @@ def what_if_page(request):
             error = "；".join(exc.messages)
     return render(request, "cultivation/what_if.html", {"year": year, "params": params, "result": result,
                                                          "error": error, "param": name, "value": value})
-
-
-def entry_for(user, pk: int) -> ListEntry:
-    return get_object_or_404(am_list.visible(user), pk=pk)

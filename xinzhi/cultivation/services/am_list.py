@@ -16,7 +16,6 @@ from django.utils import timezone
 
 from xinzhi.accounts.models import Department, Role
 from xinzhi.accounts.permissions import can, roles_with
-from xinzhi.enterprises.models import Enterprise
 
 from ..models import Decision, ListConfirmation, ListEntry, ListStatus, ScreeningResult
 from .screening import latest_run
@@ -143,7 +142,3 @@ def visible(user, year: int | None = None):
     if user.role in (Role.LEADER, Role.ENTERPRISE, Role.PROVINCE_STAFF):
         return qs.filter(status=ListStatus.PUBLISHED, pk__in=ListEntry.objects.restrict(user).values("pk"))
     return qs.none()
-
-
-def enterprise_ids_in_scope(user, ids: list[int]) -> list[int]:
-    return list(Enterprise.objects.restrict(user, "change").filter(pk__in=ids).values_list("pk", flat=True))

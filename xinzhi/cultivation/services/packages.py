@@ -10,7 +10,6 @@ from __future__ import annotations
 import dataclasses
 import json
 import typing
-from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
@@ -247,8 +246,3 @@ def form_values(data: dict[str, Any]) -> dict[str, Any]:
     for i, c in enumerate(data.get("conversions") or []):
         out[f"conversions.{i}"] = c
     return out
-
-
-def as_decimal_json(data: dict[str, Any]) -> dict[str, Any]:
-    """Round-trip through JSON with exact decimals (floats never reach the parser)."""
-    return json.loads(json.dumps(data, default=str), parse_float=Decimal)
