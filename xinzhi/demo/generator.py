@@ -37,7 +37,9 @@ CALIBRATION_FILE = Path(__file__).with_name("calibration.toml")
 #: above-scale threshold: annual revenue ≥ 20 million yuan (GLOSSARY: 规上工业企业)
 ABOVE_SCALE_REVENUE = 20_000_000
 
-SCALES = ("small", "full")
+SCALES = ("small", "full", "8x")
+#: the national-scale demo (``8x``): the full economy this many times over (issue 20: ≈ 500,000 enterprises)
+NATIONAL_TIMES = 8
 
 
 def load_calibration(path: Path | None = None) -> dict[str, Any]:
@@ -79,6 +81,38 @@ class DemoFrames:
 
     def counts(self) -> dict[str, int]:
         return {name: frame.height for name, frame in self.items()}
+
+
+def replicate(frames: DemoFrames, times: int) -> DemoFrames:
+    """The same economy ``times`` over, for national-scale measurements: enterprise and project ids
+    shifted, each copy's enterprises with their own valid credit codes (organisation body ``W<k>…``,
+    which the generated digits-only bodies never are) and project codes (``…-<k>``); counties unchanged;
+    the published regional investment totals ``times`` larger. Not calibrated: the ratios are the
+    full demo's, the sizes of every region ``times`` larger."""
+    step = int(frames.enterprises["id"].max()) + 1
+    pstep = int(frames.projects["id"].max()) + 1
+
+    def many(frame: pl.DataFrame, shift: Callable[[int], list[pl.Expr]]) -> pl.DataFrame:
+        return pl.concat([frame] + [frame.with_columns(shift(k)) for k in range(1, times)])
+
+    def enterprise_ids(k: int) -> list[pl.Expr]:
+        return [pl.col("enterprise_id") + k * step]
+
+    def credit_codes(k: int) -> list[pl.Expr]:
+        codes = [uscc.make(code[:2], code[2:8], f"W{k}{i:06d}") for i, code in enumerate(frames.enterprises["uscc"])]
+        return [pl.col("id") + k * step, pl.Series("uscc", codes)]
+
+    return DemoFrames(
+        enterprises=many(frames.enterprises, credit_codes),
+        enterprise_years=many(frames.enterprise_years, enterprise_ids),
+        monthly=many(frames.monthly, enterprise_ids),
+        projects=many(frames.projects, lambda k: [pl.col("id") + k * pstep, pl.col("enterprise_id") + k * step,
+                                                  pl.col("code") + f"-{k}"]),
+        progress=many(frames.progress, lambda k: [pl.col("project_id") + k * pstep]),
+        region_investment=frames.region_investment.with_columns(pl.col("ytd_fixed_asset_investment") * times),
+        certifications=many(frames.certifications, enterprise_ids),
+        institutions=many(frames.institutions, enterprise_ids),
+    )
 
 
 # --------------------------------------------------------------------------------------------------
@@ -164,6 +198,8 @@ def generate(
     """Generate every demo table for ``scale`` (``small`` ≈ 1,500 firms, ``full`` ≈ 58,000)."""
     if scale not in SCALES:
         raise ValueError(f"scale must be one of {SCALES}")
+    if scale == "8x":
+        return replicate(generate(reference, "full", seed, calibration), NATIONAL_TIMES)
     cal = calibration or load_calibration()
     rng = np.random.default_rng(seed)
     ent, years_info = _enterprises(reference, cal, scale, rng)

@@ -226,3 +226,25 @@ def test_calibrated_to_a_believable_scale(frames):
     assert (rdi["rd_expense"] > 0).all()  # every HTE does R&D
     adv = frames.certifications.filter((pl.col("program") == "advanced_service") & (pl.col("year") == 2025))
     assert adv.height > 0 and adv["issued_on"].dt.year().eq(2025).all()
+
+
+def test_replicated_economy_for_national_scale(frames):
+    """The 8× demo's construction (``replicate``): every table times over, keys and codes unique and valid,
+    each copy's filings attached to its own enterprises, the ratios unchanged."""
+    from xinzhi.demo.generator import replicate
+
+    many = replicate(frames, 3)
+    for name, frame in frames.items():
+        expected = frame.height if name == "region_investment" else 3 * frame.height
+        assert getattr(many, name).height == expected, name
+    ent = many.enterprises
+    assert ent["id"].n_unique() == ent.height and ent["uscc"].n_unique() == ent.height
+    assert all(uscc.is_valid(code) for code in ent["uscc"])
+    assert (ent["uscc"].map_elements(uscc.division_part, return_dtype=pl.String) == ent["division_code"]).all()
+    assert many.projects["code"].n_unique() == many.projects.height
+    assert many.monthly.join(ent, left_on="enterprise_id", right_on="id", how="anti").height == 0
+    assert many.monthly.select("enterprise_id", "year", "month").n_unique() == many.monthly.height
+    assert many.progress.join(many.projects, left_on="project_id", right_on="id", how="anti").height == 0
+    assert many.monthly["value_added"].sum() == 3 * frames.monthly["value_added"].sum()
+    assert many.region_investment["ytd_fixed_asset_investment"].sum() == (
+        3 * frames.region_investment["ytd_fixed_asset_investment"].sum())

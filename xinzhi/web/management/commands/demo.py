@@ -1,4 +1,7 @@
-"""``xinzhi demo [--scale small|full] [--seed N] [--force]``: the deterministic Zhejiang demo dataset."""
+"""``xinzhi demo [--scale small|full|8x] [--seed N] [--force]``: the deterministic Zhejiang demo dataset.
+
+``8x``: the full register and filings 8 times over (national scale, ≈ 500,000 enterprises, ≈ 12 million
+filings; for measurements — docs/operations.md); the other apps' demo data are written at full scale."""
 
 from __future__ import annotations
 
@@ -13,8 +16,8 @@ class Command(BaseCommand):
     help = "生成并加载浙江演示数据（确定性：同一 seed 生成相同数据），并创建各角色演示账号"
 
     def add_arguments(self, parser):
-        parser.add_argument("--scale", choices=["small", "full"], default="small",
-                            help="small ≈ 1,500 家规上企业（测试用）；full ≈ 58,000 家")
+        parser.add_argument("--scale", choices=["small", "full", "8x"], default="small",
+                            help="small ≈ 1,500 家规上企业（测试用）；full ≈ 58,000 家；8x 为 full 的 8 倍（全国规模测量用）")
         parser.add_argument("--seed", type=int, default=2025, help="随机种子（默认 2025）")
         parser.add_argument("--force", action="store_true", help="已有企业时先删除现有企业及其业务数据再生成")
 
@@ -31,7 +34,7 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
         logins = create_demo_users()
         for extension in extensions:
-            for name, count in extension.load(scale=options["scale"], seed=options["seed"], log=say).items():
+            for name, count in extension.load(scale="full" if options["scale"] == "8x" else options["scale"], seed=options["seed"], log=say).items():
                 result.counts[name] = count
         if not verbose:
             return
