@@ -170,8 +170,17 @@ def thematic_map(request):
     _require_monitoring_role(request.user)
     division = selectors.home_division(request.user)
     names = selectors.indicator_names()
+    # the map draws the province's cities or one city's counties: a county user sees its city's map
+    shown = division.parent if division.level == "county" and division.parent_id else division
+    province = Division.objects.filter(level="province").first()
     return render(request, "monitoring/map.html", {
-        "division": division, "views": selectors.rating_views(),
+        "division": division, "shown": shown, "province": province or division, "views": selectors.rating_views(),
+        # the cockpit's colour words, so the map's legend, tooltip and table say what the cockpit says
+        "rating_words": {
+            "blue": _("蓝"), "yellow": _("黄"), "red": _("红"), "grey": _("灰"), "": _("未评级"),
+            "legend": {"blue": _("达到或快于序时进度"), "yellow": _("稍慢，提醒"), "red": _("明显滞后，警示"),
+                       "grey": _("无数据"), "": _("未评级")},
+        },
         "indicators": [(k, v["name"]) for k, v in names.items() if v["available"]],
         "periods": [(f"{y:04d}-{m:02d}", _month_label(y, m)) for y, m in selectors.available_periods(request)],
     })
@@ -504,7 +513,10 @@ def targets(request):
         parent_value = float(i.target["value"]) if division.level == "province" else (own.value if own else None)
         child_sum = sum(c["t"].value for r in rows for c in r["cells"] if c["key"].startswith(i.id + ":") and c["t"])
         totals.append({"parent": parent_value, "sum": child_sum if i.kind == "count" else None})
+    names = selectors.indicator_names()
     return render(request, "monitoring/targets.html", {
         "year": year, "division": division, "indicators": indicators, "rows": rows, "totals": totals,
+        # column headings in the interface language (the catalogue's English name where there is one)
+        "headings": [(names[i.id]["short"], i.unit) for i in indicators],
         "can_allocate": can(user, "monitoring.target.allocate"),
     })

@@ -30,6 +30,8 @@ class MenuItem:
     args: Callable | None = None
     #: shown only to Django-admin users (``is_staff``) as well
     admin_only: bool = False
+    #: the sub-menu (a key of :data:`MENU_GROUPS`) the entry sits in; ``None``: in the bar itself
+    group: str | None = None
 
     def url(self, user) -> str:
         if self.url_name.startswith("/"):
@@ -53,29 +55,41 @@ def _for_role(user, key: str) -> bool:
     return bool(can(user, key)) and user.role in roles_with(key)
 
 
+#: the main menu's sub-menus (dropdowns), so the bar fits one line at 1280 px for every role. A group is
+#: shown only if one of its entries is visible; a group with one visible entry shows that entry itself.
+MENU_GROUPS: dict[str, str] = {
+    "platforms": _("平台与评价"),
+    "projects": _("项目与培育"),
+    "work": _("工作管理"),
+}
+
 MAIN_MENU: tuple[MenuItem, ...] = (
     MenuItem(_("驾驶舱"), "monitoring:cockpit", "monitoring.view",
              active=("/monitoring/indicators/", "/monitoring/targets/")),
     MenuItem(_("专题地图"), "monitoring:map", "monitoring.view", active=("/monitoring/map/",)),
     MenuItem(_("企业库"), "enterprises:list", "register.view", active=("/enterprises/",)),
     MenuItem(_("企业培育"), "cultivation:unclaimed", "cultivation.view", active=("/cultivation/",)),
-    MenuItem(_("简报与报告"), "monitoring:reports", "monitoring.view", active=("/monitoring/reports/",)),
-    MenuItem(_("工作督办"), "supervision:ledger", "supervision.view", active=("/supervision/",)),
-    MenuItem(_("研发机构与平台"), "platforms:register", "platforms.overview", active=("/platforms/",)),
-    MenuItem(_("投资项目"), "investment:list", "investment.view", active=("/investment/",)),
-    MenuItem(_("独角兽培育"), "unicorns:list", "unicorns.view", active=("/unicorns/",)),
+    MenuItem(_("研发机构与平台"), "platforms:register", "platforms.overview", active=("/platforms/",),
+             group="platforms"),
     MenuItem(_("认定与评价"), "evaluation:rounds", "evaluation.round.view",
-             active=("/evaluation/rounds/", "/evaluation/submissions/")),
-    MenuItem(_("研发机构申报"), "evaluation:calls", "evaluation.calls"),
-    MenuItem(_("我的评审任务"), "evaluation:my_assignments", "evaluation.review", active=("/evaluation/my/",)),
-    MenuItem(_("数据导入"), "imports:home", "imports.run", active=("/imports/",)),
+             active=("/evaluation/rounds/", "/evaluation/submissions/"), group="platforms"),
+    MenuItem(_("研发机构申报"), "evaluation:calls", "evaluation.calls", group="platforms"),
+    MenuItem(_("我的评审任务"), "evaluation:my_assignments", "evaluation.review", active=("/evaluation/my/",),
+             group="platforms"),
     MenuItem(_("本企业画像"), "enterprises:detail", "enterprise.profile.view", unless="register.view",
              args=lambda user: (user.enterprise_id,), active=("/enterprises/",)),
     MenuItem(_("年度数据包"), "cultivation:package_latest", "cultivation.package.edit", unless="register.view",
              args=lambda user: (user.enterprise_id,), active=("/cultivation/package/",)),
-    MenuItem(_("企业出题与创新项目"), "programs:problems", "programs.view", active=("/programs/",)),
-    MenuItem(_("数据接口"), "/api/v1/docs", "api.tokens", active=("/api/",)),
-    MenuItem(_("系统管理"), "admin:index", "admin.site", admin_only=True, active=("/admin/",)),
+    MenuItem(_("投资项目"), "investment:list", "investment.view", active=("/investment/",), group="projects"),
+    MenuItem(_("独角兽培育"), "unicorns:list", "unicorns.view", active=("/unicorns/",), group="projects"),
+    MenuItem(_("企业出题与创新项目"), "programs:problems", "programs.view", active=("/programs/",),
+             group="projects"),
+    MenuItem(_("简报与报告"), "monitoring:reports", "monitoring.view", active=("/monitoring/reports/",),
+             group="work"),
+    MenuItem(_("工作督办"), "supervision:ledger", "supervision.view", active=("/supervision/",), group="work"),
+    MenuItem(_("数据导入"), "imports:home", "imports.run", active=("/imports/",), group="work"),
+    MenuItem(_("数据接口"), "/api/v1/docs", "api.tokens", active=("/api/",), group="work"),
+    MenuItem(_("系统管理"), "admin:index", "admin.site", admin_only=True, active=("/admin/",), group="work"),
 )
 
 CULTIVATION_MENU: tuple[MenuItem, ...] = (
@@ -110,6 +124,31 @@ def entries(items: tuple[MenuItem, ...], user, path: str) -> list[dict]:
     for item in items:
         if item.visible(user):
             out.append({"label": item.label, "url": item.url(user), "active": item.is_active(path, user)})
+    return out
+
+
+def grouped(items: tuple[MenuItem, ...], user, path: str) -> list[dict]:
+    """The visible entries arranged for the bar: plain entries, and groups (``{"group": label, "entries":
+    [...], "active": bool}``) where the page's own group is marked active; in the order of first appearance."""
+    out: list[dict] = []
+    groups: dict[str, dict] = {}
+    for item in items:
+        if not item.visible(user):
+            continue
+        entry = {"label": item.label, "url": item.url(user), "active": item.is_active(path, user)}
+        if item.group is None:
+            out.append(entry)
+        elif item.group in groups:
+            groups[item.group]["entries"].append(entry)
+        else:
+            groups[item.group] = {"group": MENU_GROUPS[item.group], "key": item.group, "entries": [entry]}
+            out.append(groups[item.group])
+    for i, node in enumerate(out):
+        if "group" in node:
+            if len(node["entries"]) == 1:
+                out[i] = node["entries"][0]  # a group of one is that entry
+            else:
+                node["active"] = any(e["active"] for e in node["entries"])
     return out
 
 

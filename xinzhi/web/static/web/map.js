@@ -1,15 +1,22 @@
-// The thematic map: cities of the province; click a city to see its counties.
+// The thematic map: cities of the province; click a city to see its counties, click a county to open its
+// indicator page. The title and breadcrumb name the city shown; the rating words are the cockpit's.
 (function () {
   var el = document.getElementById("map");
   if (!el || !window.echarts) return;
   var controls = document.getElementById("map-controls"), back = document.getElementById("map-back");
   var chart = echarts.init(el), geo = {}, parent = "330000";
-  var RATING_ZH = { blue: "蓝", yellow: "黄", red: "红", grey: "灰（无数据）", "": "未评级" };
+  var WORDS = JSON.parse(document.getElementById("map-words").textContent);
+  var RATING_ZH = { blue: WORDS.blue, yellow: WORDS.yellow, red: WORDS.red, grey: WORDS.grey, "": WORDS[""] };
+  var COLON = document.documentElement.lang === "en" ? ": " : "：";
+  var title = document.getElementById("map-title"), crumbCity = document.getElementById("map-crumb-city");
+  var crumbs = document.getElementById("map-crumbs"), hintCity = document.getElementById("map-hint-city");
+  var shownRegions = {};
   // the three colourings (ratings.toml §4): the field each reads, its classes in order, their colours
   var VIEWS = {
     trajectory: { field: "rating", order: ["blue", "yellow", "red", "grey", ""],
       colours: ["#2563eb", "#f59e0b", "#dc2626", "#9ca3af", "#d1d5db"],
-      labels: ["蓝：达到或快于序时", "黄：提醒", "红：警示", "灰：无数据", "未评级"] },
+      labels: ["blue", "yellow", "red", "grey"].map(function (k) { return WORDS[k] + COLON + WORDS.legend[k]; })
+        .concat([WORDS[""]]) },
     peers: { field: "level_group", order: ["leading", "strong", "moderate", "emerging", "grey", ""],
       colours: ["#0f766e", "#2dd4bf", "#99f6e4", "#ecfeff", "#9ca3af", "#e5e7eb"],
       labels: ["领先（>125%）", "较强（100%–125%）", "中等（70%–100%）", "追赶（<70%）", "无数据", "不比较"] },
@@ -45,6 +52,8 @@
         echarts.registerMap(mapName, { type: "FeatureCollection", features: features });
         var byName = {};
         data.regions.forEach(function (r) { byName[r.name] = r; });
+        shownRegions = level === "county" ? byName : {};
+        showPlace(level);
         var view = VIEWS[value("colour")];
         var seriesData = features.map(function (f) {
           var r = byName[f.properties.name] || { name: f.properties.name, value: null, rating: "" };
@@ -76,9 +85,13 @@
               "<br>同比变化：" + CHANGE_ZH[r.change_group || ""];
           } },
           visualMap: visualMap,
-          geo: { map: mapName, roam: true, label: { show: true, fontSize: 11 }, emphasis: { label: { show: true } } },
+          // labels with a white halo, legible on every fill; overlapping ones are hidden
+          geo: { map: mapName, roam: true,
+            label: { show: true, fontSize: level === "city" ? 13 : 12, color: "#111827", fontWeight: 500,
+              textBorderColor: "#fff", textBorderWidth: 3 },
+            emphasis: { label: { show: true } } },
           series: [
-            { type: "map", geoIndex: 0, data: seriesData },
+            { type: "map", geoIndex: 0, data: seriesData, labelLayout: { hideOverlap: true } },
             { type: "scatter", coordinateSystem: "geo", data: visible.map(function (p) {
                 return { name: p.name, value: p.value, counts: p.counts, total: p.total, code: p.code }; }),
               symbolSize: function (v) { return 6 + 22 * Math.sqrt(v[2] / maxTotal); },
@@ -92,9 +105,13 @@
           var tr = document.createElement("tr");
           [r.name, (r.value_text || "—") + (r.value == null ? "" : r.unit), (r.yoy_text || "—") + (r.yoy_text ? r.yoy_unit : ""),
            r.target_text == null ? "—" : r.target_text, r.rank ? r.rank + "/" + r.peer_count : "—"].forEach(function (t, i) {
-            var td = document.createElement("td"); td.textContent = t; if (i > 0) td.className = "num"; tr.appendChild(td);
+            var td = document.createElement("td"); td.textContent = t; if (i > 0) td.className = "num";
+            if (i === 0 && level === "county") {  // the county's name opens its indicator page, as a click on the map does
+              var a = document.createElement("a"); a.textContent = t; a.href = countyUrl(r); td.textContent = ""; td.appendChild(a);
+            }
+            tr.appendChild(td);
           });
-          [["rating rating-" + (r.rating || "none"), RATING_ZH[r.rating || ""].slice(0, 1), r.reason],
+          [["rating rating-" + (r.rating || "none"), RATING_ZH[r.rating || ""], r.reason],
            ["rating peer-" + (r.level_group || "none"), PEER_ZH[r.level_group || ""], r.level_reason],
            ["rating change-" + (r.change_group || "none"), CHANGE_ZH[r.change_group || ""], ""]].forEach(function (b) {
             var td = document.createElement("td"), span = document.createElement("span");
@@ -107,8 +124,46 @@
         el.dataset.pointCount = String(visible.length);
       });
   }
+  function cityName(code) {
+    var f = (geo.city ? geo.city.features : []).filter(function (x) { return String(x.properties.adcode) === code; })[0];
+    return f ? f.properties.name : el.dataset.shownName;
+  }
+  // the title and the breadcrumb name what is drawn: the province, or the city whose counties are shown
+  function showPlace(level) {
+    var name = level === "city" ? el.dataset.provinceName : cityName(parent);
+    title.textContent = name + title.dataset.suffix;
+    document.title = name + title.dataset.suffix + document.title.slice(document.title.lastIndexOf(" · "));
+    if (scopeLevel === "province") {
+      if (level === "city" && crumbCity) { crumbCity.previousElementSibling.remove(); crumbCity.remove(); crumbCity = null; }
+      if (level === "county") {
+        if (!crumbCity) {
+          var sep = document.createElement("span"); sep.className = "sep"; sep.setAttribute("aria-hidden", "true"); sep.textContent = "›";
+          crumbCity = document.createElement("span"); crumbCity.id = "map-crumb-city";
+          crumbs.appendChild(sep); crumbs.appendChild(crumbCity);
+        }
+        crumbCity.textContent = name;
+      }
+      if (hintCity) hintCity.hidden = level !== "city";
+    }
+  }
+  function openCounty(name) {
+    var r = shownRegions[name];
+    if (!r) return false;  // outside the user's scope or without data: nothing to open
+    window.location.href = countyUrl(r);
+    return true;
+  }
+  function countyUrl(r) {
+    var params = new URLSearchParams({ region: r.code, period: value("period") });
+    return el.dataset.indicatorUrl.replace("INDICATOR", encodeURIComponent(value("indicator"))) + "?" + params;
+  }
+  var provinceCrumb = document.getElementById("map-crumb-province");
+  if (provinceCrumb) provinceCrumb.addEventListener("click", function (e) {
+    if (parent === "330000") return;
+    e.preventDefault(); parent = "330000"; draw();
+  });
   chart.on("click", function (p) {
-    if (parent !== "330000" || p.seriesType === "scatter") return;
+    if (p.seriesType === "scatter") return;
+    if (parent !== "330000") { openCounty(p.name); return; }
     var code = (p.data && p.data.code) || (geo.city && geo.city.features.filter(function (f) { return f.properties.name === p.name; })
       .map(function (f) { return f.properties.adcode; })[0]);
     if (code) { parent = code; draw(); }
@@ -116,6 +171,6 @@
   back.addEventListener("click", function () { parent = "330000"; draw(); });
   controls.addEventListener("change", draw);
   window.addEventListener("resize", function () { chart.resize(); });
-  window.xinzhiMap = { chart: chart, open: function (code) { parent = code; draw(); } };
+  window.xinzhiMap = { chart: chart, open: function (code) { parent = code; draw(); }, openCounty: openCounty };
   draw();
 })();
