@@ -64,6 +64,7 @@ class Col:
     unit: str = ""
     money: bool = False
     decimals: int | None = None
+    thousands: bool = True  # False for years and codes held as numbers
     text: Callable[[Any], Any] | None = None
     link: Callable[[Any], str] | None = None
 
@@ -104,7 +105,7 @@ class Col:
         if isinstance(value, bool):
             return _("是") if value else _("否")
         if isinstance(value, int | float | Decimal):
-            return fixed(float(value), self.decimals or 0, thousands=True) or DASH
+            return fixed(float(value), self.decimals or 0, thousands=self.thousands) or DASH
         if isinstance(value, dt.date):
             return value.isoformat()
         return str(value)
@@ -184,8 +185,9 @@ class Listing:
         """The export as a report document: one table of every matching row (up to the limit)."""
         total = self.queryset.count()
         objects = list(self.queryset[:EXPORT_LIMIT])
-        columns = [Column(str(_(c.label)), unit=c.unit_text, decimals=c.decimals if c.decimals is not None
-                          else (1 if c.money else None)) for c in self.columns]
+        columns = [Column(str(_(c.label)), unit=c.unit_text, thousands=c.thousands,
+                          decimals=c.decimals if c.decimals is not None else (1 if c.money else None))
+                   for c in self.columns]
         rows = [[c.export_value(obj) for c in self.columns] for obj in objects]
         blocks: list = [Table(columns, rows, caption=self.title, sheet_name=self.title)]
         if self.note:
