@@ -35,6 +35,7 @@ LABELS = {
     "year": "年度", "period": "期别", "page": "页码", "on": "日期", "step": "培育环节", "rev_min": "营业收入下限",
     "rev_max": "营业收入上限", "enterprise": "企业", "q": "搜索内容", "division": "地区", "region": "地区",
     "by": "汇总方式", "level": "层级", "format": "格式", "kind": "类型", "indicator": "指标", "parent": "上级地区",
+    "sort": "排序",
 }
 
 

@@ -36,3 +36,28 @@ class QueryCountBaseline:
                 + "\n".join(q["sql"][:200] for q in ctx.captured_queries)
             )
         return result
+
+
+def read_list_export(response) -> tuple[list[str], list[list]]:
+    """The header and the rows of a list export (``reports.listing``): the table sheet after the cover,
+    its header on row 2, the rows below it."""
+    import io
+
+    import openpyxl
+
+    assert response.status_code == 200, response.status_code
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats-officedocument.spreadsheetml")
+    book = openpyxl.load_workbook(io.BytesIO(response.content))
+    sheet = book.worksheets[1]
+    values = list(sheet.iter_rows(min_row=2, values_only=True))
+    header = [v for v in values[0] if v is not None]
+    rows = [list(r[:len(header)]) for r in values[1:] if any(v is not None for v in r)]
+    return header, rows
+
+
+def writes_during(func) -> list[str]:
+    """The SQL statements ``func()`` ran that change data (INSERT/UPDATE/DELETE): a GET must run none."""
+    with CaptureQueriesContext(connection) as ctx:
+        func()
+    return [q["sql"] for q in ctx.captured_queries
+            if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))]

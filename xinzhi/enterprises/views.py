@@ -5,14 +5,15 @@ from __future__ import annotations
 import json
 from decimal import Decimal
 
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 
 from xinzhi.accounts.permissions import capability_required
 from xinzhi.core.numbers import wan_figure
 from xinzhi.core.params import decimal_param, text_param
 from xinzhi.core.scope import region_prefix
 from xinzhi.regions.models import Division
+from xinzhi.reports.listing import Col, Listing
 
 from .filters import apply_filter, filter_choices
 from .models import Enterprise, EnterpriseYear, MonthlyStat
@@ -63,16 +64,29 @@ def filter_register(user, params) -> tuple[object, dict]:
     return qs.order_by("division_id", "name"), applied
 
 
+#: the register's columns: shown, sortable (whitelisted ORDER BY fields) and exported
+REGISTER_COLUMNS = (
+    Col("name", "企业名称", lambda e: e.name, order=("name",),
+        link=lambda e: reverse("enterprises:detail", args=[e.pk])),
+    Col("uscc", "统一社会信用代码", lambda e: e.uscc, order=("uscc",)),
+    Col("division", "所在地", lambda e: e.division.name, order=("division_id",)),
+    Col("industry", "行业", lambda e: f"{e.industry.code} {e.industry.name}" if e.industry_id else None,
+        order=("industry_id",)),
+    Col("registered_on", "成立日期", lambda e: e.registered_on, order=("registered_on",)),
+)
+
+
 @capability_required("register.view", otherwise=_own_profile)
 def enterprise_list(request):
     user = request.user
     qs, applied = filter_register(user, request.GET)
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    listing = Listing(request, REGISTER_COLUMNS, qs, default=("division_id", "name"), title="企业库",
+                      empty="没有符合条件的企业")
+    if listing.wants_export:
+        return listing.export()
     return render(request, "enterprises/list.html", {
-        "page": page, "applied": applied, "regions": _region_choices(user), "programs": filter_choices("program"),
-        "query": query.urlencode(),
+        "table": listing.table(), "page": listing.page, "applied": applied, "regions": _region_choices(user),
+        "programs": filter_choices("program"),
     })
 
 

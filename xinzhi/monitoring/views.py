@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -23,6 +24,7 @@ from xinzhi.core.downloads import attachment
 from xinzhi.core.periods import Period, PeriodError, current_period, parse_bounded, year_error
 from xinzhi.core.scope import UNBOUND_ZH, cacheable_scope, region_prefix, unbound_reason
 from xinzhi.regions.models import Division
+from xinzhi.reports.listing import Col, Listing
 
 from . import selectors
 from .models import IndicatorValue
@@ -323,24 +325,40 @@ def drilldown(request, indicator: str):
     qs = (
         MonthlyStat.objects.restrict(user)
         .filter(year=year, month=month, division__code__startswith=region_prefix(region))
-        .select_related("enterprise__industry")
-        .order_by(f"-{fields[0]}")
+        .select_related("enterprise__industry", "division")
     )
-    from django.core.paginator import Paginator
-
-    page = Paginator(qs, 100).get_page(request.GET.get("page"))
-    labels = {f: MonthlyStat._meta.get_field(f).verbose_name.replace("(元)", "") for f in fields}
     names = dict(Division.objects.values_list("code", "name"))
-    rows = [
-        {"stat": s, "division": names.get(s.division_id, s.division_id),
-         "values": [f"{getattr(s, f) / 10000:,.1f}" for f in fields]}
-        for s in page.object_list
-    ]
+    meta = selectors.indicator_names()[indicator]
+    region_name, period_text = names.get(region, region), f"{year:04d}-{month:02d}"
+    listing = Listing(request, _drilldown_columns(fields), qs, default=(f"-{fields[0]}",), per_page=100,
+                      title=f"{region_name}{meta['name']}构成企业-{period_text}", empty=_("没有构成企业"),
+                      note=_("1—N月累计。"))
+    if listing.wants_export:
+        return listing.export()
     return render(request, "monitoring/drilldown.html", {
-        "meta": selectors.indicator_names()[indicator], "indicator": indicator, "rows": rows, "page": page,
-        "labels": [labels[f] for f in fields], "region_name": names.get(region, region), "region": region,
-        "period_text": f"{year:04d}-{month:02d}",
+        "meta": meta, "indicator": indicator, "rows": True, "table": listing.table(), "page": listing.page,
+        "region_name": region_name, "region": region, "period_text": period_text,
     })
+
+
+def _drilldown_columns(fields: list[str]) -> list[Col]:
+    """The drill-down's columns: the enterprise, where, the industry, then the indicator's fields (money in
+    万元, other counts as they are), every one sortable in the database."""
+    from xinzhi.enterprises.models import MonthlyStat
+
+    columns = [
+        Col("enterprise", "企业", lambda s: s.enterprise.name, order=("enterprise__name",),
+            link=lambda s: reverse("enterprises:detail", args=[s.enterprise_id])),
+        Col("division", "所在地", lambda s: s.division.name, order=("division_id",)),
+        Col("industry", "行业", lambda s: f"{s.enterprise.industry.code} {s.enterprise.industry.name}"
+            if s.enterprise.industry_id else None, order=("enterprise__industry_id",)),
+    ]
+    for f in fields:
+        name = str(MonthlyStat._meta.get_field(f).verbose_name)
+        money = "(元)" in name
+        columns.append(Col(f, name.replace("(元)", ""), (lambda field: lambda s: getattr(s, field))(f),
+                           order=(f,), money=money, decimals=None if money else 0))
+    return columns
 
 
 def _report_filename(division_name: str, year: int, month: int, kind: str, fmt: str) -> str:

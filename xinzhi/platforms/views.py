@@ -10,6 +10,7 @@ from django.db.models import Count, Q, Sum
 from django.db.models.functions import ExtractYear, Substr
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 
 from xinzhi.accounts.permissions import can, capability_required
@@ -21,6 +22,7 @@ from xinzhi.evaluation import services as ev_services
 from xinzhi.evaluation.models import Round, Submission
 from xinzhi.industries.models import Cluster
 from xinzhi.regions.models import Division
+from xinzhi.reports.listing import Col, Listing
 
 from . import network as network_module
 from . import services
@@ -41,6 +43,34 @@ from .models import (
 )
 
 
+def _year(field: str):
+    return Col(field, {"recognised_year": "认定年度", "next_evaluation_year": "下次评价"}[field],
+               lambda o: getattr(o, field), order=(field,), thousands=False)
+
+
+#: the two registers' columns: shown, sortable (whitelisted ORDER BY fields) and exported
+PLATFORM_COLUMNS = (
+    Col("name", "名称", lambda p: p.name, order=("name",), link=lambda p: reverse("platforms:platform", args=[p.pk])),
+    Col("kind", "类型", lambda p: p.get_kind_display(), order=("kind",)),
+    Col("level", "级别", lambda p: p.get_level_display(), order=("level",)),
+    Col("division", "所在地", lambda p: p.division.name, order=("division_id",)),
+    Col("field", "领域", lambda p: p.field, order=("field",)),
+    Col("cluster", "415X集群", lambda p: p.cluster.name if p.cluster_id else None, order=("cluster_id",)),
+    Col("status", "状态", lambda p: p.get_status_display(), order=("status",)),
+)
+INSTITUTION_COLUMNS = (
+    Col("name", "名称", lambda i: i.name, order=("name",),
+        link=lambda i: reverse("platforms:institution", args=[i.pk])),
+    Col("enterprise", "企业", lambda i: i.enterprise.name, order=("enterprise__name",)),
+    Col("level", "级别", lambda i: i.get_level_display(), order=("level",)),
+    Col("division", "所在地", lambda i: i.enterprise.division.name, order=("enterprise__division_id",)),
+    _year("recognised_year"),
+    Col("cluster", "415X集群", lambda i: i.cluster.name if i.cluster_id else None, order=("cluster_id",)),
+    Col("status", "状态", lambda i: i.get_status_display(), order=("status",)),
+    _year("next_evaluation_year"),
+)
+
+
 @capability_required("platforms.view")
 def register(request):
     user = request.user
@@ -49,24 +79,26 @@ def register(request):
         qs = Platform.objects.restrict(user).select_related("division", "cluster", "lead_enterprise")
         if params["kind"]:
             qs = qs.filter(kind=params["kind"])
-        order = ("kind", "name")
+        order, columns, title, empty = ("kind", "name"), PLATFORM_COLUMNS, "创新平台", "没有符合条件的平台"
     else:
         qs = RDInstitution.objects.restrict(user).select_related("enterprise__division", "cluster")
         if params["level"]:
             qs = qs.filter(level=params["level"])
-        order = ("level", "-recognised_year", "name")
+        order, columns = ("level", "-recognised_year", "name"), INSTITUTION_COLUMNS
+        title, empty = "企业研发机构", "没有符合条件的研发机构"
     if params["q"]:
         qs = qs.filter(Q(name__contains=params["q"]))
     if params["status"]:
         qs = qs.filter(status=params["status"])
     if params["cluster"]:
         qs = qs.filter(cluster_id=params["cluster"])
-    page = Paginator(qs.order_by(*order), 50).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    listing = Listing(request, columns, qs, default=order, title=title, empty=empty)
+    if listing.wants_export:
+        return listing.export()
     return render(request, "platforms/register.html", {
-        "page": page, "applied": params, "levels": InstitutionLevel.choices, "statuses": InstitutionStatus.choices,
-        "kinds": PlatformKind.choices, "clusters": Cluster.objects.order_by("kind", "code"), "query": query.urlencode(),
+        "table": listing.table(), "page": listing.page, "applied": params, "levels": InstitutionLevel.choices,
+        "statuses": InstitutionStatus.choices, "kinds": PlatformKind.choices,
+        "clusters": Cluster.objects.order_by("kind", "code"),
         "counts": services.counts_vs_targets(user) if user.role != "enterprise" else None,
     })
 

@@ -119,11 +119,41 @@ def test_drilldown_lists_only_in_scope_enterprises(client, demo):
     client.force_login(demo["xihu"])
     page = client.get("/monitoring/indicators/rd_intensity/enterprises/?period=2025-06&region=330100")
     assert page.status_code == 200
-    assert {r["stat"].division_id for r in page.context["rows"]} <= {"330106"}
+    assert {s.division_id for s in page.context["page"].object_list} <= {"330106"}
     client.force_login(demo["province"])
     page = client.get("/monitoring/indicators/rd_intensity/enterprises/?period=2025-06&region=330106")
-    values = [r["stat"].rd_expense for r in page.context["rows"]]
+    values = [s.rd_expense for s in page.context["page"].object_list]
     assert values == sorted(values, reverse=True) and values
+
+
+def test_drilldown_sorts_by_each_column_and_exports_what_it_shows(client, demo):
+    from xinzhi.core.testing import read_list_export, writes_during
+
+    client.force_login(demo["province"])
+    url = "/monitoring/indicators/rd_intensity/enterprises/?period=2025-06&region=330106"
+    key_of = {"enterprise": lambda s: s.enterprise.name, "division": lambda s: s.division_id,
+              "industry": lambda s: s.enterprise.industry_id, "rd_expense": lambda s: s.rd_expense,
+              "revenue": lambda s: s.revenue}
+    everyone = list(MonthlyStat.objects.filter(year=2025, month=6, division_id="330106")
+                    .select_related("enterprise"))
+    for key, value in key_of.items():
+        for sign in ("", "-"):
+            page = client.get(f"{url}&sort={sign}{key}")
+            assert page.status_code == 200, key
+            shown = [s.pk for s in page.context["page"].object_list]
+            expected = sorted(everyone, key=lambda s: (value(s), s.pk if not sign else -s.pk), reverse=bool(sign))
+            assert shown == [s.pk for s in expected][:100], (key, sign)
+    assert client.get(f"{url}&sort=secret").status_code == 400
+    response = client.get(f"{url}&sort=-revenue&format=xlsx")
+    header, rows = read_list_export(response)
+    assert header == ["企业", "所在地", "行业", "研发费用（万元）", "营业收入（万元）"]
+    top = max(everyone, key=lambda s: (s.revenue, s.pk))
+    assert len(rows) == len(everyone) and rows[0][0] == top.enterprise.name
+    assert rows[0][4] == pytest.approx(top.revenue / 10_000)
+    assert writes_during(lambda: client.get(f"{url}&format=xlsx")) == []
+    client.force_login(demo["xihu"])  # a county user asking for the city exports only the county
+    _, rows = read_list_export(client.get(url.replace("330106", "330100") + "&format=xlsx"))
+    assert rows and {r[1] for r in rows} == {"西湖区"}
 
 
 def test_targets_allocate_and_sum_back(demo):

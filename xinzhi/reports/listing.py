@@ -1,0 +1,205 @@
+"""Sortable, exportable lists: one column spec per list drives the page's table, its ORDER BY and its xlsx.
+
+A list view declares its columns once (:class:`Col`) and wraps its filtered, scoped queryset in a
+:class:`Listing`::
+
+    listing = Listing(request, COLUMNS, qs, default=("division_id", "name"), title="企业库")
+    if listing.wants_export:
+        return listing.export()           # the filtered, sorted rows of every page, as xlsx
+    return render(request, "…", {"table": listing.table()})   # {% include "web/_table.html" %}
+
+* **Sorting** happens in the database: ``?sort=key`` (ascending) or ``?sort=-key`` (descending) orders by the
+  column's whitelisted ORM fields, then by ``pk`` so equal values keep a stable order across pages. A key
+  that is not a sortable column of this list is a 400 with a Chinese message (``core.params``), never a 500.
+  The header links keep every filter and the page; the sorted column shows ▲/▼ and ``aria-sort``.
+* **Export** (``?format=xlsx``) is a GET that writes nothing: the same queryset (same filters, same
+  ``restrict()`` scope, same order), all pages, at most :data:`EXPORT_LIMIT` rows (a note in the file and on
+  the page says so when more matched), through the one xlsx writer of :mod:`xinzhi.reports` — headers with
+  units (``营业收入（万元）``), numbers as numbers, text formula-safe (``core.cells``), Chinese labels.
+* **Numbers on the page** go through ``core.numbers`` (money as 万元 with ``wan_figure``).
+
+The project writes no audit entry for reads (the audit trail records data changes), so an export is not
+recorded either.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from xinzhi.core.downloads import attachment
+from xinzhi.core.numbers import fixed, wan_figure
+from xinzhi.core.params import choice_param
+
+from .document import Column, Document, Note, Table
+from .render import CONTENT_TYPES, render_bytes
+
+#: the most rows one export holds (a province-wide register fits; more asks the user to narrow the filter)
+EXPORT_LIMIT = 20_000
+PER_PAGE = 50
+DASH = "—"
+
+
+@dataclass(frozen=True)
+class Col:
+    """One column of a list.
+
+    ``value(obj)`` is the raw value (exported as is; money in whole yuan when ``money``), ``order`` the ORM
+    fields a sort by this column orders on (empty: not sortable), ``unit`` goes into the header
+    (``营业收入（万元）``), ``text(obj)`` overrides the text shown on the page, ``link(obj)`` makes the cell a
+    link. ``money`` columns are shown and exported in 万元 (``unit`` defaults to 万元).
+    """
+
+    key: str
+    label: str
+    value: Callable[[Any], Any]
+    order: tuple[str, ...] = ()
+    unit: str = ""
+    money: bool = False
+    decimals: int | None = None
+    thousands: bool = True  # False for years and codes held as numbers
+    text: Callable[[Any], Any] | None = None
+    link: Callable[[Any], str] | None = None
+
+    @property
+    def unit_text(self) -> str:
+        return self.unit or (_("万元") if self.money else "")
+
+    @property
+    def title(self) -> str:
+        unit = self.unit_text
+        return f"{_(self.label)}（{unit}）" if unit else str(_(self.label))
+
+    @property
+    def numeric(self) -> bool:
+        return self.money or self.decimals is not None
+
+    def export_value(self, obj) -> Any:
+        value = self.value(obj)
+        if value is None:
+            return None
+        if self.money:
+            return float(Decimal(value) / 10_000)
+        if isinstance(value, Decimal):
+            return float(value)
+        if isinstance(value, dt.date | int | float):
+            return value.isoformat() if isinstance(value, dt.date) else value
+        return str(value)
+
+    def display(self, obj) -> str:
+        if self.text is not None:
+            shown = self.text(obj)
+            return DASH if shown in (None, "") else str(shown)
+        value = self.value(obj)
+        if value is None or value == "":
+            return DASH
+        if self.money:
+            return wan_figure(value, self.decimals if self.decimals is not None else 1)
+        if isinstance(value, bool):
+            return _("是") if value else _("否")
+        if isinstance(value, int | float | Decimal):
+            return fixed(float(value), self.decimals or 0, thousands=self.thousands) or DASH
+        if isinstance(value, dt.date):
+            return value.isoformat()
+        return str(value)
+
+
+class Listing:
+    """A list page's queryset ordered by the user's choice of column, paged, shown and exported."""
+
+    def __init__(self, request, columns: Sequence[Col], queryset, default: Sequence[str] = (), title: str = "",
+                 empty: str = "", per_page: int = PER_PAGE, note: str = ""):
+        self.request, self.columns = request, list(columns)
+        self.title, self.note = str(_(title)), str(_(note)) if note else ""
+        self.empty = _(empty) if empty else _("没有符合条件的记录")
+        self.per_page = per_page
+        sortable = [c.key for c in self.columns if c.order]
+        self.sort = choice_param(request.GET, "sort", sortable + ["-" + k for k in sortable])
+        self.wants_export = choice_param(request.GET, "format", ("xlsx",)) == "xlsx"
+        if self.sort:
+            column = self._column(self.sort.lstrip("-"))
+            sign = "-" if self.sort.startswith("-") else ""
+            order = [sign + field for field in column.order]
+        else:
+            order = list(default)
+        self.queryset = queryset.order_by(*order, "pk")
+        self._page = None
+
+    def _column(self, key: str) -> Col:
+        return next(c for c in self.columns if c.key == key)
+
+    # ------------------------------------------------------------------ the page
+
+    @property
+    def page(self):
+        if self._page is None:
+            from django.core.paginator import Paginator
+
+            self._page = Paginator(self.queryset, self.per_page).get_page(self.request.GET.get("page"))
+        return self._page
+
+    def _href(self, **changes) -> str:
+        query = self.request.GET.copy()
+        for name, value in changes.items():
+            if value is None:
+                query.pop(name, None)
+            else:
+                query[name] = value
+        return "?" + query.urlencode()
+
+    def headers(self) -> list[dict]:
+        out = []
+        for c in self.columns:
+            head = {"label": c.title, "num": c.numeric, "href": None, "dir": None, "aria_sort": None, "aria": ""}
+            if c.order:
+                current = self.sort == c.key and "asc" or self.sort == "-" + c.key and "desc" or None
+                head["dir"] = current
+                head["aria_sort"] = {"asc": "ascending", "desc": "descending"}.get(current)
+                head["href"] = self._href(sort="-" + c.key if current == "asc" else c.key)
+                head["aria"] = (_("按%(label)s降序排列") if current == "asc" else _("按%(label)s升序排列")) % {
+                    "label": c.title}
+            out.append(head)
+        return out
+
+    def rows(self) -> list[list[dict]]:
+        return [[{"text": c.display(obj), "href": c.link(obj) if c.link else None, "num": c.numeric}
+                 for c in self.columns] for obj in self.page.object_list]
+
+    def table(self) -> dict:
+        """The context of ``web/_table.html`` (and ``web/_export.html``)."""
+        count = self.page.paginator.count
+        return {"headers": self.headers(), "rows": self.rows(), "page": self.page, "empty": self.empty,
+                "export_href": self._href(format="xlsx", page=None), "width": len(self.columns),
+                "over_limit": count > EXPORT_LIMIT, "limit": EXPORT_LIMIT}
+
+    # ------------------------------------------------------------------ the export
+
+    def document(self) -> Document:
+        """The export as a report document: one table of every matching row (up to the limit)."""
+        total = self.queryset.count()
+        objects = list(self.queryset[:EXPORT_LIMIT])
+        columns = [Column(str(_(c.label)), unit=c.unit_text, thousands=c.thousands,
+                          decimals=c.decimals if c.decimals is not None else (1 if c.money else None))
+                   for c in self.columns]
+        rows = [[c.export_value(obj) for c in self.columns] for obj in objects]
+        blocks: list = [Table(columns, rows, caption=self.title, sheet_name=self.title)]
+        if self.note:
+            blocks.append(Note(self.note))
+        blocks.append(Note(_("共 %(total)s 行，按页面上的筛选条件和排序导出。") % {"total": f"{total:,}"}))
+        if total > EXPORT_LIMIT:
+            blocks.append(Note(_("超过导出上限：仅导出排序后的前 %(limit)s 行，请缩小筛选范围后分批导出。")
+                               % {"limit": f"{EXPORT_LIMIT:,}"}))
+        today = timezone.localdate()
+        return Document(title=self.title, blocks=blocks, date=today, number_captions=False)
+
+    def export(self, filename: str = "") -> HttpResponse:
+        data = render_bytes(self.document(), "xlsx")
+        name = filename or f"{self.title}-{timezone.localdate().isoformat()}"
+        return attachment(HttpResponse(data, content_type=CONTENT_TYPES["xlsx"]), f"{name}.xlsx")
