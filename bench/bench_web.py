@@ -272,6 +272,12 @@ def main() -> None:
             ("map data /monitoring/map/data/", "/monitoring/map/data/?indicator=rd_intensity&period=2025-12"),
             ("list API /api/v1/enterprises/?division=330100", "/api/v1/enterprises/?division=330100"),
             ("list API /api/v1/monitoring/values", "/api/v1/monitoring/values?period=2025-12"),
+            # issue 18: the investment project list (the province sees every project, 50 a page, ordered by
+            # code) and one city's projects; issue 17: the closed-loop problem list as the province reads it
+            ("project list API /api/v1/investment/projects", "/api/v1/investment/projects"),
+            ("project list API /api/v1/investment/projects?division=330100",
+             "/api/v1/investment/projects?division=330100"),
+            ("problem list API /api/v1/programs/problems", "/api/v1/programs/problems"),
             # paging through the register with every request a page not asked before (pages 1–50 of
             # the 7,630 enterprises of 杭州市, page sizes 20–39, and a never-repeated "_" as browsers
             # add to bust caches): each one misses the response cache and reads its rows from the

@@ -682,6 +682,7 @@ def _investment(
         ytd_completed=pl.col("ytd"),
         is_revision=pl.lit(False),
     )
+    progress = _reporting_gaps(progress, ids[(stage == "construction") & ~is_ht], 12 if scale == "full" else 6)
 
     # county FAI, YTD by month; a few counties do not report at all
     missing = rng.choice(nc, 3 if scale == "full" else 2, replace=False)
@@ -883,6 +884,32 @@ def indicators(monthly: pl.DataFrame, high_tech: frozenset[str], enterprises: pl
         )
         .sort(keys)
     )
+
+
+#: the last month of the demo's progress (December 2025) as a month index year·12 + month − 1
+LAST_PROGRESS_MONTH = 2025 * 12 + 11
+
+
+def _reporting_gaps(progress: pl.DataFrame, candidates: np.ndarray, count: int) -> pl.DataFrame:
+    """Drop the last 2–4 months of progress of ``count`` projects under construction (a county that stops
+    reporting a project: the "no progress reported for two months" warning finds them). Deterministic, with
+    its own generator so the other draws do not move; only projects that are not high-tech are picked and
+    only ones that reported for at least six months before the gap, so the calibrated high-tech figures and
+    the start dates stay as they are."""
+    month = pl.col("year").cast(pl.Int64) * 12 + pl.col("month").cast(pl.Int64) - 1
+    reported = (progress.filter(pl.col("project_id").is_in(candidates.tolist()))
+                .group_by("project_id").agg(first=month.min(), last=month.max()))
+    eligible = reported.filter((pl.col("last") == LAST_PROGRESS_MONTH) & (pl.col("first") <= LAST_PROGRESS_MONTH - 10))
+    pool = np.sort(eligible["project_id"].to_numpy())
+    if not len(pool):
+        return progress
+    gap_rng = np.random.default_rng(20251231)
+    chosen = gap_rng.choice(pool, min(count, len(pool)), replace=False)
+    silent = pl.DataFrame({"project_id": chosen, "silent": gap_rng.integers(2, 5, len(chosen))},
+                          schema={"project_id": progress.schema["project_id"], "silent": pl.Int64})
+    return (progress.join(silent, on="project_id", how="left")
+            .filter(pl.col("silent").is_null() | (month <= LAST_PROGRESS_MONTH - pl.col("silent")))
+            .drop("silent"))
 
 
 def investment_indicators(progress: pl.DataFrame, projects: pl.DataFrame, region: pl.DataFrame) -> pl.DataFrame:

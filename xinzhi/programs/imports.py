@@ -334,3 +334,6 @@ register(NewProductsKind())
 register(MajorProjectsKind())
 register(SelectionsKind())
 register(StandardsKind())
+
+# the closed loop's registers (problems posed, solvers) are declared in their own module
+from . import loop_imports  # noqa: E402,F401

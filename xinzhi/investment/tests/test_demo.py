@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 
+import polars as pl
 import pytest
 
 from xinzhi.demo.testing import small_demo
@@ -48,6 +49,20 @@ def test_the_demo_has_each_kind_of_delay(demo):
         assert out[rule].max() > 0, rule
     share = (out["level"] > 0).mean()
     assert 0.1 < share < 0.6  # realistic: most projects are on track
+
+
+def test_the_demo_has_projects_that_stopped_reporting(demo):
+    """A few projects under construction have no progress for the last 2–4 months: the warning fires for them
+    at the demo's last month, and not a month before their gap began."""
+    as_of = datetime.date(2025, 12, 31)
+    out = warnings.evaluate(selectors.project_frame(demo["province"], as_of), as_of, warnings.load_rules())
+    silent = out.filter(pl.col("progress_level") > 0)
+    assert 1 <= silent.height <= 10
+    assert set(silent["months_silent"].to_list()) <= {2, 3, 4}
+    assert all(any(r.startswith("连续未报送进度：已") for r in reasons) for reasons in silent["reasons"].to_list())
+    earlier = datetime.date(2025, 8, 31)
+    before = warnings.evaluate(selectors.project_frame(demo["province"], earlier), earlier, warnings.load_rules())
+    assert before.filter(pl.col("id").is_in(silent["id"].implode()) & (pl.col("progress_level") > 0)).height == 0
 
 
 def test_province_login_sees_the_pending_proposals(client, demo):
