@@ -56,8 +56,11 @@ redis:
 	  if command -v redis-server >/dev/null; then redis-server --daemonize yes --save "" >/dev/null && sleep 1; \
 	  else echo "The job tests need Redis: sudo apt-get install redis-server (they fail without it)" >&2; fi; }
 
+## make lint: ruff; dead code (vulture, whitelist in scripts/vulture_whitelist.py); template lines ≤ 160 characters
 lint: venv
 	$(BIN)/ruff check xinzhi bench
+	$(BIN)/python scripts/deadcode.py
+	$(BIN)/python scripts/template_width.py
 
 clean:
 	rm -rf $(VENV) var

@@ -59,11 +59,6 @@ class User(AbstractUser):
         if self.role == Role.ENTERPRISE and self.enterprise is None:
             raise ValidationError({"enterprise": "企业用户须绑定企业"})
 
-    @property
-    def is_staff_role(self) -> bool:
-        return self.role in (Role.PROVINCE_STAFF, Role.CITY_STAFF, Role.COUNTY_STAFF)
-
-
 class ApiToken(models.Model):
     """A personal API token. Only its SHA-256 is stored; the token is shown once, when issued."""
 

@@ -43,10 +43,6 @@ def csv_cell(value: Any) -> Any:
     return value
 
 
-def csv_row(values) -> list:
-    return [csv_cell(v) for v in values]
-
-
 def csv_frame(frame: pl.DataFrame) -> pl.DataFrame:
     """``frame`` with every text column's cells neutralised (columnar: one expression per column)."""
     texts = [name for name, dtype in frame.schema.items() if dtype == pl.String]

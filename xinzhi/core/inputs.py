@@ -71,13 +71,6 @@ def check_number(raw: object, unit: str, *, signed: bool = False, label: str = "
     return number
 
 
-def finite_or_none(value: object) -> object:
-    """``value`` unless it is a non-finite float (NaN, ±Infinity), which becomes None."""
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    return value
-
-
 def finite_json(data: object) -> object:
     """``data`` with every non-finite float, at any depth, replaced by None (JSON has no NaN/Infinity)."""
     if isinstance(data, float):

@@ -20,8 +20,6 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import BadRequest
 from django.utils.translation import gettext as _
 
-from .periods import Period, PeriodError
-
 #: the longest text a query parameter may carry (a search box, a name)
 MAX_TEXT = 200
 #: years a page may be asked about (reference data begin in 2021; plans look a few years ahead)
@@ -93,14 +91,6 @@ def year_param(params, name: str = "year", default: int | None = None) -> int | 
     return int_param(params, name, default, YEAR_MIN, YEAR_MAX)
 
 
-def page_param(params, name: str = "page") -> int | str:
-    """A page number for ``Paginator.get_page`` (``last`` allowed); 1 when absent."""
-    value = _raw(params, name)
-    if value == "last":
-        return value
-    return int_param(params, name, 1, 1, PAGE_MAX)
-
-
 def decimal_param(params, name: str, default: Decimal | None = None, minimum: Decimal | None = None,
                   maximum: Decimal | None = None) -> Decimal | None:
     """A finite decimal number (no NaN, no infinities, no exponent beyond the range)."""
@@ -132,17 +122,6 @@ def date_param(params, name: str, default: datetime.date | None = None) -> datet
     if not YEAR_MIN <= day.year <= YEAR_MAX:
         raise BadParameter(name, f"年份须在{YEAR_MIN}—{YEAR_MAX}之间")
     return day
-
-
-def period_param(params, name: str = "period") -> Period | None:
-    """A month ``YYYY-MM``."""
-    value = _raw(params, name)
-    if value is None:
-        return None
-    try:
-        return Period.parse(value)
-    except PeriodError as exc:
-        raise BadParameter(name, str(exc)) from None
 
 
 def choice_param(params, name: str, choices, default: str | None = None) -> str | None:

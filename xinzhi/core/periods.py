@@ -46,10 +46,6 @@ class Period:
     def previous(self) -> Period:
         return Period(self.year - 1, 12) if self.month == 1 else Period(self.year, self.month - 1)
 
-    @property
-    def same_month_last_year(self) -> Period:
-        return Period(self.year - 1, self.month)
-
     def label_zh(self) -> str:
         return f"{self.year}年1—{self.month}月" if self.month > 1 else f"{self.year}年1月"
 

@@ -51,7 +51,6 @@ class _ListKind(ImportKind):
 
     program: str
     file_key = ("certificate_no",)
-    scope_header = "统一社会信用代码"
     record_region = MATCHED_ENTERPRISE
     VALUES = ("certificate_no", "issued_on", "expires_on", "batch")
 

@@ -156,11 +156,6 @@ class Scheme:
     def pass_mark(self) -> Decimal:
         return min(g.min for g in self.grades)
 
-    @property
-    def expert_weight(self) -> Decimal:
-        return sum((c.weight for c in self.criteria), Decimal(0))
-
-
 def _require(table: Mapping[str, Any], key: str, where: str) -> Any:
     if key not in table:
         raise SchemeError(f"{where}: missing key '{key}'")

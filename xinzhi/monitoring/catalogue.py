@@ -50,12 +50,6 @@ class Indicator:
     display_unit: str | None = None
     display_precision: int | None = None
 
-    @property
-    def is_ratio_like(self) -> bool:
-        """Ratios and growth rates: their change is in percentage points."""
-        return self.kind in ("ratio", "relative")
-
-
 @dataclass(frozen=True)
 class Catalogue:
     version: str

@@ -140,11 +140,6 @@ def refresh(year: int, month: int) -> int:
     return stored
 
 
-def refresh_year(year: int, last_month: int = 12) -> int:
-    """Every month of a year in order (each month's warnings compare with the month before)."""
-    return sum(refresh(year, m) for m in range(1, last_month + 1))
-
-
 def months_with_filings(year: int) -> list[int]:
     from xinzhi.enterprises.models import MonthlyStat
 

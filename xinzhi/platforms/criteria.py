@@ -83,6 +83,3 @@ def check(level: str, facts: Mapping[str, Any], sources: Mapping[str, str] | Non
         })
     return rows
 
-
-def all_passed(rows: list[dict[str, Any]]) -> bool:
-    return bool(rows) and all(r["passed"] is True for r in rows)

@@ -45,7 +45,6 @@ class RDInstitutionsKind(ImportKind):
     name = "rd-institutions"
     label_zh = "企业研发机构名单（按级别和认定日期）"
     file_key = ("uscc", "enterprise_name", "level")
-    scope_header = "统一社会信用代码"
     record_region = MATCHED_ENTERPRISE
     instructions_zh = ("每行一个企业研发机构：企业、机构名称、级别、认定日期（按认定日期统计新认定数）。"
                        "同一企业同一级别为同一机构，再次导入按本表更新名称、日期和领域；状态只在新增时取本表"
@@ -102,7 +101,6 @@ class PlatformListKind(ImportKind):
 
     platform_kind: str
     members: bool = False
-    scope_column = "division_code"
     PLATFORM_VALUES = ("level", "lead_enterprise_id", "division_code", "field", "cluster_id", "recognised_on",
                        "recognised_year")
 

@@ -60,10 +60,6 @@ def _subject_fields(subject: Subject) -> dict[str, Any]:
     return {"platform": subject, "division_id": subject.division_id, "enterprise_id": subject.lead_enterprise_id}
 
 
-def subject_filter(subject: Subject) -> Q:
-    return Q(institution=subject) if isinstance(subject, RDInstitution) else Q(platform=subject)
-
-
 @transaction.atomic
 def change_status(
     subject: Subject, to_status: str, reason: str, actor=None, on: datetime.date | None = None, submission=None,

@@ -17,10 +17,9 @@ Money is in fen and every ratio is compared by cross-multiplication in integers 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any
 
 import polars as pl
 
@@ -355,15 +354,4 @@ class Benefit:
     unit: str = "fen"
 
 
-@dataclass(frozen=True)
-class Hint:
-    """A move that raises a computed grade (shown with a gap): a template and the columns it reads; shown
-    where ``column`` is positive."""
-
-    column: str
-    text: str
-    slots: Mapping[str, str] = field(default_factory=dict)
-
-
 Stage = dict[str, pl.Expr]
-StageBuilder = Callable[[ParameterView, Width, Any], list[Stage]]

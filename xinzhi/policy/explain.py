@@ -13,8 +13,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from fractions import Fraction
-from functools import lru_cache
 from typing import Any
 
 import polars as pl
@@ -276,22 +274,8 @@ def gap_expr(cond: Condition, v: ParameterView) -> pl.Expr | None:
     return out
 
 
-@lru_cache(maxsize=256)
-def fields_of(template: str) -> tuple[str, ...]:
-    """The names a template refers to (parameters contain a dot)."""
-    return tuple(m.group(1) for m in _FIELD.finditer(template))
-
-
 def fen_to_yuan(fen: int | None) -> Decimal | None:
     return None if fen is None else (Decimal(fen) / 100).quantize(Decimal("0.01"))
-
-
-def jsonable_row_value(value: Any) -> Any:
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, Fraction | Decimal):
-        return str(value)
-    return value
 
 
 # --------------------------------------------------------------------------- the 政策参数 page

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
 
 import polars as pl
 
@@ -35,10 +34,6 @@ def ratio4(num: int | None, den: int | None) -> str | None:
 
 def day_text(day: date | None) -> str:
     return "—" if day is None else f"{day.year}年{day.month}月{day.day}日"
-
-
-def count_text(value: Any, unit: str) -> str:
-    return "—" if value is None else f"{value}{unit}"
 
 
 # --------------------------------------------------------------------------- the same, over a column

@@ -24,7 +24,7 @@ from typing import Any
 
 import polars as pl
 
-from .package import AnnualPackage, _industries, _strip_optional, defaults, industry_section, to_json
+from .package import AnnualPackage, _strip_optional, defaults, industry_section, to_json
 
 S, INT, B = pl.String, pl.Int64, pl.Boolean
 
@@ -205,10 +205,6 @@ def frame_from_json(data: pl.Series | list[str], ids: pl.DataFrame | None = None
 def frame_from_packages(packages: Iterable[AnnualPackage]) -> pl.DataFrame:
     """The flat frame of parsed packages (through their JSON: the same flattener as the register)."""
     return frame_from_json([json.dumps(to_json(p), ensure_ascii=False) for p in packages])
-
-
-def known_industry(code: str) -> bool:
-    return _industries().get(code, ("", ""))[0] == "class"
 
 
 _MONEY_COLUMNS = ("sales", "total_revenue", "high_tech_revenue", "total_costs", "mfg_sales", "export_sales",

@@ -17,7 +17,7 @@ from datetime import date
 import polars as pl
 
 from . import engine
-from .explain import gap_expr, render_expr
+from .explain import gap_expr
 from .params import ParameterTree, ParameterView, load_parameters
 from .programmes import REGISTRY, TAX, Programme
 
@@ -113,12 +113,6 @@ def long_results(wide: pl.DataFrame, year: int, tree: ParameterTree | None = Non
     out = pl.concat(list(parts.values()), how="vertical_relaxed")
     return out.with_columns(pl.col("gap_text").fill_null(""), pl.col("failed").fill_null(""),
                             pl.col("near").fill_null(False))
-
-
-def render_check(template: str, tree: ParameterTree | None = None, year: int = 2025) -> str:
-    """A template with parameters only, rendered (for documentation and tests)."""
-    v = (tree or load_parameters()).at(date(year, 12, 31))
-    return pl.select(render_expr(template, v)).item()
 
 
 __all__ = ["TAX", "long_results", "outputs", "screen_all"]

@@ -61,7 +61,6 @@ class NewProductsKind(ImportKind):
     name = "new-product-projects"
     label_zh = "省级工业新产品（新技术）项目"
     file_key = ("uscc", "enterprise_name", "year", "name")
-    scope_header = "统一社会信用代码"
     record_region = MATCHED_ENTERPRISE
     instructions_zh = ("每行一个新产品（新技术）项目：企业、计划年度、产品名称为识别依据，再次导入按本表更新状态、"
                        "各环节日期和鉴定验收结论。状态为“省级立项”及以后的须填立项日期，“鉴定验收通过/未通过”的须填"
@@ -125,7 +124,6 @@ class SelectionsKind(ImportKind):
     name = "programme-selections"
     label_zh = "优秀工业新产品与先进技术成果名单"
     file_key = ("kind", "uscc", "enterprise_name", "name")
-    scope_header = "统一社会信用代码"
     record_region = MATCHED_ENTERPRISE
     instructions_zh = ("每行一项公布的优秀工业新产品（新技术）或先进技术成果：类别、企业、名称和公布日期；"
                        "同一类别、同一年度、同一企业的同名成果为同一项，再次导入按本表更新等次和日期。")
@@ -171,7 +169,6 @@ class StandardsKind(ImportKind):
     name = "standards"
     label_zh = "企业参与的标准"
     file_key = ("uscc", "enterprise_name", "name", "level")
-    scope_header = "统一社会信用代码"
     record_region = MATCHED_ENTERPRISE
     instructions_zh = ("每行一项企业主导或参与制定的标准：企业、标准名称、级别为识别依据，再次导入按本表更新。"
                        "状态为“发布”的须填发布日期。")

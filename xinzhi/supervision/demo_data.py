@@ -86,10 +86,6 @@ def _aware(day: dt.date, hour: int = 10) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time(hour)))
 
 
-def _report_day(year: int, month: int, rng: random.Random) -> dt.date:
-    return dt.date(year + (month == 12), month % 12 + 1, rng.randint(1, 5))
-
-
 class _Builder:
     def __init__(self, scale: str, seed: int) -> None:
         self.rng = random.Random(f"supervision-{seed}")
