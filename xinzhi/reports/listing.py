@@ -65,6 +65,7 @@ class Col:
     money: bool = False
     decimals: int | None = None
     thousands: bool = True  # False for years and codes held as numbers
+    shown: bool = True  # False: in the export only (details the page leaves to the record's own page)
     text: Callable[[Any], Any] | None = None
     link: Callable[[Any], str] | None = None
 
@@ -120,7 +121,7 @@ class Listing:
         self.title, self.note = str(_(title)), str(_(note)) if note else ""
         self.empty = _(empty) if empty else _("没有符合条件的记录")
         self.per_page = per_page
-        sortable = [c.key for c in self.columns if c.order]
+        sortable = [c.key for c in self.columns if c.order and c.shown]
         self.sort = choice_param(request.GET, "sort", sortable + ["-" + k for k in sortable])
         self.wants_export = choice_param(request.GET, "format", ("xlsx",)) == "xlsx"
         if self.sort:
@@ -131,6 +132,10 @@ class Listing:
             order = list(default)
         self.queryset = queryset.order_by(*order, "pk")
         self._page = None
+
+    @property
+    def shown(self) -> list[Col]:
+        return [c for c in self.columns if c.shown]
 
     def _column(self, key: str) -> Col:
         return next(c for c in self.columns if c.key == key)
@@ -156,7 +161,7 @@ class Listing:
 
     def headers(self) -> list[dict]:
         out = []
-        for c in self.columns:
+        for c in self.shown:
             head = {"label": c.title, "num": c.numeric, "href": None, "dir": None, "aria_sort": None, "aria": ""}
             if c.order:
                 current = self.sort == c.key and "asc" or self.sort == "-" + c.key and "desc" or None
@@ -170,13 +175,13 @@ class Listing:
 
     def rows(self) -> list[list[dict]]:
         return [[{"text": c.display(obj), "href": c.link(obj) if c.link else None, "num": c.numeric}
-                 for c in self.columns] for obj in self.page.object_list]
+                 for c in self.shown] for obj in self.page.object_list]
 
     def table(self) -> dict:
         """The context of ``web/_table.html`` (and ``web/_export.html``)."""
         count = self.page.paginator.count
         return {"headers": self.headers(), "rows": self.rows(), "page": self.page, "empty": self.empty,
-                "export_href": self._href(format="xlsx", page=None), "width": len(self.columns),
+                "export_href": self._href(format="xlsx", page=None), "width": len(self.shown),
                 "over_limit": count > EXPORT_LIMIT, "limit": EXPORT_LIMIT}
 
     # ------------------------------------------------------------------ the export
