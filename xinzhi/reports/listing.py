@@ -116,11 +116,11 @@ class Listing:
     """A list page's queryset ordered by the user's choice of column, paged, shown and exported."""
 
     def __init__(self, request, columns: Sequence[Col], queryset, default: Sequence[str] = (), title: str = "",
-                 empty: str = "", per_page: int = PER_PAGE, note: str = ""):
+                 empty: str = "", per_page: int = PER_PAGE, note: str = "", limit: int | None = None):
         self.request, self.columns = request, list(columns)
         self.title, self.note = str(_(title)), str(_(note)) if note else ""
         self.empty = _(empty) if empty else _("没有符合条件的记录")
-        self.per_page = per_page
+        self.per_page, self.limit = per_page, limit or EXPORT_LIMIT
         sortable = [c.key for c in self.columns if c.order and c.shown]
         self.sort = choice_param(request.GET, "sort", sortable + ["-" + k for k in sortable])
         self.wants_export = choice_param(request.GET, "format", ("xlsx",)) == "xlsx"
@@ -128,8 +128,8 @@ class Listing:
             column = self._column(self.sort.lstrip("-"))
             sign = "-" if self.sort.startswith("-") else ""
             order = [sign + field for field in column.order]
-        else:
-            order = list(default)
+        else:  # the list's own order (or the queryset's), then pk
+            order = list(default) or list(queryset.query.order_by)
         self.queryset = queryset.order_by(*order, "pk")
         self._page = None
 
@@ -182,14 +182,14 @@ class Listing:
         count = self.page.paginator.count
         return {"headers": self.headers(), "rows": self.rows(), "page": self.page, "empty": self.empty,
                 "export_href": self._href(format="xlsx", page=None), "width": len(self.shown),
-                "over_limit": count > EXPORT_LIMIT, "limit": EXPORT_LIMIT}
+                "over_limit": count > self.limit, "limit": self.limit}
 
     # ------------------------------------------------------------------ the export
 
     def document(self) -> Document:
         """The export as a report document: one table of every matching row (up to the limit)."""
         total = self.queryset.count()
-        objects = list(self.queryset[:EXPORT_LIMIT])
+        objects = list(self.queryset[:self.limit])
         columns = [Column(str(_(c.label)), unit=c.unit_text, thousands=c.thousands,
                           decimals=c.decimals if c.decimals is not None else (1 if c.money else None))
                    for c in self.columns]
@@ -198,9 +198,9 @@ class Listing:
         if self.note:
             blocks.append(Note(self.note))
         blocks.append(Note(_("共 %(total)s 行，按页面上的筛选条件和排序导出。") % {"total": f"{total:,}"}))
-        if total > EXPORT_LIMIT:
+        if total > self.limit:
             blocks.append(Note(_("超过导出上限：仅导出排序后的前 %(limit)s 行，请缩小筛选范围后分批导出。")
-                               % {"limit": f"{EXPORT_LIMIT:,}"}))
+                               % {"limit": f"{self.limit:,}"}))
         today = timezone.localdate()
         return Document(title=self.title, blocks=blocks, date=today, number_captions=False)
 
