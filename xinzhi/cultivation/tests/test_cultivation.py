@@ -263,7 +263,7 @@ def test_pool_sorts_in_the_database_and_exports_the_same_rows(client, world):
             assert [r.pk for r in page.context["page"]] == [r.pk for r in expected][:50], (key, sign)
     header, rows = read_list_export(client.get(f"{url}&sort=enterprise&format=xlsx"))
     assert "差距金额（万元）" in header and "预计优惠（万元）" in header and header[0] == "统一社会信用代码"
-    assert [r[1] for r in rows] == sorted((r.enterprise.name for r in everyone))
+    assert [r[1] for r in rows] == sorted(r.enterprise.name for r in everyone)
     assert writes_during(lambda: client.get(f"{url}&format=xlsx")) == []
     client.force_login(world["ningbo"])
     _, rows = read_list_export(client.get(f"{url}&format=xlsx"))
