@@ -3,24 +3,21 @@ out-of-scope ids are 404, wrong roles 403."""
 
 from __future__ import annotations
 
-import io
 from datetime import date
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
-from django.http import HttpResponse, JsonResponse
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from xinzhi.accounts.permissions import can, capability_required, require
-from xinzhi.core import cells
-from xinzhi.core.downloads import attachment
 from xinzhi.core.params import date_param, year_param
 from xinzhi.enterprises.models import Enterprise
 from xinzhi.policy.explain import parameter_groups
 from xinzhi.policy.params import load_parameters
+from xinzhi.reports.listing import Col, Listing
 
 from .models import Outcome, SamplingDraw, SamplingItem, ScreenProgram
 from .services import am_list, packages, sampling, screening, whatif
@@ -102,38 +99,37 @@ def _list_context(request, kind: str):
             "programs": ScreenProgram.choices}
 
 
-def _xlsx(rows: list[list], headers: list[str], name: str) -> HttpResponse:
-    buffer = io.BytesIO()
-    book = cells.workbook(buffer, in_memory=True)  # enterprise names are text, never formulas (core.cells)
-    out = cells.CellWriter(book)
-    sheet = book.add_worksheet("名单")
-    bold = cells.add_format(book, {"bold": True})
-    out.write_row(sheet, 0, 0, headers, bold)
-    for i, row in enumerate(rows, start=1):
-        out.write_row(sheet, i, 0, row)
-    book.close()
-    response = HttpResponse(buffer.getvalue(),
-                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    return attachment(response, f"{name}.xlsx")
+#: the screening lists' columns (reports.listing): the page shows seven, the export every one
+RESULT_COLUMNS = (
+    Col("uscc", "统一社会信用代码", lambda r: r.enterprise.uscc, shown=False),
+    Col("enterprise", "企业", lambda r: r.enterprise.name, order=("enterprise__name",),
+        link=lambda r: reverse("enterprises:detail", args=[r.enterprise_id]) + "#policies"),
+    Col("division", "县（市、区）", lambda r: r.division.name, order=("division_id",)),
+    Col("program", "项目", lambda r: r.get_program_display(), shown=False),
+    Col("eligible", "符合条件", lambda r: {True: "是", False: "否", None: "待定"}[r.eligible], shown=False),
+    Col("score", "得分", lambda r: r.score, order=("score",), decimals=0),
+    Col("failed", "未满足条件", lambda r: r.failed),
+    Col("gap", "差距", lambda r: r.gap_text),
+    Col("gap_amount", "差距金额", lambda r: r.gap_amount, order=("gap_amount",), money=True, decimals=2),
+    Col("gap_staff", "差距人数", lambda r: r.gap_staff, decimals=0, unit="人", shown=False),
+    Col("gap_points", "差距分数", lambda r: r.gap_points, decimals=0, shown=False),
+    Col("benefit", "预计优惠", lambda r: r.benefit, order=("benefit",), money=True, decimals=2),
+)
 
 
 @capability_required("cultivation.view")
 def result_list(request, kind: str):
-    """应享尽享 (``unclaimed``) and the cultivation pool (``pool``), filterable, exportable."""
+    """应享尽享 (``unclaimed``) and the cultivation pool (``pool``), filterable, sortable, exportable."""
     context = _list_context(request, kind)
     qs = context["qs"]
-    if request.GET.get("format") == "xlsx" and qs is not None:
-        headers = ["统一社会信用代码", "企业名称", "县（市、区）", "项目", "符合条件", "得分", "未满足条件", "差距",
-                   "差距金额(元)", "差距人数", "差距分数", "预计优惠(元)"]
-        rows = [[r.enterprise.uscc, r.enterprise.name, r.division.name, r.get_program_display(),
-                 {True: "是", False: "否", None: "待定"}[r.eligible], r.score, r.failed, r.gap_text, r.gap_amount,
-                 r.gap_staff, r.gap_points, r.benefit] for r in qs[:100_000]]
+    if qs is not None:
         program = dict(ScreenProgram.choices).get(context["program"], "")
-        return _xlsx(rows, headers, f"{'应享尽享' if kind == 'unclaimed' else '培育库'}-{program}-{context['year']}")
-    context["page"] = Paginator(qs, 50).get_page(request.GET.get("page")) if qs is not None else None
-    query = request.GET.copy()
-    query.pop("page", None)
-    context["query"] = query.urlencode()
+        title = f"{'应享尽享' if kind == 'unclaimed' else '培育库'}-{program}-{context['year']}"
+        listing = Listing(request, RESULT_COLUMNS, qs.select_related("enterprise", "division"), title=title,
+                          empty="无", limit=100_000)
+        if listing.wants_export:
+            return listing.export(title)
+        context.update(table=listing.table(), page=listing.page)
     return render(request, "cultivation/results.html", context)
 
 

@@ -6,8 +6,11 @@ import datetime
 
 import polars as pl
 from django.db.models import Count, F, Max, Q
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from xinzhi.core.bulk import read_frame
+from xinzhi.reports.listing import Col
 
 from .models import AnnualPlan, InvestmentProject, ProjectProgress, SupervisionProblem
 
@@ -36,30 +39,30 @@ def filtered_projects(user, params: dict):
     return qs
 
 
-EXPORT_COLUMNS = (
-    ("code", "项目代码"), ("name", "项目名称"), ("division__name", "县（市、区）"), ("industry_id", "行业代码"),
-    ("cluster__name", "415X集群"), ("stage", "阶段"), ("is_high_tech", "高新技术产业"), ("is_major", "省重大项目"),
-    ("dual_candidate", "两重两新候选"), ("planned_total", "计划总投资(万元)"), ("planned_start", "计划开工日期"),
-    ("planned_completion", "计划竣工日期"), ("actual_start", "实际开工日期"), ("actual_completion", "实际竣工日期"),
-    ("responsible_unit", "责任单位"), ("responsible_person", "责任人"),
+def _yes_no(flag: bool) -> str:
+    return "是" if flag else "否"
+
+
+#: the project list's columns (reports.listing): the page shows eight, the export every one
+LIST_COLUMNS = (
+    Col("code", "项目代码", lambda p: p.code, order=("code",)),
+    Col("name", "项目名称", lambda p: p.name, order=("name",), link=lambda p: reverse("investment:detail", args=[p.pk]),
+        text=lambda p: f"{p.name}（{_('重大')}）" if p.is_major else p.name),
+    Col("division", "县（市、区）", lambda p: p.division.name, order=("division_id",)),
+    Col("industry", "行业代码", lambda p: p.industry_id, shown=False),
+    Col("stage", "阶段", lambda p: p.get_stage_display(), order=("stage",)),
+    Col("high_tech", "高新技术产业", lambda p: _yes_no(p.is_high_tech), shown=False),
+    Col("major", "省重大项目", lambda p: _yes_no(p.is_major), shown=False),
+    Col("dual", "两重两新候选", lambda p: _yes_no(p.dual_candidate), shown=False),
+    Col("planned_total", "计划总投资", lambda p: p.planned_total, order=("planned_total",), money=True, decimals=2),
+    Col("planned_start", "计划开工", lambda p: p.planned_start, order=("planned_start",)),
+    Col("planned_completion", "计划竣工", lambda p: p.planned_completion, order=("planned_completion",)),
+    Col("actual_start", "实际开工日期", lambda p: p.actual_start, shown=False),
+    Col("actual_completion", "实际竣工日期", lambda p: p.actual_completion, shown=False),
+    Col("cluster", "415X集群", lambda p: p.cluster.name if p.cluster_id else None, order=("cluster_id",)),
+    Col("unit", "责任单位", lambda p: p.responsible_unit, shown=False),
+    Col("person", "责任人", lambda p: p.responsible_person, shown=False),
 )
-
-
-def export_rows(qs) -> tuple[list[str], list[list]]:
-    """Plain rows (no model objects) of the filtered list for the XLSX export; money in 万元."""
-    from .models import Stage
-
-    labels = dict(Stage.choices)
-    fields = [f for f, _ in EXPORT_COLUMNS]
-    rows = []
-    for values in qs.order_by("code").values_list(*fields):
-        row = list(values)
-        row[5] = labels.get(row[5], row[5])
-        row[6], row[7], row[8] = ("是" if v else "否" for v in row[6:9])
-        row[9] = round(row[9] / 10000, 2)
-        row[10:14] = [d.isoformat() if d else "" for d in row[10:14]]
-        rows.append(["" if v is None else v for v in row])
-    return [label for _, label in EXPORT_COLUMNS], rows
 
 
 # --------------------------------------------------------------------------- warnings and tracking

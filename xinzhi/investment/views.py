@@ -22,6 +22,7 @@ from xinzhi.accounts.permissions import can, capability_required
 from xinzhi.core.downloads import attachment
 from xinzhi.industries.models import Cluster
 from xinzhi.regions.models import Division
+from xinzhi.reports.listing import Listing
 
 from . import lifecycle, selectors, services, warnings
 from .forms import ProjectForm
@@ -49,25 +50,14 @@ def _regions(user):
 def project_list(request):
     user = request.user
     params = {k: (request.GET.get(k) or "").strip() for k in selectors.FILTERS}
-    qs = selectors.filtered_projects(user, params)
-    if request.GET.get("format") == "xlsx":
-        headers, rows = selectors.export_rows(qs)
-        buffer = io.BytesIO()
-        book = xlsxwriter.Workbook(buffer, {"in_memory": True})
-        sheet = book.add_worksheet("投资项目")
-        sheet.write_row(0, 0, headers, book.add_format({"bold": True}))
-        for i, row in enumerate(rows, start=1):
-            sheet.write_row(i, 0, row)
-        book.close()
-        response = HttpResponse(buffer.getvalue(),
-                                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-        return attachment(response, "投资项目.xlsx")
-    page = Paginator(qs.select_related("division", "cluster").order_by("code"), 50).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    qs = selectors.filtered_projects(user, params).select_related("division", "cluster")
+    listing = Listing(request, selectors.LIST_COLUMNS, qs, default=("code",), title="投资项目",
+                      empty="没有符合条件的项目")
+    if listing.wants_export:
+        return listing.export()
     return render(request, "investment/project_list.html", {
-        "page": page, "applied": params, "stages": Stage.choices, "regions": _regions(user),
-        "clusters": Cluster.objects.order_by("kind", "code"), "query": query.urlencode(),
+        "table": listing.table(), "page": listing.page, "applied": params, "stages": Stage.choices,
+        "regions": _regions(user), "clusters": Cluster.objects.order_by("kind", "code"),
         "can_edit": can(user, "investment.project.edit"),
         "pending": services.pending_transitions(user).count() if can(user, "investment.transition.decide") else None,
     })

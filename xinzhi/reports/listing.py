@@ -65,6 +65,7 @@ class Col:
     money: bool = False
     decimals: int | None = None
     thousands: bool = True  # False for years and codes held as numbers
+    shown: bool = True  # False: in the export only (details the page leaves to the record's own page)
     text: Callable[[Any], Any] | None = None
     link: Callable[[Any], str] | None = None
 
@@ -115,22 +116,26 @@ class Listing:
     """A list page's queryset ordered by the user's choice of column, paged, shown and exported."""
 
     def __init__(self, request, columns: Sequence[Col], queryset, default: Sequence[str] = (), title: str = "",
-                 empty: str = "", per_page: int = PER_PAGE, note: str = ""):
+                 empty: str = "", per_page: int = PER_PAGE, note: str = "", limit: int | None = None):
         self.request, self.columns = request, list(columns)
         self.title, self.note = str(_(title)), str(_(note)) if note else ""
         self.empty = _(empty) if empty else _("没有符合条件的记录")
-        self.per_page = per_page
-        sortable = [c.key for c in self.columns if c.order]
+        self.per_page, self.limit = per_page, limit or EXPORT_LIMIT
+        sortable = [c.key for c in self.columns if c.order and c.shown]
         self.sort = choice_param(request.GET, "sort", sortable + ["-" + k for k in sortable])
         self.wants_export = choice_param(request.GET, "format", ("xlsx",)) == "xlsx"
         if self.sort:
             column = self._column(self.sort.lstrip("-"))
             sign = "-" if self.sort.startswith("-") else ""
             order = [sign + field for field in column.order]
-        else:
-            order = list(default)
+        else:  # the list's own order (or the queryset's), then pk
+            order = list(default) or list(queryset.query.order_by)
         self.queryset = queryset.order_by(*order, "pk")
         self._page = None
+
+    @property
+    def shown(self) -> list[Col]:
+        return [c for c in self.columns if c.shown]
 
     def _column(self, key: str) -> Col:
         return next(c for c in self.columns if c.key == key)
@@ -156,7 +161,7 @@ class Listing:
 
     def headers(self) -> list[dict]:
         out = []
-        for c in self.columns:
+        for c in self.shown:
             head = {"label": c.title, "num": c.numeric, "href": None, "dir": None, "aria_sort": None, "aria": ""}
             if c.order:
                 current = self.sort == c.key and "asc" or self.sort == "-" + c.key and "desc" or None
@@ -170,21 +175,21 @@ class Listing:
 
     def rows(self) -> list[list[dict]]:
         return [[{"text": c.display(obj), "href": c.link(obj) if c.link else None, "num": c.numeric}
-                 for c in self.columns] for obj in self.page.object_list]
+                 for c in self.shown] for obj in self.page.object_list]
 
     def table(self) -> dict:
         """The context of ``web/_table.html`` (and ``web/_export.html``)."""
         count = self.page.paginator.count
         return {"headers": self.headers(), "rows": self.rows(), "page": self.page, "empty": self.empty,
-                "export_href": self._href(format="xlsx", page=None), "width": len(self.columns),
-                "over_limit": count > EXPORT_LIMIT, "limit": EXPORT_LIMIT}
+                "export_href": self._href(format="xlsx", page=None), "width": len(self.shown),
+                "over_limit": count > self.limit, "limit": self.limit}
 
     # ------------------------------------------------------------------ the export
 
     def document(self) -> Document:
         """The export as a report document: one table of every matching row (up to the limit)."""
         total = self.queryset.count()
-        objects = list(self.queryset[:EXPORT_LIMIT])
+        objects = list(self.queryset[:self.limit])
         columns = [Column(str(_(c.label)), unit=c.unit_text, thousands=c.thousands,
                           decimals=c.decimals if c.decimals is not None else (1 if c.money else None))
                    for c in self.columns]
@@ -193,9 +198,9 @@ class Listing:
         if self.note:
             blocks.append(Note(self.note))
         blocks.append(Note(_("共 %(total)s 行，按页面上的筛选条件和排序导出。") % {"total": f"{total:,}"}))
-        if total > EXPORT_LIMIT:
+        if total > self.limit:
             blocks.append(Note(_("超过导出上限：仅导出排序后的前 %(limit)s 行，请缩小筛选范围后分批导出。")
-                               % {"limit": f"{EXPORT_LIMIT:,}"}))
+                               % {"limit": f"{self.limit:,}"}))
         today = timezone.localdate()
         return Document(title=self.title, blocks=blocks, date=today, number_captions=False)
 

@@ -245,6 +245,31 @@ def test_lists_scoped_and_counts(client, world):
     assert client.get("/cultivation/pool/?year=2025").status_code == 403
 
 
+def test_pool_sorts_in_the_database_and_exports_the_same_rows(client, world):
+    from xinzhi.core.testing import read_list_export, writes_during
+
+    client.force_login(world["province"])
+    url = "/cultivation/pool/?year=2025&program=hte"
+    everyone = list(screening.pool(world["province"], world["run"], "hte").select_related("enterprise"))
+    assert len(everyone) > 1
+    keys = {"enterprise": lambda r: r.enterprise.name, "division": lambda r: r.division_id,
+            "score": lambda r: r.score, "gap_amount": lambda r: r.gap_amount, "benefit": lambda r: r.benefit}
+    for key, value in keys.items():
+        for sign in ("", "-"):
+            if any(value(r) is None for r in everyone):
+                continue  # NULLs sort first or last by database; checked with the non-null keys
+            page = client.get(f"{url}&sort={sign}{key}")
+            expected = sorted(everyone, key=lambda r: (value(r), -r.pk if sign else r.pk), reverse=bool(sign))
+            assert [r.pk for r in page.context["page"]] == [r.pk for r in expected][:50], (key, sign)
+    header, rows = read_list_export(client.get(f"{url}&sort=enterprise&format=xlsx"))
+    assert "差距金额（万元）" in header and "预计优惠（万元）" in header and header[0] == "统一社会信用代码"
+    assert [r[1] for r in rows] == sorted(r.enterprise.name for r in everyone)
+    assert writes_during(lambda: client.get(f"{url}&format=xlsx")) == []
+    client.force_login(world["ningbo"])
+    _, rows = read_list_export(client.get(f"{url}&format=xlsx"))
+    assert {r[2] for r in rows} <= {"鄞州区"}
+
+
 def test_tax_incentives_in_the_register_screening(client, world):
     run = world["run"]
     for program in ("rd_super_deduction", "vat_additional_deduction", "hte_income_tax", "advanced_service"):

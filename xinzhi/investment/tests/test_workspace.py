@@ -4,14 +4,13 @@ record, audit, and the pages and API for each role."""
 from __future__ import annotations
 
 import datetime
-import io
 
-import openpyxl
 import pytest
 from auditlog.models import LogEntry
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
+from xinzhi.core.testing import read_list_export
 from xinzhi.investment import lifecycle, services
 from xinzhi.investment.models import (
     AnnualPlan,
@@ -144,10 +143,9 @@ def test_list_page_filters_search_export_and_scope(client, users, projects):
     assert "/admin/" not in body
     body = client.get("/investment/", {"q": "000002"}).content.decode()
     assert projects["xihu_major"].name in body and projects["xihu"].name not in body
-    export = client.get("/investment/", {"format": "xlsx", "major": "1"})
-    sheet = openpyxl.load_workbook(io.BytesIO(export.content)).active
-    rows = list(sheet.values)
-    assert rows[0][0] == "项目代码" and [r[0] for r in rows[1:]] == [projects["xihu_major"].code]
+    header, rows = read_list_export(client.get("/investment/", {"format": "xlsx", "major": "1"}))
+    assert header[0] == "项目代码" and "计划总投资（万元）" in header and [r[0] for r in rows] == [projects["xihu_major"].code]
+    assert rows[0][header.index("计划总投资（万元）")] == projects["xihu_major"].planned_total / 10_000
     assert client.get(f"/investment/{projects['ningbo'].pk}/").status_code == 404
     client.force_login(users["province"])
     assert projects["ningbo"].name in client.get("/investment/").content.decode()
