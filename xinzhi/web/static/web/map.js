@@ -85,17 +85,21 @@
               "<br>同比变化：" + CHANGE_ZH[r.change_group || ""];
           } },
           visualMap: visualMap,
-          // labels with a white halo, legible on every fill; overlapping ones are hidden
-          geo: { map: mapName, roam: true,
-            label: { show: true, fontSize: level === "city" ? 13 : 12, color: "#111827", fontWeight: 500,
-              textBorderColor: "#fff", textBorderWidth: 3 },
-            emphasis: { label: { show: true } } },
+          geo: { map: mapName, roam: true, label: { show: false }, emphasis: { label: { show: false } } },
           series: [
-            { type: "map", geoIndex: 0, data: seriesData, labelLayout: { hideOverlap: true } },
+            { type: "map", geoIndex: 0, data: seriesData },
             { type: "scatter", coordinateSystem: "geo", data: visible.map(function (p) {
                 return { name: p.name, value: p.value, counts: p.counts, total: p.total, code: p.code }; }),
               symbolSize: function (v) { return 6 + 22 * Math.sqrt(v[2] / maxTotal); },
-              itemStyle: { color: "#0f766e", borderColor: "#fff", borderWidth: 1, opacity: 0.85 } }
+              itemStyle: { color: "#0f766e", borderColor: "#fff", borderWidth: 1, opacity: 0.85 } },
+            // the region names: at each region's centre, with a white halo (legible on every fill); where two
+            // would overlap (the small districts of a city centre) one is hidden until the map is zoomed in
+            { type: "scatter", coordinateSystem: "geo", silent: true, symbolSize: 0, tooltip: { show: false },
+              data: features.filter(function (f) { return f.properties.cp; })
+                .map(function (f) { return { name: f.properties.name, value: f.properties.cp }; }),
+              label: { show: true, formatter: "{b}", position: "inside", fontSize: level === "city" ? 13 : 12,
+                color: "#111827", fontWeight: 500, textBorderColor: "#fff", textBorderWidth: 3 },
+              labelLayout: { hideOverlap: true } }
           ]
         }, true);
         back.hidden = parent === "330000" || scopeLevel !== "province";

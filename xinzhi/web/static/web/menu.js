@@ -29,7 +29,8 @@
     closeAll(null);
     if (focus) focus.focus();
   });
+  // a click (or Enter on a summary, which is a click) closes every menu but the one it is in, at once
   document.addEventListener("click", function (event) {
-    if (!event.target.closest || !event.target.closest("header.top details")) closeAll(null);
+    closeAll(event.target.closest ? event.target.closest("header.top details") : null);
   });
 })();
