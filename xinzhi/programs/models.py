@@ -594,3 +594,11 @@ class NeedStep(models.Model):
 
     def __str__(self) -> str:
         return f"{self.need_id}:{self.action}"
+
+    @property
+    def from_state_label(self) -> str:
+        return calls.LABELS.get(self.from_state, "—")
+
+    @property
+    def to_state_label(self) -> str:
+        return calls.LABELS.get(self.to_state, self.to_state)

@@ -222,6 +222,16 @@ def determine_reviewed(user, call: ResearchCall) -> dict:
     return {"determined": done, "waiting": waiting}
 
 
+def determine_pending(call: ResearchCall) -> dict[str, int]:
+    """How far the review is: submissions in the round, decided, still open (for the call's page)."""
+    if call.round is None:
+        return {"total": 0, "decided": 0, "open": 0}
+    subs = call.round.submissions
+    total = subs.count()
+    decided = subs.filter(status=Submission.Status.DETERMINED).count()
+    return {"total": total, "decided": decided, "open": total - decided}
+
+
 def ranking(call: ResearchCall) -> list[calls.Ranked]:
     """The ranked list from the experts' totals (the determined submissions of the call's round)."""
     if call.round is None:

@@ -74,6 +74,7 @@ MAIN_MENU: tuple[MenuItem, ...] = (
     MenuItem(_("年度数据包"), "cultivation:package_latest", "cultivation.package.edit", unless="register.view",
              args=lambda user: (user.enterprise_id,), active=("/cultivation/package/",)),
     MenuItem(_("企业出题与创新项目"), "programs:problems", "programs.view", active=("/programs/",)),
+    MenuItem(_("科技攻关需求征集"), "programs:calls", "programs.view", active=("/programs/calls/", "/programs/needs/")),
     MenuItem(_("数据接口"), "/api/v1/docs", "api.tokens", active=("/api/",)),
     MenuItem(_("系统管理"), "admin:index", "admin.site", admin_only=True, active=("/admin/",)),
 )

@@ -13,7 +13,7 @@ from xinzhi.core.tests.helpers import make_enterprise
 from xinzhi.evaluation import services as ev
 from xinzhi.evaluation.models import Assignment, ExpertProfile, Round
 from xinzhi.programs import calls, research
-from xinzhi.programs.models import MajorProject, NewProductProject, ResearchNeed, Selection
+from xinzhi.programs.models import MajorProject, NewProductProject, ResearchCall, ResearchNeed, Selection
 from xinzhi.programs.services import Refused
 
 D = dt.date(2025, 3, 1)
@@ -195,3 +195,80 @@ def test_excellent_products_are_reviewed_and_published(call_world):
     # a selected product is no longer a candidate for the same kind
     assert not research.candidates("excellent", 2025).filter(pk=projects[0].pk).exists()
     assert MajorProject.objects.count() == 0 and ResearchNeed.objects.count() == 0
+
+
+# --------------------------------------------------------------------------- pages and API
+
+@pytest.fixture
+def open_call(world):
+    return research.open_call(world["province"], year=2026, name="2026年企业科技攻关需求征集",
+                              deadline=dt.date(2099, 12, 31), on=dt.date(2026, 1, 5), quota=10)
+
+
+def test_pages_submit_vet_and_refusal_shown(client, world, open_call):
+    client.force_login(world["owner"])
+    assert "申报需求" in client.get(f"/programs/calls/{open_call.pk}/").content.decode()
+    r = client.post(f"/programs/calls/{open_call.pk}/submit/", {
+        "title": "耐高温密封件", "field": "新材料", "problem": "寿命短", "targets": "寿命≥2000小时", "budget": "120",
+        "self_funded": "200", "months": "24", "partner_0": "浙江大学", "partner_kind_0": "university"})
+    assert "企业自筹须在 0 与总预算之间" in r.content.decode()
+    r = client.post(f"/programs/calls/{open_call.pk}/submit/", {
+        "title": "耐高温密封件", "field": "新材料", "problem": "寿命短", "targets": "寿命≥2000小时", "budget": "120",
+        "self_funded": "80", "months": "24", "partner_0": "浙江大学", "partner_kind_0": "university"})
+    assert r.status_code == 302
+    need = ResearchNeed.objects.get(title="耐高温密封件")
+    assert need.budget == 1_200_000 and list(need.partners.values_list("rank", "name")) == [(2, "浙江大学")]
+    page = client.get(r["Location"]).content.decode()
+    assert "120万元" in page and "已提交" in page and 'id="form-withdraw"' in page
+    # another enterprise, a city of another region, an expert: 404
+    for who in ("other_owner", "ningbo", "expert"):
+        client.force_login(world[who])
+        assert client.get(f"/programs/needs/{need.pk}/").status_code in (403, 404)
+    # the county vets on the page; a step out of order shows the Chinese reason
+    client.force_login(world["county"])
+    page = client.get(f"/programs/needs/{need.pk}/").content.decode()
+    assert 'id="form-county_pass"' in page and 'id="form-county_return"' in page
+    r = client.post(f"/programs/needs/{need.pk}/", {"action": "county_return", "on": "2026-12-06"}, follow=True)
+    assert "县级退回修改须说明理由" in r.content.decode()
+    r = client.post(f"/programs/needs/{need.pk}/", {"action": "county_pass", "on": "2026-12-06"}, follow=True)
+    assert "县级审核通过" in r.content.decode()
+    r = client.post(f"/programs/needs/{need.pk}/", {"action": "county_pass", "on": "2026-12-06"}, follow=True)
+    assert "需求当前状态为“县级审核通过”，不能县级审核通过" in r.content.decode()
+    # a leader reads the call, without forms; the city cannot open a call
+    client.force_login(world["leader"])
+    page = client.get(f"/programs/calls/{open_call.pk}/").content.decode()
+    assert "耐高温密封件" in page and 'id="call-actions"' not in page
+    client.force_login(world["city"])
+    assert client.post("/programs/calls/", {"name": "x", "deadline": "2099-01-01"}).status_code == 403
+    assert client.get("/programs/selection-reviews/").status_code == 200
+
+
+def test_province_opens_and_starts_review_on_the_page(client, world, open_call):
+    client.force_login(world["province"])
+    r = client.post("/programs/calls/", {"name": "2027年征集", "year": "2027", "deadline": "2027-03-31", "quota": "15"})
+    assert r.status_code == 302 and ResearchCall.objects.get(name="2027年征集").recommend_quota == 15
+    r = client.post(f"/programs/calls/{open_call.pk}/", {"action": "start_review"}, follow=True)
+    assert "尚无市级推荐的需求，不能启动专家评审" in r.content.decode()
+    r = client.post(f"/programs/calls/{open_call.pk}/", {"action": "publish"}, follow=True)
+    assert "征集当前为“征集中”，不能公布排序名单" in r.content.decode()
+
+
+def test_api_scoped_submit_and_step(client, world, open_call):
+    client.force_login(world["owner"])
+    r = client.post(f"/api/v1/programs/calls/{open_call.pk}/needs", {
+        "title": "精密减速器", "field": "装备", "problem": "寿命", "targets": "≥2万小时", "budget": 5_000_000,
+        "self_funded": 3_000_000, "partners": [{"name": "浙江工业大学", "kind": "university"}]},
+        content_type="application/json")
+    assert r.status_code == 201 and r.json()["partners"][0]["rank"] == 2
+    nid = r.json()["id"]
+    r = client.post(f"/api/v1/programs/needs/{nid}/steps", {"action": "county_pass"}, content_type="application/json")
+    assert r.status_code == 403
+    client.force_login(world["ningbo"])
+    assert client.get(f"/api/v1/programs/calls/{open_call.pk}/needs").json()["count"] == 0
+    client.force_login(world["county"])
+    r = client.post(f"/api/v1/programs/needs/{nid}/steps", {"action": "city_pass"}, content_type="application/json")
+    assert r.status_code == 400 and r.json()["detail"] == "“市级推荐”由设区市经信部门办理"
+    r = client.post(f"/api/v1/programs/needs/{nid}/steps", {"action": "county_pass"}, content_type="application/json")
+    assert r.status_code == 200 and r.json()["state_label"] == "县级审核通过"
+    schema = client.get("/api/v1/openapi.json").json()
+    assert "/api/v1/programs/calls/{call_id}/needs" in schema["paths"]
