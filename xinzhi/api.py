@@ -133,6 +133,7 @@ def _mount_routers() -> None:
     api.add_router("/investment", "xinzhi.investment.api.router")
     api.add_router("/unicorns", "xinzhi.unicorns.api.router")
     api.add_router("/programs", "xinzhi.programs.api.router")
+    api.add_router("/programs", "xinzhi.programs.api_calls.router")  # the research-needs call (issue 17)
 
 
 _mount_routers()

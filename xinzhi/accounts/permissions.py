@@ -220,6 +220,15 @@ CAPABILITIES: dict[str, Capability] = {c.key: c for c in (
                predicate=_enterprise_in_region),
     Capability("programs.new_product.review", "审核新产品项目、登记鉴定验收与评选结果", STAFF,
                "无权审核新产品项目", write=True),
+    # research-needs call (企业主导的科技攻关需求征集) and the expert-reviewed selections (issue 17)
+    Capability("programs.call.submit", "申报科技攻关需求（牵头企业）", frozenset({ENTERPRISE}),
+               "只有牵头企业可以申报科技攻关需求", write=True, predicate=_enterprise_in_region),
+    Capability("programs.call.vet", "审核、推荐本地区的科技攻关需求", LOCAL_STAFF,
+               "只有县（市、区）、设区市经信部门可以审核科技攻关需求", write=True),
+    Capability("programs.call.run", "发布需求征集、组织评审、公布排序与推荐立项", frozenset({PROVINCE}),
+               "只有省级工作人员可以组织需求征集与评审", write=True),
+    Capability("programs.selection.run", "组织优秀新产品与先进技术成果评审并公布", frozenset({PROVINCE}),
+               "只有省级工作人员可以组织优秀新产品与先进技术成果评审", write=True),
     # the account itself
     Capability("help.view", "查看本角色的使用帮助", ALL_ROLES, "无权查看使用帮助"),
     Capability("help.all_roles", "查看各角色的使用帮助", frozenset({PROVINCE}), "只能查看本角色的使用帮助"),

@@ -26,6 +26,7 @@ class Purpose(models.TextChoices):
     ANNUAL = "annual", "年度评价"
     ACCEPTANCE = "acceptance", "验收评价"
     OPERATION = "operation", "运行评价"
+    SELECTION = "selection", "评审遴选"
 
 
 class RegionRule(models.TextChoices):
@@ -98,6 +99,16 @@ class Round(models.Model):
         except SchemeError:
             return self.scheme_code
 
+    @property
+    def subject_kind(self) -> str:
+        """The kind of subject the round evaluates (its scheme's ``subject``; platforms when unknown)."""
+        from .scoring import SchemeError, get_scheme
+
+        try:
+            return get_scheme(self.scheme_code).subject
+        except SchemeError:
+            return "platforms"
+
 
 def _level_label(level: str) -> str:
     """The Chinese name of an institution level code (the code itself when unknown)."""
@@ -131,6 +142,11 @@ class Submission(models.Model):
         "platforms.RDInstitution", null=True, blank=True, on_delete=models.CASCADE, related_name="submissions",
     )
     platform = models.ForeignKey("platforms.Platform", null=True, blank=True, on_delete=models.CASCADE, related_name="submissions")
+    # a subject of another registered kind (subjects.py): resolved by that kind's provider
+    subject_kind = models.CharField("评价对象类别", max_length=30, blank=True, default="")
+    subject_id = models.PositiveBigIntegerField("评价对象编号", null=True, blank=True)
+    parties = models.JSONField("相关单位（回避用）", default=list, blank=True,
+                               help_text="合作单位等：专家来自其中任一单位即回避")
     title = models.CharField("名称", max_length=200)
     applied_level = models.CharField("申报级别", max_length=30, blank=True, default="")
     declared = models.JSONField("申报数据", default=dict, blank=True, help_text="企业自报的指标（非统计数据），如研发人员、设备原值")
@@ -170,7 +186,7 @@ class Submission(models.Model):
 
     class Meta:
         ordering = ["round", "division_id", "id"]
-        indexes = [models.Index(fields=["round", "status"])]
+        indexes = [models.Index(fields=["round", "status"]), models.Index(fields=["subject_kind", "subject_id"])]
         verbose_name = verbose_name_plural = "申报与参评"
 
     def __str__(self) -> str:
@@ -201,6 +217,10 @@ class Submission(models.Model):
 
     @property
     def subject(self):
+        if self.subject_kind:
+            from .subjects import provider
+
+            return provider(self.subject_kind).subject(self)
         return self.institution if self.institution_id else self.platform
 
     @property

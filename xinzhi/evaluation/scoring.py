@@ -75,7 +75,9 @@ SCHEMES_DIR = Path(__file__).resolve().parent / "schemes"
 CENT = Decimal("0.01")
 HUNDRED = Decimal(100)
 FAIL_GRADE = "不合格"
-PURPOSES = ("recognition", "annual", "acceptance", "operation")
+#: ``selection`` (评审遴选): experts score candidates that are then ranked — a research-needs call, the
+#: excellent new products (issue 17); it drives no status, the subject's app records the result
+PURPOSES = ("recognition", "annual", "acceptance", "operation", "selection")
 #: what a result does to the institution (动态管理): keep, warn, downgrade one level, revoke, or a
 #: one-year rectification (warned, re-evaluated next year; 工信厅科〔2018〕37号 for innovation centres)
 MANAGEMENT_ACTIONS = ("confirm", "warn", "downgrade", "revoke", "rectify")
@@ -147,6 +149,8 @@ class Scheme:
     text: str = ""
     on_fail: str = "revoke"
     on_fail_again: str = "revoke"
+    #: the subject kind whose registered provider the round's submissions belong to (``subjects.py``)
+    subject: str = "platforms"
 
     @property
     def digest(self) -> str:
@@ -224,6 +228,7 @@ def load_scheme(text: str) -> Scheme:
         trim_min_reviewers=int(raw.get("trim_min_reviewers", 3)), reference=raw.get("reference", ""),
         unverified=bool(raw.get("unverified", True)), note=raw.get("note", ""), text=text,
         on_fail=management.get("on_fail", "revoke"), on_fail_again=management.get("on_fail_again", "revoke"),
+        subject=str(raw.get("subject", "platforms")),
     )
 
 

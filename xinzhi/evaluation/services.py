@@ -76,6 +76,15 @@ def scheme_of(round_: Round) -> scoring.Scheme:
     return scoring.get_scheme(round_.scheme_code)
 
 
+def provider_of(round_: Round):
+    """The registered provider of the round's subjects (its scheme's ``subject`` kind)."""
+    return provider(round_.subject_kind)
+
+
+def _generic(submission: Submission) -> bool:
+    return bool(submission.subject_kind)
+
+
 def create_round(
     *, name: str, purpose: str, year: int, scheme_code: str, deadline: datetime.date, actor=None, **options: Any,
 ) -> Round:
@@ -127,15 +136,36 @@ def enrol_institutions(
     if round_.purpose == Purpose.RECOGNITION:
         raise WorkflowError("认定批次由企业申报，不能批量纳入")
     scheme = scheme_of(round_)
+    subjects = provider(scheme.subject)
+    if subjects.generic:
+        return enrol_subjects(round_, actor, institution_ids)
     enrolled = (
         set(round_.submissions.exclude(institution=None).values_list("institution_id", flat=True)),
         set(round_.submissions.exclude(platform=None).values_list("platform_id", flat=True)),
     )
     if institution_ids is not None or platform_ids is not None:
         institution_ids, platform_ids = list(institution_ids or []), list(platform_ids or [])
-    rows = provider().eligible(round_, scheme.applies_to, institution_ids, platform_ids, enrolled)
+    rows = subjects.eligible(round_, scheme.applies_to, institution_ids, platform_ids, enrolled)
     created = Submission.objects.bulk_create(
         [Submission(round=round_, submitted_by=actor, **r) for r in rows], batch_size=1000)
+    _audit_created(Submission, [s.pk for s in created if s.pk], lambda pk: f"submission {pk}", actor)
+    return len(rows)
+
+
+def enrol_subjects(round_: Round, actor=None, subject_ids: Iterable[int] | None = None) -> int:
+    """Enrol the subjects of a generic provider (research-needs submissions, excellent-product
+    candidates…): the provider lists the eligible ones not yet enrolled, each with the units an expert
+    must not come from (``parties``); one bulk insert, one audit entry per row."""
+    _require_open(round_)
+    scheme = scheme_of(round_)
+    subjects = provider(scheme.subject)
+    if not subjects.generic:
+        raise WorkflowError("该批次的评价对象不是按编号纳入的类别")
+    enrolled = set(round_.submissions.filter(subject_kind=scheme.subject).values_list("subject_id", flat=True))
+    ids = None if subject_ids is None else list(subject_ids)
+    rows = subjects.eligible(round_, scheme.applies_to, ids, None, enrolled)
+    created = Submission.objects.bulk_create(
+        [Submission(round=round_, submitted_by=actor, subject_kind=scheme.subject, **r) for r in rows], batch_size=1000)
     _audit_created(Submission, [s.pk for s in created if s.pk], lambda pk: f"submission {pk}", actor)
     return len(rows)
 
@@ -144,11 +174,12 @@ def enrol_refusal(round_: Round, subject) -> str:
     """Why ``subject`` cannot join ``round_`` ("" when it can) — for the subject's page."""
     if round_.is_closed:
         return CLOSED_MESSAGE
-    refusal = provider().refusal(round_, subject)
+    subjects = provider_of(round_)
+    refusal = subjects.refusal(round_, subject)
     if refusal:
         return refusal
     try:
-        if provider().subject_kind(subject) not in scheme_of(round_).applies_to:
+        if subjects.subject_kind(subject) not in scheme_of(round_).applies_to:
             return "该批次的评价方案不适用于该对象"
     except scoring.SchemeError as exc:
         return str(exc)
@@ -157,9 +188,10 @@ def enrol_refusal(round_: Round, subject) -> str:
 
 def rounds_open_for(subject, held: Q) -> list[Round]:
     """Evaluation rounds (not recognition, not closed) that ``subject`` may join and does not hold yet."""
-    rounds = (Round.objects.exclude(purpose=Purpose.RECOGNITION).exclude(status=Round.Status.CLOSED)
+    rounds = (Round.objects.exclude(purpose__in=(Purpose.RECOGNITION, Purpose.SELECTION))
+              .exclude(status=Round.Status.CLOSED)
               .exclude(submissions__in=Submission.objects.filter(held)).order_by("-year", "-deadline"))
-    return [r for r in rounds if not enrol_refusal(r, subject)]
+    return [r for r in rounds if r.subject_kind == "platforms" and not enrol_refusal(r, subject)]
 
 
 @transaction.atomic
@@ -202,7 +234,7 @@ def defer(submission: Submission, reason: str, actor=None) -> Submission:
     submission.decided_by, submission.decided_at = actor, timezone.now()
     submission.save()
     submission.assignments.filter(status=Assignment.Status.PENDING).delete()
-    provider().notice(
+    provider_of(submission.round).notice(
         "deferral", f"{submission.title}暂缓评价", f"经申请，{submission.round.year}年度暂缓评价：{reason}",
         subject=submission.subject, enterprise=submission.enterprise, actor=actor, submission=submission,
     )
@@ -216,7 +248,8 @@ class _Context:
     """What recusal needs about a set of submissions and experts, read in a few queries."""
 
     def __init__(self, submissions: list[Submission], experts: list[ExpertProfile]):
-        ids = {s.enterprise_id for s in submissions} | {e.employer_id for e in experts if e.employer_id}
+        parties = {p.get("enterprise_id") for s in submissions for p in (s.parties or []) if p.get("enterprise_id")}
+        ids = {s.enterprise_id for s in submissions} | {e.employer_id for e in experts if e.employer_id} | parties
         self.groups = dict(EnterpriseGroup.objects.filter(enterprise_id__in=ids).values_list("enterprise_id", "group_name"))
         self.names = dict(Enterprise.objects.filter(id__in={s.enterprise_id for s in submissions}).values_list("id", "name"))
         self.declared = set(
@@ -243,6 +276,12 @@ def conflicts(expert: ExpertProfile, submission: Submission, ctx: _Context | Non
             reasons.append("专家与申报企业在同一设区市")
     if (expert.pk, ent) in ctx.declared:
         reasons.append("专家已申报与该企业存在利益关系")
+    for party in submission.parties or []:
+        pid, name = party.get("enterprise_id"), (party.get("name") or "").strip()
+        if (pid and expert.employer_id == pid) or (name and expert.employer_name.strip() == name):
+            reasons.append(f"专家工作单位为合作单位“{name}”")
+        elif pid and ctx.groups.get(pid) and ctx.groups.get(pid) in (expert.enterprise_group, ctx.groups.get(expert.employer_id)):
+            reasons.append(f"专家与合作单位“{name}”同属{ctx.groups[pid]}")
     return reasons
 
 
@@ -374,7 +413,7 @@ def _fill(round_: Round, subs: list[Submission], actor, need: int, method: str,
         missing = need - active[sub.pk]
         if missing <= 0:
             continue
-        field = (sub.subject.field if sub.subject is not None else "") or ""
+        field = getattr(sub.subject, "field", "") or ""
         candidates = [
             e for e in experts
             if e.pk not in taken[sub.pk] and load[e.pk] < e.max_load and not conflicts(e, sub, ctx)
@@ -480,6 +519,8 @@ def submit_review(assignment: Assignment, scores: Mapping[str, Any], comment: st
 def submission_data(submission: Submission) -> dict[str, Any]:
     """The figures the scheme's indicators read: the subject's data for the round's year (from the
     registers), or, for a recognition, the statistics plus what the enterprise declared."""
+    if _generic(submission):
+        return provider(submission.subject_kind).data(submission)
     subjects = provider()
     if submission.institution_id or submission.platform_id:
         return subjects.data(submission)
@@ -487,9 +528,9 @@ def submission_data(submission: Submission) -> dict[str, Any]:
     return {k: v for k, v in facts.items() if k in subjects.data_fields}
 
 
-def field_labels() -> dict[str, str]:
+def field_labels(kind: str | None = None) -> dict[str, str]:
     """The Chinese names of the data fields, for the indicators' explanations (no codes on screen)."""
-    subjects = provider()
+    subjects = provider(kind)
     return {f: subjects.field_label(f) for f in subjects.data_fields}
 
 
@@ -516,7 +557,7 @@ def score_submission(submission: Submission) -> scoring.Evaluation:
     round_ = submission.round
     scheme = scheme_of(round_)
     result = scoring.evaluate(scheme, submission_data(submission), _reviews(submission), trim=round_.trim_extremes,
-                              labels=field_labels())
+                              labels=field_labels(scheme.subject))
     _store(submission, scheme, result)
     submission.save()
     return result
@@ -539,6 +580,8 @@ def aggregate_round(round_: Round) -> dict[str, Any]:
 
 
 def _failed_last_time(submission: Submission) -> bool:
+    if _generic(submission):
+        return False
     q = Q(institution_id=submission.institution_id) if submission.institution_id else Q(platform_id=submission.platform_id)
     previous = (Submission.objects.filter(q, decision=Submission.Decision.GRADE, round__year__lt=submission.round.year)
                 .order_by("-round__year").values_list("grade", flat=True).first())
@@ -590,8 +633,13 @@ def determine(submission: Submission, actor, reasons: str, decision: str | None 
     round_ = submission.round
     result = score_submission(submission)
     scheme = scheme_of(round_)
-    subjects = provider()
-    if round_.purpose == Purpose.RECOGNITION:
+    subjects = provider(scheme.subject)
+    if round_.purpose == Purpose.SELECTION:
+        # a selection drives no status: the subject's app records the score; the ranking is its own
+        decision = Submission.Decision.GRADE
+        outcome = subjects.apply_result(submission.subject, "selection", result.result.grade, round_.year,
+                                        f"{result.result.explanation}。{reasons}", actor, submission)
+    elif round_.purpose == Purpose.RECOGNITION:
         blocked = _condition_refusal(submission)
         if decision is None:
             ok = result.result.passed and not blocked
@@ -673,7 +721,7 @@ def correct(
     before = _result_values(submission)
     if rescore:
         result = scoring.evaluate(scheme, submission_data(submission), _reviews(submission),
-                                  trim=submission.round.trim_extremes, labels=field_labels())
+                                  trim=submission.round.trim_extremes, labels=field_labels(scheme.subject))
         submission.indicator_results = [r.as_json() for r in result.indicators]
         submission.quantitative_score, submission.expert_score = result.quantitative, result.expert
         submission.total_score, submission.grade, submission.warning = result.total, result.result.grade, result.result.warning
@@ -702,7 +750,11 @@ def correct(
     if after == before:
         raise WorkflowError("复核未改变任何结果")
     outcome = ""
-    if submission.decision == Submission.Decision.GRADE and (before["grade"], before["warning"]) != (after["grade"], after["warning"]):
+    if submission.round.purpose == Purpose.SELECTION:
+        outcome = provider(submission.round.subject_kind).apply_result(
+            submission.subject, "selection", after["grade"], submission.round.year, f"复核更正：{reason}", actor,
+            submission) or ""
+    elif submission.decision == Submission.Decision.GRADE and (before["grade"], before["warning"]) != (after["grade"], after["warning"]):
         failed_before = _failed_last_time(submission)
         old = scoring.management_action(scheme, _grade_result(before), failed_before)
         new = scoring.management_action(scheme, _grade_result(after), failed_before)
@@ -744,6 +796,13 @@ def eligible_experts(submission: Submission, experts: Iterable[ExpertProfile] | 
     experts = list(experts if experts is not None else ExpertProfile.objects.filter(active=True).select_related("user"))
     ctx = _Context([submission], experts)
     return [(e, conflicts(e, submission, ctx)) for e in experts]
+
+
+def subject_description(submission: Submission) -> list[tuple[str, str]]:
+    """What the subject's app shows the experts and staff about a generic subject (label, text)."""
+    if not _generic(submission):
+        return []
+    return provider(submission.subject_kind).describe(submission)
 
 
 def expert_part_summary(submission: Submission) -> dict[str, Decimal | None]:

@@ -1,14 +1,22 @@
-"""What the evaluation workflow needs from the app whose subjects it evaluates — registered, not imported.
+"""What the evaluation workflow needs from the apps whose subjects it evaluates — registered, not imported.
 
-Evaluation is generic: rounds, submissions, expert review, recusal, scoring and determination. The
-institutions and platforms it evaluates, their yearly data, recognition criteria, status changes and
-notices belong to the registers (``xinzhi.platforms``), which register a :class:`SubjectProvider` when
-Django starts (``PlatformsConfig.ready``). This module imports no domain app, so the dependency points
-one way: platforms → evaluation.
+Evaluation is generic: rounds, submissions, expert review, recusal, scoring and determination. What is
+evaluated belongs to the apps above it, each registering a :class:`SubjectProvider` **by subject kind**
+when Django starts:
 
-(The two subject columns of :class:`~xinzhi.evaluation.models.Submission` are foreign keys by model
-name — ``"platforms.RDInstitution"``, ``"platforms.Platform"`` — for referential integrity and scoped
-joins; no evaluation code imports those models.)
+* ``"platforms"`` (the default kind) — R&D institutions and platforms (``PlatformsConfig.ready``): their
+  yearly data, recognition criteria, status changes and notices;
+* ``"research_need"``, ``"new_product"`` — research-needs call submissions and excellent-product /
+  advanced-achievement candidates (``ProgramsConfig.ready``, issue 17).
+
+A round's provider is named by its scheme (``subject = "…"`` in the scheme file, default
+``"platforms"``), so schemes stay data and a new kind needs no change here. This module imports no
+domain app, so the dependency points one way: platforms, programs → evaluation.
+
+(The two platform subject columns of :class:`~xinzhi.evaluation.models.Submission` are foreign keys by
+model name — ``"platforms.RDInstitution"``, ``"platforms.Platform"`` — for referential integrity and scoped
+joins; other kinds are referred to by ``subject_kind`` + ``subject_id``, resolved by their provider. No
+evaluation code imports those models.)
 """
 
 from __future__ import annotations
@@ -18,7 +26,18 @@ from typing import Any
 
 
 class SubjectProvider:
-    """The hooks evaluation calls. Every method is implemented by the registering app."""
+    """The hooks evaluation calls. Every method is implemented by the registering app.
+
+    The platforms provider implements them all. A provider of another kind (``generic = True``) is for
+    evaluation-purpose rounds only (no recognition); it implements :meth:`eligible` (rows carry
+    ``subject_id``), :meth:`subject`, :meth:`refusal`, :meth:`data`, :meth:`apply_result`,
+    :meth:`subject_kind` and, for recusal and the experts' page, :meth:`parties` / :meth:`describe`; the
+    rest have harmless defaults here."""
+
+    #: the key the provider registers under (a scheme's ``subject``)
+    kind: str = "platforms"
+    #: subjects referred to by ``Submission.subject_kind`` / ``subject_id`` (not the platform FKs)
+    generic: bool = False
 
     #: names of the yearly figures a scheme may read and an applicant may declare
     data_fields: tuple[str, ...] = ()
@@ -75,16 +94,42 @@ class SubjectProvider:
         """The scheme key of a subject (an institution's level, a platform's kind)."""
         raise NotImplementedError
 
+    # -- for generic providers (defaults suit the platforms provider) -------------------------------
+    def subject(self, submission):
+        """The evaluated object of a generic submission (``submission.subject_id``), or None."""
+        return None
 
-_provider: SubjectProvider | None = None
+    def parties(self, submission) -> list[dict[str, Any]]:
+        """Other units of the submission an expert must not belong to (partners): ``[{name, enterprise_id}]``.
+        Stored on the submission at enrolment (``Submission.parties``) and read by recusal."""
+        return []
+
+    def describe(self, submission) -> list[tuple[str, str]]:
+        """What the experts read about the subject (label, text) — shown on the review page."""
+        return []
 
 
-def register_provider(provider: SubjectProvider) -> None:
-    global _provider
-    _provider = provider
+DEFAULT_KIND = "platforms"
+_providers: dict[str, SubjectProvider] = {}
 
 
-def provider() -> SubjectProvider:
-    if _provider is None:  # pragma: no cover - the registers app is always installed
-        raise RuntimeError("没有注册评价对象（研发机构与创新平台应用未安装）")
-    return _provider
+def register_provider(provider: SubjectProvider, kind: str | None = None) -> None:
+    """Register ``provider`` for a subject kind (its own ``kind`` when not given). Registering a kind again
+    replaces it (tests register fakes); the other kinds are untouched."""
+    _providers[kind or provider.kind] = provider
+
+
+def unregister_provider(kind: str) -> None:
+    _providers.pop(kind, None)
+
+
+def registered_kinds() -> list[str]:
+    return sorted(_providers)
+
+
+def provider(kind: str | None = None) -> SubjectProvider:
+    """The provider of ``kind`` (the platforms one by default)."""
+    kind = kind or DEFAULT_KIND
+    if kind not in _providers:
+        raise RuntimeError(f"没有注册“{kind}”类评价对象")
+    return _providers[kind]

@@ -187,6 +187,7 @@ def submission_detail(request, pk: int):
         return redirect("evaluation:submission", submission.pk)
     scheme = services.scheme_of(submission.round)
     context = {"s": submission, "scheme": scheme, "is_enterprise": is_enterprise,
+               "description": services.subject_description(submission),
                "can_run": bool(can(user, "evaluation.round.run")), "corrections": submission.corrections.select_related("actor")}
     if not is_enterprise:
         context["assignments"] = submission.assignments.select_related("expert__user", "replaces__expert__user")
@@ -230,9 +231,10 @@ def review(request, pk: int):
         except REFUSED as exc:
             messages.error(request, str(exc))
     data = services.submission_data(submission)
-    results, subtotal = scoring.score_quantitative(scheme, data, services.field_labels())
+    results, subtotal = scoring.score_quantitative(scheme, data, services.field_labels(scheme.subject))
     return render(request, "evaluation/review.html", {
         "a": assignment, "s": submission, "scheme": scheme, "results": results, "subtotal": subtotal,
+        "description": services.subject_description(submission),
     })
 
 

@@ -14,7 +14,8 @@ class ProgramsConfig(AppConfig):
         for model in (models.Solver, models.Problem, models.ProblemStep, models.Proposal, models.Contract,
                       models.ContractMilestone, models.Acceptance, models.MarketEvaluation, models.MajorProject,
                       models.ProjectUnit, models.NewProductProject, models.Selection,
-                      models.Standard):
+                      models.Standard, models.ResearchCall, models.ResearchNeed, models.NeedPartner,
+                      models.NeedStep):
             if not auditlog.contains(model):
                 auditlog.register(model)
 
@@ -28,3 +29,8 @@ class ProgramsConfig(AppConfig):
         from . import panels
 
         panels.register()
+
+        # research-needs submissions and excellent-product candidates are evaluation subjects (by kind)
+        from . import evaluation_subjects
+
+        evaluation_subjects.register()

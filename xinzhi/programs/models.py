@@ -13,7 +13,7 @@ from django.db import models
 
 from xinzhi.core.scope import ScopedManager
 
-from . import loop
+from . import calls, loop
 
 # --------------------------------------------------------------------------- the closed loop (task 3)
 
@@ -459,3 +459,146 @@ class Standard(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+# --------------------------------------------------------------------------- research-needs call (task 14)
+
+class ResearchCall(models.Model):
+    """An annual call for enterprise-led research needs (企业主导的科技攻关需求征集); the rules are in
+    :mod:`xinzhi.programs.calls`. Its expert review is an evaluation round (``round``, scheme
+    ``research_need_review``). Calls are public to every signed-in user."""
+
+    STATE_CHOICES = list(calls.CALL_LABELS.items())
+
+    year = models.PositiveSmallIntegerField("征集年度")
+    name = models.CharField("名称", max_length=200)
+    deadline = models.DateField("申报截止日期")
+    guide = models.TextField("征集指南", blank=True, default="")
+    recommend_quota = models.PositiveSmallIntegerField("推荐名额", help_text="排序前若干名推荐至省科技计划（待核实）")
+    state = models.CharField("状态", max_length=12, choices=STATE_CHOICES, default=calls.OPEN)
+    round = models.OneToOneField("evaluation.Round", null=True, blank=True, on_delete=models.SET_NULL,
+                                 related_name="research_call", verbose_name="专家评审批次")
+    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
+                                  verbose_name="发布人")
+    opened_on = models.DateField("发布日期")
+    published_on = models.DateField("排序公布日期", null=True, blank=True)
+    recommended_on = models.DateField("推荐日期", null=True, blank=True)
+
+    scope_region_field = None
+    objects = ScopedManager()
+
+    class Meta:
+        ordering = ["-year", "-id"]
+        constraints = [models.UniqueConstraint(fields=["year", "name"], name="research_call_unique")]
+        verbose_name = verbose_name_plural = "科技攻关需求征集"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ResearchNeed(models.Model):
+    """An enterprise-led submission to a call: the lead enterprise, its partners, the problem, the
+    targets and the budget; vetted by county and city, reviewed by experts, ranked, recommended."""
+
+    STATE_CHOICES = list(calls.LABELS.items())
+
+    call = models.ForeignKey(ResearchCall, on_delete=models.PROTECT, related_name="needs", verbose_name="征集")
+    enterprise = models.ForeignKey("enterprises.Enterprise", on_delete=models.PROTECT, related_name="research_needs",
+                                   verbose_name="牵头企业")
+    division = models.ForeignKey("regions.Division", to_field="code", db_column="division_code",
+                                 on_delete=models.PROTECT, verbose_name="所在县（市、区）")
+    title = models.CharField("需求名称", max_length=200)
+    field = models.CharField("技术领域", max_length=100)
+    cluster = models.ForeignKey("industries.Cluster", null=True, blank=True, on_delete=models.SET_NULL,
+                                verbose_name="415X集群")
+    problem = models.TextField("需解决的关键技术难题")
+    targets = models.TextField("攻关目标与考核指标")
+    budget = models.BigIntegerField("总预算（元）")
+    self_funded = models.BigIntegerField("企业自筹（元）", default=0)
+    months = models.PositiveSmallIntegerField("实施周期（月）", default=36)
+    loop_problem = models.ForeignKey(Problem, null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="research_needs", verbose_name="来源企业技术难题")
+    state = models.CharField("状态", max_length=14, choices=STATE_CHOICES, default=calls.SUBMITTED)
+    submitted_on = models.DateField("提交日期")
+    county_on = models.DateField("县级审核日期", null=True, blank=True)
+    city_on = models.DateField("市级推荐日期", null=True, blank=True)
+    review_note = models.CharField("审核意见", max_length=500, blank=True, default="")
+    total_score = models.DecimalField("评审总分", max_digits=7, decimal_places=2, null=True, blank=True)
+    rank = models.PositiveSmallIntegerField("排序", null=True, blank=True)
+    tied = models.BooleanField("并列", default=False)
+    major_project = models.OneToOneField(MajorProject, null=True, blank=True, on_delete=models.SET_NULL,
+                                         related_name="research_need", verbose_name="立项的重大科技项目")
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
+                                     verbose_name="提交人")
+
+    scope_region_field = "division__code"
+    scope_enterprise_field = "enterprise_id"
+    objects = ScopedManager()
+
+    class Meta:
+        ordering = ["call", "rank", "id"]
+        indexes = [models.Index(fields=["call", "state"])]
+        verbose_name = verbose_name_plural = "科技攻关需求"
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def state_label(self) -> str:
+        return calls.LABELS.get(self.state, self.state)
+
+
+class NeedPartner(models.Model):
+    """A partner of a submission (合作单位), in order after the lead enterprise (rank 2, 3, …). An expert
+    working for a partner is never assigned to review the submission."""
+
+    need = models.ForeignKey(ResearchNeed, on_delete=models.CASCADE, related_name="partners")
+    rank = models.PositiveSmallIntegerField("排名")
+    name = models.CharField("单位名称", max_length=200)
+    kind = models.CharField("单位性质", max_length=12, choices=UnitKind.choices)
+    enterprise = models.ForeignKey("enterprises.Enterprise", null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+", verbose_name="企业库中的企业")
+    in_province = models.BooleanField("省内单位", default=True)
+
+    scope_region_field = "need__division__code"
+    scope_enterprise_field = "need__enterprise_id"
+    objects = ScopedManager()
+
+    class Meta:
+        ordering = ["rank", "id"]
+        verbose_name = verbose_name_plural = "需求合作单位"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class NeedStep(models.Model):
+    """One step on a submission: who, when, from which state to which, and why (also audited)."""
+
+    need = models.ForeignKey(ResearchNeed, on_delete=models.CASCADE, related_name="steps")
+    action = models.CharField("办理事项", max_length=20)
+    from_state = models.CharField("原状态", max_length=14)
+    to_state = models.CharField("新状态", max_length=14)
+    on = models.DateField("办理日期")
+    at = models.DateTimeField("记录时间", auto_now_add=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, verbose_name="办理人")
+    note = models.CharField("说明", max_length=500, blank=True, default="")
+
+    scope_region_field = "need__division__code"
+    scope_enterprise_field = "need__enterprise_id"
+    objects = ScopedManager()
+
+    class Meta:
+        ordering = ["on", "id"]
+        verbose_name = verbose_name_plural = "需求办理记录"
+
+    def __str__(self) -> str:
+        return f"{self.need_id}:{self.action}"
+
+    @property
+    def from_state_label(self) -> str:
+        return calls.LABELS.get(self.from_state, "—")
+
+    @property
+    def to_state_label(self) -> str:
+        return calls.LABELS.get(self.to_state, self.to_state)

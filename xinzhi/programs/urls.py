@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_calls
 
 app_name = "programs"
 urlpatterns = [
@@ -14,4 +14,9 @@ urlpatterns = [
     path("new-products/apply/", views.new_product_apply, name="new_product_apply"),
     path("new-products/<int:pk>/", views.new_product_detail, name="new_product"),
     path("standards/", views.standards, name="standards"),
+    path("calls/", views_calls.call_list, name="calls"),
+    path("calls/<int:pk>/", views_calls.call_detail, name="call"),
+    path("calls/<int:pk>/submit/", views_calls.need_submit, name="need_submit"),
+    path("needs/<int:pk>/", views_calls.need_detail, name="need"),
+    path("selection-reviews/", views_calls.selection_reviews, name="selection_reviews"),
 ]

@@ -84,6 +84,8 @@ MAIN_MENU: tuple[MenuItem, ...] = (
     MenuItem(_("独角兽培育"), "unicorns:list", "unicorns.view", active=("/unicorns/",), group="projects"),
     MenuItem(_("企业出题与创新项目"), "programs:problems", "programs.view", active=("/programs/",),
              group="projects"),
+    MenuItem(_("科技攻关需求征集"), "programs:calls", "programs.view", active=("/programs/calls/", "/programs/needs/"),
+             group="projects"),
     MenuItem(_("简报与报告"), "monitoring:reports", "monitoring.view", active=("/monitoring/reports/",),
              group="work"),
     MenuItem(_("工作督办"), "supervision:ledger", "supervision.view", active=("/supervision/",), group="work"),

@@ -153,7 +153,10 @@ def test_scheme_validation():
 
 def test_shipped_schemes_load_and_sum_to_100():
     schemes = scoring.all_schemes()
-    assert {s.purpose for s in schemes} == {"recognition", "annual", "acceptance", "operation"}
+    assert {s.purpose for s in schemes} == {"recognition", "annual", "acceptance", "operation", "selection"}
+    # every scheme names a subject kind; the platforms' schemes by default, the programmes' their own
+    assert {s.subject for s in schemes} == {"platforms", "research_need", "new_product"}
+    assert all(s.subject != "platforms" for s in schemes if s.purpose == "selection")
     for s in schemes:
         assert s.version and s.reference
     kinds = {k for s in schemes for k in s.applies_to}

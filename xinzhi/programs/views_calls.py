@@ -1,0 +1,200 @@
+"""Pages of the research-needs call and of the expert-reviewed selections (issue 17 items 2 and 4). Thin:
+the rules are in :mod:`.calls`, the writes in :mod:`.research`; the expert review itself (assignments,
+recusal, scoring) is on the evaluation pages. Reads go through ``restrict``; a GET never writes."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from xinzhi.accounts.permissions import can, capability_required, require
+from xinzhi.enterprises.models import Enterprise
+from xinzhi.evaluation.models import Purpose, Round
+from xinzhi.industries.models import Cluster
+
+from . import calls, research
+from .models import ProjectProgramme, ResearchCall, SelectionKind, UnitKind
+from .services import Refused
+
+REFUSED = (Refused, PermissionDenied)
+PARTNER_ROWS = 5
+
+
+def _date(value: str | None, default: dt.date | None = None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat((value or "").strip())
+    except ValueError:
+        return default
+
+
+def _int(value: str | None) -> int | None:
+    try:
+        return int(str(value).replace(",", "").strip())
+    except (TypeError, ValueError):
+        return None
+
+
+def _wan(value: str | None) -> int | None:
+    """An amount entered in 万元, stored in 元."""
+    try:
+        return round(float(str(value).replace(",", "").strip()) * 10_000)
+    except (TypeError, ValueError):
+        return None
+
+
+@capability_required("programs.view")
+def call_list(request):
+    user = request.user
+    if request.method == "POST":
+        require(user, "programs.call.run")
+        post = request.POST
+        try:
+            call = research.open_call(user, year=_int(post.get("year")) or timezone.localdate().year,
+                                      name=post.get("name", ""), deadline=_date(post.get("deadline")) or dt.date.min,
+                                      on=timezone.localdate(), quota=_int(post.get("quota")), guide=post.get("guide", ""))
+        except REFUSED as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("已发布需求征集"))
+            return redirect("programs:call", call.pk)
+    return render(request, "programs/calls.html", {
+        "calls": ResearchCall.objects.restrict(user).select_related("round"),
+        "can_run": bool(can(user, "programs.call.run")), "quota": research.call_parameters()["recommend_quota"],
+        "today": timezone.localdate(), "can_overview": bool(can(user, "programs.overview")),
+        "may_submit": bool(can(user, "programs.call.submit")),
+    })
+
+
+@capability_required("programs.view")
+def call_detail(request, pk: int):
+    user = request.user
+    call = get_object_or_404(ResearchCall.objects.restrict(user).select_related("round"), pk=pk)
+    if request.method == "POST":
+        action, today = request.POST.get("action", ""), timezone.localdate()
+        try:
+            if action == "start_review":
+                research.start_review(user, call, today, review_deadline=_date(request.POST.get("review_deadline")),
+                                      reviewers=_int(request.POST.get("reviewers")))
+                messages.success(request, _("已启动专家评审：请在评审批次中分配专家"))
+            elif action == "determine":
+                result = research.determine_reviewed(user, call)
+                messages.success(request, _("已汇总 %(n)s 项需求的专家评分") % {"n": result["determined"]})
+                if result["waiting"]:
+                    messages.error(request, _("%(n)s 项暂不能汇总：") % {"n": len(result["waiting"])} + "；".join(
+                        f"{w['title']}（{w['reason']}）" for w in result["waiting"][:5]))
+            elif action == "publish":
+                research.publish_ranking(user, call, today)
+                messages.success(request, _("已公布排序名单"))
+            elif action == "recommend":
+                research.recommend(user, call, today)
+                messages.success(request, _("已将推荐名单报送省科技计划"))
+            else:
+                messages.error(request, _("未知的办理事项"))
+        except REFUSED as exc:
+            messages.error(request, str(exc))
+        return redirect("programs:call", call.pk)
+    needs = (research.visible_needs(user).filter(call=call).select_related("enterprise", "division")
+             .order_by("rank", "id"))
+    return render(request, "programs/call_detail.html", {
+        "call": call, "needs": needs, "counts": research.call_counts(call, user),
+        "can_run": bool(can(user, "programs.call.run")), "may_submit": bool(can(user, "programs.call.submit")),
+        "can_see_round": bool(can(user, "evaluation.round.view")), "open": call.state == calls.OPEN,
+        "ranked": call.state in (calls.PUBLISHED, calls.RECOMMENDED),
+        "pending": research.determine_pending(call) if call.state == calls.REVIEWING else None,
+    })
+
+
+@capability_required("programs.call.submit")
+def need_submit(request, pk: int):
+    user = request.user
+    call = get_object_or_404(ResearchCall.objects.restrict(user), pk=pk)
+    enterprise = get_object_or_404(Enterprise, pk=user.enterprise_id)
+    if request.method == "POST":
+        post = request.POST
+        partners = []
+        for i in range(PARTNER_ROWS):
+            name = (post.get(f"partner_{i}") or "").strip()
+            if name:
+                ent = Enterprise.objects.filter(name=name).first()
+                partners.append({"name": name, "kind": post.get(f"partner_kind_{i}"), "enterprise": ent,
+                                 "in_province": post.get(f"partner_outside_{i}") != "on"})
+        try:
+            need = research.submit_need(user, call, enterprise, {
+                "title": post.get("title"), "field": post.get("field"), "problem": post.get("problem"),
+                "targets": post.get("targets"), "budget": _wan(post.get("budget")),
+                "self_funded": _wan(post.get("self_funded")) or 0, "months": _int(post.get("months")),
+                "cluster": _int(post.get("cluster"))}, partners, timezone.localdate())
+        except REFUSED as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("需求已提交，等待县（市、区）审核"))
+            return redirect("programs:need", need.pk)
+    return render(request, "programs/need_submit.html", {
+        "call": call, "enterprise": enterprise, "clusters": Cluster.objects.order_by("code"),
+        "kinds": UnitKind.choices, "rows": range(PARTNER_ROWS), "post": request.POST})
+
+
+@capability_required("programs.view")
+def need_detail(request, pk: int):
+    user = request.user
+    need = get_object_or_404(research.visible_needs(user).select_related("call", "enterprise", "division", "cluster",
+                                                                        "major_project"), pk=pk)
+    if request.method == "POST":
+        action, on = request.POST.get("action", ""), _date(request.POST.get("on"), timezone.localdate())
+        try:
+            if action == "create_project":
+                project = research.create_project(user, need.pk, request.POST.get("programme", ""), on)
+                messages.success(request, _("已转为省重大科技项目：%(name)s") % {"name": project.name})
+            else:
+                research.act(user, need.pk, action, on, request.POST.get("note", ""))
+                messages.success(request, _("已办理"))
+        except REFUSED as exc:
+            messages.error(request, str(exc))
+        return redirect("programs:need", need.pk)
+    actor = research.actor_of(user, need)
+    actions = [(a, label) for a, label in calls.actions_for(need.state, actor, need.call.state) if a != "create_project"]
+    return render(request, "programs/need_detail.html", {
+        "need": need, "partners": need.partners.all(), "steps": need.steps.select_related("actor"),
+        "actions": actions, "today": timezone.localdate(),
+        "may_project": actor == calls.PROVINCE_STAFF and need.state == calls.SELECTED
+        and need.call.state == calls.RECOMMENDED,
+        "programmes": [(v, label) for v, label in ProjectProgramme.choices if v != ProjectProgramme.NATIONAL],
+    })
+
+
+@capability_required("programs.overview")
+def selection_reviews(request):
+    """The expert reviews of the excellent new products and advanced technology achievements."""
+    user = request.user
+    if request.method == "POST":
+        require(user, "programs.selection.run")
+        action, today = request.POST.get("action", ""), timezone.localdate()
+        try:
+            if action == "start":
+                round_ = research.start_selection_review(
+                    user, request.POST.get("kind", ""), _int(request.POST.get("year")) or today.year, today,
+                    reviewers=_int(request.POST.get("reviewers")) or 5)
+                messages.success(request, _("已创建评审批次并纳入候选项目：%(name)s") % {"name": round_.name})
+            elif action == "publish":
+                round_ = get_object_or_404(Round.objects.restrict(user), pk=_int(request.POST.get("round")) or 0)
+                n = research.publish_selection(user, round_, _date(request.POST.get("on"), today))
+                messages.success(request, _("已公布 %(n)s 项") % {"n": n})
+        except REFUSED as exc:
+            messages.error(request, str(exc))
+        return redirect("programs:selection_reviews")
+    schemes = {research.selection_parameters()[k] for k in research.SCHEME_KEYS.values()}
+    rounds = []
+    for r in Round.objects.restrict(user).filter(purpose=Purpose.SELECTION, scheme_code__in=schemes):
+        ranked = research.selection_ranking(r)
+        rounds.append({"round": r, "kind": SelectionKind(research.selection_kind_of(r)).label,
+                       "candidates": r.submissions.count(), "selected": sum(1 for x in ranked if x.recommended)})
+    return render(request, "programs/selection_reviews.html", {
+        "rounds": rounds, "kinds": SelectionKind.choices, "can_run": bool(can(user, "programs.selection.run")),
+        "can_see_round": bool(can(user, "evaluation.round.view")), "today": timezone.localdate(),
+        "within": research.selection_parameters()["appraised_within_years"],
+    })
