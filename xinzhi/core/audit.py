@@ -36,6 +36,7 @@ AUDITED_MODELS = [
     ("unicorns", "Company", {}),
     ("unicorns", "FinancingRound", {}),
     ("unicorns", "TierChange", {}),
+    ("unicorns", "ListEntry", {}),
     ("cultivation", "Certification", {}),
     ("cultivation", "AnnualPackage", {}),
     ("cultivation", "ScreeningRun", {}),

@@ -4,8 +4,9 @@ One row per financing round of a company; the company is known by its name (new 
 the county, track and founding date of the row; a company's fields must agree on all its rows). Amounts are
 typed in the unit the header declares (default 万元; for a USD round the figures are US dollars in that
 unit — the 币种 column says which) and stored in whole units; the rate is the year's average (1 USD in CNY).
-Event lists (the annual conference's published list of unicorns) are not a separate kind yet: tiers are
-confirmed by the province on the company page (see docs/unicorns.md).
+Event lists (the annual conference's published list of unicorns) are the kind ``unicorn-lists``
+(:mod:`xinzhi.unicorns.list_imports`); tiers are still confirmed by the province on the company page
+(see docs/unicorns.md).
 """
 
 from __future__ import annotations
@@ -109,3 +110,6 @@ class FinancingRoundsKind(ImportKind):
 
 
 register(FinancingRoundsKind())
+
+# published lists (the annual conference's list of a year) are declared in their own module
+from . import list_imports  # noqa: E402,F401

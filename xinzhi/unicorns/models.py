@@ -104,3 +104,41 @@ class TierChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.company_id} {self.from_tier}→{self.to_tier}"
+
+
+class ListTier(models.TextChoices):
+    """The tier a published list names (as published: GEI's 潜在独角兽, Hangzhou's 准独角兽 …)."""
+
+    SUPER = "super_unicorn", "超级独角兽"
+    UNICORN = "unicorn", "独角兽"
+    POTENTIAL = "potential", "潜在独角兽"
+    QUASI = "quasi_unicorn", "准独角兽"
+    SEED = "seed", "种子独角兽"
+
+
+class ListEntry(models.Model):
+    """A company on a published list of a year (中国独角兽企业发展大会/GEI, 万物生长大会 …): one event of the
+    dynamic monitoring — on this year's list and not last year's is an entry, the reverse an exit. Imported
+    (``unicorn-lists``); the confirmed tier still changes only through a :class:`TierChange`."""
+
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="list_entries")
+    list_name = models.CharField("榜单名称", max_length=100)
+    year = models.PositiveSmallIntegerField("榜单年度")
+    tier = models.CharField("入选层级（按榜单）", max_length=15, choices=ListTier.choices)
+    valuation_usd = models.BigIntegerField("榜单估值（美元）", null=True, blank=True)
+    city = models.CharField("所在城市（按榜单）", max_length=50, blank=True, default="")
+    field = models.CharField("领域（按榜单）", max_length=50, blank=True, default="")
+    import_batch = models.ForeignKey("core.ImportBatch", null=True, blank=True, on_delete=models.SET_NULL,
+                                     editable=False)
+
+    scope_region_field = "company__division__code"
+    scope_enterprise_field = "company__enterprise_id"
+    objects = ScopedManager()
+
+    class Meta:
+        ordering = ["-year", "list_name", "company", "id"]
+        constraints = [models.UniqueConstraint(fields=["list_name", "year", "company"], name="list_entry_once")]
+        verbose_name = verbose_name_plural = "榜单入选记录"
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.list_name} {self.company_id}"

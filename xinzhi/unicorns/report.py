@@ -12,7 +12,7 @@ import polars as pl
 from xinzhi.regions.models import Division
 from xinzhi.reports import Column, Document, Heading, KeyFigure, KeyFigures, Note, Paragraph, Table
 
-from . import services, tiers
+from . import lists, services, tiers
 from .models import TierChange
 
 HELD = ("unicorn", "quasi_unicorn", "seed")
@@ -59,6 +59,7 @@ def figures(user, year: int) -> dict:
                       for y, f in fin.items()},
         "financing_by_city": [{"name": names.get(r["city_id"], r["city_id"]), "n": r["n"],
                                "usd_m": round((r["usd"] or 0) / 1e6, 1)} for r in fin_city.to_dicts()],
+        "lists": lists.movements(user, year),
     }
 
 
@@ -66,6 +67,18 @@ def _change(now: float, before: float) -> str:
     if not before:
         return "上年无可比数据"
     return f"比上年{'增加' if now >= before else '减少'}{abs(now - before):g}（{(now - before) / before * 100:+.1f}%）"
+
+
+def _list_blocks(f: dict) -> list:
+    """六、榜单入选: the year's published lists (imported), with entries and exits against last year's list."""
+    if not f.get("lists"):
+        return []
+    rows = [[r["list_name"], r["count"], len(r["entered"]) if r["compared"] else None, len(r["left"]),
+             "、".join(r["entered"][:10]) if r["compared"] else "上年无该榜单数据", "、".join(r["left"][:10])]
+            for r in f["lists"]]
+    return [Heading(1, "六、榜单入选"),
+            Table([Column("榜单"), Column("入选", unit="家"), Column("新入选", unit="家"), Column("落榜", unit="家"),
+                   Column("新入选企业"), Column("落榜企业")], rows, caption=f"{f['year']}年各榜单入选情况（与上年同一榜单比较）")]
 
 
 def document(f: dict, user) -> Document:
@@ -100,6 +113,7 @@ def document(f: dict, user) -> Document:
         Table([Column("设区市"), Column("融资笔数", unit="笔"), Column("融资金额", unit="百万美元", decimals=1)],
               [[r["name"], r["n"], r["usd_m"]] for r in f["financing_by_city"]] or [["—", 0, 0.0]],
               caption=f"{year}年各设区市融资"),
+        *_list_blocks(f),
         Note("层级按已确认的层级变动记录统计；人民币金额按融资当年平均汇率折算为美元（长城战略咨询口径）。"
              "浙江省独角兽企业发展报告的正式指标口径未找到，本报告按平台数据编制。"),
     ]
