@@ -60,7 +60,8 @@ def warning(code: str, level: str, indicator: str = "rd_intensity", **fields) ->
 def test_the_schedule_has_a_line_for_each_new_kind():
     kinds = set(ScheduledTask.objects.values_list("kind", flat=True))
     assert {"monitoring.briefing_draft", "monitoring.warning_notices", "investment.warning_notices",
-            "supervision.light_notices", "unicorns.alert_notices"} <= kinds
+            "supervision.light_notices", "unicorns.alert_notices",
+        "supervision.report_reminders"} <= kinds
 
 
 def test_monitoring_warnings_reach_the_staff_in_scope_once(staff):
@@ -144,6 +145,27 @@ def test_task_lights_reach_the_responsible_region_once_per_colour(staff):
     run("supervision.light_notices", today="2025-03-10")
     assert told("supervision")["nb"] == ["任务逾期或停滞：宁波任务"]
     assert len(told("supervision")["zj"]) == 2
+
+
+def test_task_report_reminders_reach_the_responsible_region(staff):
+    from xinzhi.supervision.models import ProgressReport
+
+    late = Task.objects.create(year=2025, number="1", title="建设智能制造示范工厂", text="…", lead_department="经信局",
+                               division_id="330102", start_date=datetime.date(2025, 1, 1),
+                               deadline=datetime.date(2025, 12, 31))
+    reported = Task.objects.create(year=2025, number="2", title="已报送任务", text="…", lead_department="经信局",
+                                   division_id="330203", start_date=datetime.date(2025, 1, 1),
+                                   deadline=datetime.date(2025, 12, 31))
+    Task.objects.create(year=2025, number="3", title="未开始任务", text="…", lead_department="经信局",
+                        division_id="330203", start_date=datetime.date(2025, 6, 1),
+                        deadline=datetime.date(2025, 12, 31))
+    ProgressReport.objects.create(task=reported, year=2025, month=4, percent=30, done="…")
+    job = run("supervision.report_reminders", today="2025-05-03")
+    assert told("reminder") == {"sc": ["1项任务尚未报送2025年4月进展"]}  # the responsible county only
+    assert Notification.objects.get(kind="reminder").body == f"{late.title}，请于5月5日前报送。"
+    assert job.result_text == "1项任务尚未报送2025年4月进展，已发送1条提醒"
+    ProgressReport.objects.create(task=late, year=2025, month=4, percent=30, done="…")
+    assert run("supervision.report_reminders", today="2025-05-03").result_text == "2025年4月任务进展均已报送"
 
 
 def test_unicorn_alerts_reach_the_staff_in_scope_once(staff):
