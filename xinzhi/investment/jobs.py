@@ -37,7 +37,7 @@ def warning_notices(job, progress) -> Outcome:
         fired = "-".join(c.split("_")[0] for c in RULE_COLUMNS if r[c] > 0)
         alerts.append(Alert(f"investment:{as_of.year}:{r['id']}:{r['colour']}:{fired}", r["division_id"],
                             f"项目{colour_zh[r['colour']]}色预警：{r['name']}", "；".join(r["reasons"]),
-                            reverse("investment:detail", args=[r["id"]])))
+                            reverse("investment:detail", args=[r["id"]]), r["name"]))
     new, rows = announce(alerts, "warning", summary_title="新增{n}个项目预警",
                          summary_url=reverse("investment:warnings"))
     return Outcome(text=f"预警项目{len(alerts)}个，其中新增{new}个，已发送{rows}条通知")

@@ -155,6 +155,7 @@ def warning_notices(job, progress) -> Outcome:
         regional = w.region_level in ("province", "city", "county")
         place = regions.get(w.region, "全省") if regional else "全省分产业"
         alerts.append(Alert(f"monitoring:{year}:{w.indicator}:{w.region_level}:{w.region}:{what}", w.scope_code,
-                            f"监测预警：{place}{names.get(w.indicator, '')}", w.message, url))
+                            f"监测预警：{place}{names.get(w.indicator, '')}", w.message, url,
+                            f"{place}{names.get(w.indicator, '')}"))
     new, rows = announce(alerts, "warning", summary_title=f"{year}年{month}月新增{{n}}条监测预警", summary_url=url)
     return Outcome(text=f"{year}年{month}月监测预警{len(alerts)}条，其中新增{new}条，已发送{rows}条通知")

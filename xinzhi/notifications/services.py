@@ -110,6 +110,8 @@ class Alert:
     title: str
     body: str = ""
     url: str = ""
+    #: what a summary names it by (the title without its prefix), e.g. the project's name
+    name: str = ""
 
 
 def staff_by_prefix() -> dict[str, list[int]]:
@@ -156,7 +158,7 @@ def announce(alerts: Iterable[Alert], kind: str, *, summary_title: str, summary_
     single: dict[str, list[int]] = {}
     for pk, found in per_user.items():
         if len(found) > limit:
-            names = "；".join(a.title for a in found[:10])
+            names = "；".join(a.name or a.title for a in found[:10])
             rows += notify(pk, kind, summary_title.format(n=len(found)),
                            f"{names}{'等' if len(found) > 10 else ''}。", summary_url)
         else:

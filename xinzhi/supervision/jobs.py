@@ -24,7 +24,7 @@ def light_notices(job, progress) -> Outcome:
     rows = services.light_rows(Task.objects.filter(completed_on__isnull=True), as_of)
     alerts = [Alert(f"supervision:{r.task.pk}:{r.light.colour}", r.task.division_id,
                     f"任务{r.light.label}：{r.task.title}", "；".join(r.light.reasons),
-                    reverse("supervision:task", args=[r.task.pk]))
+                    reverse("supervision:task", args=[r.task.pk]), r.task.title)
               for r in rows if r.light.colour in ("yellow", "red")]
     new, sent = announce(alerts, "supervision", summary_title="新增{n}项亮灯任务（滞后或逾期）",
                          summary_url=reverse("supervision:ledger"))

@@ -37,7 +37,7 @@ def alert_notices(job, progress) -> Outcome:
         what = "、".join(r["alerts"])
         watch = "重点关注企业" if r["on_watch"] else "企业"
         alerts.append(Alert(f"unicorns:{r['id']}:{what}", r["division_id"], f"独角兽监测提醒：{r['name']}",
-                            f"{watch}{r['name']}：{what}。", reverse("unicorns:detail", args=[r["id"]])))
+                            f"{watch}{r['name']}：{what}。", reverse("unicorns:detail", args=[r["id"]]), r["name"]))
     new, rows = announce(alerts, "warning", summary_title="新增{n}条独角兽企业监测提醒",
                          summary_url=reverse("unicorns:monitoring"))
     return Outcome(text=f"有监测提醒的企业{len(alerts)}家，其中新增{new}家，已发送{rows}条通知")

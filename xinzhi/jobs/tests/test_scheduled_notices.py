@@ -117,7 +117,7 @@ def test_project_warnings_reach_the_staff_in_scope_once_and_many_come_as_one_sum
     assert told("warning")["xihu"] == ["新增6个项目预警"]
     assert told("warning")["zj"][-1] == "新增6个项目预警" and len(told("warning")["zj"]) == 2
     summary = Notification.objects.get(user__username="xihu")
-    assert summary.url == "/investment/warnings/" and "迟开工项目0" in summary.body
+    assert summary.url == "/investment/warnings/" and summary.body.startswith("迟开工项目0；迟开工项目1；")
 
 
 def test_task_lights_reach_the_responsible_region_once_per_colour(staff):
