@@ -6,6 +6,6 @@ class InvestmentConfig(AppConfig):
     verbose_name = "投资项目"
 
     def ready(self) -> None:
-        from . import panels
+        from . import jobs, panels  # noqa: F401 — jobs registers the scheduled job kinds
 
         panels.register()

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.db.models import Max
 
 from xinzhi.accounts.permissions import can
-from xinzhi.core.scope import VIEW, scope_q
+from xinzhi.core.scope import VIEW, region_prefix, scope_q
 from xinzhi.regions.models import Division
 from xinzhi.reports import render_bytes
 
@@ -60,3 +60,44 @@ def file_of(user, pk: int, fmt: str) -> tuple[IssuedReport, bytes]:
     if report is None:
         raise IssuedReport.DoesNotExist
     return report, bytes(getattr(report, fmt))
+
+
+# --------------------------------------------------------------------------- drafts (generated on schedule)
+
+DRAFT_KIND = "monitoring.briefing_draft"
+
+
+def _covers(user, code: str) -> bool:
+    if user.is_superuser:
+        return True
+    division = getattr(user, "division_id", None)
+    return bool(division) and str(code).startswith(region_prefix(division))
+
+
+def drafts_for(user, limit: int = 10) -> list:
+    """The briefing drafts the schedule generated (``jobs.briefing_draft``) for regions the user's scope
+    covers, newest first. A draft is a job's result file; it is not issued."""
+    from xinzhi.jobs.models import Job
+
+    out = []
+    for job in (Job.objects.filter(kind=DRAFT_KIND, status=Job.Status.SUCCEEDED).exclude(result_file="")
+                .order_by("-finished_at", "-pk")[:200]):
+        code = (job.params.get("draft") or {}).get("division")
+        if code and _covers(user, code):
+            out.append(job)
+            if len(out) >= limit:
+                break
+    return out
+
+
+def draft_file(user, pk: int) -> tuple[str, bytes]:
+    """A draft's DOCX, if the user's scope covers its region (the stored record decides)."""
+    from xinzhi.jobs.models import Job
+    from xinzhi.jobs.services import result_path
+
+    job = Job.objects.filter(pk=pk, kind=DRAFT_KIND, status=Job.Status.SUCCEEDED).first()
+    code = (job.params.get("draft") or {}).get("division") if job else None
+    path = result_path(job) if code and _covers(user, code) else None
+    if path is None:
+        raise Job.DoesNotExist
+    return job.result_name, path.read_bytes()

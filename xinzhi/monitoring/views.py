@@ -425,7 +425,7 @@ def reports(request):
     if "kind" not in request.GET:
         return render(request, "monitoring/reports.html", {
             "division": division, "periods": periods, "issued": issued,
-            "can_issue": archive.can_issue(user, division),
+            "can_issue": archive.can_issue(user, division), "drafts": archive.drafts_for(user),
         })
     kind, fmt = request.GET.get("kind"), request.GET.get("format", "docx")
     if kind not in ("briefing", "operation") or fmt not in ("docx", "pdf", "xlsx"):
@@ -457,6 +457,23 @@ def issued_report(request, pk: int, fmt: str):
         raise Http404("报告不存在或不在您的查看范围内") from None
     response = HttpResponse(data, content_type=CONTENT_TYPES[fmt])
     return attachment(response, _report_filename(report.division.name, report.year, report.month, report.kind, fmt))
+
+
+@capability_required("monitoring.view")
+def draft_report(request, pk: int):
+    """A briefing draft generated on schedule (its DOCX, to be revised and then issued), if the user's scope
+    covers its region."""
+    from xinzhi.jobs.models import Job
+    from xinzhi.reports import CONTENT_TYPES
+
+    from . import archive
+
+    _require_monitoring_role(request.user)
+    try:
+        name, data = archive.draft_file(request.user, pk)
+    except Job.DoesNotExist:
+        raise Http404("草稿不存在或不在您的查看范围内") from None
+    return attachment(HttpResponse(data, content_type=CONTENT_TYPES["docx"]), name)
 
 
 @capability_required("monitoring.view")

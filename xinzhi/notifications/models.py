@@ -15,6 +15,7 @@ class Kind(models.TextChoices):
     WARNING = "warning", _("预警")
     SUPERVISION = "supervision", _("督办")
     REMINDER = "reminder", _("提醒")
+    REPORT = "report", _("简报草稿")
     SYSTEM = "system", _("系统")
 
 
@@ -52,3 +53,17 @@ class Preference(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.kind}"
+
+
+class Announced(models.Model):
+    """Something already announced by scheduled work (a warning, a draft), by a stable key such as
+    ``investment:2026:17:red:start``: re-running the schedule tells nobody twice (``services.announce``)."""
+
+    key = models.CharField("标识", max_length=200, unique=True)
+    created_at = models.DateTimeField("时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "已通知事项"
+
+    def __str__(self) -> str:
+        return self.key

@@ -9,7 +9,7 @@ class SupervisionConfig(AppConfig):
         # every change of the ledger, progress and 督办 is audited (actor, time, before/after)
         from auditlog.registry import auditlog
 
-        from . import panels
+        from . import jobs, panels  # noqa: F401 — jobs registers the scheduled job kinds
         from .models import (
             Activity,
             Attachment,

@@ -42,7 +42,10 @@ def test_cron_expressions():
 def test_the_runner_submits_each_due_line_once_and_sets_its_next_time():
     # the platform starts with its schedule (data migration), every line on
     assert set(ScheduledTask.objects.values_list("kind", flat=True)) == {
-        "monitoring.refresh_stale", "cultivation.certificate_reminders", "investment.progress_reminders"}
+        "monitoring.refresh_stale", "cultivation.certificate_reminders", "investment.progress_reminders",
+        "monitoring.briefing_draft", "monitoring.warning_notices", "investment.warning_notices",
+        "supervision.light_notices", "unicorns.alert_notices",
+        "supervision.report_reminders"}
     now = datetime.datetime(2026, 3, 5, 8, 59, tzinfo=SH)
     assert run_due(now) == []  # a new line starts at its next time
     task = ScheduledTask.objects.get(kind="investment.progress_reminders")
