@@ -24,9 +24,11 @@ $(STAMP): pyproject.toml requirements.lock
 run: venv
 	$(BIN)/xinzhi serve --addr $(HOST):$(PORT)
 
-## make test: the whole suite (SQLite by default; set DATABASE_URL for PostgreSQL), browser tests included
+## make test: the whole suite (SQLite by default; set DATABASE_URL for PostgreSQL), browser tests included,
+## in parallel processes (pytest-xdist: one per CPU core; TEST_WORKERS=0 runs it in one process)
+TEST_WORKERS ?= auto
 test: venv browser office redis
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup
 
 ## make bench: benchmarks, figures printed with ratios against a reference measured in the same run
 bench: venv

@@ -1,10 +1,25 @@
-"""Test set-up shared by every app: reference data is loaded once into the test database."""
+"""Test set-up shared by every app: reference data is loaded once into the test database.
+
+``make test`` runs the suite in parallel processes (pytest-xdist, ``-n``): each worker has its own test
+database (``test_<name>_gw0`` on PostgreSQL, its own in-memory SQLite), its own temporary var/ and media
+folders, caches and LibreOffice profile; the job tests use a broker namespace per test. The browser tests
+share one server and one Chromium, so they all run on one worker (the ``browser`` group)."""
 
 import pytest
 from django.core.management import call_command
 
 # the browser fixtures (live_site, browser, page) live in one module so every test folder shares them
 pytest_plugins = ["xinzhi.web.tests.browser_fixtures"]
+
+
+BROWSER_FIXTURES = {"live_site", "browser", "page"}
+
+
+def pytest_itemcollected(item):
+    """Browser tests go to one worker (``--dist loadgroup``): one demo server and one Chromium per run, not
+    one per worker. Marked as each test is collected, before xdist reads the groups."""
+    if BROWSER_FIXTURES & set(getattr(item, "fixturenames", ())):
+        item.add_marker(pytest.mark.xdist_group("browser"))
 
 
 @pytest.fixture(scope="session")
@@ -38,6 +53,17 @@ def _test_caches(tmp_path_factory):
     caches = {**settings.CACHES, "sessions": {**settings.CACHES["sessions"],
                                               "LOCATION": str(tmp_path_factory.mktemp("sessions-cache"))}}
     with override_settings(CACHES=caches):
+        yield
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _test_var_dir(tmp_path_factory):
+    """Files the code writes (job results, uploads kept between preview and import) go to a temporary var/
+    of this test process, not the developer's var/: parallel workers number their jobs alike."""
+    from django.test import override_settings
+
+    var_dir = tmp_path_factory.mktemp("var")
+    with override_settings(VAR_DIR=var_dir, MEDIA_ROOT=var_dir / "media"):
         yield
 
 

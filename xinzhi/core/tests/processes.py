@@ -100,8 +100,10 @@ def run(args: list[str], db: ExternalDatabase, var_dir: Path, **extra: str) -> t
 
 
 def waiting_for_advisory_lock(db: ExternalDatabase) -> int:
-    """PostgreSQL: how many sessions wait for an advisory lock right now."""
-    return db.query("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted")[0][0]
+    """PostgreSQL: how many sessions wait for an advisory lock on this database right now (advisory locks are
+    cluster-wide: a parallel test worker or another run on its own database must not count)."""
+    return db.query("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted AND database = "
+                    "(SELECT oid FROM pg_database WHERE datname = current_database())")[0][0]
 
 
 def snapshots_consistent(db: ExternalDatabase, var_dir: Path, period: str) -> bool:

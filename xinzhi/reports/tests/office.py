@@ -3,6 +3,8 @@ installs ``libreoffice-writer`` like it installs Chromium; set ``SOFFICE`` to an
 
 from __future__ import annotations
 
+import atexit
+import functools
 import os
 import shutil
 import subprocess
@@ -15,16 +17,25 @@ SOFFICE = os.environ.get("SOFFICE") or shutil.which("soffice") or "/usr/bin/soff
 SINGLE_ALLOWED = set("红黄蓝灰—")  # rating cells and missing values are one character by design
 
 
+@functools.cache
+def _profile() -> Path:
+    """LibreOffice's user profile of this test process, made by the first conversion and reused by the next
+    (a fresh profile costs a few seconds a start); one per process, so parallel test workers do not share one."""
+    folder = Path(tempfile.mkdtemp(prefix="xinzhi-lo-profile-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    return folder / "profile"
+
+
 def libreoffice_pdf(docx: bytes) -> bytes:
-    """The PDF LibreOffice makes of ``docx`` (its own profile folder, so parallel runs do not collide)."""
+    """The PDF LibreOffice makes of ``docx`` (this process's own profile folder, so parallel runs do not
+    collide)."""
     if not Path(SOFFICE).exists():
         raise RuntimeError("LibreOffice (soffice) is needed for the report tests: make test installs "
                            "libreoffice-writer, or apt-get install libreoffice-writer, or set SOFFICE")
     with tempfile.TemporaryDirectory(prefix="xinzhi-lo-") as tmp:
         src = Path(tmp) / "doc.docx"
         src.write_bytes(docx)
-        profile = Path(tmp) / "profile"
-        subprocess.run([SOFFICE, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf",
+        subprocess.run([SOFFICE, f"-env:UserInstallation=file://{_profile()}", "--headless", "--convert-to", "pdf",
                         "--outdir", tmp, str(src)], check=True, capture_output=True, timeout=180)
         return (Path(tmp) / "doc.pdf").read_bytes()
 
