@@ -193,6 +193,7 @@ def test_recognise_evaluate_grade_revoke_in_the_browser(page, live_site):
     screenshot(page, "eval-08-recognised")
 
     # 7. the institution is in the register as recognised, with its history
+    page.click("header nav summary:has-text('平台与评价')")  # the sub-menu of the main menu
     _click(page, "header nav a:has-text('研发机构与平台')")
     page.fill("main input[name=q]", title)
     _click(page, "main form.filters button.primary")
