@@ -150,6 +150,8 @@ def act(user, need_id: int, action: str, on: dt.date, note: str = "") -> Researc
         need = ResearchNeed.objects.select_for_update().filter(pk=need_id).first()
         if need is None or not visible_needs(user).filter(pk=need_id).exists():
             raise PermissionDenied("未找到该需求，或不在您的办理范围内")
+        if action in ("resubmit", "withdraw"):
+            require(user, "programs.call.submit", need.enterprise)
         actor = actor_of(user, need)
         if actor is None:
             raise PermissionDenied("您不能办理该需求")

@@ -272,3 +272,20 @@ def test_api_scoped_submit_and_step(client, world, open_call):
     assert r.status_code == 200 and r.json()["state_label"] == "县级审核通过"
     schema = client.get("/api/v1/openapi.json").json()
     assert "/api/v1/programs/calls/{call_id}/needs" in schema["paths"]
+
+
+def test_expert_reads_the_need_on_the_review_page_only_when_assigned(client, call_world):
+    w = call_world
+    need = research.submit_need(w["owner"], w["call"], w["a"], need_data(), [{"name": "浙江大学", "kind": "university"}], D)
+    _vet(w, need, w["county"], w["city"])
+    round_ = research.start_review(w["province"], w["call"], dt.date(2025, 5, 6), reviewers=3, region_rule="none")
+    ev.batch_assign(round_, w["province"])
+    mine = Assignment.objects.filter(submission__round=round_).select_related("expert__user").first()
+    client.force_login(mine.expert.user)
+    page = client.get(f"/evaluation/my/{mine.pk}/").content.decode()
+    assert "申报内容" in page and "氧含量≤5ppm" in page and "2. 浙江大学（高校）" in page and "800万元" in page
+    assert "合理性" in page  # the scheme's criteria
+    unassigned = ExpertProfile.objects.exclude(assignments__submission__round=round_).exclude(employer_name="浙江大学").first()
+    client.force_login(unassigned.user)
+    assert client.get(f"/evaluation/my/{mine.pk}/").status_code == 404
+    assert client.get(f"/programs/needs/{need.pk}/").status_code in (403, 404)
