@@ -161,3 +161,34 @@ def read_frame(sql: str, params: Sequence | None = None, connection=None) -> pl.
     # a column that is null in one batch is typed Null there: take each column's type from the batches
     dtypes = {n: next((p.schema[n] for p in parts if p.schema[n] != pl.Null), pl.Null) for n in names}
     return pl.concat([p.cast(dtypes) for p in parts], how="vertical_relaxed")
+
+
+#: PostgreSQL type oids that ``copy_frame`` reads from CSV, and their frame types
+_COPY_TYPES = {16: pl.Boolean, 20: pl.Int64, 21: pl.Int64, 23: pl.Int64, 700: pl.Float64, 701: pl.Float64,
+               25: pl.String, 1042: pl.String, 1043: pl.String, 1082: pl.Date}
+
+
+def copy_frame(sql: str, params: Sequence | None = None, connection=None) -> pl.DataFrame:
+    """:func:`read_frame` for large results: on PostgreSQL the rows come as one ``COPY (…) TO STDOUT`` in
+    CSV, parsed by Polars (no Python object per value: a month's 1.3 million filings of the 8× demo in a
+    fraction of the time), typed from the query's own column types. Any other database, or a column of a
+    type not listed in ``_COPY_TYPES``, reads through :func:`read_frame` — the same frame either way."""
+    connection = connection or default_connection
+    if connection.vendor != "postgresql":
+        return read_frame(sql, params, connection)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT * FROM ({sql}) AS q LIMIT 0", params or [])  # noqa: S608 - the caller's SQL
+        described = [(d[0], d[1]) for d in cursor.description]
+        if any(oid not in _COPY_TYPES for _, oid in described):
+            return read_frame(sql, params, connection)
+        names = [name for name, _ in described]
+        with cursor.cursor.copy(f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)", params or None) as copy:
+            data = b"".join(bytes(chunk) for chunk in copy)
+    schema = {name: _COPY_TYPES[oid] for name, oid in described}
+    if not data:
+        return pl.DataFrame(schema=schema)
+    text_schema = {name: (pl.String if dtype == pl.Boolean else dtype) for name, dtype in schema.items()}
+    frame = pl.read_csv(io.BytesIO(data), has_header=False, new_columns=names, schema=text_schema)
+    booleans = [name for name, dtype in schema.items() if dtype == pl.Boolean]
+    return frame.with_columns([pl.col(name).replace_strict({"t": True, "f": False}, return_dtype=pl.Boolean)
+                               for name in booleans]) if booleans else frame

@@ -105,7 +105,8 @@ def replicate(frames: DemoFrames, times: int) -> DemoFrames:
     return DemoFrames(
         enterprises=many(frames.enterprises, credit_codes),
         enterprise_years=many(frames.enterprise_years, enterprise_ids),
-        monthly=many(frames.monthly, enterprise_ids),
+        # stored in arrival order, month by month, as a year of monthly imports leaves them
+        monthly=many(frames.monthly, enterprise_ids).sort("year", "month", "enterprise_id"),
         projects=many(frames.projects, lambda k: [pl.col("id") + k * pstep, pl.col("enterprise_id") + k * step,
                                                   pl.col("code") + f"-{k}"]),
         progress=many(frames.progress, lambda k: [pl.col("project_id") + k * pstep]),

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from xinzhi.core.bulk import read_frame
+from xinzhi.core.bulk import copy_frame, read_frame
 from xinzhi.cultivation.models import Certification
 from xinzhi.enterprises.models import Enterprise, EnterpriseYear, MonthlyStat
 from xinzhi.industries.services import cluster_class_frame, high_tech_class_frame
@@ -44,14 +44,15 @@ def load_facts(year: int, month: int) -> Facts:
     ms, ent, ey = MonthlyStat._meta.db_table, Enterprise._meta.db_table, EnterpriseYear._meta.db_table
     pp, proj, ri = ProjectProgress._meta.db_table, InvestmentProject._meta.db_table, RegionInvestment._meta.db_table
     return Facts(
-        monthly_stats=read_frame(
+        # the three large reads (the month's filings, the register, its years) by COPY on PostgreSQL
+        monthly_stats=copy_frame(
             f"SELECT enterprise_id, division_code, year, month, output_value, value_added, revenue, rd_expense, "
             f"new_product_output, employees FROM {ms} WHERE {when}", params,
         ),
-        enterprise_years=read_frame(
+        enterprise_years=copy_frame(
             f"SELECT enterprise_id, year, above_scale FROM {ey} WHERE year IN (%s, %s)", [year, year - 1]
         ),
-        enterprises=read_frame(f"SELECT id AS enterprise_id, division_code, industry_code FROM {ent}"),
+        enterprises=copy_frame(f"SELECT id AS enterprise_id, division_code, industry_code FROM {ent}"),
         high_tech=high_tech_class_frame().select("industry_code", "category_code"),
         clusters=cluster_class_frame(),
         project_progress=read_frame(

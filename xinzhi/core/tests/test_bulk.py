@@ -4,7 +4,7 @@ import polars as pl
 import pytest
 from django.db import connection
 
-from xinzhi.core.bulk import insert_frame, read_frame, refresh_statistics_if_grown
+from xinzhi.core.bulk import copy_frame, insert_frame, read_frame, refresh_statistics_if_grown
 
 pytestmark = pytest.mark.django_db
 
@@ -84,3 +84,34 @@ def test_rows_of_a_new_key_are_known_to_the_planner_however_few():
         assert _planned_rows(f"SELECT * FROM {table} WHERE year = 2027") == pytest.approx(100, rel=0.3)
     else:  # SQLite keeps no statistics unless asked: nothing to refresh
         assert not refresh_statistics_if_grown(table, 100, always=True)
+
+
+@pytest.mark.django_db
+def test_copy_frame_reads_the_same_frame_as_read_frame():
+    """Integers, text (empty and null apart), booleans, dates and nulls come through COPY unchanged; a
+    column type COPY does not handle (a timestamp) falls back to the row path; parameters bind."""
+    from xinzhi.core.tests.helpers import make_enterprise
+    from xinzhi.cultivation.models import Certification
+    from xinzhi.enterprises.models import EnterpriseYear
+
+    firms = [make_enterprise("330106", n) for n in range(1, 4)]
+    for n, firm in enumerate(firms):
+        EnterpriseYear.objects.create(enterprise=firm, year=2025, above_scale=n % 2 == 0)
+    import datetime as dt
+    Certification.objects.create(enterprise=firms[0], program="hte", year=2024, issued_on=dt.date(2024, 12, 3),
+                                 expires_on=dt.date(2027, 12, 2))
+    queries = [
+        ("SELECT enterprise_id, year, above_scale FROM enterprises_enterpriseyear WHERE year = %s ORDER BY 1", [2025]),
+        ("SELECT id, uscc, name, '' AS blank, CAST(NULL AS INTEGER) AS no_number, CAST(NULL AS TEXT) AS no_text FROM enterprises_enterprise "
+         "ORDER BY id", None),
+        ("SELECT enterprise_id, program, issued_on, expires_on FROM cultivation_certification", None),
+        ("SELECT id, CURRENT_TIMESTAMP AS now FROM enterprises_enterprise ORDER BY id", None),
+        ("SELECT id FROM enterprises_enterprise WHERE id < 0", None),
+    ]
+    for sql, params in queries:
+        fast, slow = copy_frame(sql, params), read_frame(sql, params)
+        assert fast.equals(slow), sql
+        assert fast.height == (0 if "< 0" in sql else slow.height)
+    assert copy_frame(queries[0][0], queries[0][1])["above_scale"].to_list() == [True, False, True]
+    assert copy_frame(queries[1][0])["blank"].to_list() == ["", "", ""]
+    assert copy_frame(queries[1][0])["no_text"].to_list() == [None, None, None]
