@@ -6,23 +6,20 @@ the capability and the stored record's scope, and are audited)."""
 from __future__ import annotations
 
 import datetime
-import io
 import json
 
 import polars as pl
-import xlsxwriter
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from xinzhi.accounts.permissions import can, capability_required
-from xinzhi.core.downloads import attachment
 from xinzhi.industries.models import Cluster
 from xinzhi.regions.models import Division
-from xinzhi.reports.listing import Listing
+from xinzhi.reports import Column
+from xinzhi.reports.listing import Listing, table_document, xlsx_response
 
 from . import lifecycle, selectors, services, warnings
 from .forms import ProjectForm
@@ -250,17 +247,12 @@ def warning_list(request):
                                             pl.len().alias("projects"))
                  .sort(["red", "yellow"], descending=True).with_columns(pl.col(group).alias("code")))
     if request.GET.get("format") == "xlsx":
-        buffer = io.BytesIO()
-        book = xlsxwriter.Workbook(buffer, {"in_memory": True})
-        sheet = book.add_worksheet("项目预警")
-        sheet.write_row(0, 0, ["项目代码", "项目名称", "县（市、区）", "预警", "原因"], book.add_format({"bold": True}))
         labels = {"red": "红", "yellow": "黄", "green": "绿"}
-        for i, r in enumerate(shown.select("code", "name", "division_id", "colour", "reasons").iter_rows(), start=1):
-            sheet.write_row(i, 0, [r[0], r[1], names.get(r[2], r[2]), labels[r[3]], "；".join(r[4])])
-        book.close()
-        response = HttpResponse(buffer.getvalue(),
-                                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-        return attachment(response, f"项目预警（截至{as_of.isoformat()}）.xlsx")
+        rows = [[r[0], r[1], names.get(r[2], r[2]), labels[r[3]], "；".join(r[4])]
+                for r in shown.select("code", "name", "division_id", "colour", "reasons").iter_rows()]
+        columns = [Column(h) for h in ("项目代码", "项目名称", "县（市、区）", "预警", "原因")]
+        title = f"项目预警（截至{as_of.isoformat()}）"
+        return xlsx_response(table_document(title, columns, rows), title)
     paginator = Paginator(range(shown.height), 50)
     page = paginator.get_page(request.GET.get("page"))
     start = (page.number - 1) * 50

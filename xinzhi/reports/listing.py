@@ -194,17 +194,26 @@ class Listing:
                           decimals=c.decimals if c.decimals is not None else (1 if c.money else None))
                    for c in self.columns]
         rows = [[c.export_value(obj) for c in self.columns] for obj in objects]
-        blocks: list = [Table(columns, rows, caption=self.title, sheet_name=self.title)]
-        if self.note:
-            blocks.append(Note(self.note))
-        blocks.append(Note(_("共 %(total)s 行，按页面上的筛选条件和排序导出。") % {"total": f"{total:,}"}))
+        notes = [self.note] if self.note else []
+        notes.append(_("共 %(total)s 行，按页面上的筛选条件和排序导出。") % {"total": f"{total:,}"})
         if total > self.limit:
-            blocks.append(Note(_("超过导出上限：仅导出排序后的前 %(limit)s 行，请缩小筛选范围后分批导出。")
-                               % {"limit": f"{self.limit:,}"}))
-        today = timezone.localdate()
-        return Document(title=self.title, blocks=blocks, date=today, number_captions=False)
+            notes.append(_("超过导出上限：仅导出排序后的前 %(limit)s 行，请缩小筛选范围后分批导出。")
+                         % {"limit": f"{self.limit:,}"})
+        return table_document(self.title, columns, rows, notes)
 
     def export(self, filename: str = "") -> HttpResponse:
-        data = render_bytes(self.document(), "xlsx")
-        name = filename or f"{self.title}-{timezone.localdate().isoformat()}"
-        return attachment(HttpResponse(data, content_type=CONTENT_TYPES["xlsx"]), f"{name}.xlsx")
+        return xlsx_response(self.document(), filename or f"{self.title}-{timezone.localdate().isoformat()}")
+
+
+def table_document(title: str, columns: Sequence[Column], rows: Sequence[Sequence], notes: Sequence[str] = ()
+                   ) -> Document:
+    """A list as a report document: one table (the xlsx's table sheet) and its notes (on the cover)."""
+    blocks: list = [Table(columns, rows, caption=title, sheet_name=title)]
+    blocks += [Note(text) for text in notes]
+    return Document(title=title, blocks=blocks, date=timezone.localdate(), number_captions=False)
+
+
+def xlsx_response(doc: Document, filename: str) -> HttpResponse:
+    """``doc`` as an xlsx download (the one xlsx writer of ``reports``)."""
+    data = render_bytes(doc, "xlsx")
+    return attachment(HttpResponse(data, content_type=CONTENT_TYPES["xlsx"]), f"{filename}.xlsx")

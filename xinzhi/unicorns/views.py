@@ -10,15 +10,17 @@ from decimal import Decimal, InvalidOperation
 import polars as pl
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from xinzhi.accounts.permissions import can, capability_required
 from xinzhi.core.downloads import attachment
 from xinzhi.regions.models import Division
+from xinzhi.reports.listing import Col, Listing
 
 from . import report, services, tiers
 from .forms import CompanyForm
@@ -39,6 +41,19 @@ def _names() -> dict[str, str]:
     return dict(Division.objects.values_list("code", "name"))
 
 
+#: the register's columns (reports.listing): shown, sortable in the database and exported
+LIST_COLUMNS = (
+    Col("name", "企业名称", lambda c: c.name, order=("name",), link=lambda c: reverse("unicorns:detail", args=[c.pk]),
+        text=lambda c: f"{c.name}（{_('关注')}）" if c.on_watch else c.name),
+    Col("uscc", "统一社会信用代码", lambda c: c.uscc, shown=False),
+    Col("division", "所在地", lambda c: c.division.name, order=("division_id",)),
+    Col("field", "赛道", lambda c: c.field, order=("field",)),
+    Col("founded_on", "成立日期", lambda c: c.founded_on, order=("founded_on",)),
+    Col("tier", "层级", lambda c: c.get_tier_display(), order=("tier",)),
+    Col("on_watch", "重点关注", lambda c: "是" if c.on_watch else "否", shown=False),
+)
+
+
 @capability_required("unicorns.view")
 def company_list(request):
     user = request.user
@@ -55,13 +70,14 @@ def company_list(request):
     if params["watch"]:
         qs = qs.filter(on_watch=True)
     counts = {t: Company.objects.restrict(user).filter(tier=t).count() for t in Tier.values}
-    page = Paginator(qs.order_by("tier", "name"), 50).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    listing = Listing(request, LIST_COLUMNS, qs, default=("tier", "name"), title="独角兽企业培育库",
+                      empty="没有符合条件的企业")
+    if listing.wants_export:
+        return listing.export()
     return render(request, "unicorns/list.html", {
-        "page": page, "applied": params, "tiers": Tier.choices, "counts": [(label, counts[v]) for v, label in Tier.choices],
-        "regions": Division.objects.filter(level="city").order_by("code"), "query": query.urlencode(),
-        "can_edit": can(user, "unicorns.edit"),
+        "table": listing.table(), "page": listing.page, "applied": params, "tiers": Tier.choices,
+        "counts": [(label, counts[v]) for v, label in Tier.choices],
+        "regions": Division.objects.filter(level="city").order_by("code"), "can_edit": can(user, "unicorns.edit"),
     })
 
 

@@ -68,8 +68,12 @@ def test_warning_page_lists_reasons_by_region_and_exports(client, users, tracked
     assert tracked["late"].name in body and tracked["ningbo"].name not in body
     assert "未按计划开工：计划开工月份已过4个月" in body and "落后35.0个百分点" in body
     assert "截至 2025-06-30" in body
-    export = client.get("/investment/warnings/", {"as_of": "2025-06-30", "format": "xlsx"})
-    assert export.status_code == 200 and export["Content-Type"].startswith("application/vnd.openxmlformats")
+    from xinzhi.core.testing import read_list_export
+
+    header, rows = read_list_export(client.get("/investment/warnings/", {"as_of": "2025-06-30", "format": "xlsx"}))
+    assert header == ["项目代码", "项目名称", "县（市、区）", "预警", "原因"]
+    assert tracked["late"].code in {r[0] for r in rows} and tracked["ningbo"].code not in {r[0] for r in rows}
+    assert {r[3] for r in rows} <= {"红", "黄"}
     client.force_login(users["province"])
     body = client.get("/investment/warnings/", {"as_of": "2025-06-30"}).content.decode()
     assert tracked["ningbo"].name in body and "杭州市" in body

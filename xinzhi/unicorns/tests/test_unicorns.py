@@ -120,3 +120,23 @@ def test_pages_for_each_role(client, users, firms):
     assert {r["name"] for r in api["items"]} == {"云深智能科技", "甬江新材料"}
     client.force_login(users["leader"])
     assert client.post(f"/unicorns/{firms['big'].pk}/", {"action": "watch", "on": "1"}).status_code == 403
+
+
+@pytest.mark.parametrize("key", ["name", "division", "field", "founded_on", "tier"])
+def test_register_sorts_by_each_column_and_exports_the_same_rows(client, users, firms, key):
+    from xinzhi.core.testing import read_list_export, writes_during
+
+    client.force_login(users["province"])
+    everyone = list(Company.objects.all())
+    value = {"name": lambda c: c.name, "division": lambda c: c.division_id, "field": lambda c: c.field,
+             "founded_on": lambda c: c.founded_on, "tier": lambda c: c.tier}[key]
+    for sign in ("", "-"):
+        response = client.get("/unicorns/", {"sort": sign + key})
+        expected = sorted(everyone, key=lambda c: (value(c), -c.pk if sign else c.pk), reverse=bool(sign))
+        assert [c.pk for c in response.context["page"]] == [c.pk for c in expected]
+        header, rows = read_list_export(client.get("/unicorns/", {"sort": sign + key, "format": "xlsx"}))
+        assert header[:2] == ["企业名称", "统一社会信用代码"] and [r[0] for r in rows] == [c.name for c in expected]
+    assert writes_during(lambda: client.get("/unicorns/", {"format": "xlsx"})) == []
+    client.force_login(users["county"])
+    _, rows = read_list_export(client.get("/unicorns/", {"format": "xlsx"}))
+    assert "甬江新材料" not in {r[0] for r in rows} and rows
