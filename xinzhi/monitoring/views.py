@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import json
 from pathlib import Path
 
@@ -19,12 +18,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 
 from xinzhi.accounts.permissions import can, capability_required, require
-from xinzhi.core import cells
 from xinzhi.core.downloads import attachment
 from xinzhi.core.periods import Period, PeriodError, current_period, parse_bounded, year_error
 from xinzhi.core.scope import UNBOUND_ZH, cacheable_scope, region_prefix, unbound_reason
 from xinzhi.regions.models import Division
-from xinzhi.reports.listing import Col, Listing
+from xinzhi.reports import Column
+from xinzhi.reports.listing import Col, Listing, table_document, xlsx_response
 
 from . import selectors
 from .models import IndicatorValue
@@ -284,23 +283,16 @@ def indicator_detail(request, indicator: str):
 
 
 def _indicator_xlsx(context: dict) -> HttpResponse:
-    buffer = io.BytesIO()
-    book = cells.workbook(buffer, in_memory=True)
-    out = cells.CellWriter(book)
-    sheet = book.add_worksheet("排名")
-    head = cells.add_format(book, {"bold": True, "bg_color": "#F1F5F9", "border": 1})
-    headers = ["区域", "代码", f"本期({context['meta']['unit']})", "同比", "目标", "红黄蓝", "排名", "说明"]
-    out.write_row(sheet, 0, 0, headers, head)
-    for r, row in enumerate(context["peers"], start=1):
-        v = row["v"]
-        out.write_row(sheet, r, 0, [row["name"], v.region, v.value, v.yoy, v.target,
-                                    selectors.RATING_ZH.get(v.rating or "", ""), v.rank, v.rating_reason])
-    sheet.set_column(0, 0, 12)
-    sheet.set_column(7, 7, 60)
-    sheet.freeze_panes(1, 0)
-    book.close()
-    response = HttpResponse(buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    return attachment(response, f"{context['region_name']}{context['meta']['name']}-{context['period_text']}.xlsx")
+    """The peer ranking as shown, through the one xlsx writer of ``reports`` (units in the headers)."""
+    unit = context["meta"]["unit"]
+    yoy_unit = next((row["v"].yoy_unit for row in context["peers"] if row["v"].yoy_unit), "")
+    columns = [Column("区域"), Column("本期", unit=unit), Column("同比", unit=yoy_unit), Column("目标", unit=unit),
+               Column("红黄蓝"), Column("排名", decimals=0), Column("说明")]
+    rows = [[row["name"], row["v"].value, row["v"].yoy, row["v"].target,
+             selectors.RATING_ZH.get(row["v"].rating or "", ""), row["v"].rank, row["v"].rating_reason]
+            for row in context["peers"]]
+    title = f"{context['region_name']}{context['meta']['name']}-{context['period_text']}"
+    return xlsx_response(table_document(title, columns, rows), title)
 
 
 @capability_required("monitoring.view")

@@ -125,3 +125,17 @@ def test_an_export_over_the_limit_says_so(client, world, monkeypatch):  # noqa: 
     cover = openpyxl.load_workbook(io.BytesIO(response.content)).worksheets[0]
     text = " ".join(str(c) for row in cover.iter_rows(values_only=True) for c in row if c)
     assert "共 3 行" in text and "仅导出排序后的前 2 行" in text
+
+
+def test_a_formula_in_a_name_is_exported_as_text(client, world):  # noqa: F811
+    import io
+
+    import openpyxl
+
+    world["a"].name = '=HYPERLINK("http://x","y")'
+    world["a"].save()
+    client.force_login(world["province"])
+    response = client.get("/enterprises/?sort=name&format=xlsx")
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).worksheets[1]
+    cell = next(c for row in sheet.iter_rows(min_row=3) for c in row if c.value == world["a"].name)
+    assert cell.data_type == "s" and cell.quotePrefix
