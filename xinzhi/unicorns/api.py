@@ -5,13 +5,13 @@ import datetime
 import polars as pl
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import Router, Schema
+from ninja import Query, Router, Schema
 from ninja.pagination import paginate
 
 from xinzhi.accounts.permissions import require
 from xinzhi.core.pagination import Pagination
 
-from . import services
+from . import lists, services
 from .models import Company, FinancingRound
 
 router = Router(tags=["独角兽企业培育"])
@@ -79,3 +79,20 @@ def assessment(request, as_of: datetime.date | None = None, changes_only: bool =
     if changes_only:
         out = out.filter(pl.col("change"))
     return out.sort("id").to_dicts()
+
+
+class ListMovementOut(Schema):
+    list_name: str
+    year: int
+    count: int
+    compared: bool
+    by_tier: dict[str, int]
+    entered: list[str]
+    left: list[str]
+
+
+@router.get("/lists", response=list[ListMovementOut],
+            summary="榜单入选与进出（某年各榜单：入选家数、按层级、与上年同一榜单相比新入选和落榜的企业）")
+def list_movements(request, year: int = Query(..., ge=2000, le=2100, description="榜单年度")):
+    require(request.auth, "unicorns.view")
+    return lists.movements(request.auth, year)

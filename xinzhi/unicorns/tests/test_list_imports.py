@@ -137,3 +137,15 @@ def test_list_events_feed_monitoring_and_the_annual_report(tmp_path, world):
     text = "\n".join(c.text for t in docx.Document(io.BytesIO(data)).tables for r in t.rows for c in r.cells)
     assert "六、榜单入选" in "\n".join(p.text for p in docx.Document(io.BytesIO(data)).paragraphs)
     assert "钱塘生物医药" in text and GEI in text
+
+
+def test_list_events_api(client, tmp_path, world):
+    y = [[GEI, "2025", "云深智能科技", "", "杭州", "人工智能", "12.5", "独角兽"]]
+    assert commit_import("unicorn-lists", write_csv(tmp_path / "l.csv", HEAD, y), user=world["province"]).committed
+    client.force_login(world["city"])
+    body = client.get("/api/v1/unicorns/lists", {"year": 2025}).json()
+    assert body == [{"list_name": GEI, "year": 2025, "count": 1, "compared": False, "by_tier": {"独角兽": 1},
+                     "entered": [], "left": []}]
+    client.force_login(world["county"].__class__.objects.create(username="nb", role=Role.COUNTY_STAFF,
+                                                                 division_id="330203"))
+    assert client.get("/api/v1/unicorns/lists", {"year": 2025}).json() == []
