@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from xinzhi.accounts.permissions import can, capability_required, require
 from xinzhi.enterprises.models import Enterprise
-from xinzhi.evaluation.models import Purpose, Round
+from xinzhi.evaluation.models import Purpose, Round, Submission
 from xinzhi.industries.models import Cluster
 
 from . import calls, research
@@ -190,9 +190,13 @@ def selection_reviews(request):
     schemes = {research.selection_parameters()[k] for k in research.SCHEME_KEYS.values()}
     rounds = []
     for r in Round.objects.restrict(user).filter(purpose=Purpose.SELECTION, scheme_code__in=schemes):
+        # counts of the user's region only (the candidates' submissions through restrict)
+        mine = set(Submission.objects.restrict(user).filter(round=r).values_list("subject_id", flat=True))
         ranked = research.selection_ranking(r)
+        # who is selected depends on the province-wide ranking: shown to province staff and leaders only
+        wide = user.is_superuser or user.role in ("province_staff", "leader") and user.division_id == "330000"
         rounds.append({"round": r, "kind": SelectionKind(research.selection_kind_of(r)).label,
-                       "candidates": r.submissions.count(), "selected": sum(1 for x in ranked if x.recommended)})
+                       "candidates": len(mine), "selected": sum(1 for x in ranked if x.recommended) if wide else None})
     return render(request, "programs/selection_reviews.html", {
         "rounds": rounds, "kinds": SelectionKind.choices, "can_run": bool(can(user, "programs.selection.run")),
         "can_see_round": bool(can(user, "evaluation.round.view")), "today": timezone.localdate(),
