@@ -124,7 +124,7 @@ def run(fresh: bool) -> None:
         print(f"monitoring snapshots of {YEAR - 1}–{YEAR} (services.prepare, 24 months): "
               f"{time.perf_counter() - started:.0f} s")
 
-    client = Client()
+    client = Client(HTTP_HOST="localhost")
     client.force_login(User.objects.get(username="province"))
     for label, url in (("cockpit /monitoring/", "/monitoring/"),
                        ("list API /api/v1/enterprises/?division=330100", "/api/v1/enterprises/?division=330100"),
