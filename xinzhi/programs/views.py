@@ -7,7 +7,6 @@ import datetime as dt
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Count, Value
 from django.db.models.functions import Concat, Substr
 from django.shortcuts import get_object_or_404, redirect, render
@@ -20,8 +19,9 @@ from xinzhi.enterprises.models import Enterprise
 from xinzhi.industries.models import Cluster
 from xinzhi.platforms.models import Platform, PlatformKind
 from xinzhi.regions.models import Division
+from xinzhi.reports.listing import Listing
 
-from . import loop, newproducts, services
+from . import lists, loop, newproducts, services
 from .models import (
     MajorProject,
     NewProductProject,
@@ -73,9 +73,12 @@ def problems(request):
     state = (request.GET.get("state") or "").strip()
     if state:
         qs = qs.filter(state=state)
-    page = Paginator(qs.order_by("-posed_at", "-id"), 50).get_page(request.GET.get("page"))
+    listing = Listing(request, lists.PROBLEM_COLUMNS, qs, default=("-posed_at", "-id"), title="企业出题",
+                      empty="暂无难题")
+    if listing.wants_export:
+        return listing.export()
     return render(request, "programs/problems.html", {
-        "page": page, "states": list(loop.STATE_LABELS.items()), "applied_state": state,
+        "table": listing.table(), "page": listing.page, "states": list(loop.STATE_LABELS.items()), "applied_state": state,
         "may_pose": services.may_pose(user), "solver": services.solver_of(user),
         "overview": bool(can(user, "programs.overview")),
     })
@@ -208,8 +211,11 @@ def projects(request):
     qs = MajorProject.objects.restrict(user).filter(year=year).select_related("division").prefetch_related("units")
     if programme:
         qs = qs.filter(programme=programme)
-    page = Paginator(qs.order_by("programme", "name"), 50).get_page(request.GET.get("page"))
-    context = {"page": page, "year": year, "on": on, "programmes": ProjectProgramme.choices, "applied": programme,
+    listing = Listing(request, lists.PROJECT_COLUMNS, qs, default=("programme", "name"), title="重大科技项目",
+                      empty="暂无项目")
+    if listing.wants_export:
+        return listing.export()
+    context = {"table": listing.table(), "page": listing.page, "year": year, "on": on, "programmes": ProjectProgramme.choices, "applied": programme,
                "may_register": bool(can(user, "programs.major.edit")), "shares": None}
     if can(user, "programs.overview"):
         start, end = dt.date(year, 1, 1), min(on, dt.date(year, 12, 31))
@@ -270,7 +276,10 @@ def new_products(request):
     qs = base.filter(year=year).select_related("enterprise", "division")
     if stage:
         qs = qs.filter(stage=stage)
-    page = Paginator(qs.order_by("-applied_on", "id"), 50).get_page(request.GET.get("page"))
+    listing = Listing(request, lists.NEW_PRODUCT_COLUMNS, qs, default=("-applied_on", "id"), title="省级工业新产品",
+                      empty="暂无项目")
+    if listing.wants_export:
+        return listing.export()
     end = min(on, dt.date(year, 12, 31))
     approved = base.filter(approved_on__gte=dt.date(year, 1, 1), approved_on__lte=end)
     by_city = (approved.annotate(city=Concat(Substr("division_id", 1, 4), Value("00"))).values("city")
@@ -280,7 +289,7 @@ def new_products(request):
                   .values("kind").annotate(n=Count("id")))
     sel = {r["kind"]: r["n"] for r in selections}
     return render(request, "programs/new_products.html", {
-        "page": page, "year": year, "on": on, "end": end, "stages": NewProductStage.choices, "applied": stage,
+        "table": listing.table(), "page": listing.page, "year": year, "on": on, "end": end, "stages": NewProductStage.choices, "applied": stage,
         "approved_total": approved.count(), "by_city": [{"name": names.get(r["city"], r["city"]), "n": r["n"]} for r in by_city],
         "excellent": sel.get("excellent", 0), "achievements": sel.get("achievement", 0),
         "stage_counts": dict(base.filter(year=year).values_list("stage").annotate(n=Count("id")).values_list("stage", "n")),
@@ -368,9 +377,12 @@ def standards(request):
         qs = qs.filter(level=level)
     if cluster:
         qs = qs.filter(cluster_id=cluster)
-    page = Paginator(qs.order_by("-published_on", "name"), 50).get_page(request.GET.get("page"))
+    listing = Listing(request, lists.STANDARD_COLUMNS, qs, default=("-published_on", "name"), title="企业参与的标准",
+                      empty="暂无标准")
+    if listing.wants_export:
+        return listing.export()
     return render(request, "programs/standards.html", {
-        "page": page, "levels": StandardLevel.choices, "statuses": StandardStatus.choices, "applied": level,
+        "table": listing.table(), "page": listing.page, "levels": StandardLevel.choices, "statuses": StandardStatus.choices, "applied": level,
         "applied_cluster": cluster, "clusters": Cluster.objects.order_by("kind", "code"),
         "may_edit": bool(can(user, "programs.standard.edit")),
     })

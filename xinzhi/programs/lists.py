@@ -1,0 +1,89 @@
+"""The programme lists as shared lists (``reports.listing``): one column spec per list drives the page's table,
+its database sort (whitelisted keys, then ``pk``) and its xlsx export. The querysets come from the views,
+already scoped (``visible_problems`` / ``restrict``) and filtered; nothing here reads or writes on its own."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from xinzhi.reports.listing import Col
+
+
+def _yes_no(flag: bool) -> str:
+    return _("是") if flag else _("否")
+
+
+def _flagged(name: str, flag: bool, tag: str) -> str:
+    """The name with its tag in brackets (``名称（保密）``), as the page shows it."""
+    return f"{name}（{_(tag)}）" if flag else name
+
+
+def _unit(u) -> str:
+    """One undertaking unit as the page lists it: ``1. 名称（企业，省外）``."""
+    outside = "，" + _("省外") if not u.in_province else ""
+    return f"{u.rank}. {u.name}（{u.get_kind_display()}{outside}）"
+
+
+def _units(project) -> str:
+    return "；".join(_unit(u) for u in project.units.all())
+
+
+#: 企业出题 (closed-loop problems): the page shows eight columns, the export adds the deadline and the flag
+PROBLEM_COLUMNS = (
+    Col("title", "难题名称", lambda p: p.title, order=("title",),
+        text=lambda p: _flagged(p.title, p.confidential, "保密"), link=lambda p: reverse("programs:problem", args=[p.pk])),
+    Col("enterprise", "出题企业", lambda p: p.enterprise.name, order=("enterprise__name",)),
+    Col("division", "所在地", lambda p: p.division.name, order=("division_id",)),
+    Col("field", "技术领域", lambda p: p.field, order=("field",)),
+    Col("cluster", "415X集群", lambda p: p.cluster.name if p.cluster_id else None, order=("cluster_id",)),
+    Col("budget", "预算", lambda p: p.budget, order=("budget",), money=True),
+    Col("posed_at", "出题日期", lambda p: p.posed_at, order=("posed_at",)),
+    Col("state", "状态", lambda p: p.get_state_display(), order=("state",)),
+    Col("deadline", "期望完成日期", lambda p: p.deadline, shown=False),
+    Col("confidential", "保密", lambda p: _yes_no(p.confidential), shown=False),
+)
+
+#: 重大科技项目 (major S&T projects): the units in rank order; the export adds field, year and flags
+PROJECT_COLUMNS = (
+    Col("name", "项目名称", lambda p: p.name, order=("name",),
+        text=lambda p: _flagged(p.name, p.recommended_by_province, "省推荐")),
+    Col("programme", "计划类别", lambda p: p.get_programme_display(), order=("programme",)),
+    Col("approved_on", "立项日期", lambda p: p.approved_on, order=("approved_on",)),
+    Col("division", "所在地", lambda p: p.division.name, order=("division_id",)),
+    Col("units", "承担单位（按排名）", _units, text=lambda p: _units(p) or _("未登记")),
+    Col("year", "立项年度", lambda p: p.year, thousands=False, shown=False),
+    Col("field", "技术领域", lambda p: p.field, shown=False),
+    Col("recommended", "省推荐", lambda p: _yes_no(p.recommended_by_province), shown=False),
+)
+
+#: 省级工业新产品 (new-product projects)
+NEW_PRODUCT_COLUMNS = (
+    Col("name", "产品（技术）名称", lambda p: p.name, order=("name",),
+        link=lambda p: reverse("programs:new_product", args=[p.pk])),
+    Col("enterprise", "企业", lambda p: p.enterprise.name, order=("enterprise__name",)),
+    Col("division", "所在地", lambda p: p.division.name, order=("division_id",)),
+    Col("applied_on", "申报日期", lambda p: p.applied_on, order=("applied_on",)),
+    Col("approved_on", "立项日期", lambda p: p.approved_on, order=("approved_on",)),
+    Col("stage", "状态", lambda p: p.get_stage_display(), order=("stage",)),
+    Col("kind", "类型", lambda p: p.get_kind_display(), shown=False),
+    Col("year", "计划年度", lambda p: p.year, thousands=False, shown=False),
+    Col("cluster", "415X集群", lambda p: p.cluster.name if p.cluster_id else None, shown=False),
+    Col("appraised_on", "鉴定验收日期", lambda p: p.appraised_on, shown=False),
+    Col("appraisal_result", "鉴定验收结论", lambda p: p.appraisal_result, shown=False),
+)
+
+#: 企业参与的标准 (standards)
+STANDARD_COLUMNS = (
+    Col("number", "标准号", lambda s: s.number, order=("number",)),
+    Col("name", "标准名称", lambda s: s.name, order=("name",), text=lambda s: _flagged(s.name, s.revision, "修订")),
+    Col("level", "级别", lambda s: s.get_level_display(), order=("level",)),
+    Col("enterprise", "企业", lambda s: s.enterprise.name, order=("enterprise__name",)),
+    Col("role", "角色", lambda s: s.get_role_display(), order=("role",)),
+    Col("status", "状态", lambda s: s.get_status_display(), order=("status",)),
+    Col("published_on", "发布日期", lambda s: s.published_on, order=("published_on",)),
+    Col("cluster", "415X集群", lambda s: s.cluster.name if s.cluster_id else None, order=("cluster_id",)),
+    Col("revision", "修订", lambda s: _yes_no(s.revision), shown=False),
+    Col("drafter_rank", "起草单位排名", lambda s: s.drafter_rank, shown=False),
+    Col("issuer", "发布机构", lambda s: s.issuer, shown=False),
+)
