@@ -7,7 +7,7 @@ import datetime
 
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import Field, Path, Query, Router, Schema
+from ninja import Field, Path, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
@@ -120,7 +120,7 @@ def pose_problem(request, body: ProblemIn):
     if enterprise is None:
         raise HttpError(404, "未找到该企业，或不在您的范围内")
     try:
-        return 201, services.pose(user, enterprise, data, timezone.localdate())
+        return Status(201, services.pose(user, enterprise, data, timezone.localdate()))
     except services.Refused as exc:
         raise HttpError(400, str(exc)) from exc
 

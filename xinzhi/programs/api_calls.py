@@ -10,7 +10,7 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import Field, Path, Router, Schema
+from ninja import Field, Path, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
@@ -133,7 +133,7 @@ def submit_need(request, body: NeedIn, call_id: int = Path(..., ge=0, le=ID)):
     data = body.dict()
     data.pop("partners")
     try:
-        return 201, research.submit_need(user, call, enterprise, data, partners, timezone.localdate())
+        return Status(201, research.submit_need(user, call, enterprise, data, partners, timezone.localdate()))
     except Refused as exc:
         raise HttpError(400, str(exc)) from exc
 
