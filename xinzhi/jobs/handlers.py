@@ -50,3 +50,24 @@ def _submit_import(*, user, kind: str, path: str, file_name: str, confirmation: 
 
 
 background.set_import_runner(_submit_import)
+
+
+@register("database.year_partitions", "建立来年数据分区", atomic=False)
+def year_partitions_job(job, progress) -> Outcome:
+    """Scheduled (monthly): the year partitions of the monthly fact tables for this year and the next
+    ``params.ahead`` years (``core.partitioning``, PostgreSQL only), so a new year's filings never land in the
+    default partition. Idempotent: a partition that exists is left as it is. Each table and year is its own
+    transaction, so the job runs outside the job's transaction."""
+    from django.db import connection
+    from django.utils import timezone
+
+    from xinzhi.core.partitioning import ensure_year_partitions
+
+    if connection.vendor != "postgresql":
+        return Outcome(text="SQLite 数据库不分区，无需操作。")
+    year = int(job.params.get("year") or timezone.localdate().year)
+    ahead = int(job.params.get("ahead", 2))
+    created = ensure_year_partitions(range(year, year + ahead + 1))
+    if not created:
+        return Outcome(text=f"{year}—{year + ahead}年的分区均已存在。")
+    return Outcome(text=f"已建立{len(created)}个分区（{year}—{year + ahead}年）。")
