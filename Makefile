@@ -28,7 +28,7 @@ run: venv
 ## in parallel processes (pytest-xdist: one per CPU core; TEST_WORKERS=0 runs it in one process)
 TEST_WORKERS ?= auto
 test: venv browser office redis
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup
+	$(BIN)/python -m pytest -n $(TEST_WORKERS)
 
 ## make bench: benchmarks, figures printed with ratios against a reference measured in the same run
 bench: venv

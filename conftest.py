@@ -2,24 +2,14 @@
 
 ``make test`` runs the suite in parallel processes (pytest-xdist, ``-n``): each worker has its own test
 database (``test_<name>_gw0`` on PostgreSQL, its own in-memory SQLite), its own temporary var/ and media
-folders, caches and LibreOffice profile; the job tests use a broker namespace per test. The browser tests
-share one server and one Chromium, so they all run on one worker (the ``browser`` group)."""
+folders, caches and LibreOffice profile; the job tests use a broker namespace per test. Each worker that
+runs browser tests starts its own demo server (free port, own SQLite file) and Chromium."""
 
 import pytest
 from django.core.management import call_command
 
 # the browser fixtures (live_site, browser, page) live in one module so every test folder shares them
 pytest_plugins = ["xinzhi.web.tests.browser_fixtures"]
-
-
-BROWSER_FIXTURES = {"live_site", "browser", "page"}
-
-
-def pytest_itemcollected(item):
-    """Browser tests go to one worker (``--dist loadgroup``): one demo server and one Chromium per run, not
-    one per worker. Marked as each test is collected, before xdist reads the groups."""
-    if BROWSER_FIXTURES & set(getattr(item, "fixturenames", ())):
-        item.add_marker(pytest.mark.xdist_group("browser"))
 
 
 @pytest.fixture(scope="session")
