@@ -13,7 +13,32 @@ import os
 from pathlib import Path
 
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
+from django.test.utils import CaptureQueriesContext as _DjangoCaptureQueriesContext
+
+
+class CaptureQueriesContext(_DjangoCaptureQueriesContext):
+    """Django's ``CaptureQueriesContext`` that empties the connection's query log first. Django keeps at most
+    9,000 queries in that log and, while capturing, stops clearing it at each request; once a long test has
+    filled it, the start and end positions are both 9,000 and nothing is captured — a "no writes" check or a
+    query-count baseline would then pass without looking. The queries are kept when the block ends, so a
+    later capture (which empties the log again) does not change what an earlier one holds. Use this one in
+    every test."""
+
+    _kept: list[dict] | None = None
+
+    def __enter__(self):
+        self.connection.queries_log.clear()
+        self._kept = None
+        return super().__enter__()
+
+    def __exit__(self, exc_type, exc_value, traceback):
+        super().__exit__(exc_type, exc_value, traceback)
+        if self.final_queries is not None:
+            self._kept = list(self.connection.queries[self.initial_queries:self.final_queries])
+
+    @property
+    def captured_queries(self) -> list[dict]:
+        return self._kept if self._kept is not None else super().captured_queries
 
 
 class QueryCountBaseline:

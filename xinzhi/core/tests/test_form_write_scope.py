@@ -14,10 +14,10 @@ import pytest
 from django.db import connections
 from django.forms.models import model_to_dict
 from django.test import RequestFactory
-from django.test.utils import CaptureQueriesContext
 
 from xinzhi.accounts.models import Role, User
 from xinzhi.accounts.services import issue_token
+from xinzhi.core.testing import CaptureQueriesContext
 from xinzhi.demo.testing import small_demo
 from xinzhi.enterprises.models import Enterprise
 

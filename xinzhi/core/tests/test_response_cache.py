@@ -10,12 +10,12 @@ from django.apps import apps
 from django.core.cache import caches
 from django.db import connection
 from django.test import override_settings
-from django.test.utils import CaptureQueriesContext
 
 from xinzhi.accounts.models import Role, User
 from xinzhi.api import api
 from xinzhi.core.bulk import insert_frame
 from xinzhi.core.response_cache import CACHE_ALIAS
+from xinzhi.core.testing import CaptureQueriesContext
 from xinzhi.core.versioning import VERSION_TABLE, data_versions
 from xinzhi.enterprises.models import Enterprise
 

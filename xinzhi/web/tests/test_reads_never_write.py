@@ -13,10 +13,10 @@ import re
 
 import pytest
 from django.db import connections
-from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from xinzhi.accounts.models import User
+from xinzhi.core.testing import CaptureQueriesContext
 from xinzhi.demo.testing import small_demo
 from xinzhi.enterprises.models import Enterprise
 from xinzhi.monitoring.models import EarlyWarning, IndicatorValue
