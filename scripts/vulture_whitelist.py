@@ -160,6 +160,15 @@ _.top_margin
 _.vertical_alignment
 
 # Test support imported by tests only (tests are outside vulture's paths)
+_.read_list_export
+_.writes_during
+_.unregister_provider  # evaluation: tests register a provider for a made-up kind and take it away again
+_.registered_kinds
+
+# Used by migrations (outside vulture's paths) and templates
+_.PartitionByYear  # enterprises 0004, investment 0003, monitoring 0007
+_.from_state_label  # programs/need_detail.html
+_.to_state_label
 _.small_demo
 _.QueryCountBaseline
 _.response_cache_tables
@@ -179,3 +188,5 @@ _.monthly_increments
 _.valid_on
 _.wan_up
 _.province_code
+_.year_partitions
+_.recommended_count

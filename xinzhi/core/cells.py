@@ -17,9 +17,7 @@ of the 应享尽享 list stored it as a live formula.
 
 from __future__ import annotations
 
-import math
 import re
-from decimal import Decimal
 from typing import Any
 
 import polars as pl
@@ -71,47 +69,3 @@ def workbook(target, **options):
 
     return xlsxwriter.Workbook(target, {**options, **WORKBOOK_OPTIONS})
 
-
-class CellWriter:
-    """Writes cells of one workbook safely: text as strings (quote prefix when dangerous), numbers as
-    numbers, None and NaN/Infinity as blanks. ``formats`` of the caller are combined with the quote
-    prefix when needed."""
-
-    def __init__(self, book) -> None:
-        self.book = book
-        self._quoted: dict[int, Any] = {}
-
-    def _quote_format(self, fmt):
-        key = id(fmt)
-        if key not in self._quoted:
-            props = dict(getattr(fmt, "_xinzhi_props", {}) or {})
-            quoted = self.book.add_format({**props, "quote_prefix": True})
-            self._quoted[key] = quoted
-        return self._quoted[key]
-
-    def write(self, sheet, row: int, col: int, value: Any, fmt=None) -> None:
-        if value is None:
-            sheet.write_blank(row, col, None, fmt)
-        elif isinstance(value, bool):
-            sheet.write_boolean(row, col, value, fmt)
-        elif isinstance(value, Decimal):
-            self.write(sheet, row, col, float(value), fmt)
-        elif isinstance(value, (int, float)):
-            if isinstance(value, float) and not math.isfinite(value):
-                sheet.write_blank(row, col, None, fmt)
-            else:
-                sheet.write_number(row, col, value, fmt)
-        else:
-            text = str(value)
-            sheet.write_string(row, col, text, self._quote_format(fmt) if is_dangerous(text) else fmt)
-
-    def write_row(self, sheet, row: int, col: int, values, fmt=None) -> None:
-        for i, value in enumerate(values):
-            self.write(sheet, row, col + i, value, fmt)
-
-
-def add_format(book, props: dict):
-    """``book.add_format(props)`` remembering its properties (to derive the quote-prefixed variant)."""
-    fmt = book.add_format(props)
-    fmt._xinzhi_props = dict(props)
-    return fmt

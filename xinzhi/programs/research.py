@@ -48,10 +48,6 @@ def selection_parameters() -> dict:
     return parameters()["selections"]
 
 
-def _province(user) -> bool:
-    return user.is_superuser or getattr(user, "role", "") == "province_staff"
-
-
 # --------------------------------------------------------------------------- the call
 
 
