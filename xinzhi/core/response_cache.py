@@ -65,17 +65,22 @@ def _store_after_render(run: Callable) -> Callable:
     return store
 
 
-def cached_response(*models_read: type[models.Model]) -> Callable[[Callable], Callable]:
+def cached_response(*models_read: type[models.Model],
+                    guard: Callable | None = None) -> Callable[[Callable], Callable]:
     """Serve the view's answer from the response cache while the tables of ``models_read`` are unchanged.
 
     Every table the view reads must be listed, and tracked by a ``TrackDataVersion`` migration; a
     test (``core.tests.test_response_cache``) checks both against the SQL the endpoints really run.
+    ``guard(request)`` (e.g. the capability check of ``accounts.permissions.require``) runs before the
+    cache is asked, so a hit never skips it.
     """
     tables = [model._meta.db_table for model in models_read]
 
     def decorator(view: Callable) -> Callable:
         @wraps(view)
         def lookup(request, *args, **kwargs):
+            if guard is not None:
+                guard(request)
             reason = unbound_reason(request.auth)
             if reason:  # no valid scope: a clear refusal, and nothing cached
                 from ninja.errors import HttpError

@@ -14,6 +14,7 @@ from ninja.pagination import paginate
 
 from xinzhi.accounts.permissions import require
 from xinzhi.core.pagination import Pagination
+from xinzhi.core.response_cache import cached_response
 
 from . import selectors, services, warnings
 from .models import InvestmentProject, StageTransition
@@ -66,11 +67,17 @@ class DecisionIn(Schema):
     note: str = ""
 
 
+def _may_view_projects(request) -> None:
+    require(request.auth, "investment.view")
+
+
 @router.get("/projects", response=list[ProjectOut], summary="投资项目列表（按地区范围）")
+@cached_response(InvestmentProject, guard=_may_view_projects)
 @paginate(Pagination, page_size=50)
 def list_projects(request, q: str | None = None, stage: str | None = None, division: str | None = None,
                   cluster: str | None = None, major: bool | None = None):
-    require(request.auth, "investment.view")
+    """Only columns of the project table are read (the list's ``division`` filter is on the key itself), so
+    the answer is cached until a project is written (``core.response_cache``)."""
     params = {"q": q, "stage": stage, "division": division, "cluster": cluster, "major": "1" if major else ""}
     return selectors.filtered_projects(request.auth, params).order_by("code").values(*LIST_FIELDS)
 
