@@ -62,7 +62,7 @@ def _yuan(value: str | None) -> int | None:
     """Money is entered in 万元 on the pages and stored in whole yuan."""
     try:
         return round(float(str(value).replace(",", "").strip()) * 10_000)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # "inf" overflows round(): no amount, not a server error
         return None
 
 

@@ -20,31 +20,10 @@ from xinzhi.industries.models import Cluster
 from . import calls, research
 from .models import ProjectProgramme, ResearchCall, SelectionKind, UnitKind
 from .services import Refused
+from .views import _date, _int, _yuan
 
 REFUSED = (Refused, PermissionDenied)
 PARTNER_ROWS = 5
-
-
-def _date(value: str | None, default: dt.date | None = None) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat((value or "").strip())
-    except ValueError:
-        return default
-
-
-def _int(value: str | None) -> int | None:
-    try:
-        return int(str(value).replace(",", "").strip())
-    except (TypeError, ValueError):
-        return None
-
-
-def _wan(value: str | None) -> int | None:
-    """An amount entered in 万元, stored in 元."""
-    try:
-        return round(float(str(value).replace(",", "").strip()) * 10_000)
-    except (TypeError, ValueError):
-        return None
 
 
 @capability_required("programs.view")
@@ -126,8 +105,8 @@ def need_submit(request, pk: int):
         try:
             need = research.submit_need(user, call, enterprise, {
                 "title": post.get("title"), "field": post.get("field"), "problem": post.get("problem"),
-                "targets": post.get("targets"), "budget": _wan(post.get("budget")),
-                "self_funded": _wan(post.get("self_funded")) or 0, "months": _int(post.get("months")),
+                "targets": post.get("targets"), "budget": _yuan(post.get("budget")),
+                "self_funded": _yuan(post.get("self_funded")) or 0, "months": _int(post.get("months")),
                 "cluster": _int(post.get("cluster"))}, partners, timezone.localdate())
         except REFUSED as exc:
             messages.error(request, str(exc))
