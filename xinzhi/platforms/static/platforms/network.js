@@ -75,6 +75,7 @@
         expanded[code] = true;
         draw();
         window.__networkExpanded = performance.now() - started;
+        window.__networkExpandedCode = code;
         say("已展开 " + (nodes.find(function (n) { return n.id === city; }) || {}).name +
             (g.truncated ? "；节点过多，另有 " + g.truncated + " 个研发机构未画出" : "") + "。");
       })
