@@ -19,6 +19,7 @@ from django.views.decorators.cache import cache_control
 
 from xinzhi.accounts.permissions import can, capability_required, require
 from xinzhi.core.downloads import attachment
+from xinzhi.core.numbers import fixed
 from xinzhi.core.periods import Period, PeriodError, current_period, parse_bounded, year_error
 from xinzhi.core.scope import UNBOUND_ZH, cacheable_scope, region_prefix, unbound_reason
 from xinzhi.regions.models import Division
@@ -468,6 +469,25 @@ def draft_report(request, pk: int):
     return attachment(HttpResponse(data, content_type=CONTENT_TYPES["docx"]), name)
 
 
+def target_text(value: float | None, precision: int, thousands: bool = True) -> str | None:
+    """A target as the cockpit shows the indicator: at the indicator's precision (a rate of precision 1 is
+    73.7 and 40.0, a count 5,000), with more decimals only where a manual target has them (up to 4), so a
+    stored figure is never shown rounded."""
+    if value is None:
+        return None
+    decimals = precision
+    while decimals < 4 and abs(round(value, decimals) - value) > 1e-9:
+        decimals += 1
+    return fixed(value, decimals, thousands=thousands)
+
+
+def _target_cell(indicator, division, target) -> dict:
+    value = target.value if target else None
+    return {"key": f"{indicator.id}:{division.code}", "t": target,
+            "text": target_text(value, indicator.precision),
+            "input": target_text(value, indicator.precision, thousands=False)}
+
+
 @capability_required("monitoring.view")
 @answers_unavailable_periods
 def targets(request):
@@ -533,13 +553,15 @@ def targets(request):
         return redirect(f"{request.path}?year={year}")
     stored = {(t.indicator, t.division_id): t for t in Target.objects.restrict(user).filter(year=year)}
     rows = [{"division": d, "editable": services.can_edit_target(user, d),
-             "cells": [{"key": f"{i.id}:{d.code}", "t": stored.get((i.id, d.code))} for i in indicators]} for d in children]
+             "cells": [_target_cell(i, d, stored.get((i.id, d.code))) for i in indicators]} for d in children]
     totals = []
     for i in indicators:
         own = stored.get((i.id, division.code))
         parent_value = float(i.target["value"]) if division.level == "province" else (own.value if own else None)
         child_sum = sum(c["t"].value for r in rows for c in r["cells"] if c["key"].startswith(i.id + ":") and c["t"])
-        totals.append({"parent": parent_value, "sum": child_sum if i.kind == "count" else None})
+        totals.append({"parent": parent_value, "sum": child_sum if i.kind == "count" else None,
+                       "parent_text": target_text(parent_value, i.precision),
+                       "sum_text": target_text(child_sum, i.precision) if i.kind == "count" else None})
     names = selectors.indicator_names()
     return render(request, "monitoring/targets.html", {
         "year": year, "division": division, "indicators": indicators, "rows": rows, "totals": totals,

@@ -174,6 +174,15 @@ def test_targets_allocate_and_sum_back(demo):
     assert rd_city == pytest.approx(round(expected, 2), abs=1e-9)
 
 
+def test_target_text_keeps_the_indicator_precision_and_manual_decimals():
+    from xinzhi.monitoring.views import target_text
+
+    assert target_text(73.7, 1) == "73.7" and target_text(40, 1) == "40.0" and target_text(5000, 0) == "5,000"
+    assert target_text(73.75, 1) == "73.75"  # a manual target with more decimals is shown as stored
+    assert target_text(-0.5, 1) == "-0.5" and target_text(12345.6, 1, thousands=False) == "12345.6"
+    assert target_text(None, 1) is None
+
+
 def test_target_edit_permissions(demo):
     from django.core.exceptions import PermissionDenied
 
@@ -213,7 +222,13 @@ def test_targets_page_edit_rights_and_sums(client, demo):
     page = client.get("/monitoring/targets/?year=2025")
     assert page.status_code == 200 and len(page.context["rows"]) == 11 and page.context["rows"][0]["editable"]
     hte = next(i for i, ind in enumerate(page.context["indicators"]) if ind.id == "new_hte")
-    assert page.context["totals"][hte] == {"parent": 5000.0, "sum": 5000.0}
+    assert page.context["totals"][hte] == {"parent": 5000.0, "sum": 5000.0, "parent_text": "5,000", "sum_text": "5,000"}
+    # shown as the cockpit shows the indicator: at its precision, never 73.7000 or a bare 40
+    body = page.content.decode()
+    assert "5,000 / 5,000" in body and ".0000" not in body
+    rd = next(i for i, ind in enumerate(page.context["indicators"]) if ind.id == "rd_intensity")
+    hangzhou_rd = page.context["rows"][0]["cells"][rd]
+    assert hangzhou_rd["input"] == f"{hangzhou_rd['t'].value:.2f}" and f'value="{hangzhou_rd["input"]}"' in body
     response = client.post("/monitoring/targets/", {"year": "2025", "new_hte:330100": "1400", "rd_intensity:330100": "abc"},
                            follow=True)
     body = response.content.decode()
