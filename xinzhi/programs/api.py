@@ -13,9 +13,10 @@ from ninja.pagination import paginate
 
 from xinzhi.accounts.permissions import require
 from xinzhi.core.pagination import Pagination
+from xinzhi.core.response_cache import cached_response
 
 from . import loop, services
-from .models import MajorProject, NewProductProject, Selection, Standard
+from .models import MajorProject, NewProductProject, Problem, Proposal, Selection, Solver, Standard
 
 router = Router(tags=["企业出题与创新项目"])
 
@@ -83,10 +84,16 @@ class FunnelRow(Schema):
     market: int
 
 
+def _may_view_programmes(request) -> None:
+    require(request.auth, "programs.view")
+
+
 @router.get("/problems", response=list[ProblemOut], summary="企业技术难题（按角色与区划过滤）")
+@cached_response(Problem, Problem.invited_solvers.through, Solver, Proposal, guard=_may_view_programmes)
 @paginate(Pagination)
 def list_problems(request, state: str | None = None):
-    require(request.auth, "programs.view")
+    """Cached until one of the tables a user's view reads is written (``core.response_cache``): staff and
+    enterprises read the problems only; a solver also its own entry, its invitations and its proposals."""
     qs = services.visible_problems(request.auth).order_by("-posed_at", "-id")
     return qs.filter(state=state) if state else qs
 

@@ -143,3 +143,30 @@ def test_odd_query_values_do_not_break_pages(client, world):
     client.force_login(world["province"])
     for url in ("/programs/projects/?year=0", "/programs/new-products/?year=999999&on=x", "/programs/loop/?on=bad&by=x"):
         assert client.get(url).status_code == 200, url
+
+
+def test_cached_problem_list_follows_invitations_proposals_and_the_solver_register(client, world):
+    """The problem list API is behind the response cache; a solver's answer depends on its invitations, its
+    proposals and its own register entry, so a write to any of them is seen at once (never a stale list)."""
+    hidden = services.pose(world["owner"], world["a"], problem_data(title="保密难题", confidential=True), D(2025, 1, 10))
+    services.act(world["county"], hidden.pk, "vet", D(2025, 1, 20), classification="工艺攻关")
+
+    def titles():
+        return sorted(r["title"] for r in client.get("/api/v1/programs/problems").json()["items"])
+
+    client.force_login(world["solver"])
+    assert titles() == [] and titles() == []  # the second answer comes from the cache
+    services.act(world["county"], hidden.pk, "route", D(2025, 2, 2), solvers=[world["solver_unit"].pk])
+    assert titles() == ["保密难题"]  # invited (定向对接)
+    services.act(world["solver"], hidden.pk, "propose", D(2025, 2, 15), summary="方案", price=100_000, months=3)
+    hidden.invited_solvers.clear()
+    assert titles() == ["保密难题"]  # no longer invited, but it answered
+    from xinzhi.programs.models import Proposal
+
+    Proposal.objects.filter(problem=hidden).delete()
+    assert titles() == []
+    hidden.invited_solvers.add(world["solver_unit"])
+    assert titles() == ["保密难题"]
+    world["solver_unit"].active = False  # struck off the register: an ordinary enterprise again
+    world["solver_unit"].save()
+    assert titles() == []
