@@ -122,24 +122,34 @@ class Problem(models.Model):
         return self.title
 
 
-class ProblemStep(models.Model):
+class StepRecord(models.Model):
+    """What every step log of a programme records besides its subject, action and states: the date the step
+    was taken, when it was recorded, who took it and why (django-auditlog keeps the same, field by field)."""
+
+    on = models.DateField("办理日期")
+    at = models.DateTimeField("记录时间", auto_now_add=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, verbose_name="办理人")
+    note = models.CharField("说明", max_length=500, blank=True, default="")
+
+    objects = ScopedManager()
+
+    class Meta:
+        abstract = True
+        ordering = ["on", "id"]
+
+
+class ProblemStep(StepRecord):
     """One step of the loop on a problem: who, when, from which state to which (the audit log also has it)."""
 
     problem = models.ForeignKey(Problem, on_delete=models.CASCADE, related_name="steps")
     action = models.CharField("办理事项", max_length=12)
     from_state = models.CharField("原状态", max_length=12)
     to_state = models.CharField("新状态", max_length=12)
-    on = models.DateField("办理日期")
-    at = models.DateTimeField("记录时间", auto_now_add=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, verbose_name="办理人")
-    note = models.CharField("说明", max_length=500, blank=True, default="")
 
     scope_region_field = "problem__division__code"
     scope_enterprise_field = "problem__enterprise_id"
-    objects = ScopedManager()
 
-    class Meta:
-        ordering = ["on", "id"]
+    class Meta(StepRecord.Meta):
         verbose_name = verbose_name_plural = "难题办理记录"
 
     def __str__(self) -> str:
@@ -572,24 +582,18 @@ class NeedPartner(models.Model):
         return self.name
 
 
-class NeedStep(models.Model):
+class NeedStep(StepRecord):
     """One step on a submission: who, when, from which state to which, and why (also audited)."""
 
     need = models.ForeignKey(ResearchNeed, on_delete=models.CASCADE, related_name="steps")
     action = models.CharField("办理事项", max_length=20)
     from_state = models.CharField("原状态", max_length=14)
     to_state = models.CharField("新状态", max_length=14)
-    on = models.DateField("办理日期")
-    at = models.DateTimeField("记录时间", auto_now_add=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, verbose_name="办理人")
-    note = models.CharField("说明", max_length=500, blank=True, default="")
 
     scope_region_field = "need__division__code"
     scope_enterprise_field = "need__enterprise_id"
-    objects = ScopedManager()
 
-    class Meta:
-        ordering = ["on", "id"]
+    class Meta(StepRecord.Meta):
         verbose_name = verbose_name_plural = "需求办理记录"
 
     def __str__(self) -> str:
