@@ -48,6 +48,8 @@ LOADGEN = os.environ.get("BENCH_LOADGEN") or ("wrk" if shutil.which("wrk") else 
 WRK_SECONDS = int(os.environ.get("BENCH_SECONDS", "5"))
 WRK_SCRIPT = Path(__file__).with_name("wrk") / "session.lua"
 UNIQUE = itertools.count()
+#: the comment a finished load leaves on the database (see ``loaded_database_kept``)
+LOADED_MARK = f"xinzhi bench_web: {SCALE} demo loaded"
 
 
 def pg_answers() -> bool:
@@ -67,8 +69,10 @@ def psql(sql: str) -> list[tuple]:
 
 
 def loaded_database_kept() -> bool:
-    """With BENCH_KEEP_DB=1, a database loaded by an earlier run is reused as it is."""
-    return KEEP_DB and bool(psql(f"SELECT 1 FROM pg_database WHERE datname = '{DB}'"))
+    """With BENCH_KEEP_DB=1, a database loaded by an earlier run is reused as it is — only one whose load
+    finished at the same scale (the mark is set last; an interrupted load is loaded again)."""
+    return KEEP_DB and bool(psql(f"SELECT 1 FROM pg_database d WHERE d.datname = '{DB}' "
+                                 f"AND shobj_description(d.oid, 'pg_database') = '{LOADED_MARK}'"))
 
 
 def free_port() -> int:
@@ -324,6 +328,7 @@ def load_database(env: dict) -> None:
     subprocess.run([PY, "-c", "import django; django.setup(); from xinzhi.monitoring.services import prepare; "
                     "prepare([2024, 2025])"], env=env, cwd=ROOT, check=True)
     print(f"{SCALE} demo + monitoring snapshots loaded into PostgreSQL in {time.perf_counter() - started:.0f}s")
+    psql(f"COMMENT ON DATABASE {DB} IS '{LOADED_MARK}'")
 
 
 if __name__ == "__main__":

@@ -109,6 +109,15 @@ def test_small_screen_pages_do_not_scroll_sideways(browser, live_site):
             assert page.evaluate("document.documentElement.scrollWidth") <= 390, name
             header = page.evaluate("document.querySelector('header.top').getBoundingClientRect().height")
             assert header <= 50, (name, header)  # one compact line (it took 268 px)
+            if name == "map":  # the legend sits below the map's drawing area, not over the western cities
+                page.wait_for_selector("#map[data-rendered='11']", state="attached")
+                box = page.evaluate("""() => {
+                    const chart = window.xinzhiMap.chart, model = chart.getModel();
+                    const geo = model.getComponent('geo').coordinateSystem.getViewRect();
+                    const legend = chart.getViewOfComponentModel(model.getComponent('visualMap')).group;
+                    return {geoBottom: geo.y + geo.height, legendTop: legend.y + legend.getBoundingRect().y};
+                }""")
+                assert box["geoBottom"] <= box["legendTop"], box
             screenshot(page, f"layout-390-{name}")
         # the folded menu opens from its button and shows the sub-menus' entries
         assert not page.is_visible("header.top nav.main")

@@ -85,7 +85,10 @@
               "<br>同比变化：" + CHANGE_ZH[r.change_group || ""];
           } },
           visualMap: visualMap,
-          geo: { map: mapName, roam: true, label: { show: false }, emphasis: { label: { show: false } } },
+          // on a narrow screen (a phone) the legend would lie over the western regions: the map is drawn
+          // above it instead (a piecewise legend item is 14 px high with a 10 px gap; the continuous one ~150 px)
+          geo: Object.assign({ map: mapName, roam: true, label: { show: false }, emphasis: { label: { show: false } } },
+            chart.getWidth() < 600 ? { top: 10, bottom: view ? view.order.length * 24 + 30 : 180 } : {}),
           series: [
             { type: "map", geoIndex: 0, data: seriesData },
             { type: "scatter", coordinateSystem: "geo", data: visible.map(function (p) {
