@@ -279,3 +279,26 @@ def test_upload_preview_and_commit_through_the_pages(client, tmp_path, w):
     client.post("/imports/commit/", {"token": page.context["token"]})
     need = ResearchNeed.objects.get()
     assert need.state == calls.SUBMITTED and need.partners.count() == 2 and need.submitted_by == w["county"]
+
+
+def test_a_withdrawn_need_gives_way_to_its_resubmission(tmp_path, w):
+    commit_import(KIND, write_csv(tmp_path / "n.csv", HEAD, need_rows(w)), user=w["province"])
+    first = ResearchNeed.objects.get()
+    research.act(w["owner"], first.pk, "withdraw", dt.date(2025, 3, 11))
+    again = research.submit_need(w["owner"], w["call"], w["a"], {
+        "title": first.title, "field": "新材料", "problem": "夹杂物尺寸与数量控制", "targets": "氧含量≤5ppm",
+        "budget": 6_000_000, "self_funded": 1_000_000, "months": 24}, [], dt.date(2025, 3, 20))
+    out = tmp_path / "out.csv"
+    assert export_kind(KIND, None, "csv", out) == 1  # the resubmission, not the withdrawn need
+    assert commit_import(KIND, out, user=w["province"]).result.counts["unchanged"] == 1
+    fixed = commit_import(KIND, write_csv(tmp_path / "f.csv", HEAD, need_rows(w)), user=w["province"])
+    assert fixed.committed and fixed.result.counts["changed"] == 3
+    again.refresh_from_db()
+    first.refresh_from_db()
+    assert (again.budget, again.months, again.partners.count()) == (8_000_000, 36, 2)
+    assert (first.state, first.budget) == (calls.WITHDRAWN, 8_000_000)
+
+
+def test_no_call_opened_yet(tmp_path, world):
+    errors = errors_of(preview_import(KIND, write_csv(tmp_path / "n.csv", HEAD, need_rows(world)), user=world["province"]))
+    assert {(r, f, why) for r, f, why in errors} == {(r, "征集名称", f"2025年没有名为“{CALL}”的需求征集") for r in (2, 3, 4)}
