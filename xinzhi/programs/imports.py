@@ -332,5 +332,6 @@ register(MajorProjectsKind())
 register(SelectionsKind())
 register(StandardsKind())
 
-# the closed loop's registers (problems posed, solvers) are declared in their own module
-from . import loop_imports  # noqa: E402,F401
+# the closed loop's registers (problems posed, solvers) and the submissions to the research-needs call
+# (科技攻关需求征集) are declared in their own modules
+from . import loop_imports, need_imports  # noqa: E402,F401
