@@ -20,6 +20,7 @@ from xinzhi.accounts.permissions import require
 from xinzhi.core.scope import CHANGE
 from xinzhi.evaluation import services as ev
 from xinzhi.evaluation.models import Purpose, Round, Submission
+from xinzhi.industries.models import Cluster
 
 from . import calls
 from .models import (
@@ -94,6 +95,9 @@ def submit_need(user, call: ResearchCall, enterprise, data: dict, partners: list
     title = str(data["title"]).strip()[:200]
     if ResearchNeed.objects.filter(call=call, enterprise=enterprise, title=title).exclude(state=calls.WITHDRAWN).exists():
         raise Refused(f"本企业已在该征集中申报“{title}”")
+    cluster = str(data.get("cluster") or "").strip() or None  # a 415X cluster's code, as the form lists them
+    if cluster and not Cluster.objects.filter(code=cluster).exists():
+        raise Refused("所选415X集群不存在，请从列表中选择")
     clean = []
     for p in partners:
         name = str(p.get("name") or "").strip()
@@ -108,7 +112,7 @@ def submit_need(user, call: ResearchCall, enterprise, data: dict, partners: list
     with transaction.atomic():
         need = ResearchNeed.objects.create(
             call=call, enterprise=enterprise, division_id=enterprise.division_id, title=title,
-            field=str(data["field"]).strip()[:100], cluster_id=data.get("cluster") or None,
+            field=str(data["field"]).strip()[:100], cluster_id=cluster,
             problem=str(data["problem"]).strip(), targets=str(data["targets"]).strip(), budget=int(budget),
             self_funded=int(own), months=months, loop_problem=data.get("loop_problem"), submitted_on=on,
             submitted_by=user)

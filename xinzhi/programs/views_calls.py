@@ -107,7 +107,7 @@ def need_submit(request, pk: int):
                 "title": post.get("title"), "field": post.get("field"), "problem": post.get("problem"),
                 "targets": post.get("targets"), "budget": _yuan(post.get("budget")),
                 "self_funded": _yuan(post.get("self_funded")) or 0, "months": _int(post.get("months")),
-                "cluster": _int(post.get("cluster"))}, partners, timezone.localdate())
+                "cluster": post.get("cluster", "").strip()}, partners, timezone.localdate())
         except REFUSED as exc:
             messages.error(request, str(exc))
         else:

@@ -12,6 +12,7 @@ from xinzhi.accounts.models import Role, User
 from xinzhi.core.tests.helpers import make_enterprise
 from xinzhi.evaluation import services as ev
 from xinzhi.evaluation.models import Assignment, ExpertProfile, Round
+from xinzhi.industries.models import Cluster
 from xinzhi.programs import calls, research
 from xinzhi.programs.models import MajorProject, NewProductProject, ResearchCall, ResearchNeed, Selection
 from xinzhi.programs.services import Refused
@@ -214,10 +215,17 @@ def test_pages_submit_vet_and_refusal_shown(client, world, open_call):
     assert "企业自筹须在 0 与总预算之间" in r.content.decode()
     r = client.post(f"/programs/calls/{open_call.pk}/submit/", {
         "title": "耐高温密封件", "field": "新材料", "problem": "寿命短", "targets": "寿命≥2000小时", "budget": "120",
-        "self_funded": "80", "months": "24", "partner_0": "浙江大学", "partner_kind_0": "university"})
+        "self_funded": "80", "months": "24", "partner_0": "浙江大学", "partner_kind_0": "university", "cluster": "x"})
+    assert "所选415X集群不存在" in r.content.decode()
+    cluster = Cluster.objects.create(code="t01", name="测试集群", kind="star")
+    r = client.post(f"/programs/calls/{open_call.pk}/submit/", {
+        "title": "耐高温密封件", "field": "新材料", "problem": "寿命短", "targets": "寿命≥2000小时", "budget": "120",
+        "self_funded": "80", "months": "24", "partner_0": "浙江大学", "partner_kind_0": "university",
+        "cluster": cluster.code})
     assert r.status_code == 302
     need = ResearchNeed.objects.get(title="耐高温密封件")
     assert need.budget == 1_200_000 and list(need.partners.values_list("rank", "name")) == [(2, "浙江大学")]
+    assert need.cluster_id == "t01"  # the cluster chosen on the page is kept (its key is a text code)
     page = client.get(r["Location"]).content.decode()
     assert "120万元" in page and "已提交" in page and 'id="form-withdraw"' in page
     # another enterprise, a city of another region, an expert: 404
