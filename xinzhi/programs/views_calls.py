@@ -50,7 +50,7 @@ def call_list(request):
         "calls": ResearchCall.objects.restrict(user).select_related("round"),
         "can_run": bool(can(user, "programs.call.run")), "quota": research.call_parameters()["recommend_quota"],
         "today": timezone.localdate(), "can_overview": bool(can(user, "programs.overview")),
-        "may_submit": bool(can(user, "programs.call.submit")),
+        "may_submit": bool(user.enterprise_id and can(user, "programs.call.submit")), "post": request.POST,
     })
 
 
@@ -88,7 +88,8 @@ def call_detail(request, pk: int):
         return listing.export(_export_name(call, ranked))
     return render(request, "programs/call_detail.html", {
         "call": call, "table": listing.table(), "counts": research.call_counts(call, user),
-        "can_run": bool(can(user, "programs.call.run")), "may_submit": bool(can(user, "programs.call.submit")),
+        "can_run": bool(can(user, "programs.call.run")),
+        "may_submit": bool(user.enterprise_id and can(user, "programs.call.submit")),
         "can_see_round": bool(can(user, "evaluation.round.view")), "open": call.state == calls.OPEN,
         "ranked": ranked,
         "pending": research.determine_pending(call) if call.state == calls.REVIEWING else None,
@@ -130,12 +131,17 @@ def need_submit(request, pk: int):
                 ent = Enterprise.objects.filter(name=name).first()
                 partners.append({"name": name, "kind": post.get(f"partner_kind_{i}"), "enterprise": ent,
                                  "in_province": post.get(f"partner_outside_{i}") != "on"})
+        # a 415X cluster is chosen by its code (the key of the list); one not in the list is refused, not dropped
+        code = (post.get("cluster") or "").strip()
+        cluster = Cluster.objects.filter(pk=code).values_list("pk", flat=True).first() if code else None
         try:
+            if code and cluster is None:
+                raise Refused(_("请从列表中选择415X集群"))
             need = research.submit_need(user, call, enterprise, {
                 "title": post.get("title"), "field": post.get("field"), "problem": post.get("problem"),
                 "targets": post.get("targets"), "budget": _yuan(post.get("budget")),
                 "self_funded": _yuan(post.get("self_funded")) or 0, "months": _int(post.get("months")),
-                "cluster": _int(post.get("cluster"))}, partners, timezone.localdate())
+                "cluster": cluster}, partners, timezone.localdate())
         except REFUSED as exc:
             messages.error(request, str(exc))
         else:
@@ -143,7 +149,10 @@ def need_submit(request, pk: int):
             return redirect("programs:need", need.pk)
     return render(request, "programs/need_submit.html", {
         "call": call, "enterprise": enterprise, "clusters": Cluster.objects.order_by("code"),
-        "kinds": UnitKind.choices, "rows": range(PARTNER_ROWS), "post": request.POST})
+        "kinds": UnitKind.choices, "post": request.POST,
+        # what was typed stays in the form when the submission is refused
+        "rows": [{"i": i, "name": request.POST.get(f"partner_{i}", ""), "kind": request.POST.get(f"partner_kind_{i}", ""),
+                  "outside": request.POST.get(f"partner_outside_{i}") == "on"} for i in range(PARTNER_ROWS)]})
 
 
 @capability_required("programs.view")
@@ -159,7 +168,7 @@ def need_detail(request, pk: int):
                 messages.success(request, _("已转为省重大科技项目：%(name)s") % {"name": project.name})
             else:
                 research.act(user, need.pk, action, on, request.POST.get("note", ""))
-                messages.success(request, _("已办理"))
+                messages.success(request, _("已办理：%(step)s") % {"step": calls.STEPS[action].label})
         except REFUSED as exc:
             messages.error(request, str(exc))
         return redirect("programs:need", need.pk)
@@ -168,6 +177,8 @@ def need_detail(request, pk: int):
     return render(request, "programs/need_detail.html", {
         "need": need, "partners": need.partners.all(), "steps": need.steps.select_related("actor"),
         "actions": actions, "today": timezone.localdate(),
+        # the reason of a return or a refusal; once the need moves on, it stays in the step log only
+        "show_note": need.state in (calls.RETURNED, calls.REJECTED),
         "may_project": actor == calls.PROVINCE_STAFF and need.state == calls.SELECTED
         and need.call.state == calls.RECOMMENDED,
         "programmes": [(v, label) for v, label in ProjectProgramme.choices if v != ProjectProgramme.NATIONAL],

@@ -150,3 +150,67 @@ def test_no_export_without_the_capability_or_the_call(client, world, ranked):
     assert client.get(_url(ranked["call"]), {"format": "xlsx"}).status_code == 403
     client.force_login(world["owner"])
     assert client.get("/programs/calls/999999/", {"format": "xlsx"}).status_code == 404
+
+
+# --------------------------------------------------------------------------- what the browser tests found
+
+def test_the_415x_cluster_chosen_on_the_submit_page_is_kept_and_a_bad_one_refused(client, world):
+    call = research.open_call(world["province"], year=2026, name="2026年征集", deadline=dt.date(2099, 12, 31),
+                              on=dt.date(2026, 1, 5))
+    cluster = Cluster.objects.order_by("code").first()
+    form = {"title": "耐高温密封件", "field": "新材料", "problem": "寿命短", "targets": "寿命≥2000小时", "budget": "120",
+            "self_funded": "80", "partner_0": "浙江大学", "partner_kind_0": "university",
+            "partner_1": "某研究所", "partner_kind_1": "institute", "partner_outside_1": "on"}
+    client.force_login(world["owner"])
+    r = client.post(f"/programs/calls/{call.pk}/submit/", form | {"cluster": "no-such-cluster"})
+    html = r.content.decode()
+    assert r.status_code == 200 and "请从列表中选择415X集群" in html
+    # what was typed stays: the partners, their kinds, the out-of-province box
+    assert 'value="某研究所"' in html and '<option value="institute" selected>' in html and "checked" in html
+    assert not ResearchNeed.objects.filter(call=call).exists()
+    r = client.post(f"/programs/calls/{call.pk}/submit/", form | {"cluster": cluster.code})
+    assert r.status_code == 302
+    need = ResearchNeed.objects.get(call=call)
+    assert need.cluster_id == cluster.code  # the code key was read as a number and dropped before
+    page = client.get(r["Location"]).content.decode()
+    assert cluster.name in page and "1. 浙江大学" not in page and "2. 浙江大学（高校）" in page
+    assert "3. 某研究所（科研院所，省外）" in page
+
+
+def test_only_an_enterprise_is_offered_the_submit_button_and_a_finished_call_has_no_empty_actions(client, world,
+                                                                                                   ranked):
+    open_ = research.open_call(world["province"], year=2026, name="2026年征集", deadline=dt.date(2099, 12, 31),
+                               on=dt.date(2026, 1, 5))
+    client.force_login(world["province"])  # may run the call, is no enterprise
+    html = client.get(_url(open_)).content.decode()
+    assert f"/programs/calls/{open_.pk}/submit/" not in html and 'id="call-actions"' in html
+    ResearchCall.objects.filter(pk=ranked["call"].pk).update(state=calls.RECOMMENDED)
+    assert 'id="call-actions"' not in client.get(_url(ranked["call"])).content.decode()
+    client.force_login(world["owner"])
+    assert f"/programs/calls/{open_.pk}/submit/" in client.get(_url(open_)).content.decode()
+
+
+def test_a_refused_call_keeps_what_was_typed(client, world):
+    client.force_login(world["province"])
+    r = client.post("/programs/calls/", {"name": "2027年征集", "year": "2027", "deadline": "2020-01-01", "quota": "12",
+                                         "guide": "面向415X集群"})
+    html = r.content.decode()
+    assert "申报截止日期不能早于发布日期" in html
+    assert 'value="2027年征集"' in html and 'value="12"' in html and "面向415X集群</textarea>" in html
+
+
+def test_a_return_reason_shows_while_returned_and_then_only_in_the_step_log(client, world):
+    call = research.open_call(world["province"], year=2026, name="2026年征集", deadline=dt.date(2099, 12, 31),
+                              on=dt.date(2026, 1, 5))
+    need = research.submit_need(world["owner"], call, world["a"], {
+        "title": "耐高温密封件", "field": "新材料", "problem": "p", "targets": "t", "budget": 1_000_000}, [],
+        dt.date(2026, 1, 6))
+    client.force_login(world["county"])
+    r = client.post(f"/programs/needs/{need.pk}/", {"action": "county_return", "on": "2026-01-07",
+                                                    "note": "考核指标未量化"}, follow=True)
+    html = r.content.decode()
+    assert "已办理：县级退回修改" in html and "<dt>审核意见</dt><dd>考核指标未量化</dd>" in html
+    research.act(world["owner"], need.pk, "resubmit", dt.date(2026, 1, 8))
+    r = client.post(f"/programs/needs/{need.pk}/", {"action": "county_pass", "on": "2026-01-09"}, follow=True)
+    html = r.content.decode()
+    assert "已办理：县级审核通过" in html and "<dt>审核意见</dt>" not in html and "考核指标未量化" in html
