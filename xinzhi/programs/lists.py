@@ -9,6 +9,8 @@ from django.utils.translation import gettext as _
 
 from xinzhi.reports.listing import Col
 
+from . import calls
+
 
 def _yes_no(flag: bool) -> str:
     return _("是") if flag else _("否")
@@ -86,4 +88,39 @@ STANDARD_COLUMNS = (
     Col("revision", "修订", lambda s: _yes_no(s.revision), shown=False),
     Col("drafter_rank", "起草单位排名", lambda s: s.drafter_rank, shown=False),
     Col("issuer", "发布机构", lambda s: s.issuer, shown=False),
+)
+
+
+def _partners(need) -> str:
+    """The partners of a need by name, in rank order (the lead enterprise is rank 1 and has its own column)."""
+    return "；".join(p.name for p in need.partners.all())
+
+
+def _rank(need) -> str | None:
+    if need.rank is None:
+        return None
+    return f"{need.rank}{_('（并列）')}" if need.tied else str(need.rank)
+
+
+#: the needs of a research call (科技攻关需求征集) before its ranked list is published: no rank, no score
+CALL_NEED_COLUMNS = (
+    Col("title", "需求名称", lambda n: n.title, order=("title",), link=lambda n: reverse("programs:need", args=[n.pk])),
+    Col("enterprise", "牵头企业", lambda n: n.enterprise.name, order=("enterprise__name",)),
+    Col("division", "所在县（市、区）", lambda n: n.division.name, order=("division_id",)),
+    Col("partners", "合作单位（按排名）", _partners, shown=False),
+    Col("field", "技术领域", lambda n: n.field, shown=False),
+    Col("cluster", "415X集群", lambda n: n.cluster.name if n.cluster_id else None, shown=False),
+    Col("budget", "总预算", lambda n: n.budget, order=("budget",), money=True, decimals=2),
+    Col("state", "状态", lambda n: n.state_label, order=("state",)),
+)
+
+#: the ranked list (排序名单) once published: rank (ties shown), score with two decimals, recommended or not.
+#: ``rank_key`` / ``score_key`` are the view's annotations that sort the unranked needs last on every database.
+CALL_RANKED_COLUMNS = (
+    Col("rank", "排序", lambda n: n.rank, order=("rank_key",), decimals=0, thousands=False, text=_rank),
+    Col("tied", "并列", lambda n: _yes_no(n.tied) if n.rank is not None else None, shown=False),
+    *CALL_NEED_COLUMNS[:-1],
+    Col("score", "评审总分", lambda n: n.total_score, order=("score_key",), decimals=2),
+    CALL_NEED_COLUMNS[-1],
+    Col("recommended", "推荐", lambda n: _yes_no(n.state in (calls.SELECTED, calls.PROJECT)), shown=False),
 )

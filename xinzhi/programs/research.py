@@ -97,7 +97,7 @@ def submit_need(user, call: ResearchCall, enterprise, data: dict, partners: list
         raise Refused(f"本企业已在该征集中申报“{title}”")
     cluster = str(data.get("cluster") or "").strip() or None  # a 415X cluster's code, as the form lists them
     if cluster and not Cluster.objects.filter(code=cluster).exists():
-        raise Refused("所选415X集群不存在，请从列表中选择")
+        raise Refused("请从列表中选择415X集群")
     clean = []
     for p in partners:
         name = str(p.get("name") or "").strip()

@@ -5,9 +5,12 @@ recusal, scoring) is on the evaluation pages. Reads go through ``restrict``; a G
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import Value
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,14 +19,16 @@ from xinzhi.accounts.permissions import can, capability_required, require
 from xinzhi.enterprises.models import Enterprise
 from xinzhi.evaluation.models import Purpose, Round, Submission
 from xinzhi.industries.models import Cluster
+from xinzhi.reports.listing import Listing
 
-from . import calls, research
+from . import calls, lists, research
 from .models import ProjectProgramme, ResearchCall, SelectionKind, UnitKind
 from .services import Refused
 from .views import _date, _int, _yuan
 
 REFUSED = (Refused, PermissionDenied)
 PARTNER_ROWS = 5
+RANK_NONE = 32_767  # sorts after every rank (a PositiveSmallIntegerField)
 
 
 @capability_required("programs.view")
@@ -45,7 +50,7 @@ def call_list(request):
         "calls": ResearchCall.objects.restrict(user).select_related("round"),
         "can_run": bool(can(user, "programs.call.run")), "quota": research.call_parameters()["recommend_quota"],
         "today": timezone.localdate(), "can_overview": bool(can(user, "programs.overview")),
-        "may_submit": bool(can(user, "programs.call.submit")),
+        "may_submit": bool(user.enterprise_id and can(user, "programs.call.submit")), "post": request.POST,
     })
 
 
@@ -77,15 +82,40 @@ def call_detail(request, pk: int):
         except REFUSED as exc:
             messages.error(request, str(exc))
         return redirect("programs:call", call.pk)
-    needs = (research.visible_needs(user).filter(call=call).select_related("enterprise", "division")
-             .order_by("rank", "id"))
+    ranked = call.state in (calls.PUBLISHED, calls.RECOMMENDED)
+    listing = _need_listing(request, call, ranked)
+    if listing.wants_export:
+        return listing.export(_export_name(call, ranked))
     return render(request, "programs/call_detail.html", {
-        "call": call, "needs": needs, "counts": research.call_counts(call, user),
-        "can_run": bool(can(user, "programs.call.run")), "may_submit": bool(can(user, "programs.call.submit")),
+        "call": call, "table": listing.table(), "counts": research.call_counts(call, user),
+        "can_run": bool(can(user, "programs.call.run")),
+        "may_submit": bool(user.enterprise_id and can(user, "programs.call.submit")),
         "can_see_round": bool(can(user, "evaluation.round.view")), "open": call.state == calls.OPEN,
-        "ranked": call.state in (calls.PUBLISHED, calls.RECOMMENDED),
+        "may_import": bool(can(user, "imports.run")),
+        "ranked": ranked,
         "pending": research.determine_pending(call) if call.state == calls.REVIEWING else None,
     })
+
+
+def _need_listing(request, call: ResearchCall, ranked: bool) -> Listing:
+    """The call's needs in the user's scope (an enterprise: the needs it leads) as the shared list: before the
+    ranked list is published neither the page nor the export holds a rank, a score or a recommendation."""
+    qs = (research.visible_needs(request.user).filter(call=call)
+          .select_related("enterprise", "division", "cluster").prefetch_related("partners"))
+    if not ranked:
+        return Listing(request, lists.CALL_NEED_COLUMNS, qs, default=("submitted_on", "id"), title="申报需求",
+                       empty="暂无需求")
+    # the unranked needs (withdrawn, not recommended by their city, …) sort last on SQLite and PostgreSQL alike
+    qs = qs.annotate(rank_key=Coalesce("rank", Value(RANK_NONE)), score_key=Coalesce("total_score", Value(Decimal(-1))))
+    return Listing(request, lists.CALL_RANKED_COLUMNS, qs, default=("rank_key", "id"), title="排序名单",
+                   empty="暂无需求", note=_("按专家评审总分排序；总分相同为并列名次，跨越推荐名额线的并列项目一并推荐。"))
+
+
+def _export_name(call: ResearchCall, ranked: bool) -> str:
+    """``2025年度…征集-排序名单-2026-12-06`` (the year put in front when the call's name lacks it)."""
+    name = call.name if str(call.year) in call.name else f"{call.year}年{call.name}"
+    what = _("排序名单") if ranked else _("申报需求")
+    return f"{name}-{what}-{timezone.localdate().isoformat()}"
 
 
 @capability_required("programs.call.submit")
@@ -102,12 +132,12 @@ def need_submit(request, pk: int):
                 ent = Enterprise.objects.filter(name=name).first()
                 partners.append({"name": name, "kind": post.get(f"partner_kind_{i}"), "enterprise": ent,
                                  "in_province": post.get(f"partner_outside_{i}") != "on"})
-        try:
+        try:  # the 415X cluster by its code (the key of the list); research.submit_need refuses an unknown one
             need = research.submit_need(user, call, enterprise, {
                 "title": post.get("title"), "field": post.get("field"), "problem": post.get("problem"),
                 "targets": post.get("targets"), "budget": _yuan(post.get("budget")),
                 "self_funded": _yuan(post.get("self_funded")) or 0, "months": _int(post.get("months")),
-                "cluster": post.get("cluster", "").strip()}, partners, timezone.localdate())
+                "cluster": post.get("cluster", "")}, partners, timezone.localdate())
         except REFUSED as exc:
             messages.error(request, str(exc))
         else:
@@ -115,7 +145,10 @@ def need_submit(request, pk: int):
             return redirect("programs:need", need.pk)
     return render(request, "programs/need_submit.html", {
         "call": call, "enterprise": enterprise, "clusters": Cluster.objects.order_by("code"),
-        "kinds": UnitKind.choices, "rows": range(PARTNER_ROWS), "post": request.POST})
+        "kinds": UnitKind.choices, "post": request.POST,
+        # what was typed stays in the form when the submission is refused
+        "rows": [{"i": i, "name": request.POST.get(f"partner_{i}", ""), "kind": request.POST.get(f"partner_kind_{i}", ""),
+                  "outside": request.POST.get(f"partner_outside_{i}") == "on"} for i in range(PARTNER_ROWS)]})
 
 
 @capability_required("programs.view")
@@ -131,7 +164,7 @@ def need_detail(request, pk: int):
                 messages.success(request, _("已转为省重大科技项目：%(name)s") % {"name": project.name})
             else:
                 research.act(user, need.pk, action, on, request.POST.get("note", ""))
-                messages.success(request, _("已办理"))
+                messages.success(request, _("已办理：%(step)s") % {"step": calls.STEPS[action].label})
         except REFUSED as exc:
             messages.error(request, str(exc))
         return redirect("programs:need", need.pk)
@@ -140,6 +173,8 @@ def need_detail(request, pk: int):
     return render(request, "programs/need_detail.html", {
         "need": need, "partners": need.partners.all(), "steps": need.steps.select_related("actor"),
         "actions": actions, "today": timezone.localdate(),
+        # the reason of a return or a refusal; once the need moves on, it stays in the step log only
+        "show_note": need.state in (calls.RETURNED, calls.REJECTED),
         "may_project": actor == calls.PROVINCE_STAFF and need.state == calls.SELECTED
         and need.call.state == calls.RECOMMENDED,
         "programmes": [(v, label) for v, label in ProjectProgramme.choices if v != ProjectProgramme.NATIONAL],

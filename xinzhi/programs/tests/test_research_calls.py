@@ -216,7 +216,7 @@ def test_pages_submit_vet_and_refusal_shown(client, world, open_call):
     r = client.post(f"/programs/calls/{open_call.pk}/submit/", {
         "title": "耐高温密封件", "field": "新材料", "problem": "寿命短", "targets": "寿命≥2000小时", "budget": "120",
         "self_funded": "80", "months": "24", "partner_0": "浙江大学", "partner_kind_0": "university", "cluster": "x"})
-    assert "所选415X集群不存在" in r.content.decode()
+    assert "请从列表中选择415X集群" in r.content.decode()
     cluster = Cluster.objects.create(code="t01", name="测试集群", kind="star")
     r = client.post(f"/programs/calls/{open_call.pk}/submit/", {
         "title": "耐高温密封件", "field": "新材料", "problem": "寿命短", "targets": "寿命≥2000小时", "budget": "120",
@@ -252,6 +252,11 @@ def test_pages_submit_vet_and_refusal_shown(client, world, open_call):
 
 
 def test_province_opens_and_starts_review_on_the_page(client, world, open_call):
+    client.force_login(world["province"])
+    page = client.get(f"/programs/calls/{open_call.pk}/").content.decode()
+    assert 'id="import-needs"' in page and "/imports/template/research-needs/" in page  # staff: the import
+    client.force_login(world["owner"])  # an enterprise submits on the page, it does not import
+    assert 'id="import-needs"' not in client.get(f"/programs/calls/{open_call.pk}/").content.decode()
     client.force_login(world["province"])
     r = client.post("/programs/calls/", {"name": "2027年征集", "year": "2027", "deadline": "2027-03-31", "quota": "15"})
     assert r.status_code == 302 and ResearchCall.objects.get(name="2027年征集").recommend_quota == 15
