@@ -600,6 +600,25 @@ class NeedStep(StepRecord):
         return f"{self.need_id}:{self.action}"
 
     @property
+    def action_label(self) -> str:
+        step = calls.STEPS.get(self.action)
+        return step.label if step else "提交申报"
+
+    @property
+    def actor_unit(self) -> str:
+        """Who took the step, as a unit (the lead enterprise or a bureau), not a person's login: known from the
+        stored actor; where none is stored (demo history), from the role the step belongs to."""
+        actor = self.actor
+        if actor is not None:
+            if actor.role == "enterprise":
+                return "牵头企业"
+            division = actor.division
+            if division is not None:
+                return "省经信厅" if division.level == "province" else f"{division.name}经信部门"
+        step = calls.STEPS.get(self.action)
+        return calls.ACTOR_LABELS[step.actor if step else calls.OWNER]
+
+    @property
     def from_state_label(self) -> str:
         return calls.LABELS.get(self.from_state, "—")
 

@@ -171,7 +171,7 @@ def need_detail(request, pk: int):
     actor = research.actor_of(user, need)
     actions = [(a, label) for a, label in calls.actions_for(need.state, actor, need.call.state) if a != "create_project"]
     return render(request, "programs/need_detail.html", {
-        "need": need, "partners": need.partners.all(), "steps": need.steps.select_related("actor"),
+        "need": need, "partners": need.partners.all(), "steps": need.steps.select_related("actor__division"),
         "actions": actions, "today": timezone.localdate(),
         # the reason of a return or a refusal; once the need moves on, it stays in the step log only
         "show_note": need.state in (calls.RETURNED, calls.REJECTED),

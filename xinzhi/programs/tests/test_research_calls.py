@@ -240,6 +240,8 @@ def test_pages_submit_vet_and_refusal_shown(client, world, open_call):
     assert "县级退回修改须说明理由" in r.content.decode()
     r = client.post(f"/programs/needs/{need.pk}/", {"action": "county_pass", "on": "2026-12-06"}, follow=True)
     assert "县级审核通过" in r.content.decode()
+    log = r.content.decode().split('id="steps"')[1]  # the step log names each step and the unit that took it
+    assert "<td>提交申报</td><td>牵头企业</td>" in log and "<td>县级审核通过</td><td>西湖区经信部门</td>" in log
     r = client.post(f"/programs/needs/{need.pk}/", {"action": "county_pass", "on": "2026-12-06"}, follow=True)
     assert "需求当前状态为“县级审核通过”，不能县级审核通过" in r.content.decode()
     # a leader reads the call, without forms; the city cannot open a call
