@@ -10,13 +10,15 @@ from functools import cache
 from pathlib import Path
 
 import polars as pl
+from django.core.cache import cache as shared_cache
 from django.core.exceptions import EmptyResultSet, PermissionDenied
 from django.db import transaction
 from django.db.models import Q
 
 from xinzhi.accounts.permissions import can, require
 from xinzhi.core.bulk import read_frame
-from xinzhi.core.scope import CHANGE, scope_q
+from xinzhi.core.scope import CHANGE, cacheable_scope, scope_q
+from xinzhi.core.versioning import data_versions
 
 from . import funnel as funnel_module
 from . import loop
@@ -486,8 +488,23 @@ def link_problem(user, problem_id: int, major_project: int | None = None, new_pr
 
 
 def loop_summary(user, on: dt.date) -> dict | None:
-    """The funnel's totals and the stalled count for the cockpit (one SQL read), or None when ``user`` sees
-    no problem."""
+    """The funnel's totals and the stalled count for the cockpit, or None when ``user`` sees no problem.
+
+    Every cockpit request asks for it, so the answer is cached per scope and date until the problem table is
+    written (its data version, ``core.versioning``): at 8× the demo's size, computing it took 8 of the
+    cockpit's 12 ms of CPU."""
+    scope = cacheable_scope(user)
+    key = f"loop-summary:{scope}:{on.isoformat()}:{data_versions([Problem._meta.db_table])}" if scope else None
+    cached = shared_cache.get(key) if key else None
+    if cached is not None:
+        return cached.get("summary")
+    summary = _loop_summary(user, on)
+    if key:
+        shared_cache.set(key, {"summary": summary}, 3600)
+    return summary
+
+
+def _loop_summary(user, on: dt.date) -> dict | None:
     frame = problem_frame(user)
     if frame.height == 0:
         return None

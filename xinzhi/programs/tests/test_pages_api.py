@@ -116,6 +116,16 @@ def test_cockpit_shows_the_funnel(client, world):
     client.force_login(world["city"])
     page = client.get("/monitoring/").content.decode()
     assert 'id="loop-funnel"' in page and "已出题 1" in page and "已市场评价 0" in page
+    # cached until a problem is written: a second request does not read the problems, a new problem is seen at once
+    from django.db import connection
+
+    from xinzhi.core.testing import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert "已出题 1" in client.get("/monitoring/").content.decode()
+    assert not [q for q in queries.captured_queries if "programs_problem" in q["sql"].split("core_dataversion")[0]]
+    services.pose(world["owner"], world["a"], problem_data(title="第二个难题"), D(2025, 3, 1))
+    assert "已出题 2" in client.get("/monitoring/").content.decode()
     client.force_login(world["ningbo"])
     assert 'id="loop-funnel"' not in client.get("/monitoring/").content.decode()
 
