@@ -37,6 +37,14 @@ def test_fragment_matches_like_a_substring_search(register):
 
 def test_latin_letters_ignore_case(register):
     assert _names(register, "abc智能") == ["宁波ABC智能科技有限公司"]
+    assert _names(register, "bC") == ["宁波ABC智能科技有限公司"]  # two characters: the bigram path on PostgreSQL
+
+
+def test_two_characters_match_like_a_substring_search(register):
+    assert _names(register, "0%") == ["温州100%精密机械厂"] and _names(register, "精_") == ["绍兴精_密铸造有限公司"]
+    assert _names(register, "密铸") == ["绍兴精_密铸造有限公司"] and _names(register, "佳金") == []
+    assert _names(register, "公司") == sorted(["杭州佳创汽车零部件有限公司", "宁波ABC智能科技有限公司",
+                                             "绍兴精_密铸造有限公司", "湖州顺博金属制品有限公司"])
 
 
 def test_wildcards_in_the_query_are_literal(register):
@@ -64,3 +72,16 @@ def test_the_search_is_one_an_index_can_serve(register):
         cursor.execute("EXPLAIN " + sql, params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "enterprises_enterprise_name_trgm" in plan, plan
+
+
+def test_a_two_character_search_is_served_by_the_bigram_index(register):
+    """PostgreSQL: a fragment of two characters has no trigram; the bigram index of migration 0005 serves it."""
+    sql, params = search_enterprises(register, "顺博").order_by().values("id").query.sql_with_params()
+    if connection.vendor != "postgresql":
+        assert "xinzhi_bigrams" not in sql
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "enterprises_enterprise_name_bigram" in plan, plan
