@@ -229,6 +229,12 @@ CAPABILITIES: dict[str, Capability] = {c.key: c for c in (
                "只有省级工作人员可以组织需求征集与评审", write=True),
     Capability("programs.selection.run", "组织优秀新产品与先进技术成果评审并公布", frozenset({PROVINCE}),
                "只有省级工作人员可以组织优秀新产品与先进技术成果评审", write=True),
+    # application scenarios (应用场景, issue 17 item 4): staff open their region's scenarios and record the
+    # matches' progress; an enterprise applies its own products (which scenario: restrict() on the stored one)
+    Capability("programs.scenario.manage", "开放应用场景、登记对接进展", STAFF, "无权开放或办理应用场景",
+               write=True),
+    Capability("programs.scenario.apply", "以产品报名应用场景", STAFF | {ENTERPRISE}, "无权报名应用场景",
+               write=True, predicate=_enterprise_in_region),
     # the account itself
     Capability("help.view", "查看本角色的使用帮助", ALL_ROLES, "无权查看使用帮助"),
     Capability("help.all_roles", "查看各角色的使用帮助", frozenset({PROVINCE}), "只能查看本角色的使用帮助"),

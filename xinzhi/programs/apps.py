@@ -15,7 +15,7 @@ class ProgramsConfig(AppConfig):
                       models.ContractMilestone, models.Acceptance, models.MarketEvaluation, models.MajorProject,
                       models.ProjectUnit, models.NewProductProject, models.Selection,
                       models.Standard, models.ResearchCall, models.ResearchNeed, models.NeedPartner,
-                      models.NeedStep):
+                      models.NeedStep, models.Scenario, models.ScenarioMatch, models.ScenarioStep):
             if not auditlog.contains(model):
                 auditlog.register(model)
 

@@ -34,7 +34,7 @@ from xinzhi.enterprises.models import Enterprise
 from xinzhi.industries.models import ClusterIndustry
 from xinzhi.platforms.models import Platform, PlatformKind, RDInstitution
 
-from . import demo_calls, loop
+from . import demo_calls, demo_scenarios, loop
 from .models import (
     Acceptance,
     Contract,
@@ -97,6 +97,7 @@ def load(scale: str, seed: int, log: Log = None) -> dict[str, int]:
         counts |= _projects(p, rng, ent_id, info)
         counts |= _loop(p, rng, ent_id, info, cluster_of)
         counts |= demo_calls.load(scale, rng, ent_id, info, FIELDS)
+        counts |= demo_scenarios.load(seed, ent_id, info)
     if log:
         log("创新项目演示数据：" + "，".join(f"{k} {v}" for k, v in counts.items()))
     return counts
@@ -319,6 +320,7 @@ def _loop(p, rng, ent_id, info, cluster_of) -> dict[str, int]:
 
 
 def clear() -> None:
+    demo_scenarios.clear()
     demo_calls.clear()
     for model in (MarketEvaluation, Acceptance, ContractMilestone, Contract, Proposal, ProblemStep):
         model.objects.all()._raw_delete(model.objects.db)

@@ -334,4 +334,4 @@ register(StandardsKind())
 
 # the closed loop's registers (problems posed, solvers) and the submissions to the research-needs call
 # (科技攻关需求征集) are declared in their own modules
-from . import loop_imports, need_imports  # noqa: E402,F401
+from . import loop_imports, need_imports, scenario_imports  # noqa: E402,F401

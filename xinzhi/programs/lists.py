@@ -124,3 +124,19 @@ CALL_RANKED_COLUMNS = (
     CALL_NEED_COLUMNS[-1],
     Col("recommended", "推荐", lambda n: _yes_no(n.state in (calls.SELECTED, calls.PROJECT)), shown=False),
 )
+
+#: 应用场景 (application scenarios): the export adds the provider's kind, the need and the dates
+SCENARIO_COLUMNS = (
+    Col("name", "场景名称", lambda s: s.name, order=("name",), link=lambda s: reverse("programs:scenario", args=[s.pk])),
+    Col("provider", "场景提供方", lambda s: s.provider_name, order=("provider_name",)),
+    Col("division", "所在地", lambda s: s.division.name, order=("division_id",)),
+    Col("field", "应用领域", lambda s: s.field, order=("field",)),
+    Col("cluster", "415X集群", lambda s: s.cluster.name if s.cluster_id else None, order=("cluster_id",)),
+    Col("opened_on", "开放日期", lambda s: s.opened_on, order=("opened_on",)),
+    Col("deadline", "征集截止日期", lambda s: s.deadline, order=("deadline",)),
+    Col("state", "状态", lambda s: s.state_label, order=("state",)),
+    Col("provider_kind", "提供方类型", lambda s: s.get_provider_kind_display(), shown=False),
+    Col("need", "需求描述", lambda s: s.need, shown=False),
+    Col("matched_on", "对接日期", lambda s: s.matched_on, shown=False),
+    Col("landed_on", "落地日期", lambda s: s.landed_on, shown=False),
+)

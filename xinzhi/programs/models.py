@@ -13,7 +13,7 @@ from django.db import models
 
 from xinzhi.core.scope import ScopedManager
 
-from . import calls, loop
+from . import calls, loop, scenarios
 
 # --------------------------------------------------------------------------- the closed loop (task 3)
 
@@ -625,3 +625,143 @@ class NeedStep(StepRecord):
     @property
     def to_state_label(self) -> str:
         return calls.LABELS.get(self.to_state, self.to_state)
+
+
+# --------------------------------------------------------------------------- application scenarios (task 12)
+
+class ProviderKind(models.TextChoices):
+    ENTERPRISE = "enterprise", "企业"
+    SOE = "soe", "国有企业"
+    GOVERNMENT = "government", "政府部门"
+    HOSPITAL = "hospital", "医院"
+    OTHER = "other", "其他单位"
+
+
+class Scenario(models.Model):
+    """An application scenario opened to new technologies and products (应用场景). No provincial mechanism
+    was found; the model is Jiaxing's 嘉政办发〔2025〕17号 (programmes.md §1.6): scenarios opened by leading
+    firms, state-owned enterprises and government units, listed in scenario catalogues. The rules are in
+    :mod:`xinzhi.programs.scenarios`. An enterprise user sees the scenarios still collecting (征集中), the
+    ones it provides and the ones it applied to (``scenario_services.visible_scenarios``)."""
+
+    STATE_CHOICES = list(scenarios.LABELS.items())
+
+    name = models.CharField("场景名称", max_length=200)
+    provider_name = models.CharField("场景提供方", max_length=200)
+    provider_kind = models.CharField("提供方类型", max_length=12, choices=ProviderKind.choices)
+    provider_enterprise = models.ForeignKey("enterprises.Enterprise", null=True, blank=True, on_delete=models.SET_NULL,
+                                            related_name="provided_scenarios", verbose_name="企业库中的提供方")
+    division = models.ForeignKey("regions.Division", to_field="code", db_column="division_code",
+                                 on_delete=models.PROTECT, verbose_name="所在县（市、区）")
+    cluster = models.ForeignKey("industries.Cluster", null=True, blank=True, on_delete=models.SET_NULL,
+                                verbose_name="415X集群")
+    field = models.CharField("应用领域", max_length=100)
+    need = models.TextField("需求描述")
+    opened_on = models.DateField("开放日期")
+    deadline = models.DateField("征集截止日期")
+    state = models.CharField("状态", max_length=10, choices=STATE_CHOICES, default=scenarios.OPEN)
+    matched_on = models.DateField("对接日期", null=True, blank=True)
+    landed_on = models.DateField("落地日期", null=True, blank=True)
+    closed_on = models.DateField("关闭日期", null=True, blank=True)
+    close_reason = models.CharField("关闭理由", max_length=500, blank=True, default="")
+    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
+                                  verbose_name="登记人")
+    import_batch = models.ForeignKey("core.ImportBatch", null=True, blank=True, on_delete=models.SET_NULL, editable=False)
+
+    scope_region_field = "division__code"
+    scope_enterprise_field = "provider_enterprise_id"
+    objects = ScopedManager()
+
+    class Meta:
+        ordering = ["-opened_on", "-id"]
+        constraints = [models.UniqueConstraint(fields=["division", "name", "opened_on"], name="scenario_unique")]
+        indexes = [models.Index(fields=["state"]), models.Index(fields=["division"])]
+        verbose_name = verbose_name_plural = "应用场景"
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def state_label(self) -> str:
+        return scenarios.LABELS.get(self.state, self.state)
+
+
+class ScenarioMatch(models.Model):
+    """A product an enterprise applies to a scenario (场景对接): an excellent new product / advanced
+    achievement of its own, a new-product project of its own, or a product named in free text; staff record
+    its progress 对接 → 试用 → 落地."""
+
+    STATE_CHOICES = list(scenarios.MATCH_LABELS.items())
+
+    scenario = models.ForeignKey(Scenario, on_delete=models.CASCADE, related_name="matches", verbose_name="应用场景")
+    enterprise = models.ForeignKey("enterprises.Enterprise", on_delete=models.PROTECT, related_name="scenario_matches",
+                                   verbose_name="应用企业")
+    product_name = models.CharField("产品（技术）名称", max_length=200)
+    selection = models.ForeignKey(Selection, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                                  verbose_name="优秀新产品或先进技术成果")
+    new_product = models.ForeignKey(NewProductProject, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+", verbose_name="新产品项目")
+    state = models.CharField("状态", max_length=10, choices=STATE_CHOICES, default=scenarios.APPLIED)
+    applied_on = models.DateField("报名日期")
+    talking_on = models.DateField("对接日期", null=True, blank=True)
+    trial_on = models.DateField("试用日期", null=True, blank=True)
+    landed_on = models.DateField("落地日期", null=True, blank=True)
+    declined_on = models.DateField("未采用日期", null=True, blank=True)
+    note = models.CharField("说明", max_length=500, blank=True, default="")
+    applied_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
+                                   verbose_name="报名人")
+
+    scope_region_field = "scenario__division__code"
+    scope_enterprise_field = "enterprise_id"
+    objects = ScopedManager()
+
+    class Meta:
+        ordering = ["scenario", "applied_on", "id"]
+        constraints = [models.UniqueConstraint(fields=["scenario", "enterprise", "product_name"],
+                                               name="scenario_match_unique")]
+        verbose_name = verbose_name_plural = "场景对接"
+
+    def __str__(self) -> str:
+        return self.product_name
+
+    @property
+    def state_label(self) -> str:
+        return scenarios.MATCH_LABELS.get(self.state, self.state)
+
+    @property
+    def source_label(self) -> str:
+        if self.selection_id:
+            return self.selection.get_kind_display()
+        if self.new_product_id:
+            return "省级工业新产品项目"
+        return "企业自报产品"
+
+
+class ScenarioStep(StepRecord):
+    """One step on a scenario or on one of its matches (``match`` set): who, when, from which state to which."""
+
+    scenario = models.ForeignKey(Scenario, on_delete=models.CASCADE, related_name="steps")
+    match = models.ForeignKey(ScenarioMatch, null=True, blank=True, on_delete=models.CASCADE, related_name="steps")
+    action = models.CharField("办理事项", max_length=12)
+    from_state = models.CharField("原状态", max_length=10)
+    to_state = models.CharField("新状态", max_length=10)
+
+    scope_region_field = "scenario__division__code"
+    scope_enterprise_field = "match__enterprise_id"
+
+    class Meta(StepRecord.Meta):
+        verbose_name = verbose_name_plural = "场景办理记录"
+
+    def __str__(self) -> str:
+        return f"{self.scenario_id}:{self.action}"
+
+    @property
+    def action_label(self) -> str:
+        steps = scenarios.MATCH_STEPS if self.match_id else scenarios.SCENARIO_STEPS
+        step = steps.get(self.action)
+        return step.label if step else {"open": "开放场景", "apply": "报名应用"}.get(self.action, self.action)
+
+    @property
+    def to_state_label(self) -> str:
+        labels = scenarios.MATCH_LABELS if self.match_id else scenarios.LABELS
+        return labels.get(self.to_state, self.to_state)

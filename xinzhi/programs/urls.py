@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_calls
+from . import views, views_calls, views_scenarios
 
 app_name = "programs"
 urlpatterns = [
@@ -18,5 +18,8 @@ urlpatterns = [
     path("calls/<int:pk>/", views_calls.call_detail, name="call"),
     path("calls/<int:pk>/submit/", views_calls.need_submit, name="need_submit"),
     path("needs/<int:pk>/", views_calls.need_detail, name="need"),
+    path("scenarios/", views_scenarios.scenario_list, name="scenarios"),
+    path("scenarios/new/", views_scenarios.scenario_new, name="scenario_new"),
+    path("scenarios/<int:pk>/", views_scenarios.scenario_detail, name="scenario"),
     path("selection-reviews/", views_calls.selection_reviews, name="selection_reviews"),
 ]

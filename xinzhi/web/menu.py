@@ -86,6 +86,7 @@ MAIN_MENU: tuple[MenuItem, ...] = (
              group="projects"),
     MenuItem(_("科技攻关需求征集"), "programs:calls", "programs.view", active=("/programs/calls/", "/programs/needs/"),
              group="projects"),
+    MenuItem(_("应用场景"), "programs:scenarios", "programs.view", active=("/programs/scenarios/",), group="projects"),
     MenuItem(_("简报与报告"), "monitoring:reports", "monitoring.view", active=("/monitoring/reports/",),
              group="work"),
     MenuItem(_("工作督办"), "supervision:ledger", "supervision.view", active=("/supervision/",), group="work"),
