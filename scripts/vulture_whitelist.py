@@ -190,3 +190,4 @@ _.wan_up
 _.province_code
 _.year_partitions
 _.recommended_count
+_.source_label  # programs/scenario_detail.html

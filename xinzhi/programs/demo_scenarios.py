@@ -86,7 +86,7 @@ def load(seed: int, ent_id: np.ndarray, info: dict) -> dict[str, int]:
                               selection_id=pk if source == "selection" else None,
                               new_product_id=pk if source == "new_product" else None)
             depth, on = int(rng.integers(0, 4)), applied
-            for action, field in (("talk", "talking_on"), ("trial", "trial_on"), ("land", "landed_on"))[:depth]:
+            for field in ("talking_on", "trial_on", "landed_on")[:depth]:
                 on += dt.timedelta(days=int(rng.integers(10, 60)))
                 setattr(m, field, on)
             m.state = (S.APPLIED, S.TALKING, S.TRIAL, S.DONE)[depth]

@@ -13,8 +13,8 @@ from xinzhi.core.imports import commit_import, kind_names, preview_import
 from xinzhi.core.imports.exports import export_kind, write_template
 from xinzhi.core.testing import read_list_export, writes_during
 from xinzhi.core.tests.helpers import write_csv
-from xinzhi.programs import scenarios as S
 from xinzhi.programs import scenario_services as svc
+from xinzhi.programs import scenarios as S
 from xinzhi.programs.models import NewProductProject, Scenario, ScenarioMatch, ScenarioStep, Selection
 from xinzhi.programs.services import Refused
 
