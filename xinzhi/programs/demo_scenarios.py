@@ -3,7 +3,8 @@
 
 36 scenarios in counties of every city, opened by hospitals, state-owned enterprises, government units
 and leading firms of the register (the Jiaxing model, programmes.md §1.6), with 0–4 products applied to
-each — the register's excellent new products and new-product projects, or a product named in free text —
+each — excellent new products and new-product projects of enterprises of the scenario's city, or a product
+named in free text —
 at every stage of 对接 → 试用 → 落地; a few scenarios closed. Written directly (bulk), states consistent
 with their dates, each step logged. Deterministic for a seed; its own random stream, so the other demo
 data do not change.
@@ -47,16 +48,24 @@ def load(seed: int, ent_id: np.ndarray, info: dict) -> dict[str, int]:
         by_city.setdefault(code[:4], []).append(code)
     names = dict(Division.objects.filter(level="city").values_list("code", "name"))
     cities = sorted(by_city)
-    products = [("selection", s.pk, s.enterprise_id, s.name) for s in Selection.objects.order_by("id")[:300]]
-    products += [("new_product", p.pk, p.enterprise_id, p.name) for p in NewProductProject.objects.order_by("id")[:300]]
+    # scenarios promote local products (the Jiaxing model): applicants are enterprises of the scenario's city
+    products: dict[str, list] = {}
+    for s in Selection.objects.order_by("id").values_list("pk", "enterprise_id", "name", "division_id")[:600]:
+        products.setdefault(s[3][:4], []).append(("selection", *s[:3]))
+    for p in NewProductProject.objects.order_by("id").values_list("pk", "enterprise_id", "name", "division_id")[:600]:
+        products.setdefault(p[3][:4], []).append(("new_product", *p[:3]))
+    locals_: dict[str, list[int]] = {}
+    for e in ent_id:
+        locals_.setdefault(str(info[int(e)][2])[:4], []).append(int(e))
     scens, plans = [], []
     for i in range(COUNT):
         city = cities[i % len(cities)]
         county = by_city[city][int(rng.integers(len(by_city[city])))]
         scene, field, need = SCENES[i % len(SCENES)]
         opened = D(2025, 3, 1) + dt.timedelta(days=int(rng.integers(0, 200)))
-        if rng.random() < 0.3:  # a leading firm of the register opens a scenario lab
-            eid = int(ent_id[int(rng.integers(len(ent_id)))])
+        if rng.random() < 0.3:  # a leading firm of the city opens a scenario lab
+            near = locals_[city]
+            eid = near[int(rng.integers(len(near)))]
             provider, kind, provider_ent = info[eid][1], ProviderKind.ENTERPRISE, eid
         else:
             unit, kind = PROVIDERS[int(rng.integers(len(PROVIDERS)))]
@@ -76,9 +85,10 @@ def load(seed: int, ent_id: np.ndarray, info: dict) -> dict[str, int]:
     for s, n in zip(scens, plans, strict=True):
         steps.append(ScenarioStep(scenario=s, action="open", from_state="", to_state=S.OPEN, on=s.opened_on,
                                   note="演示数据"))
-        chosen = rng.choice(len(products), size=min(n, len(products)), replace=False) if products else []
+        pool = products.get(s.division_id[:4], [])
+        chosen = rng.choice(len(pool), size=min(n, len(pool)), replace=False) if pool else []
         for j in chosen:
-            source, pk, eid, name = products[int(j)]
+            source, pk, eid, name = pool[int(j)]
             applied = s.opened_on + dt.timedelta(days=int(rng.integers(3, 60)))
             if any(m.scenario is s and m.enterprise_id == eid and m.product_name == name for m in matches):
                 continue
@@ -94,7 +104,8 @@ def load(seed: int, ent_id: np.ndarray, info: dict) -> dict[str, int]:
                 m.declined_on, m.state, m.note = on + dt.timedelta(days=20), S.DECLINED, "技术指标未达场景要求"
             matches.append(m)
         if n and not any(m.scenario is s for m in matches):  # no product drawn: a free-text one
-            matches.append(ScenarioMatch(scenario=s, enterprise_id=int(ent_id[int(rng.integers(len(ent_id)))]),
+            near = locals_[s.division_id[:4]]
+            matches.append(ScenarioMatch(scenario=s, enterprise_id=near[int(rng.integers(len(near)))],
                                          product_name=FREE_PRODUCTS[int(rng.integers(len(FREE_PRODUCTS)))],
                                          applied_on=s.opened_on + dt.timedelta(days=10), state=S.APPLIED))
     ScenarioMatch.objects.bulk_create(matches)
