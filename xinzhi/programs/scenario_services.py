@@ -20,7 +20,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Q, Value
 from django.db.models.functions import Concat, Substr
 
-from xinzhi.accounts.permissions import require
+from xinzhi.accounts.permissions import can, require
 from xinzhi.core.scope import CHANGE, region_prefix
 from xinzhi.enterprises.models import Enterprise
 from xinzhi.industries.models import Cluster
@@ -61,8 +61,6 @@ def visible_matches(user, scenario: Scenario):
 
 
 def may_manage(user, scenario: Scenario) -> bool:
-    from xinzhi.accounts.permissions import can
-
     return bool(can(user, "programs.scenario.manage")) and \
         Scenario.objects.restrict(user, CHANGE).filter(pk=scenario.pk).exists()
 
