@@ -258,9 +258,11 @@ def test_pages_list_export_detail_forms_and_scope(client, world, opened):
     assert header[:3] == ["场景名称", "场景提供方", "所在地"] and rows[0][0] == "智慧病房护理机器人应用场景"
     # the form keeps what was typed and says why in Chinese
     r = client.post("/programs/scenarios/new/", {"name": "内涝预警", "provider": "", "provider_kind": "government",
-                                                 "division": "330106", "field": "城市治理", "need": "水位监测"})
+                                                 "division": "330106", "field": "城市治理", "need": "水位监测",
+                                                 "opened_on": "2025-03-02"})
     text = r.content.decode()
     assert r.status_code == 200 and "场景提供方不能为空" in text and 'value="内涝预警"' in text and "水位监测" in text
+    assert 'value="2025-03-02"' in text
     r = client.post("/programs/scenarios/new/", {"name": "内涝预警", "provider": "西湖区城管局", "provider_kind": "government",
                                                  "division": "330106", "field": "城市治理", "need": "水位监测",
                                                  "opened_on": "2025-03-01", "deadline": "2099-12-31"})
