@@ -38,6 +38,8 @@ def result_due_months() -> int:
 def months_before(on: dt.date, months: int) -> dt.date:
     """The same day ``months`` earlier (the last day of a shorter month)."""
     y, m = divmod(on.year * 12 + on.month - 1 - months, 12)
+    if y < dt.MINYEAR:
+        return dt.date.min
     return dt.date(y, m + 1, min(on.day, calendar.monthrange(y, m + 1)[1]))
 
 

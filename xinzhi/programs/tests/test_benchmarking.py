@@ -38,6 +38,12 @@ def _row(rows, code):
     return next(r for r in rows if r["code"] == code)
 
 
+def test_months_before():
+    assert benchmarking.months_before(D(2025, 3, 31), 1) == D(2025, 2, 28)
+    assert benchmarking.months_before(D(2025, 6, 30), 12) == D(2024, 6, 30)
+    assert benchmarking.months_before(D(1, 6, 1), 12) == D.min  # the API accepts any date
+
+
 def test_record_plan_and_result_with_audit(world, clusters):
     plan = _plan(world, "owner", "a")
     assert (plan.division_id, plan.cluster_id, plan.result) == ("330106", "bm-sensor", "")
