@@ -1,7 +1,7 @@
 """Demo data of the standards register and benchmarking (对标达标, seed task 13), called from
 :func:`xinzhi.programs.demo_data.load` with its own random stream (the other programme demos are unchanged).
 
-* **standards**: 40 (small) / 300 (full) standards led or co-drafted by enterprises of the register, most of them
+* **standards**: up to 40 (small) / 300 (full) standards (a drawn duplicate is skipped) led or co-drafted by enterprises of the register, most of them
   published between 2021 and 2026, a few proposed or in drafting, with the 415X cluster of the enterprise's industry;
 * **benchmarking plans**: 60 (small) / 450 (full) plans from January 2024 to October 2026 across the clusters
   (about one in ten from enterprises outside any cluster), some against a standard of the register; about two
