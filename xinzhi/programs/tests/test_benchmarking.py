@@ -151,9 +151,12 @@ def test_import_errors_idempotent_and_round_trip(tmp_path, world, clusters):
                              user=world["province"]).committed
     assert not BenchmarkPlan.objects.filter(enterprise__in=[a, c]).exists()
 
+    # a file whose optional columns are all empty
+    alone = commit_import("benchmarking-plans", write_csv(tmp_path / "one.csv", HEAD, rows[1:2]), user=world["province"])
+    assert alone.committed and alone.result.counts["new"] == 1
     path = write_csv(tmp_path / "ok.csv", HEAD, rows[:2])
     outcome = commit_import("benchmarking-plans", path, user=world["province"])
-    assert outcome.committed and outcome.result.counts["new"] == 2
+    assert outcome.committed and outcome.result.counts["new"] == 1 and outcome.result.counts["unchanged"] == 1
     p = BenchmarkPlan.objects.get(enterprise=a)
     assert (p.level, p.result, p.result_on, p.cluster_id, p.standard.number, p.division_id) == (
         "industry_standard", "met", D(2025, 9, 1), "bm-sensor", "JB/T 1-2024", "330106")
@@ -188,6 +191,11 @@ def test_pages(client, world, clusters):
     assert "对标达标（按415X集群）" in client.get("/programs/standards/").content.decode()
     header, data = read_list_export(client.get("/programs/standards/benchmarking/?cluster=bm-sensor&on=2025-12-31&format=xlsx"))
     assert header[:3] == ["产品名称", "企业", "所在地"] and len(data) == 1 and data[0][6] == "达标"
+    page_of = lambda q: client.get("/programs/standards/benchmarking/?cluster=bm-sensor&" + q).content.decode()  # noqa: E731
+    assert "柔性压力传感器FP-1" in page_of("result=pending&on=2025-05-01")
+    assert "柔性压力传感器FP-1" not in page_of("result=pending&on=2025-12-31")
+    assert "柔性压力传感器FP-1" in page_of("result=met&on=2025-12-31")
+    assert "柔性压力传感器FP-1" not in page_of("result=met&on=2025-05-01")
     # as of a date before the result, the list shows none yet
     _, early = read_list_export(client.get("/programs/standards/benchmarking/?cluster=bm-sensor&on=2025-05-01&format=xlsx"))
     assert early[0][6] == "未出结果"
