@@ -168,6 +168,7 @@ _.registered_kinds
 # Used by migrations (outside vulture's paths) and templates
 _.PartitionByYear  # enterprises 0004, investment 0003, monitoring 0007
 _.from_state_label  # programs/need_detail.html
+_.actor_unit  # programs/need_detail.html (the step log)
 _.to_state_label
 _.small_demo
 _.QueryCountBaseline

@@ -135,6 +135,7 @@ def _mount_routers() -> None:
     api.add_router("/programs", "xinzhi.programs.api.router")
     api.add_router("/programs", "xinzhi.programs.api_calls.router")  # the research-needs call (issue 17)
     api.add_router("/programs", "xinzhi.programs.api_scenarios.router")  # application scenarios (issue 17)
+    api.add_router("/programs", "xinzhi.programs.api_benchmarking.router")  # 对标达标 (issue 17)
 
 
 _mount_routers()

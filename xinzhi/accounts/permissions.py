@@ -218,6 +218,8 @@ CAPABILITIES: dict[str, Capability] = {c.key: c for c in (
                write=True, predicate=_enterprise_in_region),
     Capability("programs.standard.edit", "登记企业参与的标准", STAFF | {ENTERPRISE}, "无权登记标准", write=True,
                predicate=_enterprise_in_region),
+    Capability("programs.benchmark.edit", "登记对标达标方案与结果", STAFF | {ENTERPRISE}, "无权登记对标达标方案",
+               write=True, predicate=_enterprise_in_region),
     Capability("programs.new_product.review", "审核新产品项目、登记鉴定验收与评选结果", STAFF,
                "无权审核新产品项目", write=True),
     # research-needs call (企业主导的科技攻关需求征集) and the expert-reviewed selections (issue 17)

@@ -16,7 +16,10 @@ Deterministic for a seed. Calibrated (full scale) so the 2025 targets are in rea
   2026-11-30), a few withdrawn; the demo ``enterprise`` login's enterprise poses some; a ``solver`` login
   (enterprise user of a pilot-platform solver, password as the other demo logins).
 
-The small scale writes about 3 % of it. Rows are written with ``bulk_create``; :func:`clear` removes it.
+* **standards and 对标达标** (:mod:`.demo_benchmarking`): 300 standards and 450 benchmarking plans with
+  their results across the 415X clusters.
+
+The small scale writes about 3 % of it (standards and plans: 40 and 60). Rows are written with ``bulk_create``; :func:`clear` removes it.
 """
 
 from __future__ import annotations
@@ -34,7 +37,7 @@ from xinzhi.enterprises.models import Enterprise
 from xinzhi.industries.models import ClusterIndustry
 from xinzhi.platforms.models import Platform, PlatformKind, RDInstitution
 
-from . import demo_calls, demo_scenarios, loop
+from . import demo_benchmarking, demo_calls, demo_scenarios, loop
 from .models import (
     Acceptance,
     Contract,
@@ -97,6 +100,8 @@ def load(scale: str, seed: int, log: Log = None) -> dict[str, int]:
         counts |= _projects(p, rng, ent_id, info)
         counts |= _loop(p, rng, ent_id, info, cluster_of)
         counts |= demo_calls.load(scale, rng, ent_id, info, FIELDS)
+        # standards and 对标达标 with their own stream: the figures above do not move
+        counts |= demo_benchmarking.load(scale, np.random.default_rng([seed, 13]), ent_id, info, cluster_of)
         counts |= demo_scenarios.load(seed, ent_id, info)
     if log:
         log("创新项目演示数据：" + "，".join(f"{k} {v}" for k, v in counts.items()))
@@ -321,6 +326,7 @@ def _loop(p, rng, ent_id, info, cluster_of) -> dict[str, int]:
 
 def clear() -> None:
     demo_scenarios.clear()
+    demo_benchmarking.clear()
     demo_calls.clear()
     for model in (MarketEvaluation, Acceptance, ContractMilestone, Contract, Proposal, ProblemStep):
         model.objects.all()._raw_delete(model.objects.db)

@@ -5,7 +5,8 @@ preview, atomic commit, per-row Chinese errors, idempotent, export for the round
   appraisal (keyed by enterprise, plan year, product name);
 * ``programme-selections`` — excellent new products and advanced technology achievements as published
   (keyed by category, year, name, enterprise);
-* ``standards`` — standards an enterprise leads or takes part in (keyed by enterprise, name, level).
+* ``standards`` — standards an enterprise leads or takes part in (keyed by enterprise, name, level);
+* ``benchmarking-plans`` — benchmarking plans and their results (对标达标; :mod:`.benchmark_imports`).
 
 Enterprises are found in the register by USCC, else by exact name with a warning for review
 (:mod:`xinzhi.enterprises.matching`); rows live where their enterprise is registered (``MATCHED_ENTERPRISE``).
@@ -334,4 +335,4 @@ register(StandardsKind())
 
 # the closed loop's registers (problems posed, solvers) and the submissions to the research-needs call
 # (科技攻关需求征集) are declared in their own modules
-from . import loop_imports, need_imports, scenario_imports  # noqa: E402,F401
+from . import benchmark_imports, loop_imports, need_imports, scenario_imports  # noqa: E402,F401

@@ -140,3 +140,26 @@ SCENARIO_COLUMNS = (
     Col("matched_on", "对接日期", lambda s: s.matched_on, shown=False),
     Col("landed_on", "落地日期", lambda s: s.landed_on, shown=False),
 )
+
+def benchmark_columns(on):
+    """对标达标方案 of one cluster as of ``on``: a result recorded after ``on`` shows as 未出结果."""
+    def result(p) -> str:
+        return p.get_result_display() if p.result and p.result_on and p.result_on <= on else _("未出结果")
+
+    def result_on(p):
+        return p.result_on if p.result and p.result_on and p.result_on <= on else None
+
+    return (
+        Col("product", "产品名称", lambda p: p.product, order=("product",),
+            link=lambda p: reverse("programs:benchmark_plan", args=[p.pk])),
+        Col("enterprise", "企业", lambda p: p.enterprise.name, order=("enterprise__name",)),
+        Col("division", "所在地", lambda p: p.division.name, order=("division_id",)),
+        Col("benchmark", "对标对象", lambda p: p.benchmark, order=("benchmark",)),
+        Col("level", "对标水平", lambda p: p.get_level_display(), order=("level",)),
+        Col("planned_on", "方案发布日期", lambda p: p.planned_on, order=("planned_on",)),
+        Col("result", "对标结果", result, order=("result",)),
+        Col("result_on", "结果日期", result_on, order=("result_on",)),
+        Col("indicators", "对比的关键指标", lambda p: p.indicators, shown=False),
+        Col("result_note", "结果说明", lambda p: p.result_note if result_on(p) else "", shown=False),
+        Col("cluster", "415X集群", lambda p: p.cluster.name if p.cluster_id else None, shown=False),
+    )

@@ -471,6 +471,63 @@ class Standard(models.Model):
         return self.name
 
 
+class BenchmarkLevel(models.TextChoices):
+    """The level of the benchmark an enterprise compares its product with (对标对象的水平; inferred from the
+    national 对标达标 action's wording, programmes.md §3.4)."""
+
+    INTERNATIONAL_ADVANCED = "intl_advanced", "国际先进"
+    DOMESTIC_ADVANCED = "domestic_advanced", "国内先进"
+    INTERNATIONAL_STANDARD = "intl_standard", "国际标准"
+    NATIONAL_STANDARD = "national_standard", "国家标准"
+    INDUSTRY_STANDARD = "industry_standard", "行业标准"
+    GROUP_STANDARD = "group_standard", "团体标准"
+    OTHER = "other", "其他"
+
+
+class BenchmarkResult(models.TextChoices):
+    MET = "met", "达标"
+    LEADING = "leading", "领先"
+    NOT_MET = "not_met", "未达标"
+
+
+class BenchmarkPlan(models.Model):
+    """A benchmarking plan (对标技术方案) of one product of an enterprise and, once known, its result (对标结果):
+    the national 百城千业万企对标达标提升专项行动 (programmes.md §3.4). The benchmark (对标对象) is a standard of
+    the register or free text (an international standard number, a leading foreign product). The Zhejiang
+    经信厅's own 对标达标 action is NOT FOUND; the fields are inferred from the national platform's plan/result."""
+
+    enterprise = models.ForeignKey("enterprises.Enterprise", on_delete=models.PROTECT, related_name="benchmark_plans",
+                                   verbose_name="企业")
+    division = models.ForeignKey("regions.Division", to_field="code", db_column="division_code",
+                                 on_delete=models.PROTECT, verbose_name="所在县（市、区）")
+    product = models.CharField("产品名称", max_length=200)
+    benchmark = models.CharField("对标对象", max_length=200, help_text="标准号及名称，或国内外先进产品")
+    standard = models.ForeignKey(Standard, null=True, blank=True, on_delete=models.SET_NULL, related_name="benchmark_plans",
+                                 verbose_name="对标标准（标准库）")
+    level = models.CharField("对标水平", max_length=20, choices=BenchmarkLevel.choices)
+    indicators = models.TextField("对比的关键指标", blank=True, default="")
+    planned_on = models.DateField("方案发布日期")
+    cluster = models.ForeignKey("industries.Cluster", null=True, blank=True, on_delete=models.SET_NULL,
+                                verbose_name="415X集群")
+    result = models.CharField("对标结果", max_length=10, choices=BenchmarkResult.choices, blank=True, default="")
+    result_on = models.DateField("结果日期", null=True, blank=True)
+    result_note = models.TextField("结果说明", blank=True, default="")
+    import_batch = models.ForeignKey("core.ImportBatch", null=True, blank=True, on_delete=models.SET_NULL, editable=False)
+
+    scope_region_field = "division__code"
+    scope_enterprise_field = "enterprise_id"
+    objects = ScopedManager()
+
+    class Meta:
+        ordering = ["-planned_on", "product"]
+        constraints = [models.UniqueConstraint(fields=["enterprise", "product", "benchmark"],
+                                               name="benchmark_plan_unique")]
+        verbose_name = verbose_name_plural = "对标达标方案"
+
+    def __str__(self) -> str:
+        return f"{self.product} 对标 {self.benchmark}"
+
+
 # --------------------------------------------------------------------------- research-needs call (task 14)
 
 class ResearchCall(models.Model):

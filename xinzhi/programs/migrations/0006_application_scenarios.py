@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
         ('core', '0003_import_batch_failed_and_confirmation'),
         ('enterprises', '0005_name_bigram_index'),
         ('industries', '0001_initial'),
-        ('programs', '0005_data_version'),
+        ('programs', '0006_benchmarking'),
         ('regions', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -152,7 +152,7 @@ def test_enterprise_submits_with_partners_and_the_county_vets_it(page, live_site
     assert page.inner_text("#partners").splitlines() == ["2. 浙江大学（高校）", "3. 中国科学院长春光学精密机械与物理研究所（科研院所，省外）"]
     assert "总预算 850.5万元，其中企业自筹 600万元" in facts and cluster in facts
     _, steps = _table(page, "#steps")
-    assert steps == [[dt.date.today().isoformat(), "—", "已提交", ""]]
+    assert steps == [[dt.date.today().isoformat(), "提交申报", "牵头企业", "—", "已提交", "—"]]
     screenshot(page, "calls-07-need-submitted")
     # the enterprise's view of the call: only its own needs
     page.goto(call_url)
@@ -183,9 +183,11 @@ def test_enterprise_submits_with_partners_and_the_county_vets_it(page, live_site
     assert page.inner_text("#need-state") == "县级审核通过" and "已办理：县级审核通过" in page.inner_text(".messages")
     assert "审核意见" not in page.inner_text("main .facts")  # the old return reason stays in the step log only
     _, steps = _table(page, "#steps")
-    assert [s[1:3] for s in steps] == [["—", "已提交"], ["已提交", "已退回修改"], ["已退回修改", "已提交"],
-                                       ["已提交", "县级审核通过"]]
-    assert steps[1][3] == "考核指标请补充量产良率"
+    assert [s[1:5] for s in steps] == [["提交申报", "牵头企业", "—", "已提交"],
+                                       ["县级退回修改", "西湖区经信部门", "已提交", "已退回修改"],
+                                       ["修改后重新提交", "牵头企业", "已退回修改", "已提交"],
+                                       ["县级审核通过", "西湖区经信部门", "已提交", "县级审核通过"]]
+    assert steps[1][5] == "考核指标请补充量产良率"
     screenshot(page, "calls-09-county-passed")
 
 

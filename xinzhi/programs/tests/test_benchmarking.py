@@ -1,0 +1,237 @@
+"""Benchmarking (对标达标) by 415X cluster: recording plans and results (capability, stored-record scope, Chinese
+reasons, audit), the by-cluster counts as of a date, the import kind, the page and the API."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from auditlog.models import LogEntry
+from django.core.exceptions import PermissionDenied
+
+from xinzhi.core.imports import commit_import, kind_names, preview_import
+from xinzhi.core.imports.exports import export_kind, write_template
+from xinzhi.core.testing import read_list_export, writes_during
+from xinzhi.core.tests.helpers import write_csv
+from xinzhi.industries.models import Cluster
+from xinzhi.programs import benchmarking, services
+from xinzhi.programs.models import BenchmarkPlan
+
+D = dt.date
+HEAD = ["统一社会信用代码", "企业名称", "产品名称", "对标对象", "标准库中的标准号", "对标水平", "对比的关键指标", "方案发布日期",
+        "415X集群", "对标结果", "结果日期", "结果说明"]
+
+
+@pytest.fixture
+def clusters(db):
+    return (Cluster.objects.create(code="bm-sensor", name="对标测试传感器集群", kind="specialty"),
+            Cluster.objects.create(code="bm-casting", name="对标测试铸造集群", kind="star"))
+
+
+def _plan(world, user, enterprise, **over):
+    data = {"product": "柔性压力传感器FP-1", "benchmark": "IEC 60770-1 变送器性能评定", "level": "intl_standard",
+            "indicators": "量程、精度、长期稳定性", "planned_on": D(2025, 3, 1), "cluster": "bm-sensor"} | over
+    return benchmarking.record_plan(world[user], world[enterprise], data)
+
+
+def _row(rows, code):
+    return next(r for r in rows if r["code"] == code)
+
+
+def test_months_before():
+    assert benchmarking.months_before(D(2025, 3, 31), 1) == D(2025, 2, 28)
+    assert benchmarking.months_before(D(2025, 6, 30), 12) == D(2024, 6, 30)
+    assert benchmarking.months_before(D(1, 6, 1), 12) == D.min  # the API accepts any date
+
+
+def test_record_plan_and_result_with_audit(world, clusters):
+    plan = _plan(world, "owner", "a")
+    assert (plan.division_id, plan.cluster_id, plan.result) == ("330106", "bm-sensor", "")
+    benchmarking.record_result(world["county"], plan.pk, "leading", D(2025, 9, 1), "精度优于对标对象")
+    plan.refresh_from_db()
+    assert (plan.result, plan.result_on, plan.result_note) == ("leading", D(2025, 9, 1), "精度优于对标对象")
+    assert LogEntry.objects.get_for_object(plan).count() == 2  # created, then the result
+    # a standard of the register as the benchmark: the text defaults to its number and name
+    std = services.record_standard(world["owner"], world["a"], {
+        "name": "柔性压力传感器通用规范", "number": "JB/T 1-2024", "level": "industry", "status": "published",
+        "role": "lead", "published_on": D(2024, 5, 1)})
+    linked = _plan(world, "owner", "a", benchmark="", standard=std.pk, level="industry_standard")
+    assert (linked.benchmark, linked.standard_id) == ("JB/T 1-2024 柔性压力传感器通用规范", std.pk)
+
+
+def test_refusals_in_chinese(world, clusters):
+    with pytest.raises(PermissionDenied, match="企业用户只能为本企业办理"):
+        _plan(world, "owner", "c")
+    with pytest.raises(PermissionDenied, match="只能为本地区企业办理"):
+        _plan(world, "ningbo", "a")
+    with pytest.raises(PermissionDenied, match="无权登记对标达标方案"):
+        _plan(world, "leader", "a")
+    with pytest.raises(services.Refused, match="请填写对标对象"):
+        _plan(world, "owner", "a", benchmark="")
+    with pytest.raises(services.Refused, match="对标水平须为：国际先进"):
+        _plan(world, "owner", "a", level="best")
+    with pytest.raises(services.Refused, match="请填写方案发布日期"):
+        _plan(world, "owner", "a", planned_on=None)
+    other = services.record_standard(world["other_owner"], world["c"], {
+        "name": "铸件团体标准", "level": "group", "status": "published", "role": "lead", "published_on": D(2024, 1, 1)})
+    with pytest.raises(services.Refused, match="未找到所选对标标准"):
+        _plan(world, "owner", "a", standard=other.pk)
+    plan = _plan(world, "owner", "a")
+    with pytest.raises(services.Refused, match="本企业已登记产品“柔性压力传感器FP-1”对标“IEC 60770-1 变送器性能评定”的方案"):
+        _plan(world, "county", "a")
+    # results: the stored plan's scope decides, not what the request says
+    with pytest.raises(PermissionDenied, match="未找到该对标方案"):
+        benchmarking.record_result(world["other_owner"], plan.pk, "met", D(2025, 6, 1))
+    with pytest.raises(PermissionDenied, match="未找到该对标方案"):
+        benchmarking.record_result(world["ningbo"], plan.pk, "met", D(2025, 6, 1))
+    with pytest.raises(PermissionDenied, match="无权登记对标达标方案"):
+        benchmarking.record_result(world["leader"], plan.pk, "met", D(2025, 6, 1))
+    with pytest.raises(services.Refused, match="对标结果须为：达标、领先、未达标"):
+        benchmarking.record_result(world["owner"], plan.pk, "good", D(2025, 6, 1))
+    with pytest.raises(services.Refused, match="结果日期不能早于方案发布日期（2025-03-01）"):
+        benchmarking.record_result(world["owner"], plan.pk, "met", D(2025, 2, 1))
+    plan.refresh_from_db()
+    assert plan.result == ""
+
+
+def test_by_cluster_as_of_a_date(world, clusters):
+    # a: two plans in the sensor cluster, both with results (one known only later); one plan with no result
+    p1 = _plan(world, "owner", "a")
+    p2 = _plan(world, "owner", "a", product="柔性压力传感器FP-2", planned_on=D(2025, 4, 1))
+    _plan(world, "owner", "a", product="触觉阵列TA-1", planned_on=D(2024, 1, 10))  # no result: overdue by 2025-06-30
+    benchmarking.record_result(world["owner"], p1.pk, "met", D(2025, 5, 1))
+    benchmarking.record_result(world["owner"], p2.pk, "not_met", D(2025, 8, 1))
+    # c: no cluster, one plan after the date
+    _plan(world, "other_owner", "c", product="精密铸件", cluster="", planned_on=D(2025, 5, 1))
+    _plan(world, "other_owner", "c", product="铸件B", cluster="", planned_on=D(2025, 7, 1))
+    services.record_standard(world["owner"], world["a"], {"name": "传感器标准", "level": "industry", "status": "published",
+                                                          "role": "lead", "published_on": D(2024, 5, 1), "cluster": "bm-sensor"})
+    services.record_standard(world["other_owner"], world["c"], {
+        "name": "传感器封装标准", "level": "group", "status": "published", "role": "participate",
+        "published_on": D(2025, 12, 1), "cluster": "bm-sensor"})  # after the date: not counted
+
+    rows = benchmarking.by_cluster(world["province"], D(2025, 6, 30))
+    sensor = _row(rows, "bm-sensor")
+    assert {k: sensor[k] for k in ("enterprises", "plans", "met", "leading", "not_met", "pending", "overdue",
+                                   "standard_lead_enterprises", "standard_participant_enterprises")} == {
+        "enterprises": 1, "plans": 3, "met": 1, "leading": 0, "not_met": 0, "pending": 2, "overdue": 1,
+        "standard_lead_enterprises": 1, "standard_participant_enterprises": 0}
+    none = _row(rows, benchmarking.NO_CLUSTER)
+    assert (none["name"], none["enterprises"], none["plans"], none["pending"]) == ("未归属415X集群", 1, 1, 1)
+    assert "bm-casting" not in {r["code"] for r in rows}  # nothing in it
+
+    later = _row(benchmarking.by_cluster(world["province"], D(2025, 12, 31)), "bm-sensor")
+    assert (later["met"], later["not_met"], later["pending"], later["standard_participant_enterprises"]) == (1, 1, 1, 1)
+    # scope: an enterprise sees its own, Ningbo staff see c only, Hangzhou staff see a only
+    own = benchmarking.by_cluster(world["other_owner"], D(2025, 12, 31))
+    assert _row(own, benchmarking.NO_CLUSTER)["plans"] == 2 and _row(own, "bm-sensor")["plans"] == 0
+    assert benchmarking.NO_CLUSTER not in {r["code"] for r in benchmarking.by_cluster(world["city"], D(2025, 12, 31))}
+
+
+def test_import_errors_idempotent_and_round_trip(tmp_path, world, clusters):
+    a, c = world["a"], world["c"]
+    services.record_standard(world["owner"], a, {"name": "柔性压力传感器通用规范", "number": "JB/T 1-2024", "level": "industry",
+                                                 "status": "published", "role": "lead", "published_on": D(2024, 5, 1)})
+    assert "benchmarking-plans" in kind_names()
+    write_template("benchmarking-plans", "xlsx", tmp_path / "t.xlsx")
+    rows = [[a.uscc, a.name, "柔性压力传感器FP-1", "JB/T 1-2024 通用规范", "JB/T 1-2024", "行业标准", "精度", "2025-03-01",
+             "对标测试传感器集群", "达标", "2025-09-01", ""],
+            [c.uscc, c.name, "精密铸件", "国内行业龙头企业同类产品", "", "国内先进", "", "2025-04-01", "", "", "", ""],
+            [c.uscc, c.name, "铸件B", "德国同类产品", "GB/T 9-9999", "国际先进", "", "2025-04-01", "不存在的集群", "领先", "", ""],
+            [c.uscc, c.name, "铸件C", "德国同类产品", "", "国际先进", "", "2025-04-01", "", "", "2025-05-01", ""],
+            [c.uscc, c.name, "铸件D", "德国同类产品", "", "国际先进", "", "2025-04-01", "", "达标", "2025-03-01", ""],
+            [c.uscc, c.name, "精密铸件", "国内行业龙头企业同类产品", "", "国内先进", "", "2025-04-01", "", "", "", ""]]
+    preview = preview_import("benchmarking-plans", write_csv(tmp_path / "bad.csv", HEAD, rows), user=world["province"])
+    assert {(e.row, e.field, e.reason_zh) for e in preview.result.errors} >= {
+        (4, "标准库中的标准号", "标准库中没有标准号“GB/T 9-9999”"), (4, "415X集群", "“不存在的集群”不是415X集群名称"),
+        (4, "结果日期", "填写了对标结果的须填写结果日期"), (5, "对标结果", "填写了结果日期的须填写对标结果（达标、领先或未达标）"),
+        (6, "结果日期", "结果日期不能早于方案发布日期")}
+    assert any(e.row == 7 and e.field == "对标对象" for e in preview.result.errors)
+    assert not commit_import("benchmarking-plans", write_csv(tmp_path / "bad2.csv", HEAD, rows),
+                             user=world["province"]).committed
+    assert not BenchmarkPlan.objects.filter(enterprise__in=[a, c]).exists()
+
+    # a file whose optional columns are all empty
+    alone = commit_import("benchmarking-plans", write_csv(tmp_path / "one.csv", HEAD, rows[1:2]), user=world["province"])
+    assert alone.committed and alone.result.counts["new"] == 1
+    path = write_csv(tmp_path / "ok.csv", HEAD, rows[:2])
+    outcome = commit_import("benchmarking-plans", path, user=world["province"])
+    assert outcome.committed and outcome.result.counts["new"] == 1 and outcome.result.counts["unchanged"] == 1
+    p = BenchmarkPlan.objects.get(enterprise=a)
+    assert (p.level, p.result, p.result_on, p.cluster_id, p.standard.number, p.division_id) == (
+        "industry_standard", "met", D(2025, 9, 1), "bm-sensor", "JB/T 1-2024", "330106")
+    assert BenchmarkPlan.objects.get(enterprise=c).result == ""
+    assert commit_import("benchmarking-plans", path, user=world["province"]).result.counts["unchanged"] == 2
+    rows[1][9:11] = ["未达标", "2025-10-01"]
+    fixed = commit_import("benchmarking-plans", write_csv(tmp_path / "ok2.csv", HEAD, rows[:2]), user=world["province"])
+    assert fixed.result.counts["changed"] == 1
+    q = BenchmarkPlan.objects.get(enterprise=c)
+    assert (q.result, q.result_on) == ("not_met", D(2025, 10, 1))
+    assert LogEntry.objects.get_for_object(q).exists()
+    out = tmp_path / "out.xlsx"
+    assert export_kind("benchmarking-plans", None, "xlsx", out) == 2
+    assert commit_import("benchmarking-plans", out, user=world["province"]).result.counts["unchanged"] == 2
+
+
+def test_pages(client, world, clusters):
+    client.force_login(world["owner"])
+    r = client.post("/programs/standards/benchmarking/", {
+        "product": "柔性压力传感器FP-1", "benchmark": "日本同类进口产品", "level": "intl_advanced", "indicators": "精度",
+        "planned_on": "2025-03-01", "cluster": "bm-sensor"}, follow=True)
+    page = r.content.decode()
+    assert "对标方案已登记" in page and "对标测试传感器集群" in page
+    plan = BenchmarkPlan.objects.get(enterprise=world["a"])
+    r = client.post(f"/programs/standards/benchmarking/{plan.pk}/", {"result": "met", "result_on": "2025-02-01"}, follow=True)
+    assert "结果日期不能早于方案发布日期" in r.content.decode()
+    r = client.post(f"/programs/standards/benchmarking/{plan.pk}/", {"result": "met", "result_on": "2025-08-01"}, follow=True)
+    assert "对标结果已登记" in r.content.decode()
+    got = {}
+    assert writes_during(lambda: got.update(r=client.get("/programs/standards/benchmarking/?cluster=bm-sensor&on=2025-12-31"))) == []
+    assert got["r"].status_code == 200 and "柔性压力传感器FP-1" in got["r"].content.decode()
+    assert "对标达标（按415X集群）" in client.get("/programs/standards/").content.decode()
+    header, data = read_list_export(client.get("/programs/standards/benchmarking/?cluster=bm-sensor&on=2025-12-31&format=xlsx"))
+    assert header[:3] == ["产品名称", "企业", "所在地"] and len(data) == 1 and data[0][6] == "达标"
+    page_of = lambda q: client.get("/programs/standards/benchmarking/?cluster=bm-sensor&" + q).content.decode()  # noqa: E731
+    assert "柔性压力传感器FP-1" in page_of("result=pending&on=2025-05-01")
+    assert "柔性压力传感器FP-1" not in page_of("result=pending&on=2025-12-31")
+    assert "柔性压力传感器FP-1" in page_of("result=met&on=2025-12-31")
+    assert "柔性压力传感器FP-1" not in page_of("result=met&on=2025-05-01")
+    # as of a date before the result, the list shows none yet
+    _, early = read_list_export(client.get("/programs/standards/benchmarking/?cluster=bm-sensor&on=2025-05-01&format=xlsx"))
+    assert early[0][6] == "未出结果"
+    # other enterprise: not in its list, its detail is 404, it cannot record a result on it
+    client.force_login(world["other_owner"])
+    assert "柔性压力传感器FP-1" not in client.get("/programs/standards/benchmarking/?cluster=bm-sensor").content.decode()
+    assert client.get(f"/programs/standards/benchmarking/{plan.pk}/").status_code == 404
+    assert client.post(f"/programs/standards/benchmarking/{plan.pk}/", {"result": "not_met"}).status_code == 404
+    # staff: the summary; a leader reads but may not record
+    client.force_login(world["city"])
+    page = client.get("/programs/standards/benchmarking/?on=2025-12-31").content.decode()
+    assert "对标测试传感器集群" in page and "登记对标方案" in page
+    client.force_login(world["leader"])
+    assert "登记对标方案" not in client.get("/programs/standards/benchmarking/").content.decode()
+    assert client.post("/programs/standards/benchmarking/", {"product": "x"}).status_code == 403
+    # staff record for an enterprise of their region by USCC, not for one elsewhere
+    client.force_login(world["county"])
+    r = client.post("/programs/standards/benchmarking/", {"uscc": world["c"].uscc, "product": "x", "benchmark": "y",
+                                                          "level": "other", "planned_on": "2025-01-01"}, follow=True)
+    assert "该企业不在本地区" in r.content.decode()
+
+
+def test_api(client, world, clusters):
+    plan = _plan(world, "owner", "a")
+    benchmarking.record_result(world["owner"], plan.pk, "leading", D(2025, 9, 1))
+    _plan(world, "other_owner", "c", product="精密铸件", cluster="")
+    client.force_login(world["owner"])
+    body = client.get("/api/v1/programs/benchmarking-plans").json()
+    assert body["count"] == 1 and body["items"][0]["result"] == "leading" and body["items"][0]["cluster_id"] == "bm-sensor"
+    assert client.get("/api/v1/programs/benchmarking-plans?result=leading&on=2025-08-01").json()["count"] == 0
+    assert client.get("/api/v1/programs/benchmarking-plans?result=best").status_code == 422
+    rows = client.get("/api/v1/programs/benchmarking/by-cluster?on=2025-12-31").json()
+    assert [(r["code"], r["plans"], r["leading"]) for r in rows] == [("bm-sensor", 1, 1)]
+    client.force_login(world["province"])
+    rows = client.get("/api/v1/programs/benchmarking/by-cluster?on=2025-12-31").json()
+    assert _row(rows, benchmarking.NO_CLUSTER)["plans"] >= 1
+    assert client.get("/api/v1/programs/benchmarking-plans?cluster=none").json()["count"] >= 1
+    schema = client.get("/api/v1/openapi.json").json()
+    assert "/api/v1/programs/benchmarking-plans" in schema["paths"] and "/api/v1/programs/benchmarking/by-cluster" in schema["paths"]
