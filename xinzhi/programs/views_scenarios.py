@@ -81,10 +81,10 @@ def _post(request, scenario: Scenario):
     what = post.get("what", "")
     if what == "scenario":
         svc.act_scenario(user, scenario.pk, post.get("action", ""), on, post.get("note", ""))
-        return _("已办理")
+        return _("已办理：%(step)s") % {"step": scenarios.SCENARIO_STEPS[post["action"]].label}
     if what == "match":
         svc.act_match(user, int(post.get("match") or 0), post.get("action", ""), on, post.get("note", ""))
-        return _("已登记对接进展")
+        return _("已登记对接进展：%(step)s") % {"step": scenarios.MATCH_STEPS[post["action"]].label}
     if what == "apply":
         if user.role == "enterprise":
             enterprise = user.enterprise

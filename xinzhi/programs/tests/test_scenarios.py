@@ -281,7 +281,7 @@ def test_pages_list_export_detail_forms_and_scope(client, world, opened):
     client.force_login(world["county"])
     r = client.post(f"/programs/scenarios/{new.pk}/", {"what": "match", "match": m.pk, "action": "talk",
                                                         "on": dt.date.today().isoformat()}, follow=True)
-    assert "已登记对接进展" in r.content.decode() and "对接中" in r.content.decode()
+    assert "已登记对接进展：开始对接" in r.content.decode() and "对接中" in r.content.decode()
     # another city's staff: 404; the enterprise may not open scenarios: 403
     client.force_login(world["ningbo"])
     assert client.get(f"/programs/scenarios/{new.pk}/").status_code == 404
