@@ -16,6 +16,7 @@ import datetime as dt
 
 import numpy as np
 
+from xinzhi.industries.models import Cluster
 from xinzhi.regions.models import Division
 
 from . import scenarios as S
@@ -37,6 +38,12 @@ SCENES = [("智慧病房护理机器人", "智慧医疗", "病区夜间巡视与
           ("政务数据安全流通", "数字政府", "数据分级分类与隐私计算，支持跨部门共享"),
           ("港口集装箱无人集卡", "智慧物流", "堆场内集装箱自动驾驶转运"),
           ("医用耗材国产化替代", "生物医药", "高值医用耗材院内试用与临床评价")]
+#: the 415X cluster each demo scene draws on (a demo choice, not a classification from a source)
+SCENE_CLUSTERS = {"智慧病房护理机器人": "robots_cnc", "供水管网漏损智能监测": "new_gen_it", "桥梁结构健康监测": "new_gen_it",
+                  "城市内涝积水预警": "security_networking", "危化品仓储安全监测": "security_networking",
+                  "工厂产线质检视觉替代": "high_end_equipment", "园区综合能源管理": "smart_electrical",
+                  "政务数据安全流通": "security_networking", "港口集装箱无人集卡": "high_end_equipment",
+                  "医用耗材国产化替代": "biomedicine_devices"}
 FREE_PRODUCTS = ["巡检机器人", "边缘计算网关", "智能水表", "毫米波雷达", "AI视觉检测系统", "储能变流器"]
 
 
@@ -57,6 +64,7 @@ def load(seed: int, ent_id: np.ndarray, info: dict) -> dict[str, int]:
     locals_: dict[str, list[int]] = {}
     for e in ent_id:
         locals_.setdefault(str(info[int(e)][2])[:4], []).append(int(e))
+    known_clusters = set(Cluster.objects.values_list("code", flat=True))
     scens, plans = [], []
     for i in range(COUNT):
         city = cities[i % len(cities)]
@@ -70,8 +78,10 @@ def load(seed: int, ent_id: np.ndarray, info: dict) -> dict[str, int]:
         else:
             unit, kind = PROVIDERS[int(rng.integers(len(PROVIDERS)))]
             provider, provider_ent = names.get(city[:4] + "00", "") + unit, None
+        cluster = SCENE_CLUSTERS.get(scene)
         scens.append(Scenario(name=f"{scene}应用场景", provider_name=provider, provider_kind=kind,
                               provider_enterprise_id=provider_ent, division_id=county, field=field, need=need,
+                              cluster_id=cluster if cluster in known_clusters else None,
                               opened_on=opened, deadline=opened + dt.timedelta(days=90)))
         plans.append(int(rng.integers(0, 5)))
     # one scenario per (county, name, date): nudge a repeated date
