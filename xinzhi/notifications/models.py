@@ -16,6 +16,7 @@ class Kind(models.TextChoices):
     SUPERVISION = "supervision", _("督办")
     REMINDER = "reminder", _("提醒")
     REPORT = "report", _("简报草稿")
+    PROGRAMME = "programme", _("出题与项目办理")
     SYSTEM = "system", _("系统")
 
 

@@ -22,7 +22,7 @@ from xinzhi.evaluation import services as ev
 from xinzhi.evaluation.models import Purpose, Round, Submission
 from xinzhi.industries.models import Cluster
 
-from . import calls
+from . import calls, notices
 from .models import (
     MajorProject,
     NeedPartner,
@@ -162,6 +162,7 @@ def act(user, need_id: int, action: str, on: dt.date, note: str = "") -> Researc
         if last and on < last:
             raise Refused(f"办理日期不能早于上一步的日期（{last:%Y-%m-%d}）")
         _step(need, action, target, on, user, note)
+        notices.need_stepped(need, action, note)
     return need
 
 

@@ -26,7 +26,7 @@ from xinzhi.enterprises.models import Enterprise
 from xinzhi.industries.models import Cluster
 from xinzhi.regions.models import Division
 
-from . import scenarios
+from . import notices, scenarios
 from .models import NewProductProject, ProviderKind, Scenario, ScenarioMatch, ScenarioStep, Selection
 from .services import Refused, parameters
 
@@ -229,6 +229,7 @@ def act_match(user, match_id: int, action: str, on: dt.date, note: str = "") -> 
         match.save()
         ScenarioStep.objects.create(scenario=scenario, match=match, action=action, from_state=before, to_state=target,
                                     on=on, actor=user, note=note.strip()[:500])
+        notices.match_stepped(match, action, note)
     return match
 
 

@@ -21,7 +21,7 @@ from xinzhi.core.scope import CHANGE, cacheable_scope, scope_q
 from xinzhi.core.versioning import data_versions
 
 from . import funnel as funnel_module
-from . import loop
+from . import loop, notices
 from .models import (
     Acceptance,
     Contract,
@@ -171,6 +171,7 @@ def act(user, problem_id: int, action: str, on: dt.date, **data) -> Problem:
         problem.save()
         ProblemStep.objects.create(problem=problem, action=action, from_state=before, to_state=problem.state, on=on,
                                    actor=user, note=str(data.get("note") or "")[:500])
+        notices.problem_stepped(problem, action, str(data.get("note") or ""), invited=data.get("solvers"))
     return problem
 
 
