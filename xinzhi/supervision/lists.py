@@ -44,7 +44,7 @@ def ledger_columns(lights: dict, badges: dict[int, list[dict]]):
         Col("light", "亮灯", lambda t: light(t).label, text=lambda t: "；".join(light(t).reasons),
             chips=lambda t: [("", light(t).label, light(t).colour)]),
         Col("reasons", "亮灯原因", lambda t: "；".join(light(t).reasons), shown=False),
-        Col("indicators", "关联指标", lambda t: _badges_text(badges.get(t.pk, [])),
+        Col("indicators", "关联指标", lambda t: _badges_text(badges.get(t.pk, [])), text=lambda t: "",
             chips=lambda t: [(b["name"], b["label"], b["rating"]) for b in badges.get(t.pk, [])]),
         Col("notices", "督办", lambda t: t.notice_count, order=("notice_count",), decimals=0,
             text=lambda t: t.notice_count or None,

@@ -86,6 +86,8 @@ def test_the_page_keeps_lights_with_their_words_progress_units_and_links(client,
     assert f"<td>\n{hz.lead_department}</td>" in html and hz.co_departments and hz.co_departments in html
     assert f'href="/supervision/tasks/{tasks["hz"].pk}/"' in html and "（分解任务）" in html
     assert "导出Excel" in html
+    table = html[html.index('<div id="ledger">'):]
+    assert table.count('class="rating rating-') == table.count("<tr>") - 1  # one light a row, no indicator here
 
 
 def test_the_export_is_exactly_the_pages_filtered_sorted_scoped_rows(client, people, tasks):
