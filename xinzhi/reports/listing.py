@@ -68,6 +68,9 @@ class Col:
     shown: bool = True  # False: in the export only (details the page leaves to the record's own page)
     text: Callable[[Any], Any] | None = None
     link: Callable[[Any], str] | None = None
+    #: coloured chips before the text: ``[(name, label, colour), …]`` shown as ``name <span class="rating
+    #: rating-colour">label</span>`` (a light, an indicator's rating); the text, if any, follows as a note
+    chips: Callable[[Any], Sequence[tuple[str, str, str]]] | None = None
 
     @property
     def unit_text(self) -> str:
@@ -174,7 +177,8 @@ class Listing:
         return out
 
     def rows(self) -> list[list[dict]]:
-        return [[{"text": c.display(obj), "href": c.link(obj) if c.link else None, "num": c.numeric}
+        return [[{"text": c.display(obj), "href": c.link(obj) if c.link else None, "num": c.numeric,
+                  "chips": c.chips(obj) if c.chips else None}
                  for c in self.shown] for obj in self.page.object_list]
 
     def table(self) -> dict:

@@ -19,8 +19,9 @@ from xinzhi.core.downloads import attachment as download
 from xinzhi.core.params import date_param, int_param, text_param, year_param
 from xinzhi.core.scope import region_prefix
 from xinzhi.regions.models import Division
+from xinzhi.reports.listing import Listing
 
-from . import rules, services
+from . import lists, rules, services
 from .models import Attachment, NoticeStatus, ProgressReport, SupervisionNotice, Task, TaskGroup
 
 
@@ -51,16 +52,21 @@ def ledger(request):
         qs = qs.filter(group=params["group"])
     if params["region"]:
         qs = qs.filter(division__code__startswith=region_prefix(params["region"]))
-    rows = services.light_rows(qs.annotate(notice_count=Count("notices")).order_by("division_id", "id"), as_of)
-    counts = services.colour_counts(rows)
-    if params["colour"]:
-        rows = [r for r in rows if r.light.colour == params["colour"]]
-    badges = services.indicator_badges(user, [r.task for r in rows], as_of)
-    rows = [{"row": r, "badges": badges.get(r.task.pk, [])} for r in rows]
+    qs = qs.annotate(notice_count=Count("notices"))
+    lights = {r.task.pk: r for r in services.light_rows(qs.order_by("division_id", "id"), as_of)}
+    counts = services.colour_counts(list(lights.values()))
+    if params["colour"]:  # the light is computed (as of a date), not stored: narrow to the matching tasks' keys
+        lights = {pk: r for pk, r in lights.items() if r.light.colour == params["colour"]}
+        qs = qs.filter(pk__in=list(lights))
+    badges = services.indicator_badges(user, [r.task for r in lights.values()], as_of)
+    listing = Listing(request, lists.ledger_columns(lights, badges), qs, default=("division_id", "id"),
+                      title="任务清单", empty="没有符合条件的任务", per_page=100)
+    if listing.wants_export:
+        return listing.export(f"{year}年度任务清单-{as_of.isoformat()}")
     regions = Division.objects.filter(code__startswith=region_prefix(user.division_id or "330000")).exclude(
         level="county" if user.role == "province_staff" else "").order_by("code")
     return render(request, "supervision/ledger.html", {
-        "rows": rows, "counts": counts, "as_of": as_of, "year": year, "applied": params,
+        "table": listing.table(), "page": listing.page, "counts": counts, "as_of": as_of, "year": year, "applied": params,
         "groups": TaskGroup.choices, "colours": list(rules.LABELS.items()), "regions": regions,
         "can_edit": can(user, "supervision.task.edit"), "open_notices": services.open_notices(user)[:20],
         "has_default": services.ledger_file(year).exists(),
