@@ -15,10 +15,9 @@ from ninja.pagination import paginate
 
 from xinzhi.accounts.permissions import require
 from xinzhi.core.pagination import Pagination
-from xinzhi.enterprises.models import Enterprise
 
 from . import scenario_services as svc
-from .services import Refused
+from .services import Refused, enterprise_acted_for
 
 router = Router(tags=["应用场景"])
 
@@ -148,12 +147,9 @@ def scenario_step(request, body: StepIn, scenario_id: int = Path(..., ge=0, le=I
 def apply(request, body: ApplyIn, scenario_id: int = Path(..., ge=0, le=ID)):
     user = request.auth
     require(user, "programs.scenario.apply")
-    if user.role == "enterprise":
-        enterprise = get_object_or_404(Enterprise, pk=user.enterprise_id)
-    else:
-        enterprise = Enterprise.objects.restrict(user).filter(uscc=(body.uscc or "").strip().upper()).first()
-        if enterprise is None:
-            raise HttpError(400, "统一社会信用代码未找到，或该企业不在本地区")
+    enterprise = enterprise_acted_for(user, body.uscc)
+    if enterprise is None:
+        raise HttpError(400, "统一社会信用代码未找到，或该企业不在本地区")
     data = body.dict()
     return Status(201, _errors(lambda: svc.apply_product(user, scenario_id, enterprise, data, timezone.localdate())))
 

@@ -19,6 +19,7 @@ from xinzhi.accounts.permissions import can, require
 from xinzhi.core.bulk import read_frame
 from xinzhi.core.scope import CHANGE, cacheable_scope, scope_q
 from xinzhi.core.versioning import data_versions
+from xinzhi.enterprises.models import Enterprise
 
 from . import funnel as funnel_module
 from . import loop, notices
@@ -69,6 +70,14 @@ class Refused(Exception):
 
 
 # --------------------------------------------------------------------------- who is acting
+
+def enterprise_acted_for(user, uscc: str | None):
+    """The enterprise a form or an API call acts for: an enterprise user's own; for staff, the enterprise of their
+    region with this credit code — None when there is none (unknown or out of scope: the same answer)."""
+    if user.role == "enterprise":
+        return user.enterprise
+    return Enterprise.objects.restrict(user).filter(uscc=(uscc or "").strip().upper()).first()
+
 
 def solver_of(user) -> Solver | None:
     """The registered solver whose account this enterprise user is (None for everyone else)."""

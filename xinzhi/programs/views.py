@@ -90,10 +90,7 @@ def pose(request):
     today = timezone.localdate()
     if request.method == "POST":
         post = request.POST
-        if user.role == "enterprise":
-            enterprise = user.enterprise
-        else:
-            enterprise = Enterprise.objects.restrict(user).filter(uscc=(post.get("uscc") or "").strip().upper()).first()
+        enterprise = services.enterprise_acted_for(user, post.get("uscc"))
         if enterprise is None:
             messages.error(request, _("统一社会信用代码未找到，或该企业不在本地区"))
         else:
@@ -303,10 +300,7 @@ def new_product_apply(request):
     user = request.user
     if request.method == "POST":
         post = request.POST
-        if user.role == "enterprise":
-            enterprise = user.enterprise
-        else:
-            enterprise = Enterprise.objects.restrict(user).filter(uscc=(post.get("uscc") or "").strip().upper()).first()
+        enterprise = services.enterprise_acted_for(user, post.get("uscc"))
         if enterprise is None:
             messages.error(request, _("统一社会信用代码未找到，或该企业不在本地区"))
         else:
@@ -352,10 +346,7 @@ def standards(request):
         if not can(user, "programs.standard.edit"):
             raise PermissionDenied(_("无权登记标准"))
         post = request.POST
-        if user.role == "enterprise":
-            enterprise = user.enterprise
-        else:
-            enterprise = Enterprise.objects.restrict(user).filter(uscc=(post.get("uscc") or "").strip().upper()).first()
+        enterprise = services.enterprise_acted_for(user, post.get("uscc"))
         if enterprise is None:
             messages.error(request, _("统一社会信用代码未找到，或该企业不在本地区"))
         else:

@@ -16,13 +16,12 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from xinzhi.accounts.permissions import can, capability_required
-from xinzhi.enterprises.models import Enterprise
 from xinzhi.industries.models import Cluster
 from xinzhi.reports.listing import Listing
 
 from . import benchmarking, lists
 from .models import BenchmarkLevel, BenchmarkPlan, BenchmarkResult, Standard
-from .services import Refused
+from .services import Refused, enterprise_acted_for
 
 
 def _date(value: str | None, default: dt.date | None = None) -> dt.date | None:
@@ -37,10 +36,7 @@ def _record_plan(request) -> bool:
     user, post = request.user, request.POST
     if not can(user, "programs.benchmark.edit"):
         raise PermissionDenied(_("无权登记对标达标方案"))
-    if user.role == "enterprise":
-        enterprise = user.enterprise
-    else:
-        enterprise = Enterprise.objects.restrict(user).filter(uscc=(post.get("uscc") or "").strip().upper()).first()
+    enterprise = enterprise_acted_for(user, post.get("uscc"))
     if enterprise is None:
         messages.error(request, _("统一社会信用代码未找到，或该企业不在本地区"))
         return False

@@ -12,7 +12,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xinzhi.accounts.permissions import can, capability_required
-from xinzhi.enterprises.models import Enterprise
 from xinzhi.industries.models import Cluster
 from xinzhi.regions.models import Division
 from xinzhi.reports.listing import Listing
@@ -20,7 +19,7 @@ from xinzhi.reports.listing import Listing
 from . import lists, scenarios
 from . import scenario_services as svc
 from .models import NewProductProject, ProviderKind, Scenario, Selection
-from .services import Refused
+from .services import Refused, enterprise_acted_for
 from .views import _date
 
 
@@ -86,12 +85,9 @@ def _post(request, scenario: Scenario):
         svc.act_match(user, int(post.get("match") or 0), post.get("action", ""), on, post.get("note", ""))
         return _("已登记对接进展：%(step)s") % {"step": scenarios.MATCH_STEPS[post["action"]].label}
     if what == "apply":
-        if user.role == "enterprise":
-            enterprise = user.enterprise
-        else:
-            enterprise = Enterprise.objects.restrict(user).filter(uscc=(post.get("uscc") or "").strip().upper()).first()
-            if enterprise is None:
-                raise Refused(_("统一社会信用代码未找到，或该企业不在本地区"))
+        enterprise = enterprise_acted_for(user, post.get("uscc"))
+        if enterprise is None:
+            raise Refused(_("统一社会信用代码未找到，或该企业不在本地区"))
         source, _sep, ident = (post.get("source") or "").partition(":")
         data = {"product": post.get("product"), "note": post.get("note")}
         if source in ("selection", "new_product") and ident.isdigit():
