@@ -121,10 +121,9 @@ def by_cluster(user, on: dt.date) -> list[dict]:
     standards = {r["cluster_id"]: r for r in published.values("cluster_id").annotate(
         lead=Count("enterprise_id", distinct=True, filter=Q(role="lead")),
         participate=Count("enterprise_id", distinct=True, filter=Q(role="participate")))}
-    names = dict(Cluster.objects.values_list("code", "name"))
-    order = list(Cluster.objects.order_by("kind", "code").values_list("code", flat=True))
+    names = dict(Cluster.objects.order_by("kind", "code").values_list("code", "name"))  # in the clusters' order
     rows = []
-    for code in [*order, None]:
+    for code in [*names, None]:
         p, s = plans.get(code), standards.get(code)
         if p is None and s is None:
             continue

@@ -5,8 +5,6 @@ NOT FOUND (programmes.md §3.4): the pages show the national action's plans and 
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
@@ -22,13 +20,7 @@ from xinzhi.reports.listing import Listing
 from . import benchmarking, lists
 from .models import BenchmarkLevel, BenchmarkPlan, BenchmarkResult, Standard
 from .services import Refused, enterprise_acted_for
-
-
-def _date(value: str | None, default: dt.date | None = None) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat((value or "").strip())
-    except ValueError:
-        return default
+from .views import _date
 
 
 def _record_plan(request) -> bool:
