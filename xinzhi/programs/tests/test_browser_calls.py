@@ -125,7 +125,8 @@ def test_enterprise_submits_with_partners_and_the_county_vets_it(page, live_site
 
     log_in(page, live_site, "enterprise")
     page.goto(call_url)
-    page.click("main a.button:has-text('申报需求')")
+    with page.expect_navigation():
+        page.click("main a.button:has-text('申报需求')")
     assert "/submit/" in page.url and "（排名第一）" in page.inner_text("main")
     title = f"高精度伺服电机编码器{tag}"
     page.fill("#need-form input[name=title]", title)
@@ -218,6 +219,7 @@ def test_call_page_at_390_px(browser, live_site):
         log_in(page, live_site, "province")
         page.goto(live_site + "/programs/calls/")
         page.click(f"#calls a:has-text('{DEMO_CALL}')")
+        page.wait_for_selector("#needs table.data")  # the click navigates; measure the call page, not the list
         assert page.evaluate("document.documentElement.scrollWidth") <= 390
         # the wide table scrolls inside itself; its first column is readable
         box = page.locator("#needs table.data").bounding_box()
