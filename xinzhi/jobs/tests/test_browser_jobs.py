@@ -20,12 +20,12 @@ def test_a_background_report_and_its_notice(page, live_site):
     assert download.value.suggested_filename.endswith(".docx")
     page.wait_for_selector("#inbox-link .badge:not([hidden])")
     assert int(page.inner_text("#inbox-link .badge")) >= 1
-    page.click("#inbox-link")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.click("#inbox-link")
     assert "任务完成：生成杭州市" in page.inner_text("#inbox")
     screenshot(page, "inbox")
-    page.click("#inbox-form button[name=all]")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.click("#inbox-form button[name=all]")
     assert page.locator("#inbox-link .badge").is_hidden()
     page.goto(live_site + "/jobs/")
     assert "已完成" in page.inner_text("#job-list")

@@ -65,7 +65,8 @@ def test_national_chain_pilot_and_closed_round_pages(page, live_site):
     screenshot(page, "platforms-05-pilot-scheme")
     log_in(page, live_site, "province")
     page.goto(live_site + "/evaluation/")
-    page.click("main table.data a:has-text('2026年度省企业研究院认定（第一批）')")
+    with page.expect_navigation():
+        page.click("main table.data a:has-text('2026年度省企业研究院认定（第一批）')")
     assert "已结束" in page.inner_text("main h1") and page.locator("#closed-note").count() == 1
     assert page.locator("main button[value=aggregate]").count() == 0 and page.locator("main button[value=enrol]").count() == 0
     screenshot(page, "platforms-06-closed-round")

@@ -13,7 +13,8 @@ from xinzhi.web.tests.browser_fixtures import log_in, screenshot
 def test_province_summary_and_a_cluster(page, live_site):
     log_in(page, live_site, "province")
     page.goto(live_site + "/programs/standards/")
-    page.click("text=对标达标（按415X集群）")
+    with page.expect_navigation():
+        page.click("text=对标达标（按415X集群）")
     page.fill("input[name=on]", "2026-11-30")
     with page.expect_navigation():
         page.click("form.filters button[type=submit]")

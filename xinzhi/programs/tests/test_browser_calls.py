@@ -79,7 +79,8 @@ def test_province_opens_a_call_and_a_bad_deadline_is_answered_in_chinese(page, l
 def test_ranked_list_sorts_by_a_header_and_downloads_the_same_rows(page, live_site):
     log_in(page, live_site, "province")
     page.goto(live_site + "/programs/calls/")
-    page.click(f"#calls a:has-text('{DEMO_CALL}')")
+    with page.expect_navigation():
+        page.click(f"#calls a:has-text('{DEMO_CALL}')")
     assert page.inner_text("#call-state") == "已推荐省科技计划"
     header, rows = _table(page)
     assert header == ["排序", "需求名称", "牵头企业", "所在县（市、区）", "总预算（万元）", "评审总分", "状态"]
@@ -92,10 +93,10 @@ def test_ranked_list_sorts_by_a_header_and_downloads_the_same_rows(page, live_si
     screenshot(page, "calls-04-ranked-list")
 
     # sorting by the score header: highest first on the second click, marked on the header
-    page.click("#needs th a:has-text('评审总分')")
-    page.wait_for_load_state("networkidle")
-    page.click("#needs th a:has-text('评审总分')")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.click("#needs th a:has-text('评审总分')")
+    with page.expect_navigation():
+        page.click("#needs th a:has-text('评审总分')")
     assert page.get_attribute("#needs th:has-text('评审总分')", "aria-sort") == "descending"
     _, by_score = _table(page)
     scores = [float(r[5]) for r in by_score if r[5] != "—"]
@@ -162,25 +163,25 @@ def test_enterprise_submits_with_partners_and_the_county_vets_it(page, live_site
 
     log_in(page, live_site, "xihu")
     page.goto(need_url)
-    page.click("#form-county_return button")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.click("#form-county_return button")
     assert "县级退回修改须说明理由" in page.inner_text(".messages")
     page.fill("#form-county_return input[name=note]", "考核指标请补充量产良率")
-    page.click("#form-county_return button")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.click("#form-county_return button")
     assert page.inner_text("#need-state") == "已退回修改" and "考核指标请补充量产良率" in page.inner_text("main .facts")
     screenshot(page, "calls-08-county-returned")
 
     log_in(page, live_site, "enterprise")
     page.goto(need_url)
-    page.click("#form-resubmit button")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.click("#form-resubmit button")
     assert page.inner_text("#need-state") == "已提交"
 
     log_in(page, live_site, "xihu")
     page.goto(need_url)
-    page.click("#form-county_pass button")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.click("#form-county_pass button")
     assert page.inner_text("#need-state") == "县级审核通过" and "已办理：县级审核通过" in page.inner_text(".messages")
     assert "审核意见" not in page.inner_text("main .facts")  # the old return reason stays in the step log only
     _, steps = _table(page, "#steps")
@@ -218,8 +219,8 @@ def test_call_page_at_390_px(browser, live_site):
     try:
         log_in(page, live_site, "province")
         page.goto(live_site + "/programs/calls/")
-        page.click(f"#calls a:has-text('{DEMO_CALL}')")
-        page.wait_for_selector("#needs table.data")  # the click navigates; measure the call page, not the list
+        with page.expect_navigation():
+            page.click(f"#calls a:has-text('{DEMO_CALL}')")
         assert page.evaluate("document.documentElement.scrollWidth") <= 390
         # the wide table scrolls inside itself; its first column is readable
         box = page.locator("#needs table.data").bounding_box()

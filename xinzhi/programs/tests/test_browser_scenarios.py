@@ -19,8 +19,8 @@ def test_catalogue_open_apply_and_progress(page, live_site):
     assert "杭州市" in counts and "合计" in counts and "嘉政办发〔2025〕17号" in counts
     assert page.locator("table.data tbody tr").count() > 5
     screenshot(page, "scenarios-01-catalogue")
-    page.locator("table.data tbody tr a").first.click()
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.locator("table.data tbody tr a").first.click()
     assert "报名产品与对接进展" in page.inner_text("main")
     screenshot(page, "scenarios-02-detail")
 

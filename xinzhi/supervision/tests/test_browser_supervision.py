@@ -15,7 +15,8 @@ def test_ledger_task_progress_calendar_and_cases(page, live_site):
     assert page.locator("#ledger tbody tr").count() == 49
     screenshot(page, "supervision-01-ledger")
     page.goto(live_site + "/supervision/?year=2025&colour=red&as_of=2025-10-10")
-    page.locator("#ledger tbody tr a").first.click()
+    with page.expect_navigation():
+        page.locator("#ledger tbody tr a").first.click()
     text = page.inner_text("main")
     assert "月度进展" in text and "督办记录" in text and "下发督办" in text
     screenshot(page, "supervision-02-task")
