@@ -37,7 +37,8 @@ def ledger_columns(lights: dict, badges: dict[int, list[dict]]):
         Col("title", "任务", title, order=("title",), link=lambda t: reverse("supervision:task", args=[t.pk])),
         Col("group", "工作组", lambda t: t.get_group_display(), order=("group",)),
         Col("lead", "牵头单位", lambda t: t.lead_department, order=("lead_department",)),
-        Col("co", "配合单位", lambda t: t.co_departments),
+        # in the export and on the task's page: on the page's table it pushed 督办 out of a 1366 px screen
+        Col("co", "配合单位", lambda t: t.co_departments, shown=False),
         Col("division", "责任地区", lambda t: t.division.name, order=("division_id",)),
         Col("deadline", "完成时限", lambda t: t.deadline, order=("deadline",)),
         Col("progress", "最近进展", progress, text=lambda t: progress(t) or _("未报送")),

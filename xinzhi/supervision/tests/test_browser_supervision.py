@@ -13,6 +13,9 @@ def test_ledger_task_progress_calendar_and_cases(page, live_site):
     main = page.inner_text("main")
     assert "2025年度任务清单" in main and "统筹推进" in main and "滞后" in main
     assert page.locator("#ledger tbody tr").count() == 49
+    # every column, 督办 the last, is on a 1366 px screen without scrolling the table sideways
+    assert page.evaluate("document.querySelector('#ledger table').getBoundingClientRect().right"
+                         " <= document.querySelector('main').getBoundingClientRect().right")
     screenshot(page, "supervision-01-ledger")
     page.goto(live_site + "/supervision/?year=2025&colour=red&as_of=2025-10-10")
     with page.expect_navigation():
