@@ -47,54 +47,79 @@ def _text(data: dict, key: str, limit: int) -> str:
     return str(data.get(key) or "").strip()[:limit]
 
 
-def record_plan(user, enterprise, data: dict) -> BenchmarkPlan:
-    """An enterprise (for itself) or staff (for an enterprise of their region) records a benchmarking plan.
+def _level(value) -> str:
+    """The stored code of a level given by its code or its Chinese label ("" when it is neither)."""
+    value = str(value or "").strip()
+    if value in BenchmarkLevel.values:
+        return value
+    return next((code for code, label in BenchmarkLevel.choices if label == value), "")
 
-    ``data``: product, benchmark (free text) and/or standard (id of a standard the user sees), level,
-    indicators, planned_on, cluster (code, optional)."""
+
+def _result(value) -> str:
+    value = str(value or "").strip()
+    if value in BenchmarkResult.values:
+        return value
+    return next((code for code, label in BenchmarkResult.choices if label == value), "")
+
+
+def record_plan(user, enterprise, data: dict) -> BenchmarkPlan:
+    """An enterprise (for itself) or staff (for an enterprise of their region) records a benchmarking plan; the
+    page, the API and nothing else call it (the import applies the same rules columnar).
+
+    ``data``: product, benchmark (free text) and/or standard (id of a standard the user sees) or
+    standard_number (its 标准号), level (code or Chinese label), indicators, planned_on, cluster (code, optional).
+    A refusal names its field (``Refused.field``)."""
     require(user, "programs.benchmark.edit", enterprise)
     product = _text(data, "product", 200)
     if not product:
-        raise Refused("请填写产品名称")
+        raise Refused("请填写产品名称", "product")
     standard = None
+    number = _text(data, "standard_number", 60)
     if data.get("standard"):
         standard = Standard.objects.restrict(user).filter(pk=data["standard"]).first()
         if standard is None:
-            raise Refused("未找到所选对标标准，或不在您的查看范围内")
+            raise Refused("未找到所选对标标准，或不在您的查看范围内", "standard")
+    elif number:
+        standard = Standard.objects.restrict(user).filter(number=number).order_by("id").first()
+        if standard is None:
+            raise Refused(f"标准库中未找到标准号“{number}”，或不在您的查看范围内", "standard_number")
     benchmark = _text(data, "benchmark", 200) or (f"{standard.number} {standard.name}".strip()[:200] if standard else "")
     if not benchmark:
-        raise Refused("请填写对标对象（标准号及名称，或国内外先进产品），或选择标准库中的标准")
-    if data.get("level") not in BenchmarkLevel.values:
-        raise Refused("对标水平须为：" + "、".join(BenchmarkLevel.labels))
+        raise Refused("请填写对标对象（标准号及名称，或国内外先进产品），或选择标准库中的标准", "benchmark")
+    level = _level(data.get("level"))
+    if not level:
+        raise Refused("对标水平须为：" + "、".join(BenchmarkLevel.labels), "level")
     planned_on = data.get("planned_on")
     if not isinstance(planned_on, dt.date):
-        raise Refused("请填写方案发布日期")
-    cluster = data.get("cluster") or None
+        raise Refused("请填写方案发布日期", "planned_on")
+    cluster = str(data.get("cluster") or "").strip() or None
     if cluster and not Cluster.objects.filter(code=cluster).exists():
-        raise Refused("415X集群不存在")
+        raise Refused(f"415X集群“{cluster}”不存在", "cluster")
     if BenchmarkPlan.objects.filter(enterprise=enterprise, product=product, benchmark=benchmark).exists():
-        raise Refused(f"本企业已登记产品“{product}”对标“{benchmark}”的方案")
+        raise Refused(f"本企业已登记产品“{product}”对标“{benchmark}”的方案", "product")
     return BenchmarkPlan.objects.create(
         enterprise=enterprise, division_id=enterprise.division_id, product=product, benchmark=benchmark,
-        standard=standard, level=data["level"], indicators=str(data.get("indicators") or "").strip(),
+        standard=standard, level=level, indicators=str(data.get("indicators") or "").strip(),
         planned_on=planned_on, cluster_id=cluster)
 
 
 def record_result(user, plan_id: int, result: str, on: dt.date | None, note: str = "") -> BenchmarkPlan:
-    """Record (or correct) the result of a plan the user may change: 达标 / 领先 / 未达标 with its date."""
+    """Record (or correct) the result of a plan the user may change: 达标 / 领先 / 未达标 (code or label) with its
+    date, not before the plan's."""
     require(user, "programs.benchmark.edit")
     with transaction.atomic():
         plan = BenchmarkPlan.objects.restrict(user, CHANGE).select_for_update().filter(pk=plan_id).first()
         if plan is None:
             raise PermissionDenied("未找到该对标方案，或不在您的办理范围内")
         require(user, "programs.benchmark.edit", plan.enterprise)  # scope on the stored record
-        if result not in BenchmarkResult.values:
-            raise Refused("对标结果须为：" + "、".join(BenchmarkResult.labels))
+        code = _result(result)
+        if not code:
+            raise Refused("对标结果须为：" + "、".join(BenchmarkResult.labels), "result")
         if not isinstance(on, dt.date):
-            raise Refused("请填写结果日期")
+            raise Refused("请填写结果日期", "result_on")
         if on < plan.planned_on:
-            raise Refused(f"结果日期不能早于方案发布日期（{plan.planned_on:%Y-%m-%d}）")
-        plan.result, plan.result_on, plan.result_note = result, on, str(note or "").strip()
+            raise Refused(f"结果日期不能早于方案发布日期（{plan.planned_on:%Y-%m-%d}）", "result_on")
+        plan.result, plan.result_on, plan.result_note = code, on, str(note or "").strip()
         plan.save(update_fields=["result", "result_on", "result_note"])
     return plan
 

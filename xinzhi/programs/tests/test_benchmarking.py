@@ -235,3 +235,73 @@ def test_api(client, world, clusters):
     assert client.get("/api/v1/programs/benchmarking-plans?cluster=none").json()["count"] >= 1
     schema = client.get("/api/v1/openapi.json").json()
     assert "/api/v1/programs/benchmarking-plans" in schema["paths"] and "/api/v1/programs/benchmarking/by-cluster" in schema["paths"]
+
+
+def _post(client, url, body):
+    return client.post(url, body, content_type="application/json")
+
+
+def test_api_writes_go_through_the_service(client, world, clusters):
+    url = "/api/v1/programs/benchmarking-plans"
+    body = {"product": "柔性压力传感器FP-9", "benchmark": "IEC 60770-1", "level": "国际标准", "planned_on": "2025-03-01",
+            "indicators": "量程、精度", "cluster": "bm-sensor"}
+    # an enterprise for itself (the level by its Chinese label or its code)
+    client.force_login(world["owner"])
+    r = _post(client, url, body)
+    assert r.status_code == 201, r.content
+    plan = BenchmarkPlan.objects.get(pk=r.json()["id"])
+    assert (plan.enterprise_id, plan.division_id, plan.level, plan.cluster_id) == (world["a"].pk, "330106", "intl_standard",
+                                                                                   "bm-sensor")
+    assert LogEntry.objects.get_for_object(plan).filter(action=LogEntry.Action.CREATE).count() == 1
+    # another enterprise's code: refused, nothing written
+    assert _post(client, url, body | {"uscc": world["c"].uscc, "product": "别家产品"}).json()["detail"] == "企业用户只能为本企业办理"
+    assert not BenchmarkPlan.objects.filter(product="别家产品").exists()
+    # refusals name the field, in Chinese
+    r = _post(client, url, body | {"product": "P2", "level": "best"})
+    assert r.status_code == 400 and r.json()["errors"] == [{"field": "level", "reason": r.json()["detail"]}]
+    assert r.json()["detail"].startswith("对标水平须为：国际先进")
+    r = _post(client, url, body | {"product": "P2", "cluster": "nope"})
+    assert (r.status_code, r.json()["errors"][0]["field"]) == (400, "cluster")
+    r = _post(client, url, body | {"product": "P2", "benchmark": ""})
+    assert (r.status_code, r.json()["errors"][0]["field"]) == (400, "benchmark")
+    r = _post(client, url, body | {"product": "P2", "benchmark": "", "standard_number": "GB/T 0-0000"})
+    assert r.json()["errors"][0] == {"field": "standard_number", "reason": "标准库中未找到标准号“GB/T 0-0000”，或不在您的查看范围内"}
+    r = _post(client, url, body)
+    assert r.status_code == 400 and "已登记产品“柔性压力传感器FP-9”" in r.json()["detail"]
+    assert _post(client, url, {"product": "P3", "level": "other"}).status_code == 422  # no date: the schema
+    # the result: not before the plan; then recorded and audited; a correction too
+    rurl = f"{url}/{plan.pk}/result"
+    r = _post(client, rurl, {"result": "met", "on": "2025-02-01"})
+    assert r.status_code == 400 and r.json()["errors"] == [
+        {"field": "result_on", "reason": "结果日期不能早于方案发布日期（2025-03-01）"}]
+    r = _post(client, rurl, {"result": "good", "on": "2025-06-01"})
+    assert (r.status_code, r.json()["errors"][0]["field"]) == (400, "result")
+    plan.refresh_from_db()
+    assert plan.result == ""
+    r = _post(client, rurl, {"result": "领先", "on": "2025-06-01", "note": "精度更优"})
+    assert r.status_code == 200 and (r.json()["result"], r.json()["result_on"]) == ("leading", "2025-06-01")
+    assert LogEntry.objects.get_for_object(plan).filter(action=LogEntry.Action.UPDATE).count() == 1
+    # other enterprise, other region, leader, expert: refused on the stored plan; nothing changes
+    for who in ("other_owner", "ningbo", "leader", "expert"):
+        client.force_login(world[who])
+        r = _post(client, rurl, {"result": "not_met", "on": "2025-07-01"})
+        assert r.status_code == 403 and r.json()["detail"], who
+    assert _post(client, f"{url}/999999/result", {"result": "met", "on": "2025-07-01"}).status_code == 403
+    plan.refresh_from_db()
+    assert (plan.result, plan.result_note) == ("leading", "精度更优")
+    # staff: for an enterprise of their region only; leaders and experts write nothing
+    client.force_login(world["ningbo"])
+    r = _post(client, url, body | {"uscc": world["a"].uscc, "product": "宁波代录"})
+    assert r.status_code == 400 and r.json()["errors"][0]["field"] == "uscc"
+    client.force_login(world["county"])
+    r = _post(client, url, body | {"uscc": world["a"].uscc, "product": "县级代录", "level": "other"})
+    assert r.status_code == 201 and r.json()["enterprise_id"] == world["a"].pk
+    assert _post(client, url, body | {"uscc": world["c"].uscc, "product": "外县代录"}).status_code == 400
+    for who in ("leader", "expert"):
+        client.force_login(world[who])
+        r = _post(client, url, body | {"uscc": world["a"].uscc, "product": f"{who}代录"})
+        assert r.status_code == 403 and r.json()["detail"] == "无权登记对标达标方案"
+    assert not BenchmarkPlan.objects.filter(product__in=["宁波代录", "外县代录", "leader代录", "expert代录"]).exists()
+    paths = client.get("/api/v1/openapi.json").json()["paths"]
+    assert "post" in paths["/api/v1/programs/benchmarking-plans"]
+    assert "400" in paths["/api/v1/programs/benchmarking-plans/{plan_id}/result"]["post"]["responses"]
