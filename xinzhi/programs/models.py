@@ -767,6 +767,7 @@ class ScenarioMatch(models.Model):
     note = models.CharField("说明", max_length=500, blank=True, default="")
     applied_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
                                    verbose_name="报名人")
+    import_batch = models.ForeignKey("core.ImportBatch", null=True, blank=True, on_delete=models.SET_NULL, editable=False)
 
     scope_region_field = "scenario__division__code"
     scope_enterprise_field = "enterprise_id"
