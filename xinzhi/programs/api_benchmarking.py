@@ -39,6 +39,7 @@ class BenchmarkPlanOut(Schema):
     indicators: str
     planned_on: datetime.date
     cluster_id: str | None
+    cluster_inferred: bool = Field(..., description="集群未填写、按企业所属行业推断")
     result: str
     result_on: datetime.date | None
     result_note: str
@@ -53,7 +54,12 @@ class BenchmarkPlanIn(Schema):
         f"{code}（{label}）" for code, label in BenchmarkLevel.choices) + "，代码或中文均可")
     indicators: str = Field("", max_length=2000, description="对比的关键指标")
     planned_on: datetime.date = Field(..., description="方案发布日期 YYYY-MM-DD")
-    cluster: str = Field("", max_length=40, description="415X集群代码（可空）")
+    cluster: str = Field("", max_length=40, description="415X集群代码；none 为不属于任何集群；空则按企业所属行业推断"
+                         "（行业对应多个集群或不对应集群时不推断，见返回的 cluster_note）")
+
+
+class BenchmarkPlanCreated(BenchmarkPlanOut):
+    cluster_note: str = Field("", description="未填写集群时：按行业推断的结果，或未能推断的原因")
 
 
 class BenchmarkResultIn(Schema):
@@ -116,7 +122,7 @@ def benchmarking_by_cluster(request, on: datetime.date | None = None):
     return benchmarking.by_cluster(request.auth, on or timezone.localdate())
 
 
-@router.post("/benchmarking-plans", response={201: BenchmarkPlanOut, 400: ErrorOut, 403: ErrorOut},
+@router.post("/benchmarking-plans", response={201: BenchmarkPlanCreated, 400: ErrorOut, 403: ErrorOut},
              summary="登记对标技术方案（企业为本企业；工作人员为本地区企业）")
 def create_benchmark_plan(request, body: BenchmarkPlanIn):
     user = request.auth

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+from collections.abc import Iterable
+from typing import NamedTuple
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -22,7 +24,7 @@ from django.db.models import Count, Q
 
 from xinzhi.accounts.permissions import require
 from xinzhi.core.scope import CHANGE
-from xinzhi.industries.models import Cluster
+from xinzhi.industries.models import Cluster, ClusterIndustry, IndustryCode
 
 from .models import BenchmarkLevel, BenchmarkPlan, BenchmarkResult, Standard, StandardStatus
 from .services import Refused, parameters
@@ -47,6 +49,51 @@ def _text(data: dict, key: str, limit: int) -> str:
     return str(data.get(key) or "").strip()[:limit]
 
 
+class Inference(NamedTuple):
+    """A 415X cluster inferred from an industry: ``code`` None when none can be (``note`` says why)."""
+
+    code: str | None
+    note: str
+
+
+def infer_clusters(industries: Iterable[str | None]) -> dict[str | None, Inference]:
+    """The 415X cluster each industry code (GB/T 4754 class) belongs to by the configurable mapping
+    (``industries.ClusterIndustry``, industry codes at any level matched by prefix). A specialty cluster within
+    its group counts as that one cluster (the group is its parent); two clusters that are not parent and child,
+    or none, infer nothing — the note says which. The one rule for the page, the API and the import."""
+    codes = {c for c in industries if c}
+    mapping = list(ClusterIndustry.objects.values_list("cluster_id", "industry_id"))
+    clusters = {c["code"]: c for c in Cluster.objects.values("code", "name", "parent_id")}
+    names = dict(IndustryCode.objects.filter(code__in=codes).values_list("code", "name"))
+
+    def ancestors(code: str) -> set[str]:
+        out, parent = set(), clusters.get(code, {}).get("parent_id")
+        while parent and parent not in out:
+            out.add(parent)
+            parent = clusters.get(parent, {}).get("parent_id")
+        return out
+
+    out: dict[str | None, Inference] = {None: Inference(None, "企业未登记所属行业，无法按行业推断415X集群")}
+    for code in codes:
+        matched = {cluster for cluster, prefix in mapping if code.startswith(prefix)}
+        matched -= set().union(*(ancestors(c) for c in matched)) if matched else set()
+        industry = f"{code} {names.get(code, '')}".strip()
+        if len(matched) == 1:
+            cluster = matched.pop()
+            out[code] = Inference(cluster, f"按行业推断：所属行业“{industry}”对应“{clusters[cluster]['name']}”")
+        elif matched:
+            listed = "、".join(sorted(clusters[c]["name"] for c in matched))
+            out[code] = Inference(None, f"所属行业“{industry}”对应多个415X集群（{listed}），未推断，请选择集群")
+        else:
+            out[code] = Inference(None, f"所属行业“{industry}”不对应任何415X集群，未推断")
+    return out
+
+
+def infer_cluster(enterprise) -> Inference:
+    """The cluster of one enterprise's industry (:func:`infer_clusters`)."""
+    return infer_clusters([enterprise.industry_id])[enterprise.industry_id or None]
+
+
 def _level(value) -> str:
     """The stored code of a level given by its code or its Chinese label ("" when it is neither)."""
     value = str(value or "").strip()
@@ -67,7 +114,8 @@ def record_plan(user, enterprise, data: dict) -> BenchmarkPlan:
     page, the API and nothing else call it (the import applies the same rules columnar).
 
     ``data``: product, benchmark (free text) and/or standard (id of a standard the user sees) or
-    standard_number (its 标准号), level (code or Chinese label), indicators, planned_on, cluster (code, optional).
+    standard_number (its 标准号), level (code or Chinese label), indicators, planned_on, cluster (code; ``none``
+    for no cluster; empty: inferred from the enterprise's industry, :func:`infer_cluster`, and marked so).
     A refusal names its field (``Refused.field``)."""
     require(user, "programs.benchmark.edit", enterprise)
     product = _text(data, "product", 200)
@@ -93,14 +141,22 @@ def record_plan(user, enterprise, data: dict) -> BenchmarkPlan:
     if not isinstance(planned_on, dt.date):
         raise Refused("请填写方案发布日期", "planned_on")
     cluster = str(data.get("cluster") or "").strip() or None
-    if cluster and not Cluster.objects.filter(code=cluster).exists():
+    if cluster and cluster != NO_CLUSTER and not Cluster.objects.filter(code=cluster).exists():
         raise Refused(f"415X集群“{cluster}”不存在", "cluster")
     if BenchmarkPlan.objects.filter(enterprise=enterprise, product=product, benchmark=benchmark).exists():
         raise Refused(f"本企业已登记产品“{product}”对标“{benchmark}”的方案", "product")
-    return BenchmarkPlan.objects.create(
+    inferred, note = False, ""
+    if cluster == NO_CLUSTER:  # explicitly in no cluster: nothing inferred
+        cluster = None
+    elif cluster is None:  # none given: from the enterprise's industry, never over an explicit choice
+        cluster, note = infer_cluster(enterprise)
+        inferred = cluster is not None
+    plan = BenchmarkPlan.objects.create(
         enterprise=enterprise, division_id=enterprise.division_id, product=product, benchmark=benchmark,
         standard=standard, level=level, indicators=str(data.get("indicators") or "").strip(),
-        planned_on=planned_on, cluster_id=cluster)
+        planned_on=planned_on, cluster_id=cluster, cluster_inferred=inferred)
+    plan.cluster_note = note  # what the page and the API tell the user about the cluster ("" when chosen)
+    return plan
 
 
 def record_result(user, plan_id: int, result: str, on: dt.date | None, note: str = "") -> BenchmarkPlan:

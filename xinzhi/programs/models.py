@@ -509,6 +509,8 @@ class BenchmarkPlan(models.Model):
     planned_on = models.DateField("方案发布日期")
     cluster = models.ForeignKey("industries.Cluster", null=True, blank=True, on_delete=models.SET_NULL,
                                 verbose_name="415X集群")
+    cluster_inferred = models.BooleanField("集群按行业推断", default=False,
+                                           help_text="未填写集群时按企业所属行业与集群行业映射推断")
     result = models.CharField("对标结果", max_length=10, choices=BenchmarkResult.choices, blank=True, default="")
     result_on = models.DateField("结果日期", null=True, blank=True)
     result_note = models.TextField("结果说明", blank=True, default="")

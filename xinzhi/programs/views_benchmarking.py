@@ -33,7 +33,7 @@ def _record_plan(request) -> bool:
         messages.error(request, _("统一社会信用代码未找到，或该企业不在本地区"))
         return False
     try:
-        benchmarking.record_plan(user, enterprise, {
+        plan = benchmarking.record_plan(user, enterprise, {
             "product": post.get("product"), "benchmark": post.get("benchmark"),
             "standard_number": post.get("standard_number"),
             "level": post.get("level"), "indicators": post.get("indicators"),
@@ -42,6 +42,8 @@ def _record_plan(request) -> bool:
         messages.error(request, str(exc))
         return False
     messages.success(request, _("对标方案已登记"))
+    if plan.cluster_note:  # the cluster inferred from the industry, or why none was
+        (messages.info if plan.cluster_inferred else messages.warning)(request, plan.cluster_note)
     return True
 
 
