@@ -599,6 +599,7 @@ class ResearchNeed(models.Model):
                                          related_name="research_need", verbose_name="立项的重大科技项目")
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
                                      verbose_name="提交人")
+    import_batch = models.ForeignKey("core.ImportBatch", null=True, blank=True, on_delete=models.SET_NULL, editable=False)
 
     scope_region_field = "division__code"
     scope_enterprise_field = "enterprise_id"
