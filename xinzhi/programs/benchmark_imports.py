@@ -4,6 +4,11 @@ trip). Keyed by enterprise, product and benchmark (对标对象). The benchmark 
 its number (标准库中的标准号). Enterprises are matched as in the other programme kinds (USCC, else exact name
 with a warning); rows live where their enterprise is registered. A re-import changes nothing; a corrected row
 updates the changed fields with an audit entry; nothing stored is deleted.
+
+415X集群: a cluster name; ``不属于`` for none; empty — inferred from the enterprise's industry by the same rule as
+the page and the API (:func:`.benchmarking.infer_clusters`), marked as inferred, with a warning in the preview
+saying what was inferred or why nothing was (several clusters or none). The export writes an inferred cluster
+as empty (a re-import infers it again) and a plan without a cluster as ``不属于``, so the round trip is unchanged.
 """
 
 from __future__ import annotations
@@ -19,8 +24,12 @@ from xinzhi.core.periods import Period
 from xinzhi.enterprises.imports import MATCHED_ENTERPRISE
 from xinzhi.enterprises.matching import match_enterprises
 
+from .benchmarking import infer_clusters
 from .imports import ENTERPRISE_NAME, USCC, _clusters, _optional
 from .models import BenchmarkLevel, BenchmarkPlan, BenchmarkResult, Standard
+
+#: the 415X集群 cell of a plan in no cluster (empty: inferred from the industry)
+NONE = "不属于"
 
 
 class BenchmarkPlansKind(ImportKind):
@@ -40,18 +49,24 @@ class BenchmarkPlansKind(ImportKind):
         Column("level", "对标水平", ColumnType.CHOICE, choices=dict(BenchmarkLevel.choices), example="国际先进"),
         Column("indicators", "对比的关键指标", required=False, max_length=2000, example="量程、精度、长期稳定性"),
         Column("planned_on", "方案发布日期", ColumnType.DATE, example="2025-04-01"),
-        Column("cluster", "415X集群", required=False, help_zh="集群名称", example=""),
+        Column("cluster", "415X集群", required=False, help_zh="集群名称；“不属于”为不属于任何集群；空白则按企业所属行业推断",
+               example=""),
         Column("result", "对标结果", ColumnType.CHOICE, required=False, choices=dict(BenchmarkResult.choices), example="达标"),
         Column("result_on", "结果日期", ColumnType.DATE, required=False, example="2025-12-01"),
         Column("result_note", "结果说明", required=False, max_length=2000, example=""),
     )
-    VALUES = ("standard_id", "level", "indicators", "planned_on", "cluster_id", "result", "result_on", "result_note")
+    VALUES = ("standard_id", "level", "indicators", "planned_on", "cluster_id", "cluster_inferred", "result", "result_on",
+              "result_note")
 
     def check(self, frame: pl.DataFrame) -> tuple[pl.DataFrame, list[pl.DataFrame]]:
         frame, issues = match_enterprises(frame, "uscc", "enterprise_name", "统一社会信用代码", "企业名称")
         frame = _optional(frame, {"standard_number": pl.String, "indicators": pl.String, "cluster": pl.String,
                                   "result": pl.String, "result_on": pl.Date, "result_note": pl.String})
+        none = pl.col("cluster").str.strip_chars() == NONE
+        frame = frame.with_columns(none.fill_null(False).alias("_no_cluster"),
+                                   pl.when(none).then(None).otherwise(pl.col("cluster")).alias("cluster"))
         frame = _clusters(frame, issues)
+        frame = self._infer(frame, issues)
         numbers = read_frame(f"SELECT number AS standard_number, MIN(id) AS standard_id FROM {Standard._meta.db_table} "
                              f"WHERE number <> '' GROUP BY number")
         numbers = numbers.select(pl.col("standard_number").cast(pl.String), pl.col("standard_id").cast(pl.Int64))
@@ -69,6 +84,23 @@ class BenchmarkPlansKind(ImportKind):
                                        "同一企业同一产品对同一对象的方案"))
         return frame, issues
 
+    @staticmethod
+    def _infer(frame: pl.DataFrame, issues: list) -> pl.DataFrame:
+        """An empty 415X集群: inferred from the enterprise's industry (one rule with the page and the API)."""
+        industries = read_frame("SELECT id AS enterprise_id, industry_code FROM enterprises_enterprise").select(
+            pl.col("enterprise_id").cast(pl.Int64), pl.col("industry_code").cast(pl.String))
+        frame = frame.with_columns(pl.col("enterprise_id").cast(pl.Int64)).join(industries, on="enterprise_id", how="left")
+        wanted = pl.col("cluster").is_null() & ~pl.col("_no_cluster") & pl.col("enterprise_id").is_not_null()
+        codes = frame.filter(wanted)["industry_code"].unique().to_list()
+        inferred = infer_clusters(codes) if codes else {}
+        verdicts = pl.DataFrame([(k, v.code, v.note) for k, v in inferred.items()], orient="row",
+                                schema={"industry_code": pl.String, "_inferred": pl.String, "_note": pl.String})
+        frame = frame.join(verdicts, on="industry_code", how="left", nulls_equal=True).with_columns(
+            pl.when(wanted).then(pl.col("_inferred")).otherwise(pl.col("cluster_id")).alias("cluster_id"),
+            (wanted & pl.col("_inferred").is_not_null()).alias("cluster_inferred"))
+        issues.append(issues_where(frame, wanted & pl.col("_note").is_not_null(), "415X集群", pl.col("_note"), "warning"))
+        return frame
+
     def diff(self, frame: pl.DataFrame) -> KindDiff:
         rows = frame.filter(pl.col("enterprise_id").is_not_null()).with_columns(
             pl.col("enterprise_id").cast(pl.Int64), pl.col("indicators").fill_null(""), pl.col("result").fill_null(""),
@@ -76,7 +108,7 @@ class BenchmarkPlansKind(ImportKind):
         stored = cast_columns(read_frame(
             f"SELECT id, enterprise_id, product, benchmark, {', '.join(self.VALUES)} FROM {BenchmarkPlan._meta.db_table}"),
             {"id": pl.Int64, "enterprise_id": pl.Int64, "standard_id": pl.Int64, "planned_on": pl.Date,
-             "result_on": pl.Date, "cluster_id": pl.String})
+             "result_on": pl.Date, "cluster_id": pl.String, "cluster_inferred": pl.Boolean})
         table = diff_table(BenchmarkPlan, rows, stored, ["enterprise_id", "product", "benchmark"], list(self.VALUES),
                            carry=["division_code"])
         return KindDiff({"plan": table}, row_status(table))
@@ -89,7 +121,8 @@ class BenchmarkPlansKind(ImportKind):
     def export_frame(self, period: Period | None) -> pl.DataFrame:
         frame = read_frame(
             f"SELECT e.uscc, e.name AS enterprise_name, b.product, b.benchmark, s.number AS standard_number, b.level, "
-            f"b.indicators, b.planned_on, c.name AS cluster, NULLIF(b.result, '') AS result, b.result_on, b.result_note "
+            f"b.indicators, b.planned_on, CASE WHEN b.cluster_inferred THEN NULL WHEN b.cluster_id IS NULL THEN '{NONE}' "
+            f"ELSE c.name END AS cluster, NULLIF(b.result, '') AS result, b.result_on, b.result_note "
             f"FROM {BenchmarkPlan._meta.db_table} b JOIN enterprises_enterprise e ON e.id = b.enterprise_id "
             f"LEFT JOIN {Standard._meta.db_table} s ON s.id = b.standard_id "
             f"LEFT JOIN industries_cluster c ON c.code = b.cluster_id ORDER BY e.uscc, b.product, b.benchmark")

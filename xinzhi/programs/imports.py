@@ -335,4 +335,4 @@ register(StandardsKind())
 
 # the closed loop's registers (problems posed, solvers) and the submissions to the research-needs call
 # (科技攻关需求征集) are declared in their own modules
-from . import benchmark_imports, loop_imports, need_imports, scenario_imports  # noqa: E402,F401
+from . import benchmark_imports, loop_imports, match_imports, need_imports, scenario_imports  # noqa: E402,F401

@@ -162,4 +162,6 @@ def benchmark_columns(on):
         Col("indicators", "对比的关键指标", lambda p: p.indicators, shown=False),
         Col("result_note", "结果说明", lambda p: p.result_note if result_on(p) else "", shown=False),
         Col("cluster", "415X集群", lambda p: p.cluster.name if p.cluster_id else None, shown=False),
+        Col("cluster_inferred", "集群来源", lambda p: (_("按行业推断") if p.cluster_inferred else _("登记时选择"))
+            if p.cluster_id else None, shown=False),
     )

@@ -112,8 +112,8 @@ class ProblemsKind(ImportKind):
         table = diff.tables["problem"]
         new = table.new.with_columns(state=pl.lit(loop.POSED), last_step_at=pl.col("posed_at"))
         insert_rows(Problem, new, batch.pk)
-        update_rows(Problem, table, batch.pk, actor, repr_column="title", batch_note={"import_batch": batch.pk})
-        if new.height:  # each new problem gets its "posed" step, as one posed on the page does
+        if new.height:  # each new problem gets its "posed" step, as one posed on the page does (read before the
+            # updates below, which point the changed problems to this batch too)
             created = cast_columns(read_frame(
                 f"SELECT id AS problem_id, posed_at AS on_ FROM {Problem._meta.db_table} WHERE import_batch_id = %s",
                 [batch.pk]), {"problem_id": pl.Int64, "on_": pl.Date})
@@ -122,6 +122,7 @@ class ProblemsKind(ImportKind):
                 pl.lit(loop.POSED).alias("to_state"), pl.col("on_").alias("on"),
                 pl.lit(getattr(actor, "pk", None), dtype=pl.Int64).alias("actor_id"), pl.lit("导入").alias("note"))
             insert_rows(ProblemStep, steps, None)
+        update_rows(Problem, table, batch.pk, actor, repr_column="title", batch_note={"import_batch": batch.pk})
 
     def export_frame(self, period: Period | None) -> pl.DataFrame:
         frame = read_frame(

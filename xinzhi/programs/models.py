@@ -509,6 +509,8 @@ class BenchmarkPlan(models.Model):
     planned_on = models.DateField("方案发布日期")
     cluster = models.ForeignKey("industries.Cluster", null=True, blank=True, on_delete=models.SET_NULL,
                                 verbose_name="415X集群")
+    cluster_inferred = models.BooleanField("集群按行业推断", default=False,
+                                           help_text="未填写集群时按企业所属行业与集群行业映射推断")
     result = models.CharField("对标结果", max_length=10, choices=BenchmarkResult.choices, blank=True, default="")
     result_on = models.DateField("结果日期", null=True, blank=True)
     result_note = models.TextField("结果说明", blank=True, default="")
@@ -597,6 +599,7 @@ class ResearchNeed(models.Model):
                                          related_name="research_need", verbose_name="立项的重大科技项目")
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
                                      verbose_name="提交人")
+    import_batch = models.ForeignKey("core.ImportBatch", null=True, blank=True, on_delete=models.SET_NULL, editable=False)
 
     scope_region_field = "division__code"
     scope_enterprise_field = "enterprise_id"
@@ -767,6 +770,7 @@ class ScenarioMatch(models.Model):
     note = models.CharField("说明", max_length=500, blank=True, default="")
     applied_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
                                    verbose_name="报名人")
+    import_batch = models.ForeignKey("core.ImportBatch", null=True, blank=True, on_delete=models.SET_NULL, editable=False)
 
     scope_region_field = "scenario__division__code"
     scope_enterprise_field = "enterprise_id"

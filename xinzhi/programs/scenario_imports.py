@@ -84,8 +84,8 @@ class ScenariosKind(ImportKind):
         new = table.new.with_columns(state=pl.lit(scenarios.OPEN), close_reason=pl.lit(""),
                                      opened_by_id=pl.lit(getattr(actor, "pk", None), dtype=pl.Int64))
         insert_rows(Scenario, new, batch.pk)
-        update_rows(Scenario, table, batch.pk, actor, repr_column="name", batch_note={"import_batch": batch.pk})
-        if new.height:  # each new scenario gets its "opened" step, as one opened on the page does
+        if new.height:  # each new scenario gets its "opened" step, as one opened on the page does (read before the
+            # updates below, which point the changed scenarios to this batch too)
             created = cast_columns(read_frame(
                 f"SELECT id AS scenario_id, opened_on AS on_ FROM {Scenario._meta.db_table} WHERE import_batch_id = %s",
                 [batch.pk]), {"scenario_id": pl.Int64, "on_": pl.Date})
@@ -94,6 +94,7 @@ class ScenariosKind(ImportKind):
                 pl.lit(scenarios.OPEN).alias("to_state"), pl.col("on_").alias("on"),
                 pl.lit(getattr(actor, "pk", None), dtype=pl.Int64).alias("actor_id"), pl.lit("导入").alias("note"))
             insert_rows(ScenarioStep, steps, None)
+        update_rows(Scenario, table, batch.pk, actor, repr_column="name", batch_note={"import_batch": batch.pk})
 
     def export_frame(self, period: Period | None) -> pl.DataFrame:
         frame = read_frame(

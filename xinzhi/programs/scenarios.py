@@ -81,6 +81,23 @@ def decide_match(state: str, action: str, scenario_state: str, reason: str = "")
     return step.target, ""
 
 
+#: the steps of a match in the order it takes them, with the date each records (the import reads a row's path
+#: from the dates it gives: a date given = the step taken)
+MATCH_PATH = (("talk", "talking_on"), ("trial", "trial_on"), ("land", "landed_on"), ("decline", "declined_on"))
+
+
+def replay(actions, start: str = APPLIED, scenario_state: str = OPEN, reason: str = "") -> tuple[str | None, str, str]:
+    """Take ``actions`` one after the other from ``start`` by :func:`decide_match` (the services' rule for each
+    step): (the state reached, "", "") or (None, the action refused, the Chinese reason)."""
+    state = start
+    for action in actions:
+        target, why = decide_match(state, action, scenario_state, reason)
+        if target is None:
+            return None, action, why
+        state = target
+    return state, "", ""
+
+
 def may_apply(scenario_state: str, deadline, on) -> str:
     """"" when a product may be applied to the scenario on ``on``; else the Chinese reason."""
     if scenario_state != OPEN:

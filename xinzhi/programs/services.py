@@ -66,7 +66,12 @@ MAX_YUAN, MAX_COUNT = 10**15, 10**6
 
 
 class Refused(Exception):
-    """A step the state machine or the data refuses; the message is the Chinese reason."""
+    """A step the state machine or the data refuses; the message is the Chinese reason. ``field`` optionally
+    names the input it is about (the API's ``errors`` list carries it)."""
+
+    def __init__(self, message: str = "", field: str = ""):
+        super().__init__(message)
+        self.field = field
 
 
 # --------------------------------------------------------------------------- who is acting

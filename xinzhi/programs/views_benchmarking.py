@@ -18,7 +18,7 @@ from xinzhi.industries.models import Cluster
 from xinzhi.reports.listing import Listing
 
 from . import benchmarking, lists
-from .models import BenchmarkLevel, BenchmarkPlan, BenchmarkResult, Standard
+from .models import BenchmarkLevel, BenchmarkPlan, BenchmarkResult
 from .services import Refused, enterprise_acted_for
 from .views import _date
 
@@ -32,22 +32,18 @@ def _record_plan(request) -> bool:
     if enterprise is None:
         messages.error(request, _("统一社会信用代码未找到，或该企业不在本地区"))
         return False
-    standard = None
-    number = (post.get("standard_number") or "").strip()
-    if number:
-        standard = Standard.objects.restrict(user).filter(number=number).order_by("id").values_list("pk", flat=True).first()
-        if standard is None:
-            messages.error(request, _("标准库中未找到标准号“%(n)s”，或不在您的查看范围内") % {"n": number})
-            return False
     try:
-        benchmarking.record_plan(user, enterprise, {
-            "product": post.get("product"), "benchmark": post.get("benchmark"), "standard": standard,
+        plan = benchmarking.record_plan(user, enterprise, {
+            "product": post.get("product"), "benchmark": post.get("benchmark"),
+            "standard_number": post.get("standard_number"),
             "level": post.get("level"), "indicators": post.get("indicators"),
             "planned_on": _date(post.get("planned_on")), "cluster": post.get("cluster")})
     except (Refused, PermissionDenied) as exc:
         messages.error(request, str(exc))
         return False
     messages.success(request, _("对标方案已登记"))
+    if plan.cluster_note:  # the cluster inferred from the industry, or why none was
+        (messages.info if plan.cluster_inferred else messages.warning)(request, plan.cluster_note)
     return True
 
 

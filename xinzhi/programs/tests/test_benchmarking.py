@@ -102,8 +102,8 @@ def test_by_cluster_as_of_a_date(world, clusters):
     benchmarking.record_result(world["owner"], p1.pk, "met", D(2025, 5, 1))
     benchmarking.record_result(world["owner"], p2.pk, "not_met", D(2025, 8, 1))
     # c: no cluster, one plan after the date
-    _plan(world, "other_owner", "c", product="精密铸件", cluster="", planned_on=D(2025, 5, 1))
-    _plan(world, "other_owner", "c", product="铸件B", cluster="", planned_on=D(2025, 7, 1))
+    _plan(world, "other_owner", "c", product="精密铸件", cluster="none", planned_on=D(2025, 5, 1))
+    _plan(world, "other_owner", "c", product="铸件B", cluster="none", planned_on=D(2025, 7, 1))
     services.record_standard(world["owner"], world["a"], {"name": "传感器标准", "level": "industry", "status": "published",
                                                           "role": "lead", "published_on": D(2024, 5, 1), "cluster": "bm-sensor"})
     services.record_standard(world["other_owner"], world["c"], {
@@ -221,7 +221,7 @@ def test_pages(client, world, clusters):
 def test_api(client, world, clusters):
     plan = _plan(world, "owner", "a")
     benchmarking.record_result(world["owner"], plan.pk, "leading", D(2025, 9, 1))
-    _plan(world, "other_owner", "c", product="精密铸件", cluster="")
+    _plan(world, "other_owner", "c", product="精密铸件", cluster="none")
     client.force_login(world["owner"])
     body = client.get("/api/v1/programs/benchmarking-plans").json()
     assert body["count"] == 1 and body["items"][0]["result"] == "leading" and body["items"][0]["cluster_id"] == "bm-sensor"
@@ -235,3 +235,166 @@ def test_api(client, world, clusters):
     assert client.get("/api/v1/programs/benchmarking-plans?cluster=none").json()["count"] >= 1
     schema = client.get("/api/v1/openapi.json").json()
     assert "/api/v1/programs/benchmarking-plans" in schema["paths"] and "/api/v1/programs/benchmarking/by-cluster" in schema["paths"]
+
+
+def _post(client, url, body):
+    return client.post(url, body, content_type="application/json")
+
+
+def test_api_writes_go_through_the_service(client, world, clusters):
+    url = "/api/v1/programs/benchmarking-plans"
+    body = {"product": "柔性压力传感器FP-9", "benchmark": "IEC 60770-1", "level": "国际标准", "planned_on": "2025-03-01",
+            "indicators": "量程、精度", "cluster": "bm-sensor"}
+    # an enterprise for itself (the level by its Chinese label or its code)
+    client.force_login(world["owner"])
+    r = _post(client, url, body)
+    assert r.status_code == 201, r.content
+    plan = BenchmarkPlan.objects.get(pk=r.json()["id"])
+    assert (plan.enterprise_id, plan.division_id, plan.level, plan.cluster_id) == (world["a"].pk, "330106", "intl_standard",
+                                                                                   "bm-sensor")
+    assert LogEntry.objects.get_for_object(plan).filter(action=LogEntry.Action.CREATE).count() == 1
+    # another enterprise's code: refused, nothing written
+    assert _post(client, url, body | {"uscc": world["c"].uscc, "product": "别家产品"}).json()["detail"] == "企业用户只能为本企业办理"
+    assert not BenchmarkPlan.objects.filter(product="别家产品").exists()
+    # refusals name the field, in Chinese
+    r = _post(client, url, body | {"product": "P2", "level": "best"})
+    assert r.status_code == 400 and r.json()["errors"] == [{"field": "level", "reason": r.json()["detail"]}]
+    assert r.json()["detail"].startswith("对标水平须为：国际先进")
+    r = _post(client, url, body | {"product": "P2", "cluster": "nope"})
+    assert (r.status_code, r.json()["errors"][0]["field"]) == (400, "cluster")
+    r = _post(client, url, body | {"product": "P2", "benchmark": ""})
+    assert (r.status_code, r.json()["errors"][0]["field"]) == (400, "benchmark")
+    r = _post(client, url, body | {"product": "P2", "benchmark": "", "standard_number": "GB/T 0-0000"})
+    assert r.json()["errors"][0] == {"field": "standard_number", "reason": "标准库中未找到标准号“GB/T 0-0000”，或不在您的查看范围内"}
+    r = _post(client, url, body)
+    assert r.status_code == 400 and "已登记产品“柔性压力传感器FP-9”" in r.json()["detail"]
+    assert _post(client, url, {"product": "P3", "level": "other"}).status_code == 422  # no date: the schema
+    # the result: not before the plan; then recorded and audited; a correction too
+    rurl = f"{url}/{plan.pk}/result"
+    r = _post(client, rurl, {"result": "met", "on": "2025-02-01"})
+    assert r.status_code == 400 and r.json()["errors"] == [
+        {"field": "result_on", "reason": "结果日期不能早于方案发布日期（2025-03-01）"}]
+    r = _post(client, rurl, {"result": "good", "on": "2025-06-01"})
+    assert (r.status_code, r.json()["errors"][0]["field"]) == (400, "result")
+    plan.refresh_from_db()
+    assert plan.result == ""
+    r = _post(client, rurl, {"result": "领先", "on": "2025-06-01", "note": "精度更优"})
+    assert r.status_code == 200 and (r.json()["result"], r.json()["result_on"]) == ("leading", "2025-06-01")
+    assert LogEntry.objects.get_for_object(plan).filter(action=LogEntry.Action.UPDATE).count() == 1
+    # other enterprise, other region, leader, expert: refused on the stored plan; nothing changes
+    for who in ("other_owner", "ningbo", "leader", "expert"):
+        client.force_login(world[who])
+        r = _post(client, rurl, {"result": "not_met", "on": "2025-07-01"})
+        assert r.status_code == 403 and r.json()["detail"], who
+    assert _post(client, f"{url}/999999/result", {"result": "met", "on": "2025-07-01"}).status_code == 403
+    plan.refresh_from_db()
+    assert (plan.result, plan.result_note) == ("leading", "精度更优")
+    # staff: for an enterprise of their region only; leaders and experts write nothing
+    client.force_login(world["ningbo"])
+    r = _post(client, url, body | {"uscc": world["a"].uscc, "product": "宁波代录"})
+    assert r.status_code == 400 and r.json()["errors"][0]["field"] == "uscc"
+    client.force_login(world["county"])
+    r = _post(client, url, body | {"uscc": world["a"].uscc, "product": "县级代录", "level": "other"})
+    assert r.status_code == 201 and r.json()["enterprise_id"] == world["a"].pk
+    assert _post(client, url, body | {"uscc": world["c"].uscc, "product": "外县代录"}).status_code == 400
+    for who in ("leader", "expert"):
+        client.force_login(world[who])
+        r = _post(client, url, body | {"uscc": world["a"].uscc, "product": f"{who}代录"})
+        assert r.status_code == 403 and r.json()["detail"] == "无权登记对标达标方案"
+    assert not BenchmarkPlan.objects.filter(product__in=["宁波代录", "外县代录", "leader代录", "expert代录"]).exists()
+    paths = client.get("/api/v1/openapi.json").json()["paths"]
+    assert "post" in paths["/api/v1/programs/benchmarking-plans"]
+    assert "400" in paths["/api/v1/programs/benchmarking-plans/{plan_id}/result"]["post"]["responses"]
+
+
+# --------------------------------------------------------------------------- the cluster inferred from the industry
+
+@pytest.fixture
+def mapping(db):
+    """A hand-made mapping on agriculture codes (no 415X cluster maps them): a group, a specialty within it and a
+    star cluster overlapping the specialty."""
+    from xinzhi.industries.models import ClusterIndustry
+    group = Cluster.objects.create(code="inf-g", name="推断测试产业群", kind="group")
+    spec = Cluster.objects.create(code="inf-s", name="推断测试特色集群", kind="specialty", parent=group)
+    star = Cluster.objects.create(code="inf-x", name="推断测试新星集群", kind="star")
+    for cluster, prefix in ((group, "01"), (spec, "011"), (star, "0112")):
+        ClusterIndustry.objects.create(cluster=cluster, industry_id=prefix)
+    return group, spec, star
+
+
+def test_infer_clusters_by_prefix(mapping):
+    got = benchmarking.infer_clusters(["0111", "0112", "0121", "0211", None])
+    assert got["0111"].code == "inf-s" and got["0111"].note.startswith("按行业推断：所属行业“0111 ")  # the group is its parent
+    assert got["0121"].code == "inf-g"
+    assert got["0112"].code is None and "对应多个415X集群（推断测试新星集群、推断测试特色集群），未推断" in got["0112"].note
+    assert got["0211"].code is None and got["0211"].note.endswith("不对应任何415X集群，未推断")
+    assert got[None] == (None, "企业未登记所属行业，无法按行业推断415X集群")
+
+
+def test_plan_cluster_inferred_never_over_an_explicit_one(client, world, clusters, mapping):
+    a = world["a"]
+    a.industry_id = "0111"
+    a.save()
+    plan = _plan(world, "owner", "a", cluster="")
+    assert (plan.cluster_id, plan.cluster_inferred) == ("inf-s", True) and plan.cluster_note.startswith("按行业推断")
+    chosen = _plan(world, "owner", "a", product="P2", cluster="bm-sensor")
+    assert (chosen.cluster_id, chosen.cluster_inferred, chosen.cluster_note) == ("bm-sensor", False, "")
+    none = _plan(world, "owner", "a", product="P3", cluster=benchmarking.NO_CLUSTER)
+    assert (none.cluster_id, none.cluster_inferred) == (None, False)
+    a.industry_id = "0112"
+    a.save()
+    two = _plan(world, "owner", "a", product="P4", cluster="")
+    assert (two.cluster_id, two.cluster_inferred) == (None, False) and "对应多个415X集群" in two.cluster_note
+    # the page says it, the API returns it
+    client.force_login(world["owner"])
+    r = client.post("/programs/standards/benchmarking/", {"product": "页面产品", "benchmark": "ISO 1", "level": "other",
+                                                          "planned_on": "2025-02-01", "cluster": ""}, follow=True)
+    assert "对应多个415X集群（推断测试新星集群、推断测试特色集群），未推断，请选择集群" in r.content.decode()
+    a.industry_id = "0111"
+    a.save()
+    r = client.post("/programs/standards/benchmarking/", {"product": "页面产品2", "benchmark": "ISO 1", "level": "other",
+                                                          "planned_on": "2025-02-01", "cluster": ""}, follow=True)
+    assert "按行业推断：所属行业“0111" in r.content.decode()
+    page = client.get(f"/programs/standards/benchmarking/{BenchmarkPlan.objects.get(product='页面产品2').pk}/").content.decode()
+    assert "推断测试特色集群" in page and "按行业推断" in page
+    page = client.get(f"/programs/standards/benchmarking/{chosen.pk}/").content.decode()
+    assert "对标测试传感器集群" in page and "按行业推断" not in page
+    body = {"product": "接口产品", "benchmark": "ISO 2", "level": "other", "planned_on": "2025-02-01"}
+    r = _post(client, "/api/v1/programs/benchmarking-plans", body).json()
+    assert (r["cluster_id"], r["cluster_inferred"]) == ("inf-s", True) and r["cluster_note"].startswith("按行业推断")
+    r = _post(client, "/api/v1/programs/benchmarking-plans", body | {"product": "接口产品2", "cluster": "bm-casting"}).json()
+    assert (r["cluster_id"], r["cluster_inferred"], r["cluster_note"]) == ("bm-casting", False, "")
+    listed = client.get("/api/v1/programs/benchmarking-plans?cluster=inf-s").json()
+    assert {i["product"] for i in listed["items"]} == {"柔性压力传感器FP-1", "页面产品2", "接口产品"}
+    assert all(i["cluster_inferred"] for i in listed["items"])
+
+
+def test_import_infers_the_cluster_and_round_trips(tmp_path, world, clusters, mapping):
+    a, c = world["a"], world["c"]
+    a.industry_id, c.industry_id = "0111", "0112"
+    a.save()
+    c.save()
+    rows = [[a.uscc, a.name, "推断产品", "ISO 1", "", "其他", "", "2025-03-01", "", "", "", ""],
+            [a.uscc, a.name, "选定产品", "ISO 1", "", "其他", "", "2025-03-01", "对标测试铸造集群", "", "", ""],
+            [a.uscc, a.name, "不属于产品", "ISO 1", "", "其他", "", "2025-03-01", "不属于", "", "", ""],
+            [c.uscc, c.name, "多集群产品", "ISO 1", "", "其他", "", "2025-03-01", "", "", "", ""]]
+    path = write_csv(tmp_path / "inf.csv", HEAD, rows)
+    preview = preview_import("benchmarking-plans", path, user=world["province"]).result
+    warnings = {(w.row, w.field): w.reason_zh for w in preview.warnings}
+    assert warnings[(2, "415X集群")].startswith("按行业推断：所属行业“0111")
+    assert "对应多个415X集群" in warnings[(5, "415X集群")]
+    assert (3, "415X集群") not in warnings and (4, "415X集群") not in warnings
+    assert commit_import("benchmarking-plans", path, user=world["province"]).committed
+    got = {p.product: (p.cluster_id, p.cluster_inferred) for p in BenchmarkPlan.objects.filter(enterprise__in=[a, c])}
+    assert got == {"推断产品": ("inf-s", True), "选定产品": ("bm-casting", False), "不属于产品": (None, False),
+                   "多集群产品": (None, False)}
+    assert commit_import("benchmarking-plans", path, user=world["province"]).result.counts["unchanged"] == 4
+    out = tmp_path / "out.xlsx"
+    export_kind("benchmarking-plans", None, "xlsx", out)
+    back = commit_import("benchmarking-plans", out, user=world["province"])
+    assert back.committed and (back.result.counts["new"], back.result.counts["changed"]) == (0, 0)
+    # an explicit cluster in a later file replaces the inferred one and is no longer marked inferred
+    rows[0][8] = "对标测试传感器集群"
+    commit_import("benchmarking-plans", write_csv(tmp_path / "inf2.csv", HEAD, rows), user=world["province"])
+    assert BenchmarkPlan.objects.filter(product="推断产品").values_list("cluster_id", "cluster_inferred").get() == (
+        "bm-sensor", False)

@@ -53,6 +53,18 @@ def test_problems_commit_idempotent_and_round_trip(tmp_path, world):
     assert commit_import("loop-problems", out, user=world["province"]).result.counts["unchanged"] == 2
 
 
+def test_new_and_changed_rows_in_one_file_log_one_posed_step_each(tmp_path, world):
+    rows = rows_for(world)
+    commit_import("loop-problems", write_csv(tmp_path / "p.csv", HEAD, rows), user=world["province"])
+    rows[0][7] = "250"  # changed
+    a = world["a"]
+    rows.append([a.uscc, a.name, "高温涂层剥落", "新材料", "", "寿命翻倍", "寿命≥2000小时", "50", "2026-06-30", "否", "2025-05-01"])
+    mixed = commit_import("loop-problems", write_csv(tmp_path / "m.csv", HEAD, rows), user=world["province"])
+    assert (mixed.result.counts["new"], mixed.result.counts["changed"]) == (1, 1)
+    assert [s.action for s in ProblemStep.objects.filter(problem__title="柔性压力传感器封装")] == ["pose"]
+    assert [s.action for s in ProblemStep.objects.filter(problem__title="高温涂层剥落")] == ["pose"]
+
+
 def test_correction_audited_and_refused_once_vetted(tmp_path, world):
     rows = rows_for(world)
     commit_import("loop-problems", write_csv(tmp_path / "p.csv", HEAD, rows), user=world["province"])

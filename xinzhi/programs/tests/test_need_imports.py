@@ -99,6 +99,8 @@ def test_commit_creates_submitted_needs_idempotent_and_round_trip(tmp_path, w):
     again = commit_import(KIND, path, user=w["province"])
     assert (again.result.counts["new"], again.result.counts["changed"], again.result.counts["unchanged"]) == (0, 0, 4)
     assert (ResearchNeed.objects.count(), NeedPartner.objects.count(), NeedStep.objects.count()) == (2, 2, 2)
+    # each created need points to the batch that created it; an unchanged re-import leaves it
+    assert set(ResearchNeed.objects.values_list("import_batch_id", flat=True)) == {outcome.batch.pk}
     # export → re-import: no change; the export has exactly the template's columns (money in 元)
     out = tmp_path / "out.xlsx"
     assert export_kind(KIND, None, "xlsx", out) == 4
@@ -207,6 +209,7 @@ def test_correction_updates_with_audit_while_editable(tmp_path, w):
     assert (fixed.result.counts["new"], fixed.result.counts["changed"], fixed.result.counts["unchanged"]) == (0, 3, 1)
     need.refresh_from_db()
     assert (need.budget, need.state) == (9_000_000, calls.RETURNED)  # resubmitting stays the enterprise's step
+    assert need.import_batch_id == fixed.batch.pk  # the batch of its last change, as for the other kinds
     assert [(p.rank, p.name, p.in_province) for p in need.partners.all()] == [
         (2, w["lab"].name, True), (3, "浙江大学（紫金港）", True), (4, "宁波某某研究院", False)]
     entry = LogEntry.objects.get_for_object(need).filter(changes__icontains="9000000").get()

@@ -319,3 +319,14 @@ def test_api_scoped_open_apply_step_counts_and_schema(client, world, opened):
     assert counts[-1]["name"] == "合计" and counts[-1]["applied"] == 1
     paths = client.get("/api/v1/openapi.json").json()["paths"]
     assert "/api/v1/programs/scenarios" in paths and "/api/v1/programs/scenario-matches/{match_id}/steps" in paths
+
+
+def test_import_with_new_and_changed_rows_logs_one_open_step_per_scenario(tmp_path, world):
+    commit_import("application-scenarios", write_csv(tmp_path / "s.csv", HEAD, rows_for(world)), user=world["province"])
+    rows = rows_for(world)
+    rows[0][7] = "物资配送与夜间巡视"  # changed
+    rows.append(["330106", "智慧社区场景", "西湖区民政局", "政府部门", "", "", "智慧养老", "跌倒监测", "2025-05-01", "2025-07-31"])
+    mixed = commit_import("application-scenarios", write_csv(tmp_path / "m.csv", HEAD, rows), user=world["province"])
+    assert (mixed.result.counts["new"], mixed.result.counts["changed"]) == (1, 1)
+    assert [s.action for s in Scenario.objects.get(name="智慧病房场景").steps.all()] == ["open"]
+    assert [s.action for s in Scenario.objects.get(name="智慧社区场景").steps.all()] == ["open"]
