@@ -53,6 +53,14 @@ DEPLOY = ROOT / "deploy"
 PG_ADMIN = "postgres://postgres@127.0.0.1:5432/postgres"
 DB_NAME = "xinzhi_rehearsal"
 RESTORE_DB = "xinzhi_rehearsal_restore"
+#: the platform's own database role, as the first installation makes it (createuser xinzhi; createdb -O xinzhi):
+#: not a superuser, so a migration that needs more than owning its database fails here as it would there
+DB_ROLE = "xinzhi_rehearsal"
+DB_PASSWORD = secrets.token_hex(16)
+
+
+def database_url(name: str) -> str:
+    return f"postgres://{DB_ROLE}:{DB_PASSWORD}@127.0.0.1:5432/{name}"
 REDIS_DB = 14  # the tests use 15; the namespace is the rehearsal's own anyway
 #: systemd gives a service this PATH and nothing of the caller's environment
 SYSTEMD_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
@@ -164,7 +172,7 @@ def read_env_file(path: Path) -> dict[str, str]:
 def write_env_file(layout: Layout, namespace: str) -> Path:
     """deploy/xinzhi.env.example with rehearsal values; every value overridden must exist in the example."""
     overrides = {
-        "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{DB_NAME}",
+        "DATABASE_URL": database_url(DB_NAME),
         "SECRET_KEY": secrets.token_urlsafe(50),
         "XINZHI_BROKER_URL": f"redis://127.0.0.1:6379/{REDIS_DB}",
         "XINZHI_BROKER_NAMESPACE": namespace,
@@ -308,15 +316,26 @@ def gunicorn_workers(master: int) -> set[int]:
 # ------------------------------------------------------------------------------------ database, redis
 
 
+def create_role() -> None:
+    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (DB_ROLE,)).fetchone():
+            conn.execute(f"CREATE ROLE {DB_ROLE} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE")
+        conn.execute(f"ALTER ROLE {DB_ROLE} PASSWORD '{DB_PASSWORD}'")
+
+
 def recreate_database(name: str) -> None:
+    """A fresh database owned by the platform's role (createdb -O)."""
     with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}" OWNER {DB_ROLE}')
 
 
-def drop_database(name: str) -> None:
+def drop_databases() -> None:
+    """The rehearsal's databases, then its role."""
     with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        for name in (DB_NAME, RESTORE_DB):
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f"DROP ROLE IF EXISTS {DB_ROLE}")
 
 
 def sql(query: str, *params):
@@ -627,7 +646,7 @@ def check_backup(report: Report, layout: Layout) -> None:
     if not made:
         return
     recreate_database(RESTORE_DB)
-    env = {**unit_env(layout, unit), "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{RESTORE_DB}",
+    env = {**unit_env(layout, unit), "DATABASE_URL": database_url(RESTORE_DB),
            "XINZHI_VAR_DIR": str(layout.tmp / "var-restore")}
     started = time.monotonic()
     done = subprocess.run([str(ROOT / ".venv/bin/xinzhi"), "restore", str(made[0]), "--yes"], cwd=ROOT, env=env,
@@ -784,8 +803,7 @@ class Site:
                 print(f"stopping {service.name}: {exc}", file=sys.stderr)
         if self.nginx is not None:
             stop_nginx(self.nginx)
-        for name in (DB_NAME, RESTORE_DB):
-            drop_database(name)
+        drop_databases()
         clear_namespace(self.namespace)
         if not keep:
             shutil.rmtree(self.layout.tmp, ignore_errors=True)
@@ -813,6 +831,7 @@ def describe_substitutions(report: Report) -> None:
                 f"(everything runs as {os.environ.get('USER') or 'uid ' + str(os.getuid())})")
     report.note(f"PYTHONPATH={ROOT} added to every unit's environment (the code under rehearsal, whatever "
                 "checkout the virtual environment was installed from)")
+    report.note(f"database role {DB_ROLE} (no superuser) owns the scratch databases, as createuser/createdb -O make it")
     report.note("one machine; PostgreSQL and Redis already running; nginx on loopback high ports; "
                 "a self-signed certificate; Origin/Referer sent as a browser on port 443 sends them")
 
@@ -852,6 +871,7 @@ def rehearse(report: Report, site: Site) -> None:
     write_env_file(layout, site.namespace)
     for sub in ("var", "backups", "logs"):
         (layout.tmp / sub).mkdir(parents=True, exist_ok=True)
+    create_role()
     recreate_database(DB_NAME)
     password = secrets.token_urlsafe(16)
     install(layout, report, password)
@@ -874,7 +894,7 @@ def rehearse(report: Report, site: Site) -> None:
         worker = site.start("xinzhi-worker@.service")
         workers.append(worker)
         report.check("worker unit started (xinzhi worker)", worker.wait_for_output(r"worker started", 60) is not None,
-                     worker.output()[-500:])
+                     worker.output()[-500:].strip())
 
     check_job(report, client, start_worker)
     scheduler = site.start("xinzhi-scheduler.service")
