@@ -26,6 +26,7 @@ from __future__ import annotations
 import argparse
 import configparser
 import datetime
+import fcntl
 import os
 import re
 import secrets
@@ -795,18 +796,22 @@ class Site:
         service.start()
         return service
 
-    def close(self, keep: bool) -> None:
-        for service in reversed(self.services):
-            try:
-                service.stop()
-            except Exception as exc:  # noqa: BLE001 — go on stopping the others
-                print(f"stopping {service.name}: {exc}", file=sys.stderr)
+    def close(self, keep: bool) -> list[str]:
+        """Stop, drop and remove everything; each step is tried even when one before failed. The failures."""
+        steps = [(f"stop {service.name}", service.stop) for service in reversed(self.services)]
         if self.nginx is not None:
-            stop_nginx(self.nginx)
-        drop_databases()
-        clear_namespace(self.namespace)
+            steps.append(("stop nginx", lambda: stop_nginx(self.nginx)))
+        steps += [("drop the scratch databases and role", drop_databases),
+                  ("clear the Redis namespace", lambda: clear_namespace(self.namespace))]
         if not keep:
-            shutil.rmtree(self.layout.tmp, ignore_errors=True)
+            steps.append(("remove the temporary folder", lambda: shutil.rmtree(self.layout.tmp)))
+        failures = []
+        for name, step in steps:
+            try:
+                step()
+            except Exception as exc:  # noqa: BLE001 — go on with the others, report it
+                failures.append(f"{name}: {type(exc).__name__}: {exc}")
+        return failures
 
 
 def wait_port(port: int, timeout: float) -> bool:
@@ -930,6 +935,12 @@ def main(argv: list[str] | None = None) -> int:
         if not shutil.which(tool, path=SYSTEMD_PATH):
             print(f"{tool} is not installed: make rehearse-deploy installs it", file=sys.stderr)
             return 2
+    lock = open(Path(tempfile.gettempdir()) / "xinzhi-rehearsal.lock", "w")  # noqa: SIM115 — held until exit
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        print("another rehearsal is running on this machine (same database names): wait for it", file=sys.stderr)
+        return 2
     layout = Layout(Path(tempfile.mkdtemp(prefix="xinzhi-rehearsal-")), free_port(), free_port(), free_port())
     site = Site(layout, f"xinzhi-rehearsal-{secrets.token_hex(4)}")
     report = Report()
@@ -945,7 +956,8 @@ def main(argv: list[str] | None = None) -> int:
         traceback.print_exc()
         report.check("rehearsal ran to the end", False, f"{type(exc).__name__}: {exc}")
     finally:
-        site.close(args.keep)
+        failures = site.close(args.keep)
+        report.check("everything started was stopped, the scratch databases dropped", not failures, "; ".join(failures))
     report.note(f"load average at the end: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
     report.print()
     return 1 if report.failed else 0
