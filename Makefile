@@ -9,7 +9,7 @@ PORT   ?= 8000
 CHROMIUM ?= /usr/bin/chromium
 SOFFICE  ?= /usr/bin/soffice
 
-.PHONY: run test bench lint venv browser office redis clean
+.PHONY: run test bench lint venv browser office redis rehearse-deploy clean
 
 venv: $(STAMP)
 
@@ -57,6 +57,15 @@ redis:
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null; fi; \
 	  if command -v redis-server >/dev/null; then redis-server --daemonize yes --save "" >/dev/null && sleep 1; \
 	  else echo "The job tests need Redis: sudo apt-get install redis-server (they fail without it)" >&2; fi; }
+
+## make rehearse-deploy: boot the recipe of deploy/ on this machine (the units' commands, nginx with TLS, PostgreSQL
+## on 127.0.0.1:5432, Redis) and measure an upgrade under read load; not part of `make test` (docs/operations.md)
+rehearse-deploy: venv redis
+	@command -v nginx >/dev/null && command -v openssl >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx openssl >/dev/null; \
+	  else echo "The rehearsal needs nginx and openssl: sudo apt-get install nginx openssl" >&2; exit 1; fi; }
+	$(BIN)/python deploy/rehearse.py
 
 ## make lint: ruff; dead code (vulture, whitelist in scripts/vulture_whitelist.py); template lines ≤ 160 characters
 lint: venv

@@ -5,6 +5,7 @@ where province administrators see and change it."""
 from __future__ import annotations
 
 import datetime
+import io
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -63,6 +64,27 @@ def test_the_runner_submits_each_due_line_once_and_sets_its_next_time():
     call_command("scheduler", once=True)
     assert next_run("0 8 * * *", datetime.datetime(2026, 3, 5, 0, 30, tzinfo=datetime.UTC)) == \
         datetime.datetime(2026, 3, 6, 8, 0, tzinfo=SH)  # 08:30 in Shanghai: tomorrow 8:00
+
+
+class _Pipe(io.StringIO):
+    """A service's stdout: what was written counts only once flushed (a pipe to the journal)."""
+
+    def __init__(self):
+        super().__init__()
+        self.flushed = ""
+
+    def flush(self):
+        self.flushed = self.getvalue()
+
+
+@pytest.mark.django_db
+def test_the_scheduler_command_flushes_each_line_it_submits():
+    task = ScheduledTask.objects.get(kind="monitoring.refresh_stale")
+    ScheduledTask.objects.filter(pk=task.pk).update(next_run_at=datetime.datetime(2026, 1, 1, tzinfo=SH))
+    out = _Pipe()
+    call_command("scheduler", once=True, stdout=out)
+    task.refresh_from_db()
+    assert f"已提交定时任务：{task.name}（任务编号 {task.last_job_id}）" in out.flushed
 
 
 @pytest.mark.django_db

@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import configparser
 import datetime
+import importlib.util
 import re
 import shlex
 import subprocess
+import sys
 from pathlib import Path
 
 from django.core.management import get_commands
@@ -68,3 +70,29 @@ def test_backup_pruning_keeps_days_sundays_and_firsts(tmp_path):
         age = (today - day).days
         expected = age <= 14 or (age <= 56 and day.isoweekday() == 7) or (age <= 366 and day.day == 1)
         assert (name in kept) == expected, (name, age)
+
+
+def test_nginx_proxies_to_the_web_units_address_and_logs_the_request_id():
+    """Found by the rehearsal (deploy/rehearse.py): the request id nginx sends the platform was in no nginx log
+    (the default format has no $request_id), and HSTS came twice (nginx and the platform both sent it)."""
+    conf = (DEPLOY / "nginx" / "xinzhi.conf").read_text(encoding="utf-8")
+    bind = re.search(r"--bind\s+(\S+)", _unit(DEPLOY / "systemd" / "xinzhi-web.service")["Service"]["ExecStart"]).group(1)
+    assert set(re.findall(r"proxy_pass http://([^;\s]+);", conf)) == {bind}
+    formats = dict(re.findall(r"log_format\s+(\w+)\s+(.*?);", conf, re.S))
+    logs = re.findall(r"^\s*access_log\s+(\S+)\s+(\w+);", conf, re.M)
+    assert logs and all("$request_id" in formats[name] for _, name in logs)
+    assert "proxy_set_header X-Request-ID $request_id;" in conf
+    # one Strict-Transport-Security header: the platform's (SecurityMiddleware, DEBUG off), not nginx's too
+    assert "Strict-Transport-Security" not in conf
+
+
+def test_the_documented_first_installation_runs_commands_that_exist():
+    """The rehearsal runs these steps of docs/operations.md; here they are only checked to exist."""
+    spec = importlib.util.spec_from_file_location("rehearse", DEPLOY / "rehearse.py")
+    rehearse = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault("rehearse", rehearse)  # its dataclasses look their module up
+    spec.loader.exec_module(rehearse)
+    commands = set(get_commands()) | {"load-reference"}
+    steps = [argv[1] for argv in rehearse.first_installation_commands()]
+    assert steps[:3] == ["migrate", "load-reference", "collectstatic"] and "createsuperuser" in steps
+    assert set(steps) <= commands

@@ -28,6 +28,9 @@ class Command(BaseCommand):
         while True:
             for job in run_due():
                 self.stdout.write(f"已提交定时任务：{job.title}（任务编号 {job.pk}）")
+            # a service's stdout is a pipe (the journal) or a file: without a flush the line waits in Python's
+            # buffer until kilobytes of them filled it (found by deploy/rehearse.py)
+            self.stdout.flush()
             if once or stop.wait(interval):
                 break
             close_old_connections()  # a long-running process: drop a connection the database closed
