@@ -274,8 +274,7 @@ def indicator_detail(request, indicator: str):
         raise Http404("不在您的查看范围内")
     period_text = f"{year:04d}-{month:02d}"
     region_name = names_by_code.get(region, region)
-    yoy_unit = peers.exclude(yoy_unit="").values_list("yoy_unit", flat=True).first() or ""
-    columns = _peer_columns(indicator, names[indicator], yoy_unit, names_by_code, request.GET.get("period"))
+    columns = _peer_columns(indicator, names[indicator], names_by_code, request.GET.get("period"))
     # the ranking's order (rank, then region code) unless a header asks otherwise; regions without a rank last
     listing = Listing(request, columns, peers, default=(F("rank").asc(nulls_last=True), "region"),
                       title=f"{region_name}{names[indicator]['name']}-{period_text}", empty=_("无同级数据"),
@@ -290,8 +289,7 @@ def indicator_detail(request, indicator: str):
     return render(request, "monitoring/indicator.html", context)
 
 
-def _peer_columns(indicator: str, meta: dict, yoy_unit: str, names: dict[str, str], period: str | None
-                  ) -> list[Col]:
+def _peer_columns(indicator: str, meta: dict, names: dict[str, str], period: str | None) -> list[Col]:
     """The peer ranking's columns. The page shows the stored display texts (the indicator's precision, a
     fall with its minus sign); the export writes the numbers in the displayed unit (亿元, not 元) with the
     same precision and the sign of a change. Sorting is in the database, regions without a value last."""
@@ -300,6 +298,7 @@ def _peer_columns(indicator: str, meta: dict, yoy_unit: str, names: dict[str, st
     ind = next(i for i in load_catalogue() if i.id == indicator)
     scale, precision = float(ind.display_scale or 1.0), meta["precision"]
     ratio_like = ind.kind in ("ratio", "relative")
+    yoy_unit = "百分点" if ratio_like else "%"  # as the engine stores it (engine.py, ``yoy_unit``)
     suffix = f"&period={period}" if period else ""
     drill = reverse("monitoring:drilldown", args=[indicator])
 
