@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from xinzhi.accounts.permissions import can, capability_required, require
@@ -156,6 +157,23 @@ def run_screening(request):
 # --------------------------------------------------------------------------- advanced-manufacturing list
 
 
+#: the advanced-manufacturing list's columns (reports.listing): what each role may see of it (``am_list.visible``)
+AM_LIST_COLUMNS = (
+    Col("uscc", "统一社会信用代码", lambda e: e.enterprise.uscc, shown=False),
+    Col("enterprise", "企业", lambda e: e.enterprise.name, order=("enterprise__name",)),
+    Col("division", "县（市、区）", lambda e: e.division.name, order=("division_id",)),
+    Col("level", "推荐层级", lambda e: e.level_division.name, order=("level_division_id",)),
+    Col("status", "状态", lambda e: e.get_status_display(), order=("status",)),
+    Col("reason", "推荐理由", lambda e: e.reason, shown=False),
+    Col("proposed_at", "推荐时间", lambda e: _local_time(e.proposed_at), shown=False),
+    Col("published_at", "公布时间", lambda e: _local_time(e.published_at), shown=False),
+)
+
+
+def _local_time(value) -> str | None:
+    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else None
+
+
 @capability_required("cultivation.am_list.view")
 def am_list_page(request):
     user = request.user
@@ -176,7 +194,11 @@ def am_list_page(request):
         except ValidationError as exc:
             messages.error(request, "；".join(exc.messages))
         return redirect(f"{request.path}?year={year}")
-    context = {"year": year, "entries": am_list.visible(user, year)[:500],
+    listing = Listing(request, AM_LIST_COLUMNS, am_list.visible(user, year),
+                      default=("division_id", "enterprise__name"), title=f"{year}年先进制造业企业名单", empty="无")
+    if listing.wants_export:
+        return listing.export()
+    context = {"year": year, "table": listing.table(), "page": listing.page,
                "can_propose": am_list.can_propose(user), "can_review": am_list.can_review(user),
                "can_publish": am_list.can_publish(user)}
     if context["can_propose"]:
@@ -201,9 +223,40 @@ def sampling_page(request):
             messages.error(request, "；".join(getattr(exc, "messages", [str(exc)])))
             return redirect("cultivation:sampling")
         return redirect("cultivation:draw", draw.pk)
-    draws = SamplingDraw.objects.restrict(user).select_related("division")[:50]
-    return render(request, "cultivation/sampling.html", {"draws": draws, "year": _year(request),
+    listing = Listing(request, DRAW_COLUMNS, SamplingDraw.objects.restrict(user).select_related("division"),
+                      default=("-id",), title="核查抽样", empty="暂无")
+    if listing.wants_export:
+        return listing.export()
+    return render(request, "cultivation/sampling.html", {"table": listing.table(), "page": listing.page,
+                                                          "year": _year(request),
                                                           "can_draw": can(user, "cultivation.sampling.draw")})
+
+
+#: the draws (核查抽样) and the enterprises of one draw (reports.listing)
+DRAW_COLUMNS = (
+    Col("id", "编号", lambda d: d.pk, text=lambda d: f"#{d.pk}", order=("id",), thousands=False,
+        link=lambda d: reverse("cultivation:draw", args=[d.pk])),
+    Col("year", "年度", lambda d: d.year, order=("year",), thousands=False),
+    Col("division", "范围", lambda d: d.division.name, order=("division_id",)),
+    Col("population", "总体", lambda d: d.population, order=("population",), decimals=0, unit="家"),
+    Col("size", "抽取", lambda d: d.size, order=("size",), decimals=0, unit="家"),
+    Col("seed", "种子", lambda d: str(d.seed)),  # text: a seed of 19 digits must not be rounded by a float
+    Col("created_at", "时间", lambda d: _local_time(d.created_at), order=("created_at",)),
+)
+ITEM_COLUMNS = (
+    Col("rank", "序", lambda i: i.rank, order=("rank",), thousands=False),
+    Col("uscc", "统一社会信用代码", lambda i: i.enterprise.uscc, shown=False),
+    Col("enterprise", "企业", lambda i: i.enterprise.name, order=("enterprise__name",),
+        link=lambda i: reverse("enterprises:detail", args=[i.enterprise_id])),
+    Col("program", "资质", lambda i: i.get_program_display(), order=("program",)),
+    Col("division", "县（市、区）", lambda i: i.division.name, order=("division_id",)),
+    Col("signals", "风险信号", lambda i: "、".join(i.signal_labels), wrap=True),
+    Col("weight", "权重", lambda i: i.weight, order=("weight",), decimals=2),
+    Col("outcome", "核查结果", lambda i: i.get_outcome_display(), order=("outcome",),
+        cell="cultivation/_outcome_form.html"),
+    Col("note", "核查说明", lambda i: i.note, shown=False),
+    Col("inspected_at", "核查时间", lambda i: _local_time(i.inspected_at), shown=False),
+)
 
 
 @capability_required("cultivation.sampling.view")
@@ -217,9 +270,16 @@ def draw_detail(request, pk: int):
             messages.success(request, "核查结果已记录")
         except ValidationError as exc:
             messages.error(request, "；".join(exc.messages))
-        return redirect("cultivation:draw", draw.pk)
+        # back to the page the form was on (its sort and page are in the query string the form posted to)
+        query = request.GET.urlencode()
+        return redirect(reverse("cultivation:draw", args=[draw.pk]) + (f"?{query}" if query else ""))
     items = SamplingItem.objects.restrict(user).filter(draw=draw).select_related("enterprise", "division", "draw")
-    return render(request, "cultivation/draw.html", {"draw": draw, "items": items, "outcomes": Outcome.choices})
+    listing = Listing(request, ITEM_COLUMNS, items, default=("rank",), title=f"{draw.year}年核查抽样{draw.pk}号",
+                      empty="无抽中企业", per_page=100)
+    if listing.wants_export:
+        return listing.export()
+    return render(request, "cultivation/draw.html", {"draw": draw, "table": listing.table(), "page": listing.page,
+                                                      "outcomes": Outcome.choices})
 
 
 # --------------------------------------------------------------------------- what-if

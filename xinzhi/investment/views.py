@@ -13,13 +13,13 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 
 from xinzhi.accounts.permissions import can, capability_required
 from xinzhi.industries.models import Cluster
 from xinzhi.regions.models import Division
-from xinzhi.reports import Column
-from xinzhi.reports.listing import Listing, table_document, xlsx_response
+from xinzhi.reports.listing import Col, FrameListing, Listing
 
 from . import lifecycle, selectors, services, warnings
 from .forms import ProjectForm
@@ -239,34 +239,44 @@ def warning_list(request):
         shown = shown.filter(pl.col("colour") == colour)
     elif colour == "warned":
         shown = shown.filter(pl.col("level") > 0)
-    shown = shown.sort(["level", "code"], descending=[True, False])
     names = _division_names()
     group = "city_id" if user.role in ("province_staff", "leader") and len(division) != 6 else "division_id"
     by_region = (result.group_by(group).agg((pl.col("colour") == "red").sum().alias("red"),
                                             (pl.col("colour") == "yellow").sum().alias("yellow"),
                                             pl.len().alias("projects"))
                  .sort(["red", "yellow"], descending=True).with_columns(pl.col(group).alias("code")))
-    if request.GET.get("format") == "xlsx":
-        labels = {"red": "红", "yellow": "黄", "green": "绿"}
-        rows = [[r[0], r[1], names.get(r[2], r[2]), labels[r[3]], "；".join(r[4])]
-                for r in shown.select("code", "name", "division_id", "colour", "reasons").iter_rows()]
-        columns = [Column(h) for h in ("项目代码", "项目名称", "县（市、区）", "预警", "原因")]
-        title = f"项目预警（截至{as_of.isoformat()}）"
-        return xlsx_response(table_document(title, columns, rows), title)
-    paginator = Paginator(range(shown.height), 50)
-    page = paginator.get_page(request.GET.get("page"))
-    start = (page.number - 1) * 50
-    rows = shown.slice(start, 50).select("id", "code", "name", "division_id", "colour", "reasons").to_dicts()
-    for r in rows:
-        r["division"] = names.get(r["division_id"], r["division_id"])
-    query = request.GET.copy()
-    query.pop("page", None)
+    title = f"项目预警（截至{as_of.isoformat()}）"
+    # sorted on the frame: red before yellow, then by code, unless a header asks otherwise; id breaks ties
+    listing = FrameListing(request, _warning_columns(names), shown, tiebreak=("code", "id"),
+                           default=[("level", True), ("code", False)], title=title,
+                           empty="没有符合条件的项目")
+    if listing.wants_export:
+        return listing.export(title)
     return render(request, "investment/warnings.html", {
-        "rows": rows, "page": page, "as_of": as_of, "rules": rules, "applied": {"colour": colour, "division": division},
+        "table": listing.table(), "page": listing.page, "as_of": as_of, "rules": rules, "applied": {"colour": colour, "division": division},
         "counts": {c: int((result["colour"] == c).sum()) for c in ("red", "yellow", "green")},
         "by_region": [{**r, "name": names.get(r["code"], r["code"])} for r in by_region.head(100).to_dicts()],
-        "regions": _regions(user), "query": query.urlencode(),
+        "regions": _regions(user),
     })
+
+
+WARNING_LABELS = {"red": "红", "yellow": "黄", "green": "正常"}
+
+
+def _warning_columns(names: dict[str, str]) -> list[Col]:
+    """The warning list's columns over the rows of ``warnings.evaluate`` (dicts); the colour sorts by its
+    level (red 2, yellow 1, none 0), the lag behind the schedule by its points (projects not building last)."""
+    return [
+        Col("code", "项目代码", lambda r: r["code"], order=("code",)),
+        Col("name", "项目名称", lambda r: r["name"], order=("name",),
+            link=lambda r: reverse("investment:detail", args=[r["id"]])),
+        Col("division", "县（市、区）", lambda r: names.get(r["division_id"], r["division_id"]), order=("division_id",)),
+        Col("colour", "预警", lambda r: WARNING_LABELS[r["colour"]], order=("level",),
+            cell="investment/_warning_colour.html"),
+        Col("gap_points", "落后序时进度", lambda r: r["gap_points"], order=("gap_points",), unit="百分点",
+            decimals=1),
+        Col("reasons", "原因", lambda r: "；".join(r["reasons"] or []), wrap=True),
+    ]
 
 
 @capability_required("investment.view")

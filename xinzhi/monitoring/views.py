@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import F
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -23,8 +24,7 @@ from xinzhi.core.numbers import fixed
 from xinzhi.core.periods import Period, PeriodError, current_period, parse_bounded, year_error
 from xinzhi.core.scope import UNBOUND_ZH, cacheable_scope, region_prefix, unbound_reason
 from xinzhi.regions.models import Division
-from xinzhi.reports import Column
-from xinzhi.reports.listing import Col, Listing, table_document, xlsx_response
+from xinzhi.reports.listing import Col, Listing
 
 from . import selectors
 from .models import IndicatorValue
@@ -272,28 +272,55 @@ def indicator_detail(request, indicator: str):
     own = selectors.values(user, year, month).filter(indicator=indicator, region=region).first()
     if own is None and region != division.code:
         raise Http404("不在您的查看范围内")
+    period_text = f"{year:04d}-{month:02d}"
+    region_name = names_by_code.get(region, region)
+    columns = _peer_columns(indicator, names[indicator], names_by_code, request.GET.get("period"))
+    # the ranking's order (rank, then region code) unless a header asks otherwise; regions without a rank last
+    listing = Listing(request, columns, peers, default=(F("rank").asc(nulls_last=True), "region"),
+                      title=f"{region_name}{names[indicator]['name']}-{period_text}", empty=_("无同级数据"),
+                      per_page=100)
+    if listing.wants_export:
+        return listing.export()
     context.update(
-        region=region, region_name=names_by_code.get(region, region), own=own,
+        region=region, region_name=region_name, own=own,
         chart=json.dumps({"this": current, "last": last, "year": year}),
-        peers=[{"v": v, "name": names_by_code.get(v.region, v.region)} for v in peers.order_by("rank", "region")],
-        period_text=f"{year:04d}-{month:02d}",
+        table=listing.table(), page=listing.page, period_text=period_text,
     )
-    if request.GET.get("format") == "xlsx":
-        return _indicator_xlsx(context)
     return render(request, "monitoring/indicator.html", context)
 
 
-def _indicator_xlsx(context: dict) -> HttpResponse:
-    """The peer ranking as shown, through the one xlsx writer of ``reports`` (units in the headers)."""
-    unit = context["meta"]["unit"]
-    yoy_unit = next((row["v"].yoy_unit for row in context["peers"] if row["v"].yoy_unit), "")
-    columns = [Column("区域"), Column("本期", unit=unit), Column("同比", unit=yoy_unit), Column("目标", unit=unit),
-               Column("红黄蓝"), Column("排名", decimals=0), Column("说明")]
-    rows = [[row["name"], row["v"].value, row["v"].yoy, row["v"].target,
-             selectors.RATING_ZH.get(row["v"].rating or "", ""), row["v"].rank, row["v"].rating_reason]
-            for row in context["peers"]]
-    title = f"{context['region_name']}{context['meta']['name']}-{context['period_text']}"
-    return xlsx_response(table_document(title, columns, rows), title)
+def _peer_columns(indicator: str, meta: dict, names: dict[str, str], period: str | None) -> list[Col]:
+    """The peer ranking's columns. The page shows the stored display texts (the indicator's precision, a
+    fall with its minus sign); the export writes the numbers in the displayed unit (亿元, not 元) with the
+    same precision and the sign of a change. Sorting is in the database, regions without a value last."""
+    from .catalogue import load_catalogue
+
+    ind = next(i for i in load_catalogue() if i.id == indicator)
+    scale, precision = float(ind.display_scale or 1.0), meta["precision"]
+    ratio_like = ind.kind in ("ratio", "relative")
+    yoy_unit = "百分点" if ratio_like else "%"  # as the engine stores it (engine.py, ``yoy_unit``)
+    suffix = f"&period={period}" if period else ""
+    drill = reverse("monitoring:drilldown", args=[indicator])
+
+    def scaled(field):
+        return lambda v: None if getattr(v, field) is None else getattr(v, field) / scale
+
+    return [
+        Col("rank", "排名", lambda v: v.rank, order=("rank",), decimals=0, nulls_last=True),
+        Col("region", "地区", lambda v: names.get(v.region, v.region), order=("region",),
+            link=lambda v: f"?region={v.region}{suffix}"),
+        Col("value", "本期", scaled("value"), order=("value",), unit=meta["unit"], decimals=precision,
+            text=lambda v: v.value_text, nulls_last=True),
+        Col("yoy", "同比", lambda v: v.yoy, order=("yoy",), unit=yoy_unit,
+            decimals=ind.precision if ratio_like else 1, signed=True, text=lambda v: v.yoy_text, nulls_last=True),
+        Col("target", "目标", scaled("target"), order=("target",), unit=meta["unit"], decimals=precision,
+            text=lambda v: v.target_text, nulls_last=True),
+        Col("rating", "评级", lambda v: selectors.RATING_ZH.get(v.rating or "", ""),
+            cell="monitoring/_peer_ratings.html"),
+        Col("reason", "说明", lambda v: v.rating_reason, shown=False),
+        Col("drill", "构成企业", lambda v: None, text=lambda v: _("构成企业"), exported=False,
+            link=lambda v: f"{drill}?region={v.region}{suffix}"),
+    ]
 
 
 @capability_required("monitoring.view")

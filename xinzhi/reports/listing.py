@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.db.models import F
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -65,12 +66,21 @@ class Col:
     money: bool = False
     decimals: int | None = None
     thousands: bool = True  # False for years and codes held as numbers
+    signed: bool = False  # the export shows a plus sign on rises (growth rates; the page's text has its sign)
     shown: bool = True  # False: in the export only (details the page leaves to the record's own page)
+    exported: bool = True  # False: on the page only (a link to another page, no data)
+    wrap: bool = False  # long text (reasons) wraps in its cell instead of widening the table
     text: Callable[[Any], Any] | None = None
     link: Callable[[Any], str] | None = None
     #: coloured chips before the text: ``[(name, label, colour), …]`` shown as ``name <span class="rating
     #: rating-colour">label</span>`` (a light, an indicator's rating); the text, if any, follows as a note
     chips: Callable[[Any], Sequence[tuple[str, str, str]]] | None = None
+    #: a template drawing the cell (given ``obj``, with the page's context: a form, a set of badges); the
+    #: export still writes ``value``
+    cell: str = ""
+    #: rows without a value come last whichever way the column is sorted (the database's default puts them
+    #: first in one of the two directions)
+    nulls_last: bool = False
 
     @property
     def unit_text(self) -> str:
@@ -118,8 +128,21 @@ class Col:
 class Listing:
     """A list page's queryset ordered by the user's choice of column, paged, shown and exported."""
 
-    def __init__(self, request, columns: Sequence[Col], queryset, default: Sequence[str] = (), title: str = "",
+    def __init__(self, request, columns: Sequence[Col], queryset, default: Sequence = (), title: str = "",
                  empty: str = "", per_page: int = PER_PAGE, note: str = "", limit: int | None = None):
+        self._setup(request, columns, title, empty, per_page, note, limit)
+        if self.sort:
+            column = self._column(self.sort.lstrip("-"))
+            descending = self.sort.startswith("-")
+            if column.nulls_last:
+                order = [F(f).desc(nulls_last=True) if descending else F(f).asc(nulls_last=True) for f in column.order]
+            else:
+                order = [("-" if descending else "") + field for field in column.order]
+        else:  # the list's own order (or the queryset's), then pk
+            order = list(default) or list(queryset.query.order_by)
+        self.queryset = queryset.order_by(*order, "pk")
+
+    def _setup(self, request, columns, title, empty, per_page, note, limit) -> None:
         self.request, self.columns = request, list(columns)
         self.title, self.note = str(_(title)), str(_(note)) if note else ""
         self.empty = _(empty) if empty else _("没有符合条件的记录")
@@ -127,13 +150,6 @@ class Listing:
         sortable = [c.key for c in self.columns if c.order and c.shown]
         self.sort = choice_param(request.GET, "sort", sortable + ["-" + k for k in sortable])
         self.wants_export = choice_param(request.GET, "format", ("xlsx",)) == "xlsx"
-        if self.sort:
-            column = self._column(self.sort.lstrip("-"))
-            sign = "-" if self.sort.startswith("-") else ""
-            order = [sign + field for field in column.order]
-        else:  # the list's own order (or the queryset's), then pk
-            order = list(default) or list(queryset.query.order_by)
-        self.queryset = queryset.order_by(*order, "pk")
         self._page = None
 
     @property
@@ -178,7 +194,8 @@ class Listing:
 
     def rows(self) -> list[list[dict]]:
         return [[{"text": c.display(obj), "href": c.link(obj) if c.link else None, "num": c.numeric,
-                  "chips": c.chips(obj) if c.chips else None}
+                  "chips": c.chips(obj) if c.chips else None, "cell": c.cell, "obj": obj,
+                  "wrap": c.wrap}
                  for c in self.shown] for obj in self.page.object_list]
 
     def table(self) -> dict:
@@ -194,10 +211,11 @@ class Listing:
         """The export as a report document: one table of every matching row (up to the limit)."""
         total = self.queryset.count()
         objects = list(self.queryset[:self.limit])
-        columns = [Column(str(_(c.label)), unit=c.unit_text, thousands=c.thousands,
+        exported = [c for c in self.columns if c.exported]
+        columns = [Column(str(_(c.label)), unit=c.unit_text, thousands=c.thousands, signed=c.signed,
                           decimals=c.decimals if c.decimals is not None else (1 if c.money else None))
-                   for c in self.columns]
-        rows = [[c.export_value(obj) for c in self.columns] for obj in objects]
+                   for c in exported]
+        rows = [[c.export_value(obj) for c in exported] for obj in objects]
         notes = [self.note] if self.note else []
         notes.append(_("共 %(total)s 行，按页面上的筛选条件和排序导出。") % {"total": f"{total:,}"})
         if total > self.limit:
@@ -207,6 +225,51 @@ class Listing:
 
     def export(self, filename: str = "") -> HttpResponse:
         return xlsx_response(self.document(), filename or f"{self.title}-{timezone.localdate().isoformat()}")
+
+
+class FrameListing(Listing):
+    """A list held as a Polars frame (computed, not stored: the investment warnings): the same columns, header
+    links, pages and export as :class:`Listing`, sorted on the frame.
+
+    ``Col.value``/``text``/``link`` get one row as a dict; ``Col.order`` names frame columns. A sort orders by
+    the column's fields in the asked direction, then by ``tiebreak`` ascending (a stable order across pages);
+    rows without a value come last in both directions. ``default`` is ``[(column, descending), …]``.
+    """
+
+    def __init__(self, request, columns: Sequence[Col], frame, tiebreak: Sequence[str],
+                 default: Sequence[tuple[str, bool]] = (), title: str = "", empty: str = "",
+                 per_page: int = PER_PAGE, note: str = "", limit: int | None = None):
+        self._setup(request, columns, title, empty, per_page, note, limit)
+        if self.sort:
+            descending = self.sort.startswith("-")
+            order = [(field, descending) for field in self._column(self.sort.lstrip("-")).order]
+        else:
+            order = list(default)
+        order += [(field, False) for field in tiebreak if field not in {f for f, _d in order}]
+        if order and frame.height:
+            frame = frame.sort([f for f, _d in order], descending=[d for _f, d in order], nulls_last=True,
+                               maintain_order=True)
+        self.frame = frame
+        self.queryset = FrameRows(frame)
+
+
+class FrameRows:
+    """A frame's rows as the paginator and the export read a queryset: ``count()`` and slices of dicts."""
+
+    def __init__(self, frame) -> None:
+        self.frame = frame
+
+    def count(self) -> int:
+        return self.frame.height
+
+    def __len__(self) -> int:
+        return self.frame.height
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            raise TypeError("FrameRows takes slices")
+        start, stop, _step = index.indices(self.frame.height)
+        return self.frame.slice(start, max(stop - start, 0)).to_dicts()
 
 
 def table_document(title: str, columns: Sequence[Column], rows: Sequence[Sequence], notes: Sequence[str] = ()

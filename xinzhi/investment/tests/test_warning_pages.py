@@ -71,7 +71,7 @@ def test_warning_page_lists_reasons_by_region_and_exports(client, users, tracked
     from xinzhi.core.testing import read_list_export
 
     header, rows = read_list_export(client.get("/investment/warnings/", {"as_of": "2025-06-30", "format": "xlsx"}))
-    assert header == ["项目代码", "项目名称", "县（市、区）", "预警", "原因"]
+    assert header == ["项目代码", "项目名称", "县（市、区）", "预警", "落后序时进度（百分点）", "原因"]
     assert tracked["late"].code in {r[0] for r in rows} and tracked["ningbo"].code not in {r[0] for r in rows}
     assert {r[3] for r in rows} <= {"红", "黄"}
     client.force_login(users["province"])

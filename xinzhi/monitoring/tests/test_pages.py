@@ -105,14 +105,15 @@ def test_map_data_is_scoped(client, demo):
 def test_indicator_page_and_excel_export(client, demo):
     client.force_login(demo["province"])
     page = client.get("/monitoring/indicators/rd_intensity/?period=2025-06")
-    assert page.status_code == 200 and len(page.context["peers"]) == 11
-    ranks = [p["v"].rank for p in page.context["peers"]]
+    peers = list(page.context["page"].object_list)
+    assert page.status_code == 200 and len(peers) == 11
+    ranks = [v.rank for v in peers]
     assert ranks == sorted(ranks)
     from xinzhi.core.testing import read_list_export
 
     header, rows = read_list_export(client.get("/monitoring/indicators/rd_intensity/?period=2025-06&format=xlsx"))
-    assert len(rows) == 11 and header[:3] == ["区域", "本期（%）", "同比（百分点）"]
-    assert [r[5] for r in rows] == ranks
+    assert len(rows) == 11 and header[:4] == ["排名", "地区", "本期（%）", "同比（百分点）"]
+    assert [r[0] for r in rows] == ranks
 
 
 def test_drilldown_lists_only_in_scope_enterprises(client, demo):
