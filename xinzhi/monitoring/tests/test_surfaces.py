@@ -73,8 +73,8 @@ def test_every_negative_change_carries_its_sign_on_every_surface(client, demo):
                     continue
                 if code == region:
                     continue
-                row = re.search(rf'region={code}[^"]*">{names[code]}</a></td>\s*<td class="num">[^<]*</td>'
-                                rf'<td class="num">([^<]*)</td>', html)
+                row = re.search(rf'region={code}[^"]*">{names[code]}</a>\s*</td>\s*<td class="num">[^<]*</td>'
+                                rf'\s*<td class="num">\s*([^<]*?)\s*</td>', html)
                 assert row and row.group(1) == v.yoy_text, (ind, code, v.yoy_text)
 
     # cockpits: the province's cities and each city's counties (the five targets), and the cards
