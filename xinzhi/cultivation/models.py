@@ -261,6 +261,16 @@ class SamplingDraw(models.Model):
     def __str__(self) -> str:
         return f"{self.year}年抽样 #{self.pk}（种子 {self.seed}）"
 
+    @property
+    def weight_labels(self) -> list[tuple[str, float]]:
+        """The signals' weights as (Chinese label, weight), labels as the draw recorded them, never the keys."""
+        from .risk import SIGNAL_LABELS
+
+        method = self.method or {}
+        recorded = method.get("signals") or {}
+        return [(recorded.get(key) or SIGNAL_LABELS.get(key) or "其他风险信号", weight)
+                for key, weight in (method.get("weights") or {}).items()]
+
 
 class Outcome(models.TextChoices):
     PENDING = "pending", "待核查"

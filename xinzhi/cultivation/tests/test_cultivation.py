@@ -329,6 +329,9 @@ def test_the_draw_page_names_risk_signals_in_chinese(world, client):
         for key in item.signals:
             assert SIGNAL_LABELS[key] in body
             assert f">{key}<" not in body and f"、{key}" not in body and f"{key}、" not in body
+    # the weights line under the title too (it showed rd_ratio_margin×2.0)
+    assert not [key for key in SIGNAL_LABELS if key in body]
+    assert all(f"{label}×" in body for label in SIGNAL_LABELS.values())
 
 
 def test_a_stored_package_that_no_longer_validates_answers_422_with_its_errors(client, world):
