@@ -418,7 +418,7 @@ def nginx_site(layout: Layout, web_binds: set[str]) -> str:
     mismatch would be a real fault of the recipe)."""
     text = (DEPLOY / "nginx" / "xinzhi.conf").read_text(encoding="utf-8")
     name, servers = re.search(r"upstream\s+(\w+)\s*\{(.*?)\}", text, re.S).groups()
-    upstreams = set(re.findall(r"^\s*server\s+(\S+?);", servers, re.M))
+    upstreams = set(re.findall(r"^\s*server\s+([^;\s]+)", servers, re.M))
     if upstreams != web_binds or set(re.findall(r"proxy_pass http://([^;\s]+);", text)) != {name}:
         raise RehearsalError(f"nginx proxies to {upstreams}, the web instances bind {web_binds}")
     for production, here in ((r"listen 80;", f"listen 127.0.0.1:{layout.http_port};"),
