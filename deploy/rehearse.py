@@ -736,12 +736,18 @@ def upgrade_under_load(report: Report, layout: Layout, client_factory, webs: lis
                      done.returncode == 0 and bool(sql("SELECT 1 FROM pg_tables WHERE tablename = %s", table)),
                      done.stdout.strip().splitlines()[-1] if done.stdout.strip() else done.stderr[-300:])
 
+    events: list[tuple[str, float]] = []  # what happened when during the rolling restart (monotonic)
+
     def rolling_restart() -> None:
         for web in webs:
             before = web.pid
+            events.append((f"stop @{web.instance}", time.monotonic()))
             stopped = web.stop()
+            events.append((f"start @{web.instance}", time.monotonic()))
             ok, seconds = boot_web(web, 120)
+            events.append((f"READY=1 @{web.instance}", time.monotonic()))
             ready = ok and web_ready(layout, web.instance, 60)
+            events.append((f"/readyz @{web.instance}", time.monotonic()))
             report.check(f"rolling restart: {web.log.stem} stopped (SIGTERM), started again, /readyz before the next",
                          ready and web.pid != before,
                          f"stopped in {stopped:.1f} s, READY=1 {seconds:.1f} s after the start, "
@@ -775,6 +781,12 @@ def upgrade_under_load(report: Report, layout: Layout, client_factory, webs: lis
     report.check(f"rolling restart: no request waited more than {RESTART_SLACK_MS} ms beyond the baseline's longest",
                  restart_longest <= base_longest + RESTART_SLACK_MS,
                  f"longest {restart_longest:.0f} ms during the restart, {base_longest:.0f} ms in the baseline")
+    if events:  # where the slowest requests fell: sent and answered, seconds after the restart began
+        zero = events[0][1]
+        slowest = sorted((r for r in load.results if r[0] == "rolling restart"), key=lambda r: -r[2])[:5]
+        report.note("rolling restart timeline (s): " + ", ".join(f"{label} {at - zero:.1f}" for label, at in events)
+                    + "; slowest requests (sent → answered, status): "
+                    + ", ".join(f"{sent - zero:.1f} → {sent + seconds - zero:.1f} {status}" for _, status, seconds, sent in slowest))
     report.note(f"load: {LOAD_THREADS} client threads through nginx over HTTPS on {', '.join(load_paths)}; "
                 f"{len(load.results)} requests in all")
 
