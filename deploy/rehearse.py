@@ -3,10 +3,11 @@
 Why: the units, the nginx file and the environment file were only ever checked statically
 (``web/tests/test_deploy.py``). This script *runs* them, as faithfully as a machine without systemd allows:
 
-- every service is started from its unit file: ExecStartPre, ExecStart, ExecStartPost and ExecReload are
+- every service is started from its unit file: ExecStartPre, ExecStart and ExecStartPost are
   read from ``deploy/systemd/*.service`` and run as written, so a wrong command in a unit fails the
   rehearsal. Only paths (/opt/xinzhi → this repository, /etc/xinzhi and /var/… → a temporary folder) and the
-  gunicorn ports (one web instance per server of nginx's upstream, ``%i`` = the port) are adapted; the EnvironmentFile is ``deploy/xinzhi.env.example`` with rehearsal values
+  gunicorn ports (one web instance per server of nginx's upstream, ``%i`` = the port) are adapted; the
+  EnvironmentFile is ``deploy/xinzhi.env.example`` with rehearsal values
   (scratch PostgreSQL database, own Redis namespace, generated SECRET_KEY). User=xinzhi and the sandboxing
   lines (ProtectSystem, PrivateTmp…) are not applied: the script runs as root, and says so.
 - the first-installation commands are read from docs/operations.md (Deployment) and run;
@@ -168,11 +169,9 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def unit_command(layout: Layout, unit: dict[str, str], key: str, mainpid: int | None = None) -> list[str]:
-    """A unit's command line, adapted (paths, port, ``$MAINPID``) and split as systemd splits it."""
+def unit_command(layout: Layout, unit: dict[str, str], key: str) -> list[str]:
+    """A unit's command line, adapted (paths, ports) and split as systemd splits it."""
     line = layout.adapt(unit[key]).lstrip("-@:+!")
-    if mainpid is not None:
-        line = line.replace("$MAINPID", str(mainpid))
     return shlex.split(line)
 
 
