@@ -3,10 +3,11 @@
 Why: the units, the nginx file and the environment file were only ever checked statically
 (``web/tests/test_deploy.py``). This script *runs* them, as faithfully as a machine without systemd allows:
 
-- every service is started from its unit file: ExecStartPre, ExecStart, ExecStartPost and ExecReload are
+- every service is started from its unit file: ExecStartPre, ExecStart and ExecStartPost are
   read from ``deploy/systemd/*.service`` and run as written, so a wrong command in a unit fails the
   rehearsal. Only paths (/opt/xinzhi → this repository, /etc/xinzhi and /var/… → a temporary folder) and the
-  gunicorn port are adapted; the EnvironmentFile is ``deploy/xinzhi.env.example`` with rehearsal values
+  gunicorn ports (one web instance per server of nginx's upstream, ``%i`` = the port) are adapted; the
+  EnvironmentFile is ``deploy/xinzhi.env.example`` with rehearsal values
   (scratch PostgreSQL database, own Redis namespace, generated SECRET_KEY). User=xinzhi and the sandboxing
   lines (ProtectSystem, PrivateTmp…) are not applied: the script runs as root, and says so.
 - the first-installation commands are read from docs/operations.md (Deployment) and run;
@@ -14,8 +15,9 @@ Why: the units, the nginx file and the environment file were only ever checked s
 - every check goes through nginx over HTTPS; a report job is submitted on the web and must be run by the
   separate worker process; the scheduler must submit a due line; the backup unit runs and its file is
   restored into a second scratch database;
-- an upgrade (a migration applied for real, gunicorn's HUP reload, a worker restart) runs while a bounded
-  read load goes through nginx; requests are counted by status and latency for each phase.
+- an upgrade (a migration applied for real, the web instances restarted one after the other, a worker
+  restart) runs while a bounded read load goes through nginx; requests are counted by status and latency for
+  each phase, and the rolling restart must not make any request wait more than a second beyond the baseline.
 
 Everything started is stopped and the scratch databases dropped, also on failure. Exit status 1 when a
 check fails. Loopback only; the load is bounded in requests and time.
@@ -75,6 +77,9 @@ LOAD_MAX_REQUESTS = 20_000
 LOAD_MAX_SECONDS = 300
 DEMO_USER = "hangzhou"
 SUPERUSER = "rehearsal-admin"
+WEB_UNIT = "xinzhi-web@.service"
+#: how much longer than the baseline's longest request a request may take during the rolling restart
+RESTART_SLACK_MS = 1000
 
 
 # ---------------------------------------------------------------------------------------------- report
@@ -116,12 +121,23 @@ class RehearsalError(Exception):
 # ------------------------------------------------------------------------------------------- the units
 
 
-def read_unit(name: str) -> dict[str, str]:
-    """The [Service] section of a unit file (systemd syntax is close enough to INI for these files)."""
+def read_unit(name: str, instance: str | None = None) -> dict[str, str]:
+    """The [Service] section of a unit file (systemd syntax is close enough to INI for these files), with a
+    template's ``%i`` replaced by ``instance``."""
     parser = configparser.ConfigParser(strict=False, interpolation=None)
     parser.optionxform = str
     parser.read_string((DEPLOY / "systemd" / name).read_text(encoding="utf-8"))
-    return dict(parser["Service"])
+    return {key: value.replace("%i", instance) if instance is not None else value
+            for key, value in parser["Service"].items()}
+
+
+def web_instances() -> list[str]:
+    """The web unit's instances: the ports of nginx's upstream servers (``xinzhi-web@<port>``)."""
+    text = (DEPLOY / "nginx" / "xinzhi.conf").read_text(encoding="utf-8")
+    block = re.search(r"upstream\s+\w+\s*\{(.*?)\}", text, re.S)
+    if not block:
+        raise RehearsalError("deploy/nginx/xinzhi.conf: no upstream block")
+    return re.findall(r"^\s*server\s+127\.0\.0\.1:(\d+)", block.group(1), re.M)
 
 
 @dataclass
@@ -129,7 +145,7 @@ class Layout:
     """Where the production paths and ports land in the rehearsal (the only adaptations made)."""
 
     tmp: Path
-    web_port: int
+    web_ports: dict[str, int]  # production port (the instance) → the rehearsal's
     http_port: int
     https_port: int
 
@@ -142,7 +158,9 @@ class Layout:
     def adapt(self, text: str) -> str:
         for production, here in self.paths.items():
             text = text.replace(production, here)
-        return text.replace("127.0.0.1:8000", f"127.0.0.1:{self.web_port}")
+        for production, here in self.web_ports.items():
+            text = text.replace(f"127.0.0.1:{production}", f"127.0.0.1:{here}")
+        return text
 
 
 def free_port() -> int:
@@ -151,11 +169,9 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def unit_command(layout: Layout, unit: dict[str, str], key: str, mainpid: int | None = None) -> list[str]:
-    """A unit's command line, adapted (paths, port, ``$MAINPID``) and split as systemd splits it."""
+def unit_command(layout: Layout, unit: dict[str, str], key: str) -> list[str]:
+    """A unit's command line, adapted (paths, ports) and split as systemd splits it."""
     line = layout.adapt(unit[key]).lstrip("-@:+!")
-    if mainpid is not None:
-        line = line.replace("$MAINPID", str(mainpid))
     return shlex.split(line)
 
 
@@ -220,11 +236,11 @@ class Service:
     working directory, output to a log file; stopped with its KillSignal, then SIGKILL after
     TimeoutStopSec (KillMode=mixed and control-group both end in killing the group)."""
 
-    def __init__(self, layout: Layout, name: str, **extra_env):
-        self.layout, self.name = layout, name
-        self.unit = read_unit(name)
+    def __init__(self, layout: Layout, name: str, instance: str | None = None, **extra_env):
+        self.layout, self.name, self.instance = layout, name, instance
+        self.unit = read_unit(name, instance)
         self.extra_env = extra_env
-        self.log = layout.tmp / "logs" / f"{name}.log"
+        self.log = layout.tmp / "logs" / f"{name.replace('@.', f'@{instance}.') if instance else name}.log"
         self.process: subprocess.Popen | None = None
 
     def start(self) -> None:
@@ -245,11 +261,6 @@ class Service:
 
     def alive(self) -> bool:
         return self.process is not None and self.process.poll() is None
-
-    def reload(self) -> None:
-        """ExecReload with $MAINPID, as ``systemctl reload`` runs it."""
-        argv = unit_command(self.layout, self.unit, "ExecReload", mainpid=self.pid)
-        subprocess.run(argv, check=True, timeout=30)
 
     def stop(self) -> float:
         """Stop as systemd would; the seconds it took."""
@@ -294,18 +305,6 @@ def wait_notify_ready(sock: socket.socket, service: Service, timeout: float) -> 
         except TimeoutError:
             continue
     return False
-
-
-def wait_new_workers(web: Service, before: set[int], timeout: float) -> set[int]:
-    """After a HUP: the worker PIDs once none of ``before`` is left and as many run as before."""
-    deadline = time.monotonic() + timeout
-    now = before
-    while time.monotonic() < deadline:
-        now = gunicorn_workers(web.pid)
-        if now and not (now & before) and len(now) == len(before):
-            break
-        time.sleep(0.2)
-    return now
 
 
 def gunicorn_workers(master: int) -> set[int]:
@@ -373,7 +372,7 @@ def first_installation_commands() -> list[list[str]]:
 
 def install(layout: Layout, report: Report, password: str) -> None:
     """Run the documented first-installation commands with the units' environment, then a small demo."""
-    env = unit_env(layout, read_unit("xinzhi-web.service"))
+    env = unit_env(layout, read_unit(WEB_UNIT, web_instances()[0]))
     for argv in first_installation_commands():
         if argv[1] == "createsuperuser":  # interactive in the docs; the same command without questions
             argv = [*argv, "--noinput", "--username", SUPERUSER, "--email", "rehearsal@example.invalid"]
@@ -412,13 +411,15 @@ def make_certificate(layout: Layout, host: str) -> Path:
     return ssl_dir / "fullchain.pem"
 
 
-def nginx_site(layout: Layout, web_bind: str) -> str:
-    """deploy/nginx/xinzhi.conf with loopback ports and the rehearsal's paths; it must proxy to the address
-    gunicorn's unit binds (checked here: a mismatch would be a real fault of the recipe)."""
+def nginx_site(layout: Layout, web_binds: set[str]) -> str:
+    """deploy/nginx/xinzhi.conf with loopback ports and the rehearsal's paths; its upstream must hold exactly
+    the addresses the web unit's instances bind, and every proxy_pass go to that upstream (checked here: a
+    mismatch would be a real fault of the recipe)."""
     text = (DEPLOY / "nginx" / "xinzhi.conf").read_text(encoding="utf-8")
-    upstreams = set(re.findall(r"proxy_pass http://([\d.:]+)", text))
-    if upstreams != {web_bind}:
-        raise RehearsalError(f"nginx proxies to {upstreams}, gunicorn binds {web_bind}")
+    name, servers = re.search(r"upstream\s+(\w+)\s*\{(.*?)\}", text, re.S).groups()
+    upstreams = set(re.findall(r"^\s*server\s+([^;\s]+)", servers, re.M))
+    if upstreams != web_binds or set(re.findall(r"proxy_pass http://([^;\s]+);", text)) != {name}:
+        raise RehearsalError(f"nginx proxies to {upstreams}, the web instances bind {web_binds}")
     for production, here in ((r"listen 80;", f"listen 127.0.0.1:{layout.http_port};"),
                              (r"listen 443 ssl", f"listen 127.0.0.1:{layout.https_port} ssl")):
         if text.count(production) != 1:
@@ -434,8 +435,8 @@ def nginx_main_conf(layout: Layout) -> Path:
         (base / sub).mkdir(parents=True, exist_ok=True)
     layout.tmp.chmod(0o711)  # nginx's workers run as nobody and buffer large answers under temp/
     (base / "temp").chmod(0o777)
-    bind = re.search(r"--bind\s+(\S+)", read_unit("xinzhi-web.service")["ExecStart"]).group(1)
-    (base / "xinzhi.conf").write_text(nginx_site(layout, bind), encoding="utf-8")
+    binds = {re.search(r"--bind\s+(\S+)", read_unit(WEB_UNIT, port)["ExecStart"]).group(1) for port in web_instances()}
+    (base / "xinzhi.conf").write_text(nginx_site(layout, binds), encoding="utf-8")
     conf = base / "nginx.conf"
     conf.write_text(f"""worker_processes 1;
 pid {base}/nginx.pid;
@@ -692,15 +693,6 @@ class Load:
                 status = type(exc).__name__
             self.results.append((phase, status, time.monotonic() - started, started))
 
-    def completed_after(self, moment: float, count: int, timeout: float) -> float:
-        """Seconds from ``moment`` until ``count`` requests sent after it were answered (or the timeout)."""
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if sum(1 for _, _, _, sent in self.results if sent >= moment) >= count:
-                break
-            time.sleep(0.1)
-        return time.monotonic() - moment
-
     def finish(self) -> None:
         self.stop.set()
         for thread in self.threads:
@@ -715,12 +707,13 @@ class Load:
         return len(rows), statuses, statistics.median(times), p95, times[-1]
 
 
-def upgrade_under_load(report: Report, layout: Layout, client_factory, web: Service, workers: list[Service],
+def upgrade_under_load(report: Report, layout: Layout, client_factory, webs: list[Service], workers: list[Service],
                        load_paths: list[str]) -> None:
     """Migrate back before the additive migration (no load), then under load: baseline, ``xinzhi migrate``,
-    ``systemctl reload xinzhi-web`` (the unit's ExecReload: HUP), ``systemctl restart xinzhi-worker@1``."""
+    ``systemctl restart xinzhi-web@<port>`` for one instance after the other (each ready before the next is
+    stopped), ``systemctl restart xinzhi-worker@1``."""
     xinzhi = str(ROOT / ".venv/bin/xinzhi")
-    env = unit_env(layout, web.unit)
+    env = unit_env(layout, webs[0].unit)
     table = "unicorns_listentry"
     back = subprocess.run([xinzhi, "migrate", UPGRADE_APP, UPGRADE_BEFORE], cwd=ROOT, env=env, capture_output=True, text=True)
     gone = not sql("SELECT 1 FROM pg_tables WHERE tablename = %s", table)
@@ -742,16 +735,24 @@ def upgrade_under_load(report: Report, layout: Layout, client_factory, web: Serv
                      done.returncode == 0 and bool(sql("SELECT 1 FROM pg_tables WHERE tablename = %s", table)),
                      done.stdout.strip().splitlines()[-1] if done.stdout.strip() else done.stderr[-300:])
 
-    def reload() -> None:
-        before_master, before = web.pid, gunicorn_workers(web.pid)
-        hup = time.monotonic()
-        web.reload()
-        now = wait_new_workers(web, before, 90)
-        served = load.completed_after(hup, LOAD_THREADS * 5, 120)
-        report.check("reload (ExecReload: HUP) replaced every gunicorn worker, same master",
-                     web.alive() and web.pid == before_master and bool(now) and not (now & before),
-                     f"workers {sorted(before)} → {sorted(now)}; the load had {LOAD_THREADS * 5} answers "
-                     f"to requests sent after the HUP {served:.1f} s after it")
+    events: list[tuple[str, float]] = []  # what happened when during the rolling restart (monotonic)
+
+    def rolling_restart() -> None:
+        for web in webs:
+            before = web.pid
+            events.append((f"stop @{web.instance}", time.monotonic()))
+            stopped = web.stop()
+            events.append((f"start @{web.instance}", time.monotonic()))
+            ok, seconds = boot_web(web, 120)
+            events.append((f"READY=1 @{web.instance}", time.monotonic()))
+            ready = ok and web_ready(layout, web.instance, 60)
+            events.append((f"/readyz @{web.instance}", time.monotonic()))
+            report.check(f"rolling restart: {web.log.stem} stopped (SIGTERM), started again, /readyz before the next",
+                         ready and web.pid != before,
+                         f"stopped in {stopped:.1f} s, READY=1 {seconds:.1f} s after the start, "
+                         f"{len(gunicorn_workers(web.pid))} workers" if ready else web.output()[-1500:])
+            if not ready:
+                return
 
     def restart_worker() -> None:
         worker = workers[0]
@@ -764,7 +765,7 @@ def upgrade_under_load(report: Report, layout: Layout, client_factory, web: Serv
     load.start()
     phase("baseline", lambda: time.sleep(10))
     phase("migrate", migrate)
-    phase("reload", reload)
+    phase("rolling restart", rolling_restart)
     phase("worker restart", restart_worker)
     phase("after", lambda: time.sleep(5))
     load.finish()
@@ -774,6 +775,17 @@ def upgrade_under_load(report: Report, layout: Layout, client_factory, web: Serv
         report.check(f"load during {name}: no error", count > 0 and bad == 0,
                      f"{seconds:.1f} s, {count} requests ({count / max(seconds, 0.001):.0f}/s), "
                      f"{dict(sorted(statuses.items()))}, p50 {p50:.0f} ms, p95 {p95:.0f} ms, longest {longest:.0f} ms")
+    *_, base_longest = load.summary("baseline")
+    *_, restart_longest = load.summary("rolling restart")
+    report.check(f"rolling restart: no request waited more than {RESTART_SLACK_MS} ms beyond the baseline's longest",
+                 restart_longest <= base_longest + RESTART_SLACK_MS,
+                 f"longest {restart_longest:.0f} ms during the restart, {base_longest:.0f} ms in the baseline")
+    if events:  # where the slowest requests fell: sent and answered, seconds after the restart began
+        zero = events[0][1]
+        slowest = sorted((r for r in load.results if r[0] == "rolling restart"), key=lambda r: -r[2])[:5]
+        report.note("rolling restart timeline (s): " + ", ".join(f"{label} {at - zero:.1f}" for label, at in events)
+                    + "; slowest requests (sent → answered, status): "
+                    + ", ".join(f"{sent - zero:.1f} → {sent + seconds - zero:.1f} {status}" for _, status, seconds, sent in slowest))
     report.note(f"load: {LOAD_THREADS} client threads through nginx over HTTPS on {', '.join(load_paths)}; "
                 f"{len(load.results)} requests in all")
 
@@ -794,6 +806,11 @@ class Site:
         service = Service(self.layout, name, **extra_env)
         self.services.append(service)
         service.start()
+        return service
+
+    def add(self, service: Service) -> Service:
+        """A service started by the caller (the web instances, started with a notify socket)."""
+        self.services.append(service)
         return service
 
     def close(self, keep: bool) -> list[str]:
@@ -841,25 +858,53 @@ def describe_substitutions(report: Report) -> None:
                 "a self-signed certificate; Origin/Referer sent as a browser on port 443 sends them")
 
 
-def start_web(report: Report, site: Site) -> Service:
-    """xinzhi-web.service: ExecStartPre, then gunicorn; Type=notify is honoured with a notify socket."""
-    sock_path = site.layout.tmp / "notify.sock"
+def boot_web(web: Service, timeout: float) -> tuple[bool, float]:
+    """Start a web instance (ExecStartPre, then gunicorn) and wait for READY=1 on a notify socket of its own,
+    as systemd does for Type=notify before ``systemctl start`` returns. Whether it came up, and the seconds."""
+    sock_path = web.layout.tmp / f"notify-{web.instance}.sock"
+    sock_path.unlink(missing_ok=True)
     sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
     sock.bind(str(sock_path))
+    web.extra_env["NOTIFY_SOCKET"] = str(sock_path)
+    port = web.layout.web_ports[web.instance]
     try:
         started = time.monotonic()
-        web = site.start("xinzhi-web.service", NOTIFY_SOCKET=str(sock_path))
-        notified = wait_notify_ready(sock, web, 90) if web.unit.get("Type") == "notify" else wait_port(site.layout.web_port, 90)
+        web.start()
+        notified = wait_notify_ready(sock, web, timeout) if web.unit.get("Type") == "notify" else wait_port(port, timeout)
     finally:
         sock.close()
-    seconds = time.monotonic() - started
-    ok = notified and wait_port(site.layout.web_port, 10)
-    time.sleep(2)
-    report.check("web unit started: ExecStartPre (monitor --refresh-stale), gunicorn READY=1 (Type=notify)", ok,
-                 f"{seconds:.1f} s, {len(gunicorn_workers(web.pid))} workers" if ok else web.output()[-1500:])
-    if not ok:
-        raise RehearsalError("the web unit did not start")
-    return web
+    return notified and wait_port(port, 10), time.monotonic() - started
+
+
+def web_ready(layout: Layout, instance: str, timeout: float) -> bool:
+    """The instance's own /readyz answers 200 (``curl -fsS http://127.0.0.1:<port>/readyz`` of the upgrade)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if requests.get(f"http://127.0.0.1:{layout.web_ports[instance]}/readyz", timeout=10,
+                            headers={"X-Forwarded-Proto": "https"}).status_code == 200:
+                return True
+        except requests.RequestException:
+            pass
+        time.sleep(0.5)
+    return False
+
+
+def start_web(report: Report, site: Site) -> list[Service]:
+    """xinzhi-web@<port>.service for every server of nginx's upstream: ExecStartPre, then gunicorn;
+    Type=notify is honoured with a notify socket."""
+    webs = []
+    for instance in web_instances():
+        web = site.add(Service(site.layout, WEB_UNIT, instance))
+        ok, seconds = boot_web(web, 90)
+        ok = ok and web_ready(site.layout, instance, 30)
+        report.check(f"web unit {web.log.stem} started: ExecStartPre (monitor --refresh-stale), gunicorn --preload "
+                     "READY=1 (Type=notify), /readyz", ok,
+                     f"{seconds:.1f} s, {len(gunicorn_workers(web.pid))} workers" if ok else web.output()[-1500:])
+        if not ok:
+            raise RehearsalError(f"the web unit {web.log.stem} did not start")
+        webs.append(web)
+    return webs
 
 
 def make_schedule_line_due() -> int:
@@ -881,7 +926,7 @@ def rehearse(report: Report, site: Site) -> None:
     password = secrets.token_urlsafe(16)
     install(layout, report, password)
     make_schedule_line_due()
-    web = start_web(report, site)
+    webs = start_web(report, site)
     host = site_name()
     cafile = make_certificate(layout, host)
     site.nginx = start_nginx(layout)
@@ -915,7 +960,7 @@ def rehearse(report: Report, site: Site) -> None:
         other.login(DEMO_USER, demo_password())
         return other
 
-    upgrade_under_load(report, layout, signed_in, web, workers, load_paths)
+    upgrade_under_load(report, layout, signed_in, webs, workers, load_paths)
     job_id, detail = submit_report_job(client)
     status = wait_job(client, job_id, 180) if job_id else {}
     report.check("after the upgrade a report job runs on the restarted worker", status.get("status") == "succeeded",
@@ -941,7 +986,8 @@ def main(argv: list[str] | None = None) -> int:
     except BlockingIOError:
         print("another rehearsal is running on this machine (same database names): wait for it", file=sys.stderr)
         return 2
-    layout = Layout(Path(tempfile.mkdtemp(prefix="xinzhi-rehearsal-")), free_port(), free_port(), free_port())
+    layout = Layout(Path(tempfile.mkdtemp(prefix="xinzhi-rehearsal-")), {port: free_port() for port in web_instances()},
+                    free_port(), free_port())
     site = Site(layout, f"xinzhi-rehearsal-{secrets.token_hex(4)}")
     report = Report()
     report.note(f"load average at the start: {' '.join(f'{x:.1f}' for x in os.getloadavg())} ({os.cpu_count()} CPUs)")

@@ -192,3 +192,4 @@ _.province_code
 _.year_partitions
 _.recommended_count
 _.source_label  # programs/scenario_detail.html
+post_worker_init  # gunicorn hook (xinzhi/gunicorn_conf.py)

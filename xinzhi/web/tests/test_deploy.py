@@ -72,18 +72,47 @@ def test_backup_pruning_keeps_days_sundays_and_firsts(tmp_path):
         assert (name in kept) == expected, (name, age)
 
 
-def test_nginx_proxies_to_the_web_units_address_and_logs_the_request_id():
+def test_nginx_logs_the_request_id():
     """Found by the rehearsal (deploy/rehearse.py): the request id nginx sends the platform was in no nginx log
     (the default format has no $request_id), and HSTS came twice (nginx and the platform both sent it)."""
     conf = (DEPLOY / "nginx" / "xinzhi.conf").read_text(encoding="utf-8")
-    bind = re.search(r"--bind\s+(\S+)", _unit(DEPLOY / "systemd" / "xinzhi-web.service")["Service"]["ExecStart"]).group(1)
-    assert set(re.findall(r"proxy_pass http://([^;\s]+);", conf)) == {bind}
     formats = dict(re.findall(r"log_format\s+(\w+)\s+(.*?);", conf, re.S))
     logs = re.findall(r"^\s*access_log\s+(\S+)\s+(\w+);", conf, re.M)
     assert logs and all("$request_id" in formats[name] for _, name in logs)
     assert "proxy_set_header X-Request-ID $request_id;" in conf
     # one Strict-Transport-Security header: the platform's (SecurityMiddleware, DEBUG off), not nginx's too
     assert "Strict-Transport-Security" not in conf
+
+
+def test_every_web_instance_the_docs_enable_is_in_nginx_upstream_and_restarts_without_a_pause():
+    """Found by the rehearsal: a HUP reload of the one web unit made reads wait ~14 s. Now two instances of
+    xinzhi-web@.service (instance = port) sit in one nginx upstream and an upgrade restarts them one after
+    the other; --preload keeps a starting instance's port closed until the application is loaded, so nginx
+    passes requests to the other instance instead of queueing them."""
+    conf = (DEPLOY / "nginx" / "xinzhi.conf").read_text(encoding="utf-8")
+    name, servers = re.search(r"upstream\s+(\w+)\s*\{(.*?)\}", conf, re.S).groups()
+    upstream = re.findall(r"^\s*server\s+([^;\s]+)", servers, re.M)
+    # never marked down: else the instance restarted first may still count as down when the second stops
+    assert all("max_fails=0" in line for line in re.findall(r"^\s*server\s+.*$", servers, re.M))
+    assert set(re.findall(r"proxy_pass http://([^;\s]+);", conf)) == {name}
+    unit = _unit(DEPLOY / "systemd" / "xinzhi-web@.service")["Service"]
+    assert not (DEPLOY / "systemd" / "xinzhi-web.service").exists()
+    argv = shlex.split(unit["ExecStart"])
+    bind = argv[argv.index("--bind") + 1]
+    assert bind == "127.0.0.1:%i"
+    # a HUP under --preload would fork workers from the master's old code: no ExecReload to call by mistake
+    assert "--preload" in argv and "ExecReload" not in unit
+    assert unit["Type"] == "notify"  # `systemctl restart` returns at READY=1, sent after the bind
+    docs = (ROOT / "docs" / "operations.md").read_text(encoding="utf-8")
+    install = re.search(r"\*\*First installation\*\*.*?```sh\n(.*?)```", docs, re.S).group(1)
+    enabled = re.findall(r"\bxinzhi-web@(\d+)\b", " ".join(re.findall(r"^systemctl enable --now (.*)$", install, re.M)))
+    assert len(upstream) >= 2 and sorted(upstream) == sorted(bind.replace("%i", port) for port in enabled)
+    upgrade = re.search(r"\*\*Upgrades without downtime for reads\*\*.*?```sh\n(.*?)```", docs, re.S).group(1)
+    assert "systemctl reload xinzhi-web" not in upgrade
+    for port in enabled:
+        assert port in upgrade, f"the upgrade procedure does not restart xinzhi-web@{port}"
+    # a POST that reached an instance is never sent to the other (nginx's default, kept)
+    assert re.findall(r"^\s*proxy_next_upstream\s+([^;]*);", conf, re.M) == ["error timeout"]
 
 
 def test_the_documented_first_installation_runs_commands_that_exist():
