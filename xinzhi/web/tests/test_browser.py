@@ -86,7 +86,7 @@ def test_cockpit_to_indicator_to_enterprise_drilldown(page, live_site):
         page.locator("a.kpi").nth(3).click()  # R&D intensity
     assert "研发费用" in page.inner_text("h1")
     with page.expect_navigation():
-        page.locator("text=构成企业").first.click()
+        page.locator("main table.data tbody a:has-text('构成企业')").first.click()  # a peer row's link, not the header
     with page.expect_navigation():
         page.locator("table.data tbody tr td a").first.click()
     assert "统一社会信用代码" in page.inner_text("main")
