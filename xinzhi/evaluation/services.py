@@ -31,7 +31,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from xinzhi.enterprises.models import Enterprise
@@ -314,9 +314,11 @@ def panel_refusal(submission: Submission, info: Mapping[str, Any] | None = None)
     return ""
 
 
-def shortfalls(round_: Round) -> list[dict[str, Any]]:
-    """Open submissions whose panel is short of the round's size and not approved as reduced (one query)."""
-    rows = (round_.submissions.filter(status__in=OPEN_STATUSES, reduced_panel_at=None)
+def shortfalls(round_: Round, submissions: QuerySet | None = None) -> list[dict[str, Any]]:
+    """Open submissions whose panel is short of the round's size and not approved as reduced (one query).
+    ``submissions`` narrows it to what the reader may see (a city or county user's own)."""
+    subs = round_.submissions.all() if submissions is None else submissions.filter(round=round_)
+    rows = (subs.filter(status__in=OPEN_STATUSES, reduced_panel_at=None)
             .annotate(active=Count("assignments", filter=~Q(assignments__status=Assignment.Status.RECUSED)))
             .filter(active__lt=round_.reviewers_per_submission).order_by("id").values("id", "title", "active"))
     return [{"id": r["id"], "title": r["title"], "active": r["active"],
@@ -778,13 +780,15 @@ def _grade_result(values: Mapping[str, Any]) -> scoring.GradeResult:
 # --- pages ---------------------------------------------------------------------------------------
 
 
-def round_progress(round_: Round) -> dict[str, Any]:
-    """Counts for the staff page (SQL aggregates)."""
-    subs = round_.submissions.aggregate(
+def round_progress(round_: Round, submissions: QuerySet | None = None) -> dict[str, Any]:
+    """Counts for the round's page (SQL aggregates). ``submissions`` narrows them to what the reader may
+    see: a county user's page counts the county's submissions, never the province's."""
+    scoped = round_.submissions.all() if submissions is None else submissions.filter(round=round_)
+    subs = scoped.aggregate(
         total=Count("id"), determined=Count("id", filter=Q(status=Submission.Status.DETERMINED)),
         deferred=Count("id", filter=Q(status=Submission.Status.DEFERRED)),
     )
-    assigned = Assignment.objects.filter(submission__round=round_).aggregate(
+    assigned = Assignment.objects.filter(submission__in=scoped.values("id")).aggregate(
         total=Count("id"), submitted=Count("id", filter=Q(status=Assignment.Status.SUBMITTED)),
         recused=Count("id", filter=Q(status=Assignment.Status.RECUSED)),
     )

@@ -107,9 +107,9 @@ def round_detail(request, pk: int):
     subs = Submission.objects.restrict(user).filter(round=round_).select_related("division", "enterprise")
     return render(request, "evaluation/round_detail.html", {
         "round": round_, "scheme": services.scheme_of(round_), "submissions": subs,
-        "progress": services.round_progress(round_), "can_run": bool(can(user, "evaluation.round.run")),
+        "progress": services.round_progress(round_, subs), "can_run": bool(can(user, "evaluation.round.run")),
         "statuses": [(v, label) for v, label in Round.Status.choices if v in services.ROUND_STEPS[round_.status]],
-        "shortfalls": services.shortfalls(round_) if not round_.is_closed else [],
+        "shortfalls": services.shortfalls(round_, subs) if not round_.is_closed else [],
     })
 
 

@@ -202,6 +202,40 @@ def _change_everything_outside(user) -> None:
     EarlyWarning.objects.exclude(scope_q(EarlyWarning, user)).delete()
 
 
+#: the object pages, with the model whose visible records they show: the sweep above fills every id with an
+#: enterprise's, which names some other object only by chance — these are read with ids the user may see.
+DETAIL_PAGES = {
+    "cultivation:draw": "cultivation.SamplingDraw", "evaluation:round": "evaluation.Round",
+    "evaluation:submission": "evaluation.Submission", "investment:detail": "investment.InvestmentProject",
+    "platforms:institution": "platforms.RDInstitution", "platforms:platform": "platforms.Platform",
+    "programs:problem": "programs.Problem", "programs:new_product": "programs.NewProductProject",
+    "programs:call": "programs.ResearchCall", "programs:need": "programs.ResearchNeed",
+    "programs:scenario": "programs.Scenario", "supervision:task": "supervision.Task",
+    "supervision:case": "supervision.TypicalCase", "unicorns:detail": "unicorns.Company",
+}
+
+#: pages the small demo may have nothing for in a county (no draw, no task or case of Xihu)
+RARE_IN_SMALL_DEMO = {"cultivation:draw", "platforms:platform", "programs:scenario", "supervision:task",
+                      "supervision:case"}
+
+
+def _detail_pages_in_scope(user, per_page: int = 3) -> list[str]:
+    from django.apps import apps
+    from django.urls import reverse
+
+    out = []
+    for name, label in DETAIL_PAGES.items():
+        model = apps.get_model(label)
+        visible = model.objects.restrict(user)
+        if label == "platforms.Platform":  # its member list names its members wherever they are registered:
+            visible = visible.exclude(memberships__enterprise__in=Enterprise.objects.exclude(  # its own record
+                pk__in=Enterprise.objects.restrict(user).values("pk")))
+        pks = visible.order_by("pk").values_list("pk", flat=True)[:per_page]
+        assert pks or name in RARE_IN_SMALL_DEMO, f"{name}: no {label} the user may see, so the page goes unread"
+        out += [reverse(name, args=[pk]) for pk in pks]
+    return out
+
+
 @pytest.mark.parametrize("role", ["xihu", "hangzhou"])
 def test_county_and_city_pages_never_show_province_wide_counts(client, demo, role):
     user = User.objects.get(username=role)
@@ -213,6 +247,7 @@ def test_county_and_city_pages_never_show_province_wide_counts(client, demo, rol
               "/monitoring/targets/?year=2025", "/api/v1/enterprises/", "/api/v1/platforms/institutions",
               "/api/v1/platforms/platforms", "/api/v1/monitoring/values?period=2025-06",
               "/api/v1/monitoring/warnings?period=2025-06", "/api/v1/cultivation/counts?year=2025"]
+    paths += _detail_pages_in_scope(user)
     client.force_login(user)
     before = _read_pages(client, paths)
     assert len(before) > 20
