@@ -79,6 +79,7 @@ def test_no_page_gives_a_server_error_for_any_role(client, demo):
     own = Enterprise.objects.filter(division_id="330106").order_by("id").first().pk
     foreign = Enterprise.objects.filter(division__code__startswith="3302").order_by("id").first().pk
     paths = sorted({p for route in _patterns() for p in _concrete(route, {"own": own, "foreign": foreign, "none": 999999})})
+    paths += _detail_pages_in_scope(User.objects.get(username="province"))  # every object page, with real ids
     assert len(paths) > 15
     for role in ROLES:
         client.force_login(User.objects.get(username=role))
