@@ -80,6 +80,13 @@ def read_list_export(response) -> tuple[list[str], list[list]]:
     return header, rows
 
 
+def declared_order(model, field: str):
+    """A sort key for a stored code: its place in the field's declared choices, which is how the shared
+    lists sort a status, a stage or a level (``reports.listing``); a code not among them comes last."""
+    codes = [code for code, _label in model._meta.get_field(field).flatchoices]
+    return lambda code: codes.index(code) if code in codes else len(codes)
+
+
 def writes_during(func) -> list[str]:
     """The SQL statements ``func()`` ran that change data (INSERT/UPDATE/DELETE): a GET must run none."""
     with CaptureQueriesContext(connection) as ctx:

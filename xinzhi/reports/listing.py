@@ -12,6 +12,8 @@ A list view declares its columns once (:class:`Col`) and wraps its filtered, sco
   column's whitelisted ORM fields, then by ``pk`` so equal values keep a stable order across pages. A key
   that is not a sortable column of this list is a 400 with a Chinese message (``core.params``), never a 500.
   The header links keep every filter and the page; the sorted column shows ▲/▼ and ``aria-sort``.
+  A field with choices (a status, a stage, a level) sorts in the order its choices are declared — the
+  workflow's order, 国家 before 行业 — not by the stored code, whose alphabet means nothing to the reader.
 * **Export** (``?format=xlsx``) is a GET that writes nothing: the same queryset (same filters, same
   ``restrict()`` scope, same order), all pages, at most :data:`EXPORT_LIMIT` rows (a note in the file and on
   the page says so when more matched), through the one xlsx writer of :mod:`xinzhi.reports` — headers with
@@ -30,7 +32,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import F
+from django.core.exceptions import FieldDoesNotExist
+from django.db.models import Case, F, IntegerField, Value, When
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -125,6 +128,31 @@ class Col:
         return str(value)
 
 
+def _model_field(model, path: str):
+    """The model field ``path`` (``enterprise__status``) names, or None (an annotation)."""
+    field = None
+    for part in path.split("__"):
+        try:
+            field = model._meta.get_field(part)
+        except (FieldDoesNotExist, AttributeError):
+            return None
+        model = field.related_model
+    return field
+
+
+def _order_term(model, path: str, descending: bool, nulls_last: bool):
+    """One ORDER BY term: a field with choices by its choices' declared order (unknown values last)."""
+    field = _model_field(model, path)
+    if field is not None and field.choices:
+        codes = [code for code, _label in field.flatchoices]
+        expr = Case(*(When(**{path: code}, then=Value(i)) for i, code in enumerate(codes)),
+                    default=Value(len(codes)), output_field=IntegerField())
+        return expr.desc() if descending else expr.asc()
+    if nulls_last:
+        return F(path).desc(nulls_last=True) if descending else F(path).asc(nulls_last=True)
+    return ("-" if descending else "") + path
+
+
 class Listing:
     """A list page's queryset ordered by the user's choice of column, paged, shown and exported."""
 
@@ -134,10 +162,7 @@ class Listing:
         if self.sort:
             column = self._column(self.sort.lstrip("-"))
             descending = self.sort.startswith("-")
-            if column.nulls_last:
-                order = [F(f).desc(nulls_last=True) if descending else F(f).asc(nulls_last=True) for f in column.order]
-            else:
-                order = [("-" if descending else "") + field for field in column.order]
+            order = [_order_term(queryset.model, field, descending, column.nulls_last) for field in column.order]
         else:  # the list's own order (or the queryset's), then pk
             order = list(default) or list(queryset.query.order_by)
         self.queryset = queryset.order_by(*order, "pk")

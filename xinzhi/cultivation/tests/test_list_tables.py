@@ -8,18 +8,21 @@ from __future__ import annotations
 
 import pytest
 
-from xinzhi.core.testing import read_list_export, writes_during
-from xinzhi.cultivation.models import SamplingDraw, SamplingItem
+from xinzhi.core.testing import declared_order, read_list_export, writes_during
+from xinzhi.cultivation.models import ListEntry, SamplingDraw, SamplingItem
 from xinzhi.cultivation.services import am_list, sampling
 
 pytestmark = pytest.mark.django_db
 
-ITEM_KEYS = {"rank": lambda i: i.rank, "enterprise": lambda i: i.enterprise.name, "program": lambda i: i.program,
-             "division": lambda i: i.division_id, "weight": lambda i: i.weight, "outcome": lambda i: i.outcome}
+ITEM_KEYS = {"rank": lambda i: i.rank, "enterprise": lambda i: i.enterprise.name,
+             "program": lambda i: declared_order(SamplingItem, "program")(i.program),
+             "division": lambda i: i.division_id, "weight": lambda i: i.weight,
+             "outcome": lambda i: declared_order(SamplingItem, "outcome")(i.outcome)}
 DRAW_KEYS = {"id": lambda d: d.pk, "year": lambda d: d.year, "division": lambda d: d.division_id,
              "population": lambda d: d.population, "size": lambda d: d.size, "created_at": lambda d: d.created_at}
 ENTRY_KEYS = {"enterprise": lambda e: e.enterprise.name, "division": lambda e: e.division_id,
-              "level": lambda e: e.level_division_id, "status": lambda e: e.status}
+              "level": lambda e: e.level_division_id,
+              "status": lambda e: declared_order(ListEntry, "status")(e.status)}  # the workflow's order, not the code's
 
 
 def in_order(rows, value, descending):

@@ -3,7 +3,7 @@ hold the filtered, sorted rows in the user's scope, and a GET that writes nothin
 
 import pytest
 
-from xinzhi.core.testing import read_list_export, writes_during
+from xinzhi.core.testing import declared_order, read_list_export, writes_during
 from xinzhi.platforms.models import Platform, RDInstitution
 
 from .test_register import reg  # noqa: F401  (the fixture)
@@ -11,9 +11,9 @@ from .test_register import reg  # noqa: F401  (the fixture)
 pytestmark = pytest.mark.django_db
 
 INSTITUTION_KEYS = {
-    "name": lambda i: i.name, "enterprise": lambda i: i.enterprise.name, "level": lambda i: i.level,
+    "name": lambda i: i.name, "enterprise": lambda i: i.enterprise.name, "level": lambda i: declared_order(RDInstitution, "level")(i.level),
     "division": lambda i: i.enterprise.division_id, "recognised_year": lambda i: i.recognised_year,
-    "cluster": lambda i: i.cluster_id or "", "status": lambda i: i.status,
+    "cluster": lambda i: i.cluster_id or "", "status": lambda i: declared_order(RDInstitution, "status")(i.status),
     "next_evaluation_year": lambda i: i.next_evaluation_year or 0,
 }
 

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from xinzhi.core.testing import read_list_export, writes_during
+from xinzhi.core.testing import declared_order, read_list_export, writes_during
 from xinzhi.industries.models import Cluster
 from xinzhi.programs.models import MajorProject, NewProductProject, Problem, ProjectUnit, Standard
 
@@ -75,16 +75,19 @@ LISTS = {
     "problems": ("/programs/", {
         "title": lambda p: p.title, "enterprise": _name, "division": lambda p: p.division_id,
         "field": lambda p: p.field, "cluster": lambda p: p.cluster_id, "budget": lambda p: p.budget,
-        "posed_at": lambda p: p.posed_at, "state": lambda p: p.state}),
+        "posed_at": lambda p: p.posed_at, "state": lambda p: declared_order(Problem, "state")(p.state)}),
     "projects": ("/programs/projects/?year=2025", {
-        "name": lambda p: p.name, "programme": lambda p: p.programme, "approved_on": lambda p: p.approved_on,
+        "name": lambda p: p.name, "programme": lambda p: declared_order(MajorProject, "programme")(p.programme), "approved_on": lambda p: p.approved_on,
         "division": lambda p: p.division_id}),
     "new_products": ("/programs/new-products/?year=2025", {
         "name": lambda p: p.name, "enterprise": _name, "division": lambda p: p.division_id,
-        "applied_on": lambda p: p.applied_on, "approved_on": lambda p: p.approved_on, "stage": lambda p: p.stage}),
+        "applied_on": lambda p: p.applied_on, "approved_on": lambda p: p.approved_on,
+        "stage": lambda p: declared_order(NewProductProject, "stage")(p.stage)}),
     "standards": ("/programs/standards/", {
-        "number": lambda s: s.number, "name": lambda s: s.name, "level": lambda s: s.level, "enterprise": _name,
-        "role": lambda s: s.role, "status": lambda s: s.status, "published_on": lambda s: s.published_on,
+        "number": lambda s: s.number, "name": lambda s: s.name,
+        "level": lambda s: declared_order(Standard, "level")(s.level), "enterprise": _name,
+        "role": lambda s: declared_order(Standard, "role")(s.role),
+        "status": lambda s: declared_order(Standard, "status")(s.status), "published_on": lambda s: s.published_on,
         "cluster": lambda s: s.cluster_id}),
 }
 CASES = [(name, key) for name, (_url, keys) in LISTS.items() for key in keys]
