@@ -165,8 +165,9 @@ def _read_pages(client, paths) -> dict[str, list[int]]:
     out = {}
     for path in paths:
         response = client.get(path)
-        if response.status_code == 200 and not response.streaming:
-            out[path] = _numbers_shown(response)
+        kind = response.get("Content-Type", "")
+        if response.status_code == 200 and not response.streaming and kind.startswith(("text/", "application/json")):
+            out[path] = _numbers_shown(response)  # a file (a draft's DOCX an id names by chance) is not read
     return out
 
 
@@ -211,7 +212,8 @@ DETAIL_PAGES = {
     "platforms:institution": "platforms.RDInstitution", "platforms:platform": "platforms.Platform",
     "programs:problem": "programs.Problem", "programs:new_product": "programs.NewProductProject",
     "programs:call": "programs.ResearchCall", "programs:need": "programs.ResearchNeed",
-    "programs:scenario": "programs.Scenario", "supervision:task": "supervision.Task",
+    "programs:scenario": "programs.Scenario", "programs:benchmark_plan": "programs.BenchmarkPlan",
+    "supervision:task": "supervision.Task",
     "supervision:case": "supervision.TypicalCase", "unicorns:detail": "unicorns.Company",
 }
 
