@@ -73,6 +73,8 @@ SYSTEMD_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 #: migration does to a site whose running code does not read the new table yet
 UPGRADE_APP, UPGRADE_BEFORE = "unicorns", "0001_initial"
 LOAD_THREADS = 4
+#: the write the load repeats (form action, the page that holds the form): 全部标为已读 in the inbox
+WRITE_FORM = ("/notifications/read/", "/notifications/")
 LOAD_MAX_REQUESTS = 20_000
 LOAD_MAX_SECONDS = 300
 DEMO_USER = "hangzhou"
@@ -669,8 +671,11 @@ class Load:
 
     clients: list[Client]
     paths: list[str]
+    #: a signed-in client that keeps sending one form (a POST), recorded apart from the reads
+    writer: Client | None = None
     phase: str = "baseline"
     results: list[tuple[str, str, float, float]] = field(default_factory=list)  # phase, status, seconds, sent
+    writes: list[tuple[str, str, float, float]] = field(default_factory=list)
     stop: threading.Event = field(default_factory=threading.Event)
     threads: list[threading.Thread] = field(default_factory=list)
 
@@ -680,6 +685,24 @@ class Load:
             thread = threading.Thread(target=self._run, args=(client, index, deadline), daemon=True)
             thread.start()
             self.threads.append(thread)
+        if self.writer is not None:
+            thread = threading.Thread(target=self._write, args=(self.writer, deadline), daemon=True)
+            thread.start()
+            self.threads.append(thread)
+
+    def _write(self, client: Client, deadline: float) -> None:
+        """Mark the inbox read, again and again (POST, CSRF-checked, idempotent): a write refused by a stopping
+        instance before it was sent moves on to the other one; one already sent is never sent twice."""
+        _, token = client.csrf_form(WRITE_FORM[1])
+        while not self.stop.is_set() and time.monotonic() < deadline and len(self.writes) < LOAD_MAX_REQUESTS:
+            phase, started = self.phase, time.monotonic()
+            try:
+                status = str(client.post(WRITE_FORM[0], {"csrfmiddlewaretoken": token, "all": "1"},
+                                         referer=WRITE_FORM[1]).status_code)
+            except requests.RequestException as exc:
+                status = type(exc).__name__
+            self.writes.append((phase, status, time.monotonic() - started, started))
+            time.sleep(0.05)
 
     def _run(self, client: Client, index: int, deadline: float) -> None:
         turn = index
@@ -698,9 +721,9 @@ class Load:
         for thread in self.threads:
             thread.join(timeout=60)
 
-    def summary(self, phase: str) -> tuple[int, Counter, float, float, float]:
-        """Requests sent in the phase, their statuses, and p50, p95 and the longest time in ms."""
-        rows = [(status, seconds) for p, status, seconds, _ in self.results if p == phase]
+    def summary(self, phase: str, writes: bool = False) -> tuple[int, Counter, float, float, float]:
+        """Requests (``writes``: POSTs) sent in the phase, their statuses, and p50, p95 and the longest in ms."""
+        rows = [(status, seconds) for p, status, seconds, _ in (self.writes if writes else self.results) if p == phase]
         statuses = Counter(status for status, _ in rows)
         times = sorted(seconds * 1000 for _, seconds in rows) or [0.0]
         p95 = statistics.quantiles(times, n=20)[18] if len(times) > 1 else times[0]
@@ -720,7 +743,7 @@ def upgrade_under_load(report: Report, layout: Layout, client_factory, webs: lis
     if not report.check(f"migration {UPGRADE_APP}.0002 reversed before the upgrade ({table} dropped)",
                         back.returncode == 0 and gone, back.stderr[-500:]):
         return
-    load = Load([client_factory() for _ in range(LOAD_THREADS)], load_paths)
+    load = Load([client_factory() for _ in range(LOAD_THREADS)], load_paths, writer=client_factory())
     phases: list[tuple[str, float]] = []
 
     def phase(name: str, action) -> None:
@@ -775,6 +798,11 @@ def upgrade_under_load(report: Report, layout: Layout, client_factory, webs: lis
         report.check(f"load during {name}: no error", count > 0 and bad == 0,
                      f"{seconds:.1f} s, {count} requests ({count / max(seconds, 0.001):.0f}/s), "
                      f"{dict(sorted(statuses.items()))}, p50 {p50:.0f} ms, p95 {p95:.0f} ms, longest {longest:.0f} ms")
+        count, statuses, p50, p95, longest = load.summary(name, writes=True)
+        bad = sum(n for status, n in statuses.items() if status != "302")  # the form answers with a redirect
+        report.check(f"writes during {name}: every POST answered", count > 0 and bad == 0,
+                     f"{count} POST {WRITE_FORM[0]}, {dict(sorted(statuses.items()))}, p95 {p95:.0f} ms, "
+                     f"longest {longest:.0f} ms")
     *_, base_longest = load.summary("baseline")
     *_, restart_longest = load.summary("rolling restart")
     report.check(f"rolling restart: no request waited more than {RESTART_SLACK_MS} ms beyond the baseline's longest",
@@ -787,7 +815,8 @@ def upgrade_under_load(report: Report, layout: Layout, client_factory, webs: lis
                     + "; slowest requests (sent → answered, status): "
                     + ", ".join(f"{sent - zero:.1f} → {sent + seconds - zero:.1f} {status}" for _, status, seconds, sent in slowest))
     report.note(f"load: {LOAD_THREADS} client threads through nginx over HTTPS on {', '.join(load_paths)}; "
-                f"{len(load.results)} requests in all")
+                f"{len(load.results)} requests in all; one more thread POSTs {WRITE_FORM[0]} every 50 ms "
+                f"({len(load.writes)} in all)")
 
 
 # -------------------------------------------------------------------------------------------- the run
