@@ -48,6 +48,9 @@ from .render import CONTENT_TYPES, render_bytes
 #: the most rows one export holds (a province-wide register fits; more asks the user to narrow the filter)
 EXPORT_LIMIT = 20_000
 PER_PAGE = 50
+#: a header this short stays on one line: beside short values (1.00, 西湖区) the browser would otherwise give
+#: it a column one character wide and break 权重 and 县（市、区） character by character; longer ones wrap
+SHORT_HEADER = 6
 DASH = "—"
 
 
@@ -206,7 +209,8 @@ class Listing:
     def headers(self) -> list[dict]:
         out = []
         for c in self.shown:
-            head = {"label": c.title, "num": c.numeric, "href": None, "dir": None, "aria_sort": None, "aria": ""}
+            head = {"label": c.title, "num": c.numeric, "href": None, "dir": None, "aria_sort": None, "aria": "",
+                    "keep": len(c.title) <= SHORT_HEADER}
             if c.order:
                 current = self.sort == c.key and "asc" or self.sort == "-" + c.key and "desc" or None
                 head["dir"] = current
