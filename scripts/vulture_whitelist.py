@@ -40,6 +40,7 @@ _._write_table
 
 # Read by templates ({{ obj.name }}), which vulture cannot see
 _.signal_labels  # cultivation/draw.html
+_.weight_labels  # cultivation/draw.html
 _.target_level_label  # evaluation/round_detail.html, apply.html
 _.applied_level_label  # evaluation/submission_detail.html
 _.duration_s  # jobs/detail.html, jobs admin
@@ -162,6 +163,7 @@ _.vertical_alignment
 # Test support imported by tests only (tests are outside vulture's paths)
 _.read_list_export
 _.writes_during
+_.declared_order
 _.unregister_provider  # evaluation: tests register a provider for a made-up kind and take it away again
 _.registered_kinds
 
