@@ -8,9 +8,9 @@
   thirds have a result by 2026-11-30 (达标 ≈ 60 %, 领先 ≈ 20 %, 未达标 ≈ 20 %); the demo ``enterprise`` login's
   enterprise has two plans, one with a result;
 * **task-13 themes, 浙江制造 and 品字标** (a third random stream, so the figures above do not move): about a third of
-  the standards carry a 专题方向, about half of the published group standards are 浙江制造 standards, and their
+  the standards carry a 专题方向, about 70 % of the published group standards are 浙江制造 standards, and their
   enterprises hold one or two 品字标 certificates each (issued 2020–2026 for 3 years: the older ones have
-  expired; one is revoked on 2025-09-01).
+  expired; one is revoked a year after its issue).
 
 Deterministic for a seed; written with ``bulk_create``.
 """
@@ -65,15 +65,15 @@ CERTIFIERS = ["浙江制造国际认证联盟成员机构（演示）甲", "浙�
 
 
 def _brand(rng, standards, info) -> dict[str, int]:
-    """About a third of the standards get a task-13 theme; about half of the published group standards are
+    """About a third of the standards get a task-13 theme; about 70 % of the published group standards are
     "浙江制造" standards; each 浙江制造 enterprise holds one or two 品字标 certificates against them, issued
-    2020–2026 for 3 years (so some have expired), and one certificate is revoked (撤销) in 2025."""
+    2020–2026 for 3 years (so some have expired), and the first certificate is revoked (撤销) a year after its issue."""
     themed, flagged = [], []
     for s in standards:
         if rng.random() < 0.35:
             s.theme = THEMES[int(rng.integers(len(THEMES)))]
             themed.append(s)
-        if s.level == "group" and s.status == "published" and rng.random() < 0.5:
+        if s.level == "group" and s.status == "published" and rng.random() < 0.7:
             s.zhejiang_made = True
             flagged.append(s)
     Standard.objects.bulk_update(themed, ["theme"])
@@ -89,9 +89,9 @@ def _brand(rng, standards, info) -> dict[str, int]:
                 product=s.name.split("通用")[0][:200] if "通用" in s.name else s.name[:200],
                 number=f"ZZ-DEMO-{issued.year}-{serial:05d}", standard_number=s.number, certifier=CERTIFIERS[serial % 2],
                 issued_on=issued, valid_until=D(issued.year + 3, issued.month, issued.day) - dt.timedelta(days=1)))
-    revocable = [c for c in certificates if c.issued_on < D(2025, 1, 1) and c.valid_until > D(2025, 9, 1)]
-    if revocable:
-        revocable[0].end_kind, revocable[0].ended_on = "revoked", D(2025, 9, 1)
+    if certificates:  # one revoked (撤销) a year after its issue, within the demo's span
+        first = certificates[0]
+        first.end_kind, first.ended_on = "revoked", min(first.issued_on + dt.timedelta(days=365), first.valid_until, END)
     BrandCertificate.objects.bulk_create(certificates)
     return {"themed_standards": len(themed), "zhejiang_made_standards": len(flagged),
             "brand_certificates": len(certificates)}
