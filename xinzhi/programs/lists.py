@@ -75,10 +75,11 @@ NEW_PRODUCT_COLUMNS = (
     Col("appraisal_result", "鉴定验收结论", lambda p: p.appraisal_result, shown=False),
 )
 
-#: 企业参与的标准 (standards)
+#: 企业参与的标准 (standards): the name carries the tags 修订 and 浙江制造; the export has both as 是/否 columns
 STANDARD_COLUMNS = (
     Col("number", "标准号", lambda s: s.number, order=("number",)),
-    Col("name", "标准名称", lambda s: s.name, order=("name",), text=lambda s: _flagged(s.name, s.revision, "修订")),
+    Col("name", "标准名称", lambda s: s.name, order=("name",),
+        text=lambda s: _flagged(_flagged(s.name, s.revision, "修订"), s.zhejiang_made, "浙江制造")),
     Col("level", "级别", lambda s: s.get_level_display(), order=("level",)),
     Col("enterprise", "企业", lambda s: s.enterprise.name, order=("enterprise__name",)),
     Col("role", "角色", lambda s: s.get_role_display(), order=("role",)),
@@ -89,7 +90,7 @@ STANDARD_COLUMNS = (
     Col("drafter_rank", "起草单位排名", lambda s: s.drafter_rank, shown=False),
     Col("issuer", "发布机构", lambda s: s.issuer, shown=False),
     Col("theme", "专题方向", lambda s: s.get_theme_display() or None, order=("theme",)),
-    Col("zhejiang_made", "浙江制造标准", lambda s: _yes_no(s.zhejiang_made), order=("zhejiang_made",)),
+    Col("zhejiang_made", "浙江制造标准", lambda s: _yes_no(s.zhejiang_made), shown=False),
 )
 
 
