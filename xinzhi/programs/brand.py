@@ -13,9 +13,11 @@ import datetime as dt
 
 from django.db.models import Case, CharField, Q, Value, When
 
-#: the state of a certificate on a date (a row of the list, the panel)
-IN_FORCE, NOT_YET, EXPIRED, ENDED = "in_force", "not_yet", "expired", "ended"
-STATE_LABELS = {IN_FORCE: "有效", NOT_YET: "尚未发证", EXPIRED: "已过期", ENDED: "已终止"}
+#: the state of a certificate on a date (a row of the list, the panel); an ended certificate's state is the way it
+#: ended (the codes of ``models.CertificateEnd``)
+IN_FORCE, NOT_YET, EXPIRED = "in_force", "not_yet", "expired"
+ENDS = {"revoked": "已撤销", "cancelled": "已注销", "suspended": "已暂停"}
+STATE_LABELS = {IN_FORCE: "有效", NOT_YET: "尚未发证", **ENDS, EXPIRED: "已过期"}
 
 
 def in_force_q(on: dt.date, prefix: str = "") -> Q:
@@ -26,9 +28,9 @@ def in_force_q(on: dt.date, prefix: str = "") -> Q:
 
 def state_on(on: dt.date) -> Case:
     """A certificate's state on ``on`` as an SQL expression (annotate it): in force by :func:`in_force_q`,
-    else ended, not yet issued or expired."""
+    else not yet issued, ended on or before ``on`` (撤销 / 注销 / 暂停: its way of ending) or expired."""
     return Case(
         When(in_force_q(on), then=Value(IN_FORCE)),
         When(issued_on__gt=on, then=Value(NOT_YET)),
-        When(ended_on__lte=on, then=Value(ENDED)),
+        *[When(ended_on__lte=on, end_kind=kind, then=Value(kind)) for kind in ENDS],
         default=Value(EXPIRED), output_field=CharField())

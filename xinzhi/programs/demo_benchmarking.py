@@ -9,8 +9,8 @@
   enterprise has two plans, one with a result;
 * **task-13 themes, 浙江制造 and 品字标** (a third random stream, so the figures above do not move): about a third of
   the standards carry a 专题方向, about 70 % of the published group standards are 浙江制造 standards, and their
-  enterprises hold one or two 品字标 certificates each (issued 2020–2026 for 3 years: the older ones have
-  expired; one is revoked a year after its issue).
+  enterprises hold one or two 品字标 certificates each (issued after the standard's publication for 3 years: the
+  older ones have expired; one is revoked a year after its issue).
 
 Deterministic for a seed; written with ``bulk_create``.
 """
@@ -67,7 +67,8 @@ CERTIFIERS = ["浙江制造国际认证联盟成员机构（演示）甲", "浙�
 def _brand(rng, standards, info) -> dict[str, int]:
     """About a third of the standards get a task-13 theme; about 70 % of the published group standards are
     "浙江制造" standards; each 浙江制造 enterprise holds one or two 品字标 certificates against them, issued
-    2020–2026 for 3 years (so some have expired), and the first certificate is revoked (撤销) a year after its issue."""
+    after the standard's publication for 3 years (so the older ones have expired), and the first certificate is
+    revoked (撤销) a year after its issue."""
     themed, flagged = [], []
     for s in standards:
         if rng.random() < 0.35:
@@ -80,13 +81,17 @@ def _brand(rng, standards, info) -> dict[str, int]:
     Standard.objects.bulk_update(flagged, ["zhejiang_made"])
     certificates, serial = [], 0
     for s in flagged:
-        for _k in range(1 + int(rng.random() < 0.3)):
+        product = next((s.name[:-len(t)] for t in STANDARD_TOPICS if s.name.endswith(t)), s.name)
+        for k in range(1 + int(rng.random() < 0.3)):
             serial += 1
-            issued = D(int(rng.integers(2020, 2027)), int(rng.integers(1, 13)), int(rng.integers(1, 29)))
-            issued = min(issued, END)
+            # after the standard's publication (certified against it), within the demo's span
+            issued = s.published_on + dt.timedelta(days=int(rng.integers(30, 900)))
+            if issued > END:
+                issued = END - dt.timedelta(days=int(rng.integers(0, 60)))
+            issued = max(issued, s.published_on)
             certificates.append(BrandCertificate(
                 enterprise_id=s.enterprise_id, division_id=info[s.enterprise_id][2],
-                product=s.name.split("通用")[0][:200] if "通用" in s.name else s.name[:200],
+                product=f"{product}{'（第二型号）' if k else ''}"[:200],
                 number=f"ZZ-DEMO-{issued.year}-{serial:05d}", standard_number=s.number, certifier=CERTIFIERS[serial % 2],
                 issued_on=issued, valid_until=D(issued.year + 3, issued.month, issued.day) - dt.timedelta(days=1)))
     if certificates:  # one revoked (撤销) a year after its issue, within the demo's span

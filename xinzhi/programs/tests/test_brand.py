@@ -164,12 +164,17 @@ def test_standards_page_shows_the_summary_and_filters(client, world):
 
 def test_certificate_page_export_scope_and_form(client, world):
     _cert(world, "owner", "a", number="A1", valid_until=D(2025, 2, 28))
+    _cert(world, "owner", "a", number="A0", end="suspended", ended_on=D(2025, 5, 1))
     _cert(world, "other_owner", "c", number="C1", issued_on=D(2025, 5, 1))
     client.force_login(world["county"])
     html = client.get("/programs/standards/brand-certificates/?on=2025-06-30").content.decode()
-    assert "A1" in html and "C1" not in html and "已过期" in html
-    header, rows = read_list_export(client.get("/programs/standards/brand-certificates/?on=2025-06-30&format=xlsx"))
-    assert header[0] == "证书编号" and [r[0] for r in rows] == ["A1"]
+    assert "A1" in html and "C1" not in html
+    header, rows = read_list_export(client.get("/programs/standards/brand-certificates/?on=2025-06-30&format=xlsx&sort=number"))
+    assert header[0] == "证书编号" and header[7] == "证书状态"
+    assert [(r[0], r[7]) for r in rows] == [("A0", "已暂停"), ("A1", "已过期")]
+    _, rows = read_list_export(client.get("/programs/standards/brand-certificates/?on=2025-04-30&format=xlsx&sort=number"))
+    assert [(r[0], r[7]) for r in rows] == [("A0", "有效"), ("A1", "已过期")]
+    assert "A0" in client.get("/programs/standards/brand-certificates/?on=2025-06-30&state=suspended").content.decode()
     assert "A1" not in client.get("/programs/standards/brand-certificates/?on=2025-06-30&state=in_force").content.decode()
     assert "A1" in client.get("/programs/standards/brand-certificates/?on=2024-06-30&state=in_force").content.decode()
     r = client.post("/programs/standards/brand-certificates/", {
