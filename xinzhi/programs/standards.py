@@ -11,6 +11,9 @@ The policy package already has the two fields the rules read (``xinzhi/policy/pa
 
 A standard counts from its publication (status 发布, with a publication date in or before the package year);
 proposed, in-drafting and withdrawn ones do not.
+
+:func:`summary` is the standards page's summary as of a date (by level and role, by task-13 theme, 浙江制造
+standards, 品字标 enterprises), over what the user sees.
 """
 
 from __future__ import annotations

@@ -141,6 +141,7 @@ def test_standards_page_shows_the_summary_and_filters(client, world):
     assert (figures["zhejiang_made"], figures["brand_enterprises"]) == (1, 1)  # the county: a only
     client.force_login(world["province"])
     html = client.get("/programs/standards/?zhejiang_made=yes").content.decode()
+    assert '<input type="hidden" name="zhejiang_made" value="yes">' in html  # the date form keeps the list's filters
     assert "宁波团体标准（浙江制造）" in html and "数字整机规范" not in html
     html = client.get("/programs/standards/?theme=digital").content.decode()
     assert "数字整机规范" in html and "宁波团体标准" not in html
