@@ -136,6 +136,7 @@ def _mount_routers() -> None:
     api.add_router("/programs", "xinzhi.programs.api_calls.router")  # the research-needs call (issue 17)
     api.add_router("/programs", "xinzhi.programs.api_scenarios.router")  # application scenarios (issue 17)
     api.add_router("/programs", "xinzhi.programs.api_benchmarking.router")  # 对标达标 (issue 17)
+    api.add_router("/programs", "xinzhi.programs.api_brand.router")  # 品字标认证证书 (issue 17)
 
 
 _mount_routers()

@@ -16,7 +16,15 @@ from xinzhi.core.pagination import Pagination
 from xinzhi.core.response_cache import cached_response
 
 from . import loop, services
-from .models import MajorProject, NewProductProject, Problem, Proposal, Selection, Solver, Standard
+from .models import (
+    MajorProject,
+    NewProductProject,
+    Problem,
+    Proposal,
+    Selection,
+    Solver,
+    Standard,
+)
 
 router = Router(tags=["企业出题与创新项目"])
 
@@ -245,6 +253,9 @@ class StandardOut(Schema):
     issuer: str
     published_on: datetime.date | None
     cluster_id: str | None
+    theme: str = Field(description="专题方向（任务13）：digital 数字产业化 / carbon 碳达峰 / green 绿色制造 / "
+                                   "energy_intensive 高耗能行业标准修订；空为无")
+    zhejiang_made: bool = Field(description="浙江制造标准（团体标准）")
 
 
 @router.get("/new-products", response=list[NewProductOut], summary="省级工业新产品（新技术）项目")
@@ -269,7 +280,11 @@ def list_selections(request, year: int | None = Query(None, **YEAR), kind: str |
 
 @router.get("/standards", response=list[StandardOut], summary="企业参与的标准")
 @paginate(Pagination)
-def list_standards(request, level: str | None = None):
+def list_standards(request, level: str | None = None, theme: str | None = None, zhejiang_made: bool | None = None):
     require(request.auth, "programs.view")
     qs = Standard.objects.restrict(request.auth).order_by("id")
+    if theme is not None:
+        qs = qs.filter(theme=theme)
+    if zhejiang_made is not None:
+        qs = qs.filter(zhejiang_made=zhejiang_made)
     return qs.filter(level=level) if level else qs

@@ -14,7 +14,7 @@ class ProgramsConfig(AppConfig):
         for model in (models.Solver, models.Problem, models.ProblemStep, models.Proposal, models.Contract,
                       models.ContractMilestone, models.Acceptance, models.MarketEvaluation, models.MajorProject,
                       models.ProjectUnit, models.NewProductProject, models.Selection,
-                      models.Standard, models.BenchmarkPlan, models.ResearchCall, models.ResearchNeed, models.NeedPartner,
+                      models.Standard, models.BrandCertificate, models.BenchmarkPlan, models.ResearchCall, models.ResearchNeed, models.NeedPartner,
                       models.NeedStep, models.Scenario, models.ScenarioMatch, models.ScenarioStep):
             if not auditlog.contains(model):
                 auditlog.register(model)

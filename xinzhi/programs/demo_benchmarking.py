@@ -6,7 +6,11 @@
 * **benchmarking plans**: 60 (small) / 450 (full) plans from January 2024 to October 2026 across the clusters
   (about one in ten from enterprises outside any cluster), some against a standard of the register; about two
   thirds have a result by 2026-11-30 (达标 ≈ 60 %, 领先 ≈ 20 %, 未达标 ≈ 20 %); the demo ``enterprise`` login's
-  enterprise has two plans, one with a result.
+  enterprise has two plans, one with a result;
+* **task-13 themes, 浙江制造 and 品字标** (a third random stream, so the figures above do not move): about a third of
+  the standards carry a 专题方向, about 70 % of the published group standards are 浙江制造 standards, and their
+  enterprises hold one or two 品字标 certificates each (issued after the standard's publication for 3 years: the
+  older ones have expired; one is revoked a year after its issue).
 
 Deterministic for a seed; written with ``bulk_create``.
 """
@@ -17,7 +21,7 @@ import datetime as dt
 
 from xinzhi.accounts.models import User
 
-from .models import BenchmarkPlan, Standard
+from .models import BenchmarkPlan, BrandCertificate, Standard
 
 D = dt.date
 END = D(2026, 11, 30)
@@ -39,7 +43,9 @@ PRODUCTS = ["智能控制器", "高精度传感器", "节能电机", "新型复�
             "伺服驱动器"]
 
 
-def load(scale: str, rng, ent_id, info, cluster_of) -> dict[str, int]:
+def load(scale: str, rng, ent_id, info, cluster_of, brand_rng=None) -> dict[str, int]:
+    """``brand_rng``: the stream of the task-13 themes, 浙江制造 flags and 品字标 certificates (drawn after the
+    standards and plans, so adding them moved none of their figures)."""
     n_standards, n_plans = SIZES[scale]
     clustered = [int(e) for e in ent_id if cluster_of(info[int(e)][3])]
     others = [int(e) for e in ent_id if not cluster_of(info[int(e)][3])]
@@ -47,7 +53,53 @@ def load(scale: str, rng, ent_id, info, cluster_of) -> dict[str, int]:
         return {}
     standards = _standards(rng, clustered, info, cluster_of, n_standards)
     plans = _plans(rng, clustered, others, info, cluster_of, n_plans, standards)
-    return {"standards": len(standards), "benchmark_plans": plans}
+    counts = {"standards": len(standards), "benchmark_plans": plans}
+    if brand_rng is not None:
+        counts |= _brand(brand_rng, standards, info)
+    return counts
+
+
+#: the themes of task 13 drawn for some demo standards (blank for the rest)
+THEMES = ["digital", "carbon", "green", "energy_intensive"]
+CERTIFIERS = ["浙江制造国际认证联盟成员机构（演示）甲", "浙江制造国际认证联盟成员机构（演示）乙"]
+
+
+def _brand(rng, standards, info) -> dict[str, int]:
+    """About a third of the standards get a task-13 theme; about 70 % of the published group standards are
+    "浙江制造" standards; each 浙江制造 enterprise holds one or two 品字标 certificates against them, issued
+    after the standard's publication for 3 years (so the older ones have expired), and the first certificate is
+    revoked (撤销) a year after its issue."""
+    themed, flagged = [], []
+    for s in standards:
+        if rng.random() < 0.35:
+            s.theme = THEMES[int(rng.integers(len(THEMES)))]
+            themed.append(s)
+        if s.level == "group" and s.status == "published" and rng.random() < 0.7:
+            s.zhejiang_made = True
+            flagged.append(s)
+    Standard.objects.bulk_update(themed, ["theme"])
+    Standard.objects.bulk_update(flagged, ["zhejiang_made"])
+    certificates, serial = [], 0
+    for s in flagged:
+        product = next((s.name[:-len(t)] for t in STANDARD_TOPICS if s.name.endswith(t)), s.name)
+        for k in range(1 + int(rng.random() < 0.3)):
+            serial += 1
+            # after the standard's publication (certified against it), within the demo's span
+            issued = s.published_on + dt.timedelta(days=int(rng.integers(30, 900)))
+            if issued > END:
+                issued = END - dt.timedelta(days=int(rng.integers(0, 60)))
+            issued = max(issued, s.published_on)
+            certificates.append(BrandCertificate(
+                enterprise_id=s.enterprise_id, division_id=info[s.enterprise_id][2],
+                product=f"{product}{'（第二型号）' if k else ''}"[:200],
+                number=f"ZZ-DEMO-{issued.year}-{serial:05d}", standard_number=s.number, certifier=CERTIFIERS[serial % 2],
+                issued_on=issued, valid_until=D(issued.year + 3, issued.month, issued.day) - dt.timedelta(days=1)))
+    if certificates:  # one revoked (撤销) a year after its issue, within the demo's span
+        first = certificates[0]
+        first.end_kind, first.ended_on = "revoked", min(first.issued_on + dt.timedelta(days=365), first.valid_until, END)
+    BrandCertificate.objects.bulk_create(certificates)
+    return {"themed_standards": len(themed), "zhejiang_made_standards": len(flagged),
+            "brand_certificates": len(certificates)}
 
 
 def _standards(rng, clustered, info, cluster_of, n) -> list[Standard]:
@@ -113,5 +165,5 @@ def _plans(rng, clustered, others, info, cluster_of, n, standards) -> int:
 
 
 def clear() -> None:
-    for model in (BenchmarkPlan, Standard):
+    for model in (BrandCertificate, BenchmarkPlan, Standard):
         model.objects.all()._raw_delete(model.objects.db)

@@ -101,7 +101,8 @@ def load(scale: str, seed: int, log: Log = None) -> dict[str, int]:
         counts |= _loop(p, rng, ent_id, info, cluster_of)
         counts |= demo_calls.load(scale, rng, ent_id, info, FIELDS)
         # standards and 对标达标 with their own stream: the figures above do not move
-        counts |= demo_benchmarking.load(scale, np.random.default_rng([seed, 13]), ent_id, info, cluster_of)
+        counts |= demo_benchmarking.load(scale, np.random.default_rng([seed, 13]), ent_id, info, cluster_of,
+                                         brand_rng=np.random.default_rng([seed, 13, 1]))
         counts |= demo_scenarios.load(seed, ent_id, info)
     if log:
         log("创新项目演示数据：" + "，".join(f"{k} {v}" for k, v in counts.items()))

@@ -5,7 +5,9 @@ preview, atomic commit, per-row Chinese errors, idempotent, export for the round
   appraisal (keyed by enterprise, plan year, product name);
 * ``programme-selections`` — excellent new products and advanced technology achievements as published
   (keyed by category, year, name, enterprise);
-* ``standards`` — standards an enterprise leads or takes part in (keyed by enterprise, name, level);
+* ``standards`` — standards an enterprise leads or takes part in (keyed by enterprise, name, level), with the
+  专题方向 of task 13 and the 浙江制造 flag (group standards only);
+* ``brand-certificates`` — 品字标 certificates (keyed by certificate number; :mod:`.brand_imports`);
 * ``benchmarking-plans`` — benchmarking plans and their results (对标达标; :mod:`.benchmark_imports`).
 
 Enterprises are found in the register by USCC, else by exact name with a warning for review
@@ -38,8 +40,10 @@ from .models import (
     Standard,
     StandardLevel,
     StandardStatus,
+    StandardTheme,
     UnitKind,
 )
+from .services import ZHEJIANG_MADE_GROUP_ONLY
 
 USCC = Column("uscc", "统一社会信用代码", ColumnType.USCC, required=False, example="91330106MA2H00006X")
 ENTERPRISE_NAME = Column("enterprise_name", "企业名称", max_length=200, example="杭州某某科技有限公司")
@@ -172,7 +176,7 @@ class StandardsKind(ImportKind):
     file_key = ("uscc", "enterprise_name", "name", "level")
     record_region = MATCHED_ENTERPRISE
     instructions_zh = ("每行一项企业主导或参与制定的标准：企业、标准名称、级别为识别依据，再次导入按本表更新。"
-                       "状态为“发布”的须填发布日期。")
+                       "状态为“发布”的须填发布日期。专题方向留空为无；浙江制造标准填“是”的级别须为团体标准。")
     columns = (
         USCC, ENTERPRISE_NAME,
         Column("name", "标准名称", max_length=200, example="柔性压力传感器通用规范"),
@@ -185,16 +189,24 @@ class StandardsKind(ImportKind):
         Column("issuer", "发布机构", required=False, max_length=100, example="工业和信息化部"),
         Column("published_on", "发布日期", ColumnType.DATE, required=False, example="2025-06-01"),
         Column("cluster", "415X集群", required=False, help_zh="集群名称", example=""),
+        Column("theme", "专题方向", ColumnType.CHOICE, required=False, choices=dict(StandardTheme.choices),
+               help_zh="任务13的专题方向；空白为无", example=""),
+        Column("zhejiang_made", "浙江制造标准", ColumnType.BOOL, required=False, default=False,
+               help_zh="是/否；“是”仅限团体标准", example="否"),
     )
-    VALUES = ("number", "revision", "status", "role", "drafter_rank", "issuer", "published_on", "cluster_id")
+    VALUES = ("number", "revision", "status", "role", "drafter_rank", "issuer", "published_on", "cluster_id", "theme",
+              "zhejiang_made")
 
     def check(self, frame: pl.DataFrame) -> tuple[pl.DataFrame, list[pl.DataFrame]]:
         frame, issues = match_enterprises(frame, "uscc", "enterprise_name", "统一社会信用代码", "企业名称")
         frame = _optional(frame, {"number": pl.String, "revision": pl.Boolean, "drafter_rank": pl.Int64, "issuer": pl.String,
-                                  "published_on": pl.Date, "cluster": pl.String})
+                                  "published_on": pl.Date, "cluster": pl.String, "theme": pl.String,
+                                  "zhejiang_made": pl.Boolean})
         frame = _clusters(frame, issues)
         issues.append(issues_where(frame, (pl.col("status") == "published") & pl.col("published_on").is_null(), "发布日期",
                                    "已发布的标准须填写发布日期"))
+        issues.append(issues_where(frame, pl.col("zhejiang_made").fill_null(False) & (pl.col("level") != StandardLevel.GROUP),
+                                   "浙江制造标准", ZHEJIANG_MADE_GROUP_ONLY))
         keyed = frame.filter(pl.col("enterprise_id").is_not_null())
         issues.append(duplicate_issues(keyed, ["enterprise_id", "name", "level"], "标准名称", "同一企业同一级别的同名标准"))
         return frame, issues
@@ -202,11 +214,11 @@ class StandardsKind(ImportKind):
     def diff(self, frame: pl.DataFrame) -> KindDiff:
         rows = frame.filter(pl.col("enterprise_id").is_not_null()).with_columns(
             pl.col("enterprise_id").cast(pl.Int64), pl.col("number").fill_null(""), pl.col("issuer").fill_null(""),
-            pl.col("revision").fill_null(False))
+            pl.col("revision").fill_null(False), pl.col("theme").fill_null(""), pl.col("zhejiang_made").fill_null(False))
         stored = cast_columns(read_frame(
             f"SELECT id, enterprise_id, name, level, {', '.join(self.VALUES)} FROM {Standard._meta.db_table}"),
             {"id": pl.Int64, "enterprise_id": pl.Int64, "drafter_rank": pl.Int64, "published_on": pl.Date,
-             "revision": pl.Boolean, "cluster_id": pl.String})
+             "revision": pl.Boolean, "cluster_id": pl.String, "theme": pl.String, "zhejiang_made": pl.Boolean})
         table = diff_table(Standard, rows, stored, ["enterprise_id", "name", "level"], list(self.VALUES),
                            carry=["division_code"])
         return KindDiff({"standard": table}, row_status(table))
@@ -219,10 +231,12 @@ class StandardsKind(ImportKind):
     def export_frame(self, period: Period | None) -> pl.DataFrame:
         frame = read_frame(
             f"SELECT e.uscc, e.name AS enterprise_name, s.name, s.number, s.level, s.revision, s.status, s.role, "
-            f"s.drafter_rank, s.issuer, s.published_on, c.name AS cluster FROM {Standard._meta.db_table} s "
+            f"s.drafter_rank, s.issuer, s.published_on, c.name AS cluster, NULLIF(s.theme, '') AS theme, s.zhejiang_made "
+            f"FROM {Standard._meta.db_table} s "
             f"JOIN enterprises_enterprise e ON e.id = s.enterprise_id LEFT JOIN industries_cluster c ON c.code = s.cluster_id "
             f"ORDER BY e.uscc, s.level, s.name")
-        return cast_columns(frame, {"published_on": pl.Date, "revision": pl.Boolean, "drafter_rank": pl.Int64})
+        return cast_columns(frame, {"published_on": pl.Date, "revision": pl.Boolean, "drafter_rank": pl.Int64,
+                                    "theme": pl.String, "zhejiang_made": pl.Boolean})
 
 
 class MajorProjectsKind(ImportKind):
@@ -335,4 +349,4 @@ register(StandardsKind())
 
 # the closed loop's registers (problems posed, solvers) and the submissions to the research-needs call
 # (科技攻关需求征集) are declared in their own modules
-from . import benchmark_imports, loop_imports, match_imports, need_imports, scenario_imports  # noqa: E402,F401
+from . import benchmark_imports, brand_imports, loop_imports, match_imports, need_imports, scenario_imports  # noqa: E402,F401

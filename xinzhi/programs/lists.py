@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from xinzhi.reports.listing import Col
 
-from . import calls
+from . import brand, calls
 
 
 def _yes_no(flag: bool) -> str:
@@ -75,10 +75,11 @@ NEW_PRODUCT_COLUMNS = (
     Col("appraisal_result", "鉴定验收结论", lambda p: p.appraisal_result, shown=False),
 )
 
-#: 企业参与的标准 (standards)
+#: 企业参与的标准 (standards): the name carries the tags 修订 and 浙江制造; the export has both as 是/否 columns
 STANDARD_COLUMNS = (
     Col("number", "标准号", lambda s: s.number, order=("number",)),
-    Col("name", "标准名称", lambda s: s.name, order=("name",), text=lambda s: _flagged(s.name, s.revision, "修订")),
+    Col("name", "标准名称", lambda s: s.name, order=("name",),
+        text=lambda s: _flagged(_flagged(s.name, s.revision, "修订"), s.zhejiang_made, "浙江制造")),
     Col("level", "级别", lambda s: s.get_level_display(), order=("level",)),
     Col("enterprise", "企业", lambda s: s.enterprise.name, order=("enterprise__name",)),
     Col("role", "角色", lambda s: s.get_role_display(), order=("role",)),
@@ -88,7 +89,26 @@ STANDARD_COLUMNS = (
     Col("revision", "修订", lambda s: _yes_no(s.revision), shown=False),
     Col("drafter_rank", "起草单位排名", lambda s: s.drafter_rank, shown=False),
     Col("issuer", "发布机构", lambda s: s.issuer, shown=False),
+    Col("theme", "专题方向", lambda s: s.get_theme_display() or None, order=("theme",)),
+    Col("zhejiang_made", "浙江制造标准", lambda s: _yes_no(s.zhejiang_made), shown=False),
 )
+
+
+def certificate_columns(on):
+    """品字标认证证书 with each one's state on ``on`` (the view annotates ``state`` by :func:`.brand.state_on`)."""
+    return (
+        Col("number", "证书编号", lambda c: c.number, order=("number",)),
+        Col("product", "认证产品", lambda c: c.product, order=("product",)),
+        Col("enterprise", "企业", lambda c: c.enterprise.name, order=("enterprise__name",)),
+        Col("division", "所在地", lambda c: c.division.name, order=("division_id",)),
+        Col("standard_number", "依据的浙江制造标准号", lambda c: c.standard_number, order=("standard_number",)),
+        Col("issued_on", "发证日期", lambda c: c.issued_on, order=("issued_on",)),
+        Col("valid_until", "有效期至", lambda c: c.valid_until, order=("valid_until",)),
+        Col("state", "证书状态", lambda c: _(brand.STATE_LABELS[c.state]), order=("state",)),
+        Col("certifier", "认证机构", lambda c: c.certifier, shown=False),
+        Col("end_kind", "证书终止", lambda c: c.get_end_kind_display() or None, shown=False),
+        Col("ended_on", "终止日期", lambda c: c.ended_on, shown=False),
+    )
 
 
 def _partners(need) -> str:

@@ -437,6 +437,17 @@ class StandardStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", "废止"
 
 
+class StandardTheme(models.TextChoices):
+    """The themes seed task 13 names for standards work (专题方向): "推进数字产业化与产业数字化标准化 … 推进双碳标准
+    评价体系建设，修订高耗能行业标准，完善绿色制造标准" (seed_zh_simplified.txt l.24, task 13). 碳达峰 stands for
+    the seed's 双碳 (碳达峰碳中和). Blank: none of them."""
+
+    DIGITAL = "digital", "数字产业化"
+    CARBON = "carbon", "碳达峰"
+    GREEN = "green", "绿色制造"
+    ENERGY_INTENSIVE = "energy_intensive", "高耗能行业标准修订"
+
+
 class Standard(models.Model):
     """A standard an enterprise of the register leads or takes part in (fields: programmes.md §3.2, inferred).
     One row per standard and enterprise: the enterprise's role (主导/参与) and its rank among the drafters."""
@@ -456,6 +467,9 @@ class Standard(models.Model):
     published_on = models.DateField("发布日期", null=True, blank=True)
     cluster = models.ForeignKey("industries.Cluster", null=True, blank=True, on_delete=models.SET_NULL,
                                 verbose_name="415X集群")
+    theme = models.CharField("专题方向", max_length=20, choices=StandardTheme.choices, blank=True, default="")
+    #: a "浙江制造" standard: an advanced group standard of the 浙江制造 brand (programmes.md §3.3), so only on 团体标准
+    zhejiang_made = models.BooleanField("浙江制造标准", default=False)
     import_batch = models.ForeignKey("core.ImportBatch", null=True, blank=True, on_delete=models.SET_NULL, editable=False)
 
     scope_region_field = "division__code"
@@ -469,6 +483,47 @@ class Standard(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class CertificateEnd(models.TextChoices):
+    """How a 品字标 certificate ended before its validity ran out (the certification steps, programmes.md §3.3:
+    surveillance can end a certificate). From the end's date on it is not in force; a 暂停 lifted later is
+    recorded by clearing the end."""
+
+    REVOKED = "revoked", "撤销"
+    CANCELLED = "cancelled", "注销"
+    SUSPENDED = "suspended", "暂停"
+
+
+class BrandCertificate(models.Model):
+    """A 品字标 (浙江制造) certificate of one product of an enterprise (品字标认证证书): issued by a body of the
+    浙江制造国际认证联盟 against a 浙江制造 standard (programmes.md §3.3). In force on a date by
+    :func:`xinzhi.programs.brand.in_force_q` (the one rule)."""
+
+    enterprise = models.ForeignKey("enterprises.Enterprise", on_delete=models.PROTECT, related_name="brand_certificates",
+                                   verbose_name="企业")
+    division = models.ForeignKey("regions.Division", to_field="code", db_column="division_code",
+                                 on_delete=models.PROTECT, verbose_name="所在县（市、区）")
+    product = models.CharField("认证产品", max_length=200)
+    number = models.CharField("证书编号", max_length=60, unique=True)
+    standard_number = models.CharField("依据的浙江制造标准号", max_length=60)
+    certifier = models.CharField("认证机构", max_length=100)
+    issued_on = models.DateField("发证日期")
+    valid_until = models.DateField("有效期至")
+    end_kind = models.CharField("证书终止", max_length=10, choices=CertificateEnd.choices, blank=True, default="")
+    ended_on = models.DateField("终止日期", null=True, blank=True)
+    import_batch = models.ForeignKey("core.ImportBatch", null=True, blank=True, on_delete=models.SET_NULL, editable=False)
+
+    scope_region_field = "division__code"
+    scope_enterprise_field = "enterprise_id"
+    objects = ScopedManager()
+
+    class Meta:
+        ordering = ["-issued_on", "number"]
+        verbose_name = verbose_name_plural = "品字标认证证书"
+
+    def __str__(self) -> str:
+        return self.number
 
 
 class BenchmarkLevel(models.TextChoices):

@@ -25,6 +25,8 @@ from . import funnel as funnel_module
 from . import loop, notices
 from .models import (
     Acceptance,
+    BrandCertificate,
+    CertificateEnd,
     Contract,
     ContractMilestone,
     MajorProject,
@@ -41,6 +43,7 @@ from .models import (
     Standard,
     StandardLevel,
     StandardStatus,
+    StandardTheme,
     UnitKind,
 )
 
@@ -476,13 +479,68 @@ def record_standard(user, enterprise, data: dict) -> Standard:
         raise Refused("角色须为主导制定或参与制定")
     if data["status"] == StandardStatus.PUBLISHED and not data.get("published_on"):
         raise Refused("已发布的标准须填写发布日期")
+    theme = _choice(data.get("theme"), StandardTheme)
+    if theme is None:
+        raise Refused("专题方向须为：" + "、".join(StandardTheme.labels) + "，或留空", "theme")
+    zhejiang_made = bool(data.get("zhejiang_made"))
+    if zhejiang_made and data["level"] != StandardLevel.GROUP:
+        raise Refused(ZHEJIANG_MADE_GROUP_ONLY, "zhejiang_made")
     if Standard.objects.filter(enterprise=enterprise, name=name, level=data["level"]).exists():
         raise Refused(f"本企业已登记{StandardLevel(data['level']).label}“{name}”")
     return Standard.objects.create(
         enterprise=enterprise, division_id=enterprise.division_id, name=name[:200], level=data["level"],
         number=str(data.get("number") or "").strip()[:60], revision=bool(data.get("revision")), status=data["status"],
         role=data["role"], drafter_rank=data.get("drafter_rank"), issuer=str(data.get("issuer") or "")[:100],
-        published_on=data.get("published_on"), cluster_id=data.get("cluster") or None)
+        published_on=data.get("published_on"), cluster_id=data.get("cluster") or None, theme=theme,
+        zhejiang_made=zhejiang_made)
+
+
+#: "浙江制造" standards are group standards (团体标准) of the brand (programmes.md §3.3): the form, the service
+#: and the import refuse the flag on any other level with this reason
+ZHEJIANG_MADE_GROUP_ONLY = "“浙江制造”标准是团体标准（programmes.md §3.3），级别须为团体标准"
+
+
+def _choice(value, choices) -> str | None:
+    """The stored code of an optional choice given by code or Chinese label: "" when blank, None when invalid."""
+    value = str(value or "").strip()
+    if not value or value in choices.values:
+        return value
+    return next((code for code, label in choices.choices if label == value), None)
+
+
+def record_certificate(user, enterprise, data: dict) -> BrandCertificate:
+    """An enterprise (for itself) or staff (for an enterprise of their region) records a 品字标 certificate
+    (capability ``programs.standard.edit``, as for standards). ``data``: product, number (unique), standard_number
+    (the 浙江制造 standard certified against), certifier, issued_on, valid_until, end (code or label; blank for
+    none) and ended_on (with an end only). A refusal names its field (``Refused.field``)."""
+    require(user, "programs.standard.edit", enterprise)
+    text = {k: str(data.get(k) or "").strip() for k in ("product", "number", "standard_number", "certifier")}
+    for key, label in (("product", "认证产品"), ("number", "证书编号"), ("standard_number", "依据的浙江制造标准号"),
+                       ("certifier", "认证机构")):
+        if not text[key]:
+            raise Refused(f"请填写{label}", key)
+    issued_on, valid_until, ended_on = data.get("issued_on"), data.get("valid_until"), data.get("ended_on")
+    if not isinstance(issued_on, dt.date):
+        raise Refused("请填写发证日期", "issued_on")
+    if not isinstance(valid_until, dt.date):
+        raise Refused("请填写有效期至", "valid_until")
+    if valid_until < issued_on:
+        raise Refused(f"有效期至不能早于发证日期（{issued_on:%Y-%m-%d}）", "valid_until")
+    end = _choice(data.get("end"), CertificateEnd)
+    if end is None:
+        raise Refused("证书终止须为：" + "、".join(CertificateEnd.labels) + "，或留空", "end")
+    if end and not isinstance(ended_on, dt.date):
+        raise Refused(f"证书已{CertificateEnd(end).label}的须填写终止日期", "ended_on")
+    if not end and ended_on:
+        raise Refused("填写终止日期的须选择证书终止方式（撤销、注销或暂停）", "end")
+    if end and ended_on < issued_on:
+        raise Refused(f"终止日期不能早于发证日期（{issued_on:%Y-%m-%d}）", "ended_on")
+    if BrandCertificate.objects.filter(number=text["number"]).exists():
+        raise Refused(f"证书编号“{text['number']}”已登记", "number")
+    return BrandCertificate.objects.create(
+        enterprise=enterprise, division_id=enterprise.division_id, product=text["product"][:200],
+        number=text["number"][:60], standard_number=text["standard_number"][:60], certifier=text["certifier"][:100],
+        issued_on=issued_on, valid_until=valid_until, end_kind=end, ended_on=ended_on if end else None)
 
 
 def link_problem(user, problem_id: int, major_project: int | None = None, new_product: int | None = None) -> Problem:

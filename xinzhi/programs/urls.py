@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_benchmarking, views_calls, views_scenarios
+from . import views, views_benchmarking, views_brand, views_calls, views_scenarios
 
 app_name = "programs"
 urlpatterns = [
@@ -15,6 +15,7 @@ urlpatterns = [
     path("new-products/<int:pk>/", views.new_product_detail, name="new_product"),
     path("standards/", views.standards, name="standards"),
     path("standards/benchmarking/", views_benchmarking.benchmarking_list, name="benchmarking"),
+    path("standards/brand-certificates/", views_brand.certificate_list, name="brand_certificates"),
     path("standards/benchmarking/<int:pk>/", views_benchmarking.benchmark_plan, name="benchmark_plan"),
     path("calls/", views_calls.call_list, name="calls"),
     path("calls/<int:pk>/", views_calls.call_detail, name="call"),

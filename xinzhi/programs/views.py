@@ -22,6 +22,7 @@ from xinzhi.regions.models import Division
 from xinzhi.reports.listing import Listing
 
 from . import lists, loop, newproducts, services
+from . import standards as standards_module
 from .models import (
     MajorProject,
     NewProductProject,
@@ -33,6 +34,7 @@ from .models import (
     Standard,
     StandardLevel,
     StandardStatus,
+    StandardTheme,
     SupportKind,
     UnitKind,
 )
@@ -339,6 +341,10 @@ def new_product_detail(request, pk: int):
 
 # --------------------------------------------------------------------------- standards (task 13)
 
+#: the 专题方向 filter's value for standards with none
+NO_THEME = "none"
+
+
 @capability_required("programs.view")
 def standards(request):
     user = request.user
@@ -355,7 +361,8 @@ def standards(request):
                     "name": post.get("name"), "number": post.get("number"), "level": post.get("level"),
                     "status": post.get("status"), "role": post.get("role"), "revision": post.get("revision") == "on",
                     "published_on": _date(post.get("published_on")), "issuer": post.get("issuer"),
-                    "drafter_rank": _int(post.get("drafter_rank")), "cluster": post.get("cluster")})
+                    "drafter_rank": _int(post.get("drafter_rank")), "cluster": post.get("cluster"),
+                    "theme": post.get("theme"), "zhejiang_made": post.get("zhejiang_made") == "on"})
             except (services.Refused, PermissionDenied) as exc:
                 messages.error(request, str(exc))
             else:
@@ -368,12 +375,21 @@ def standards(request):
         qs = qs.filter(level=level)
     if cluster:
         qs = qs.filter(cluster_id=cluster)
+    theme = (request.GET.get("theme") or "").strip()
+    if theme:
+        qs = qs.filter(theme="" if theme == NO_THEME else theme)
+    zhejiang_made = (request.GET.get("zhejiang_made") or "").strip()
+    if zhejiang_made in ("yes", "no"):
+        qs = qs.filter(zhejiang_made=zhejiang_made == "yes")
     listing = Listing(request, lists.STANDARD_COLUMNS, qs, default=("-published_on", "name"), title="企业参与的标准",
                       empty="暂无标准")
     if listing.wants_export:
         return listing.export()
+    as_of = _date(request.GET.get("as_of"), timezone.localdate())
     return render(request, "programs/standards.html", {
         "table": listing.table(), "page": listing.page, "levels": StandardLevel.choices, "statuses": StandardStatus.choices, "applied": level,
         "applied_cluster": cluster, "clusters": Cluster.objects.order_by("kind", "code"),
+        "themes": StandardTheme.choices, "applied_theme": theme, "no_theme": NO_THEME, "applied_zhejiang_made": zhejiang_made,
+        "summary": standards_module.summary(user, as_of),
         "may_edit": bool(can(user, "programs.standard.edit")),
     })
