@@ -78,7 +78,7 @@ NEW_PRODUCT_COLUMNS = (
 #: 企业参与的标准 (standards): the name carries the tags 修订 and 浙江制造; the export has both as 是/否 columns
 STANDARD_COLUMNS = (
     Col("number", "标准号", lambda s: s.number, order=("number",)),
-    Col("name", "标准名称", lambda s: s.name, order=("name",),
+    Col("name", "标准名称", lambda s: s.name, order=("name",), wrap=True,
         text=lambda s: _flagged(_flagged(s.name, s.revision, "修订"), s.zhejiang_made, "浙江制造")),
     Col("level", "级别", lambda s: s.get_level_display(), order=("level",)),
     Col("enterprise", "企业", lambda s: s.enterprise.name, order=("enterprise__name",)),
