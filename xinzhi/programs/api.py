@@ -253,7 +253,7 @@ class StandardOut(Schema):
     issuer: str
     published_on: datetime.date | None
     cluster_id: str | None
-    theme: str = Field(description="专题方向（任务13）：digital 数字产业化 / carbon 碳达峰 / green 绿色制造 / "
+    theme: str = Field(description="专题方向（任务13）：digital 数字产业化 / carbon 双碳 / green 绿色制造 / "
                                    "energy_intensive 高耗能行业标准修订；空为无")
     zhejiang_made: bool = Field(description="浙江制造标准（团体标准）")
 

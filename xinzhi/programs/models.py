@@ -439,11 +439,11 @@ class StandardStatus(models.TextChoices):
 
 class StandardTheme(models.TextChoices):
     """The themes seed task 13 names for standards work (专题方向): "推进数字产业化与产业数字化标准化 … 推进双碳标准
-    评价体系建设，修订高耗能行业标准，完善绿色制造标准" (seed_zh_simplified.txt l.24, task 13). 碳达峰 stands for
-    the seed's 双碳 (碳达峰碳中和). Blank: none of them."""
+    评价体系建设，修订高耗能行业标准，完善绿色制造标准" (seed_zh_simplified.txt l.24, task 13); 双碳 = 碳达峰碳中和, the
+    seed's word. Blank: none of them."""
 
     DIGITAL = "digital", "数字产业化"
-    CARBON = "carbon", "碳达峰"
+    CARBON = "carbon", "双碳"
     GREEN = "green", "绿色制造"
     ENERGY_INTENSIVE = "energy_intensive", "高耗能行业标准修订"
 

@@ -17,7 +17,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='standard',
             name='theme',
-            field=models.CharField(blank=True, choices=[('digital', '数字产业化'), ('carbon', '碳达峰'), ('green', '绿色制造'), ('energy_intensive', '高耗能行业标准修订')], default='', max_length=20, verbose_name='专题方向'),
+            field=models.CharField(blank=True, choices=[('digital', '数字产业化'), ('carbon', '双碳'), ('green', '绿色制造'), ('energy_intensive', '高耗能行业标准修订')], default='', max_length=20, verbose_name='专题方向'),
         ),
         migrations.AddField(
             model_name='standard',

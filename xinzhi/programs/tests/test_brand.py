@@ -40,12 +40,12 @@ def _cert(world, user, enterprise, **over):
 
 
 def test_standard_theme_and_zhejiang_made(world):
-    s = _std(world, "owner", "a", theme="碳达峰", zhejiang_made=True)
-    assert (s.theme, s.get_theme_display(), s.zhejiang_made) == ("carbon", "碳达峰", True)
+    s = _std(world, "owner", "a", theme="双碳", zhejiang_made=True)
+    assert (s.theme, s.get_theme_display(), s.zhejiang_made) == ("carbon", "双碳", True)
     assert _std(world, "owner", "a", name="数字标准", theme="digital").theme == "digital"
     assert _std(world, "owner", "a", name="无专题标准").theme == ""
-    with pytest.raises(services.Refused, match="专题方向须为：数字产业化、碳达峰、绿色制造、高耗能行业标准修订，或留空"):
-        _std(world, "owner", "a", name="x", theme="双碳")
+    with pytest.raises(services.Refused, match="专题方向须为：数字产业化、双碳、绿色制造、高耗能行业标准修订，或留空"):
+        _std(world, "owner", "a", name="x", theme="低碳")
     with pytest.raises(services.Refused, match="“浙江制造”标准是团体标准（programmes.md §3.3），级别须为团体标准"):
         _std(world, "owner", "a", name="国家标准", level="national", zhejiang_made=True)
     assert not Standard.objects.filter(name__in=["x", "国家标准"]).exists()
@@ -264,7 +264,7 @@ def test_standards_import_theme_and_zhejiang_made(tmp_path, world):
             [a.uscc, a.name, "数字国家标准", "GB/T 1-2024", "国家标准", "否", "发布", "参与制定", "3", "某部委", "2024-05-01", "",
              "", "否"],
             [a.uscc, a.name, "整机国家标准", "GB/T 2-2024", "国家标准", "否", "发布", "主导制定", "1", "某部委", "2024-05-01", "",
-             "双碳", "是"]]
+             "低碳", "是"]]
     preview = preview_import("standards", write_csv(tmp_path / "s.csv", STD, rows), user=world["province"])
     errors = {(e.row, e.field, e.reason_zh) for e in preview.result.errors}
     assert (4, "浙江制造标准", "“浙江制造”标准是团体标准（programmes.md §3.3），级别须为团体标准") in errors
