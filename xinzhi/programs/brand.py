@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Case, CharField, Q, Value, When
+from django.db.models import Case, CharField, IntegerField, Q, Value, When
 
 #: the state of a certificate on a date (a row of the list, the panel); an ended certificate's state is the way it
 #: ended (the codes of ``models.CertificateEnd``)
@@ -34,3 +34,10 @@ def state_on(on: dt.date) -> Case:
         When(issued_on__gt=on, then=Value(NOT_YET)),
         *[When(ended_on__lte=on, end_kind=kind, then=Value(kind)) for kind in ENDS],
         default=Value(EXPIRED), output_field=CharField())
+
+
+def state_rank(field: str = "state") -> Case:
+    """The place of an annotated state (:func:`state_on`) in :data:`STATE_LABELS`' order — 有效, 尚未发证, the
+    ends, 已过期 — for sorting the list by state (the codes' alphabet would put 已注销 first)."""
+    return Case(*[When(**{field: code}, then=Value(i)) for i, code in enumerate(STATE_LABELS)],
+                default=Value(len(STATE_LABELS)), output_field=IntegerField())

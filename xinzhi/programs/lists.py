@@ -104,7 +104,7 @@ def certificate_columns(on):
         Col("standard_number", "依据的浙江制造标准号", lambda c: c.standard_number, order=("standard_number",)),
         Col("issued_on", "发证日期", lambda c: c.issued_on, order=("issued_on",)),
         Col("valid_until", "有效期至", lambda c: c.valid_until, order=("valid_until",)),
-        Col("state", "证书状态", lambda c: _(brand.STATE_LABELS[c.state]), order=("state",)),
+        Col("state", "证书状态", lambda c: _(brand.STATE_LABELS[c.state]), order=("state_rank",)),
         Col("certifier", "认证机构", lambda c: c.certifier, shown=False),
         Col("end_kind", "证书终止", lambda c: c.get_end_kind_display() or None, shown=False),
         Col("ended_on", "终止日期", lambda c: c.ended_on, shown=False),

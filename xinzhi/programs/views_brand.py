@@ -45,7 +45,8 @@ def certificate_list(request):
     if request.method == "POST" and _record(request):
         return redirect("programs:brand_certificates")
     on = _date(request.GET.get("on"), timezone.localdate())
-    qs = BrandCertificate.objects.restrict(user).select_related("enterprise", "division").annotate(state=brand.state_on(on))
+    qs = BrandCertificate.objects.restrict(user).select_related("enterprise", "division").annotate(state=brand.state_on(on)).annotate(
+        state_rank=brand.state_rank())
     state = (request.GET.get("state") or "").strip()
     if state in brand.STATE_LABELS:
         qs = qs.filter(state=state)

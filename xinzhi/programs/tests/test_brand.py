@@ -173,6 +173,8 @@ def test_certificate_page_export_scope_and_form(client, world):
     header, rows = read_list_export(client.get("/programs/standards/brand-certificates/?on=2025-06-30&format=xlsx&sort=number"))
     assert header[0] == "证书编号" and header[7] == "证书状态"
     assert [(r[0], r[7]) for r in rows] == [("A0", "已暂停"), ("A1", "已过期")]
+    _, rows = read_list_export(client.get("/programs/standards/brand-certificates/?on=2025-06-30&format=xlsx&sort=-state"))
+    assert [r[7] for r in rows] == ["已过期", "已暂停"]  # the states' own order (有效 … 已暂停, 已过期), not the codes'
     _, rows = read_list_export(client.get("/programs/standards/brand-certificates/?on=2025-04-30&format=xlsx&sort=number"))
     assert [(r[0], r[7]) for r in rows] == [("A0", "有效"), ("A1", "已过期")]
     assert "A0" in client.get("/programs/standards/brand-certificates/?on=2025-06-30&state=suspended").content.decode()
