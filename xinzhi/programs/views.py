@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xinzhi.accounts.permissions import can, capability_required
+from xinzhi.core.params import date_param
 from xinzhi.enterprises.models import Enterprise
 from xinzhi.industries.models import Cluster
 from xinzhi.platforms.models import Platform, PlatformKind
@@ -181,7 +182,7 @@ def _post_step(request, problem: Problem):
 @capability_required("programs.overview")
 def loop_overview(request):
     user = request.user
-    on = _date(request.GET.get("on"), timezone.localdate())
+    on = date_param(request.GET, "on", timezone.localdate())
     by = request.GET.get("by") if request.GET.get("by") in ("city", "county", "cluster", "year") else "city"
     data = services.loop_overview(user, on, by)
     names = dict(Division.objects.values_list("code", "name")) | dict(Cluster.objects.values_list("code", "name"))
@@ -204,7 +205,7 @@ def loop_overview(request):
 def projects(request):
     user = request.user
     today = timezone.localdate()
-    on = _date(request.GET.get("on"), today)
+    on = date_param(request.GET, "on", today)
     year = _year(request.GET.get("year")) or on.year
     programme = (request.GET.get("programme") or "").strip()
     qs = MajorProject.objects.restrict(user).filter(year=year).select_related("division").prefetch_related("units")
@@ -268,7 +269,7 @@ def project_new(request):
 def new_products(request):
     user = request.user
     today = timezone.localdate()
-    on = _date(request.GET.get("on"), today)
+    on = date_param(request.GET, "on", today)
     year = _year(request.GET.get("year")) or on.year
     stage = (request.GET.get("stage") or "").strip()
     base = NewProductProject.objects.restrict(user)
@@ -385,7 +386,7 @@ def standards(request):
                       empty="暂无标准")
     if listing.wants_export:
         return listing.export()
-    as_of = _date(request.GET.get("as_of"), timezone.localdate())
+    as_of = date_param(request.GET, "as_of", timezone.localdate())
     return render(request, "programs/standards.html", {
         "table": listing.table(), "page": listing.page, "levels": StandardLevel.choices, "statuses": StandardStatus.choices, "applied": level,
         "applied_cluster": cluster, "clusters": Cluster.objects.order_by("kind", "code"),

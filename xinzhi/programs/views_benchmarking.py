@@ -14,6 +14,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from xinzhi.accounts.permissions import can, capability_required
+from xinzhi.core.params import date_param
 from xinzhi.industries.models import Cluster
 from xinzhi.reports.listing import Listing
 
@@ -53,7 +54,7 @@ def benchmarking_list(request):
     user = request.user
     if request.method == "POST" and _record_plan(request):
         return redirect("programs:benchmarking")
-    on = _date(request.GET.get("on"), timezone.localdate())
+    on = date_param(request.GET, "on", timezone.localdate())
     code = (request.GET.get("cluster") or "").strip()
     context = {"on": on, "may_edit": bool(can(user, "programs.benchmark.edit")), "levels": BenchmarkLevel.choices,
                "clusters": Cluster.objects.order_by("kind", "code"), "due_months": benchmarking.result_due_months()}

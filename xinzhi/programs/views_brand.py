@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xinzhi.accounts.permissions import can, capability_required
+from xinzhi.core.params import date_param
 from xinzhi.reports.listing import Listing
 
 from . import brand, lists, services
@@ -44,7 +45,7 @@ def certificate_list(request):
     user = request.user
     if request.method == "POST" and _record(request):
         return redirect("programs:brand_certificates")
-    on = _date(request.GET.get("on"), timezone.localdate())
+    on = date_param(request.GET, "on", timezone.localdate())
     qs = BrandCertificate.objects.restrict(user).select_related("enterprise", "division").annotate(state=brand.state_on(on)).annotate(
         state_rank=brand.state_rank())
     state = (request.GET.get("state") or "").strip()

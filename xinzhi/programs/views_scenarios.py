@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xinzhi.accounts.permissions import can, capability_required
+from xinzhi.core.params import date_param
 from xinzhi.industries.models import Cluster
 from xinzhi.regions.models import Division
 from xinzhi.reports.listing import Listing
@@ -27,7 +28,7 @@ from .views import _date
 def scenario_list(request):
     user = request.user
     today = timezone.localdate()
-    on = _date(request.GET.get("on"), today)
+    on = date_param(request.GET, "on", today)
     state = (request.GET.get("state") or "").strip()
     qs = svc.visible_scenarios(user).select_related("division", "cluster")
     if state in scenarios.LABELS:

@@ -5,7 +5,8 @@ import datetime
 
 import pytest
 
-from xinzhi.core.testing import read_list_export, writes_during
+from xinzhi.core.testing import declared_order, read_list_export, writes_during
+from xinzhi.investment.models import InvestmentProject
 
 from .conftest import make_project
 
@@ -13,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 KEYS = {
     "code": lambda p: p.code, "name": lambda p: p.name, "division": lambda p: p.division_id,
-    "stage": lambda p: p.stage, "planned_total": lambda p: p.planned_total,
+    "stage": lambda p: declared_order(InvestmentProject, "stage")(p.stage), "planned_total": lambda p: p.planned_total,
     "planned_start": lambda p: p.planned_start, "planned_completion": lambda p: p.planned_completion,
     "cluster": lambda p: p.cluster_id or "",
 }

@@ -206,3 +206,16 @@ def test_neither_the_page_nor_the_export_writes(client, world, rows, name):
     url = LISTS[name][0]
     assert writes_during(lambda: _get(client, url, sort="-name" if name != "problems" else "-title")) == []
     assert writes_during(lambda: _get(client, url, format="xlsx")) == []
+
+
+@pytest.mark.parametrize("path", ["/programs/loop/?on=", "/programs/projects/?on=", "/programs/new-products/?on=",
+                                  "/programs/standards/?as_of=", "/programs/standards/benchmarking/?on=",
+                                  "/programs/standards/brand-certificates/?on=", "/programs/scenarios/?on="])
+def test_a_malformed_date_is_a_400_in_chinese_not_today(client, world, path):
+    """The programmes pages' "as of" dates: a date that does not exist or is out of the pages' years is said to
+    be wrong (the page does not quietly show today instead); an empty one is today."""
+    client.force_login(world["province"])
+    for bad, reason in (("2025-13-01", "不是有效日期"), ("2101-01-01", "年份须在")):
+        response = client.get(path + bad)
+        assert response.status_code == 400 and reason in response.content.decode(), (path, bad)
+    assert client.get(path).status_code == 200

@@ -151,8 +151,11 @@ def test_api_pose(client, world):
 
 def test_odd_query_values_do_not_break_pages(client, world):
     client.force_login(world["province"])
-    for url in ("/programs/projects/?year=0", "/programs/new-products/?year=999999&on=x", "/programs/loop/?on=bad&by=x"):
+    for url in ("/programs/projects/?year=0", "/programs/new-products/?year=999999", "/programs/loop/?by=x"):
         assert client.get(url).status_code == 200, url
+    for url in ("/programs/new-products/?year=999999&on=x", "/programs/loop/?on=bad&by=x"):  # a date said wrong
+        response = client.get(url)
+        assert response.status_code == 400 and "不是有效日期" in response.content.decode(), url
 
 
 def test_cached_problem_list_follows_invitations_proposals_and_the_solver_register(client, world):
