@@ -159,7 +159,7 @@ class AnnualPackagesKind(ImportKind):
     #: a package belongs to its registered enterprise: the register's current county decides
     record_region = REGISTERED_ENTERPRISE
     instructions_zh = ("每行一家企业一个年度的数据包；企业须已在企业库中。金额按列名所注单位填写（默认万元）。"
-                       "各字段含义见 docs/report-once-package.md；校验规则与企业在线填报相同。")
+                       "各字段含义见平台“使用帮助 → 年度数据包字段说明”（/help/package/）；校验规则与企业在线填报相同。")
     columns = tuple(c for c, _ in FIELDS)
 
     def check(self, frame: pl.DataFrame) -> tuple[pl.DataFrame, list[pl.DataFrame]]:

@@ -497,7 +497,7 @@ def record_standard(user, enterprise, data: dict) -> Standard:
 
 #: "浙江制造" standards are group standards (团体标准) of the brand (programmes.md §3.3): the form, the service
 #: and the import refuse the flag on any other level with this reason
-ZHEJIANG_MADE_GROUP_ONLY = "“浙江制造”标准是团体标准（programmes.md §3.3），级别须为团体标准"
+ZHEJIANG_MADE_GROUP_ONLY = "“浙江制造”标准为团体标准，级别须为团体标准"
 
 
 def _choice(value, choices) -> str | None:

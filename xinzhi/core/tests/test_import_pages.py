@@ -108,3 +108,18 @@ def test_each_error_shows_the_value_the_file_holds_and_the_list_downloads_as_xls
     other = User.objects.create(username="y", role=Role.COUNTY_STAFF, division_id="330106")
     client.force_login(other)
     assert client.get(f"/imports/issues/{page.context['token']}.xlsx").status_code == 404
+
+
+def test_no_import_kind_shows_a_file_name_or_a_code_path_to_its_users():
+    """The template's instructions, labels and column help are read by bureau staff: they point to the
+    platform's own help pages, never to a repository file (``docs/….md``)."""
+    import re
+
+    from xinzhi.core.imports.registry import get_kind, kind_names
+
+    for name in kind_names():
+        kind = get_kind(name)
+        shown = [kind.label_zh, kind.instructions_zh, *(c.header for c in kind.columns), *(c.help_zh for c in kind.columns),
+                 *(c.example for c in kind.columns), *(label for c in kind.columns for label in c.choices.values())]
+        for text in shown:
+            assert not re.search(r"\.md\b|docs/|\.py\b", text or ""), (name, text)

@@ -46,7 +46,7 @@ def test_standard_theme_and_zhejiang_made(world):
     assert _std(world, "owner", "a", name="无专题标准").theme == ""
     with pytest.raises(services.Refused, match="专题方向须为：数字产业化、双碳、绿色制造、高耗能行业标准修订，或留空"):
         _std(world, "owner", "a", name="x", theme="低碳")
-    with pytest.raises(services.Refused, match="“浙江制造”标准是团体标准（programmes.md §3.3），级别须为团体标准"):
+    with pytest.raises(services.Refused, match="“浙江制造”标准为团体标准，级别须为团体标准"):
         _std(world, "owner", "a", name="国家标准", level="national", zhejiang_made=True)
     assert not Standard.objects.filter(name__in=["x", "国家标准"]).exists()
 
@@ -269,7 +269,7 @@ def test_standards_import_theme_and_zhejiang_made(tmp_path, world):
              "低碳", "是"]]
     preview = preview_import("standards", write_csv(tmp_path / "s.csv", STD, rows), user=world["province"])
     errors = {(e.row, e.field, e.reason_zh) for e in preview.result.errors}
-    assert (4, "浙江制造标准", "“浙江制造”标准是团体标准（programmes.md §3.3），级别须为团体标准") in errors
+    assert (4, "浙江制造标准", "“浙江制造”标准为团体标准，级别须为团体标准") in errors
     assert any(r == 4 and f == "专题方向" for r, f, _ in errors)
     path = write_csv(tmp_path / "ok.csv", STD, rows[:2])
     assert commit_import("standards", path, user=world["province"]).result.counts["new"] == 2
