@@ -97,10 +97,10 @@ def test_summary_as_of_a_date_and_scope(world):
     _std(world, "owner", "a", name="晚发布", level="national", published_on=D(2025, 12, 1), theme="digital")
     _std(world, "other_owner", "c", name="宁波团体标准", zhejiang_made=True, theme="green")
     # a: first certificate 2024 (expired 2025-02-28), second 2025 (revoked 2025-06-01)
-    _cert(world, "owner", "a", number="A1", valid_until=D(2025, 2, 28))
-    _cert(world, "owner", "a", number="A2", issued_on=D(2025, 4, 1), end="revoked", ended_on=D(2025, 6, 1))
+    _cert(world, "owner", "a", number="ZZ-A1", valid_until=D(2025, 2, 28))
+    _cert(world, "owner", "a", number="ZZ-A2", issued_on=D(2025, 4, 1), end="revoked", ended_on=D(2025, 6, 1))
     # c: first certificate in 2025, in force
-    _cert(world, "other_owner", "c", number="C1", issued_on=D(2025, 5, 1))
+    _cert(world, "other_owner", "c", number="ZZ-C1", issued_on=D(2025, 5, 1))
 
     s = summary(world["province"], D(2025, 5, 15))
     levels = {r["code"]: (r["lead"], r["participate"]) for r in s["levels"]}
@@ -123,8 +123,8 @@ def test_standards_page_shows_the_summary_and_filters(client, world):
     _std(world, "owner", "a", theme="green", zhejiang_made=True)
     _std(world, "owner", "a", name="数字整机规范", level="national", role="participate", theme="digital", published_on=D(2025, 1, 1))
     _std(world, "other_owner", "c", name="宁波团体标准", zhejiang_made=True)
-    _cert(world, "owner", "a", number="A1")
-    _cert(world, "other_owner", "c", number="C1", issued_on=D(2025, 5, 1))
+    _cert(world, "owner", "a", number="ZZ-A1")
+    _cert(world, "other_owner", "c", number="ZZ-C1", issued_on=D(2025, 5, 1))
     got = {}
     for user in ("province", "county"):
         client.force_login(world[user])
@@ -164,32 +164,32 @@ def test_standards_page_shows_the_summary_and_filters(client, world):
 
 
 def test_certificate_page_export_scope_and_form(client, world):
-    _cert(world, "owner", "a", number="A1", valid_until=D(2025, 2, 28))
-    _cert(world, "owner", "a", number="A0", end="suspended", ended_on=D(2025, 5, 1))
-    _cert(world, "other_owner", "c", number="C1", issued_on=D(2025, 5, 1))
+    _cert(world, "owner", "a", number="ZZ-A1", valid_until=D(2025, 2, 28))
+    _cert(world, "owner", "a", number="ZZ-A0", end="suspended", ended_on=D(2025, 5, 1))
+    _cert(world, "other_owner", "c", number="ZZ-C1", issued_on=D(2025, 5, 1))
     client.force_login(world["county"])
     html = client.get("/programs/standards/brand-certificates/?on=2025-06-30").content.decode()
-    assert "A1" in html and "C1" not in html
+    assert "ZZ-A1" in html and "ZZ-C1" not in html
     header, rows = read_list_export(client.get("/programs/standards/brand-certificates/?on=2025-06-30&format=xlsx&sort=number"))
     assert header[0] == "证书编号" and header[7] == "证书状态"
-    assert [(r[0], r[7]) for r in rows] == [("A0", "已暂停"), ("A1", "已过期")]
+    assert [(r[0], r[7]) for r in rows] == [("ZZ-A0", "已暂停"), ("ZZ-A1", "已过期")]
     _, rows = read_list_export(client.get("/programs/standards/brand-certificates/?on=2025-06-30&format=xlsx&sort=-state"))
     assert [r[7] for r in rows] == ["已过期", "已暂停"]  # the states' own order (有效 … 已暂停, 已过期), not the codes'
     _, rows = read_list_export(client.get("/programs/standards/brand-certificates/?on=2025-04-30&format=xlsx&sort=number"))
-    assert [(r[0], r[7]) for r in rows] == [("A0", "有效"), ("A1", "已过期")]
-    assert "A0" in client.get("/programs/standards/brand-certificates/?on=2025-06-30&state=suspended").content.decode()
-    assert "A1" not in client.get("/programs/standards/brand-certificates/?on=2025-06-30&state=in_force").content.decode()
-    assert "A1" in client.get("/programs/standards/brand-certificates/?on=2024-06-30&state=in_force").content.decode()
+    assert [(r[0], r[7]) for r in rows] == [("ZZ-A0", "有效"), ("ZZ-A1", "已过期")]
+    assert "ZZ-A0" in client.get("/programs/standards/brand-certificates/?on=2025-06-30&state=suspended").content.decode()
+    assert "ZZ-A1" not in client.get("/programs/standards/brand-certificates/?on=2025-06-30&state=in_force").content.decode()
+    assert "ZZ-A1" in client.get("/programs/standards/brand-certificates/?on=2024-06-30&state=in_force").content.decode()
     r = client.post("/programs/standards/brand-certificates/", {
-        "uscc": world["a"].uscc, "product": "触觉阵列", "number": "A2", "standard_number": "T/ZZB 2-2024",
+        "uscc": world["a"].uscc, "product": "触觉阵列", "number": "ZZ-A2", "standard_number": "T/ZZB 2-2024",
         "certifier": "某认证机构", "issued_on": "2025-01-01", "valid_until": "2024-12-31"}, follow=True)
     assert "有效期至不能早于发证日期" in r.content.decode()
     r = client.post("/programs/standards/brand-certificates/", {
-        "uscc": world["c"].uscc, "product": "触觉阵列", "number": "A2", "standard_number": "T/ZZB 2-2024",
+        "uscc": world["c"].uscc, "product": "触觉阵列", "number": "ZZ-A2", "standard_number": "T/ZZB 2-2024",
         "certifier": "某认证机构", "issued_on": "2025-01-01", "valid_until": "2027-12-31"}, follow=True)
     assert "该企业不在本地区" in r.content.decode()
     r = client.post("/programs/standards/brand-certificates/", {
-        "uscc": world["a"].uscc, "product": "触觉阵列", "number": "A2", "standard_number": "T/ZZB 2-2024",
+        "uscc": world["a"].uscc, "product": "触觉阵列", "number": "ZZ-A2", "standard_number": "T/ZZB 2-2024",
         "certifier": "某认证机构", "issued_on": "2025-01-01", "valid_until": "2027-12-31"}, follow=True)
     assert "品字标认证证书已登记" in r.content.decode()
     client.force_login(world["leader"])
@@ -198,16 +198,16 @@ def test_certificate_page_export_scope_and_form(client, world):
     # the enterprise panel lists the certificates next to the standards
     client.force_login(world["owner"])
     html = client.get(f"/enterprises/{world['a'].pk}/").content.decode()
-    assert "品字标认证证书" in html and "A2" in html and "A1" in html
+    assert "品字标认证证书" in html and "ZZ-A2" in html and "ZZ-A1" in html
 
 
 def test_api_scope_and_fields(client, world):
     _std(world, "owner", "a", theme="green", zhejiang_made=True)
-    _cert(world, "owner", "a", number="A1", valid_until=D(2025, 2, 28))
-    _cert(world, "other_owner", "c", number="C1", issued_on=D(2025, 5, 1))
+    _cert(world, "owner", "a", number="ZZ-A1", valid_until=D(2025, 2, 28))
+    _cert(world, "other_owner", "c", number="ZZ-C1", issued_on=D(2025, 5, 1))
     client.force_login(world["county"])
     body = client.get("/api/v1/programs/brand-certificates?on=2025-01-01").json()
-    assert body["count"] == 1 and body["items"][0]["number"] == "A1" and body["items"][0]["in_force"] is True
+    assert body["count"] == 1 and body["items"][0]["number"] == "ZZ-A1" and body["items"][0]["in_force"] is True
     assert client.get("/api/v1/programs/brand-certificates?on=2025-06-01&in_force=true").json()["count"] == 0
     item = client.get("/api/v1/programs/standards").json()["items"][0]
     assert (item["theme"], item["zhejiang_made"]) == ("green", True)
@@ -221,13 +221,13 @@ def test_certificate_import_preview_commit_round_trip(tmp_path, world):
     a, c = world["a"], world["c"]
     assert "brand-certificates" in kind_names()
     write_template("brand-certificates", "xlsx", tmp_path / "t.xlsx")
-    good = [[a.uscc, a.name, "A1", "柔性压力传感器", "T/ZZB 1-2023", "某认证机构", "2024-03-01", "2027-02-28", "", ""],
-            [a.uscc, a.name, "A2", "触觉阵列", "T/ZZB 2-2023", "某认证机构", "2024-03-01", "2027-02-28", "撤销", "2025-06-01"]]
+    good = [[a.uscc, a.name, "ZZ-A1", "柔性压力传感器", "T/ZZB 1-2023", "某认证机构", "2024-03-01", "2027-02-28", "", ""],
+            [a.uscc, a.name, "ZZ-A2", "触觉阵列", "T/ZZB 2-2023", "某认证机构", "2024-03-01", "2027-02-28", "撤销", "2025-06-01"]]
     bad = [[a.uscc, a.name, "B1", "x", "T/ZZB 1", "某", "2025-03-01", "2025-02-28", "", ""],
            [a.uscc, a.name, "B2", "x", "T/ZZB 1", "某", "2025-03-01", "2027-02-28", "撤销", ""],
            [a.uscc, a.name, "B3", "x", "T/ZZB 1", "某", "2025-03-01", "2027-02-28", "", "2025-05-01"],
            [a.uscc, a.name, "B4", "x", "T/ZZB 1", "某", "2025-03-01", "2027-02-28", "吊销", "2025-05-01"],
-           [a.uscc, a.name, "A1", "x", "T/ZZB 1", "某", "2025-03-01", "2027-02-28", "", ""]]
+           [a.uscc, a.name, "ZZ-A1", "x", "T/ZZB 1", "某", "2025-03-01", "2027-02-28", "", ""]]
     preview = preview_import("brand-certificates", write_csv(tmp_path / "bad.csv", CERT, good + bad), user=world["province"])
     errors = {(e.row, e.field, e.reason_zh) for e in preview.result.errors}
     assert {(4, "有效期至", "有效期至不能早于发证日期"), (5, "终止日期", "证书已撤销、注销或暂停的须填写终止日期"),
@@ -237,21 +237,21 @@ def test_certificate_import_preview_commit_round_trip(tmp_path, world):
                              user=world["province"]).committed
     assert not BrandCertificate.objects.exists()
     # a county user imports for its own county only
-    other = [[c.uscc, c.name, "C1", "铸件", "T/ZZB 3-2023", "某认证机构", "2024-03-01", "2027-02-28", "", ""]]
+    other = [[c.uscc, c.name, "ZZ-C1", "铸件", "T/ZZB 3-2023", "某认证机构", "2024-03-01", "2027-02-28", "", ""]]
     assert not commit_import("brand-certificates", write_csv(tmp_path / "c.csv", CERT, other), user=world["county"]).committed
     path = write_csv(tmp_path / "ok.csv", CERT, good)
     outcome = commit_import("brand-certificates", path, user=world["county"])
     assert outcome.committed and outcome.result.counts["new"] == 2
-    a2 = BrandCertificate.objects.get(number="A2")
+    a2 = BrandCertificate.objects.get(number="ZZ-A2")
     assert (a2.end_kind, a2.ended_on, a2.division_id, a2.enterprise_id) == ("revoked", D(2025, 6, 1), "330106", a.pk)
     assert commit_import("brand-certificates", path, user=world["county"]).result.counts["unchanged"] == 2
     good[0][7] = "2028-02-29"
     fixed = commit_import("brand-certificates", write_csv(tmp_path / "ok2.csv", CERT, good), user=world["county"])
     assert fixed.result.counts["changed"] == 1
-    assert BrandCertificate.objects.get(number="A1").valid_until == D(2028, 2, 29)
-    assert LogEntry.objects.get_for_object(BrandCertificate.objects.get(number="A1")).exists()
+    assert BrandCertificate.objects.get(number="ZZ-A1").valid_until == D(2028, 2, 29)
+    assert LogEntry.objects.get_for_object(BrandCertificate.objects.get(number="ZZ-A1")).exists()
     # the number is registered for a: another enterprise's row is refused, not moved
-    moved = [[c.uscc, c.name, "A1", "x", "T/ZZB 1", "某", "2025-03-01", "2027-02-28", "", ""]]
+    moved = [[c.uscc, c.name, "ZZ-A1", "x", "T/ZZB 1", "某", "2025-03-01", "2027-02-28", "", ""]]
     preview = preview_import("brand-certificates", write_csv(tmp_path / "m.csv", CERT, moved), user=world["province"])
     assert (2, "证书编号", "证书编号“A1”已登记在其他企业名下") in {(e.row, e.field, e.reason_zh) for e in preview.result.errors}
     out = tmp_path / "out.xlsx"
