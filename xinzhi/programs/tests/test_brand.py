@@ -253,7 +253,7 @@ def test_certificate_import_preview_commit_round_trip(tmp_path, world):
     # the number is registered for a: another enterprise's row is refused, not moved
     moved = [[c.uscc, c.name, "ZZ-A1", "x", "T/ZZB 1", "某", "2025-03-01", "2027-02-28", "", ""]]
     preview = preview_import("brand-certificates", write_csv(tmp_path / "m.csv", CERT, moved), user=world["province"])
-    assert (2, "证书编号", "证书编号“A1”已登记在其他企业名下") in {(e.row, e.field, e.reason_zh) for e in preview.result.errors}
+    assert (2, "证书编号", "证书编号“ZZ-A1”已登记在其他企业名下") in {(e.row, e.field, e.reason_zh) for e in preview.result.errors}
     out = tmp_path / "out.xlsx"
     assert export_kind("brand-certificates", None, "xlsx", out) == 2
     assert commit_import("brand-certificates", out, user=world["province"]).result.counts["unchanged"] == 2
