@@ -55,6 +55,26 @@ def _int(value: str | None) -> int | None:
         return None
 
 
+def record_for_enterprise(request, capability: str, denied: str, record, done: str):
+    """A form's POST that records something for an enterprise — the enterprise itself, or staff for one of their
+    region named by ``uscc`` (``services.enterprise_acted_for``): the capability (else 403 with ``denied``), then
+    ``record(user, enterprise)``, the service's refusal shown as a message. The record, or None when refused."""
+    user = request.user
+    if not can(user, capability):
+        raise PermissionDenied(denied)
+    enterprise = services.enterprise_acted_for(user, request.POST.get("uscc"))
+    if enterprise is None:
+        messages.error(request, _("统一社会信用代码未找到，或该企业不在本地区"))
+        return None
+    try:
+        recorded = record(user, enterprise)
+    except (services.Refused, PermissionDenied) as exc:
+        messages.error(request, str(exc))
+        return None
+    messages.success(request, done)
+    return recorded
+
+
 def _year(value: str | None) -> int | None:
     """A plan year from a query string; outside 1900–2999 it is ignored (the page shows the current year)."""
     year = _int(value)
@@ -350,25 +370,16 @@ NO_THEME = "none"
 def standards(request):
     user = request.user
     if request.method == "POST":
-        if not can(user, "programs.standard.edit"):
-            raise PermissionDenied(_("无权登记标准"))
         post = request.POST
-        enterprise = services.enterprise_acted_for(user, post.get("uscc"))
-        if enterprise is None:
-            messages.error(request, _("统一社会信用代码未找到，或该企业不在本地区"))
-        else:
-            try:
+        if record_for_enterprise(request, "programs.standard.edit", _("无权登记标准"), lambda user, enterprise: (
                 services.record_standard(user, enterprise, {
                     "name": post.get("name"), "number": post.get("number"), "level": post.get("level"),
                     "status": post.get("status"), "role": post.get("role"), "revision": post.get("revision") == "on",
                     "published_on": _date(post.get("published_on")), "issuer": post.get("issuer"),
                     "drafter_rank": _int(post.get("drafter_rank")), "cluster": post.get("cluster"),
-                    "theme": post.get("theme"), "zhejiang_made": post.get("zhejiang_made") == "on"})
-            except (services.Refused, PermissionDenied) as exc:
-                messages.error(request, str(exc))
-            else:
-                messages.success(request, _("标准已登记"))
-                return redirect("programs:standards")
+                    "theme": post.get("theme"), "zhejiang_made": post.get("zhejiang_made") == "on"})),
+                _("标准已登记")):
+            return redirect("programs:standards")
     qs = Standard.objects.restrict(user).select_related("enterprise", "division", "cluster")
     level = (request.GET.get("level") or "").strip()
     cluster = (request.GET.get("cluster") or "").strip()

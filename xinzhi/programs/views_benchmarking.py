@@ -20,29 +20,22 @@ from xinzhi.reports.listing import Listing
 
 from . import benchmarking, lists
 from .models import BenchmarkLevel, BenchmarkPlan, BenchmarkResult
-from .services import Refused, enterprise_acted_for
-from .views import _date
+from .services import Refused
+from .views import _date, record_for_enterprise
 
 
 def _record_plan(request) -> bool:
     """The plan form's POST; True when recorded (the messages say why not)."""
-    user, post = request.user, request.POST
-    if not can(user, "programs.benchmark.edit"):
-        raise PermissionDenied(_("无权登记对标达标方案"))
-    enterprise = enterprise_acted_for(user, post.get("uscc"))
-    if enterprise is None:
-        messages.error(request, _("统一社会信用代码未找到，或该企业不在本地区"))
-        return False
-    try:
-        plan = benchmarking.record_plan(user, enterprise, {
+    post = request.POST
+    plan = record_for_enterprise(request, "programs.benchmark.edit", _("无权登记对标达标方案"), lambda user, enterprise: (
+        benchmarking.record_plan(user, enterprise, {
             "product": post.get("product"), "benchmark": post.get("benchmark"),
             "standard_number": post.get("standard_number"),
             "level": post.get("level"), "indicators": post.get("indicators"),
-            "planned_on": _date(post.get("planned_on")), "cluster": post.get("cluster")})
-    except (Refused, PermissionDenied) as exc:
-        messages.error(request, str(exc))
+            "planned_on": _date(post.get("planned_on")), "cluster": post.get("cluster")})),
+        _("对标方案已登记"))
+    if plan is None:
         return False
-    messages.success(request, _("对标方案已登记"))
     if plan.cluster_note:  # the cluster inferred from the industry, or why none was
         (messages.info if plan.cluster_inferred else messages.warning)(request, plan.cluster_note)
     return True

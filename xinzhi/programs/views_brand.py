@@ -4,8 +4,6 @@ Reads go through ``restrict``; the write is :func:`.services.record_certificate`
 
 from __future__ import annotations
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -17,27 +15,17 @@ from xinzhi.reports.listing import Listing
 
 from . import brand, lists, services
 from .models import BrandCertificate, CertificateEnd
-from .views import _date
+from .views import _date, record_for_enterprise
 
 
 def _record(request) -> bool:
-    user, post = request.user, request.POST
-    if not can(user, "programs.standard.edit"):
-        raise PermissionDenied(_("无权登记品字标认证证书"))
-    enterprise = services.enterprise_acted_for(user, post.get("uscc"))
-    if enterprise is None:
-        messages.error(request, _("统一社会信用代码未找到，或该企业不在本地区"))
-        return False
-    try:
+    post = request.POST
+    return record_for_enterprise(request, "programs.standard.edit", _("无权登记品字标认证证书"), lambda user, enterprise: (
         services.record_certificate(user, enterprise, {
             "product": post.get("product"), "number": post.get("number"), "standard_number": post.get("standard_number"),
             "certifier": post.get("certifier"), "issued_on": _date(post.get("issued_on")),
-            "valid_until": _date(post.get("valid_until")), "end": post.get("end"), "ended_on": _date(post.get("ended_on"))})
-    except (services.Refused, PermissionDenied) as exc:
-        messages.error(request, str(exc))
-        return False
-    messages.success(request, _("品字标认证证书已登记"))
-    return True
+            "valid_until": _date(post.get("valid_until")), "end": post.get("end"), "ended_on": _date(post.get("ended_on"))})),
+        _("品字标认证证书已登记")) is not None
 
 
 @capability_required("programs.view")
